@@ -1,0 +1,101 @@
+# pgherd: `make run` serves a demo community, `make test` runs every suite.
+VERSION := 0.1.0
+CC ?= cc
+PKGS := libmicrohttpd sqlite3 libpq jansson libsodium
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+	-Wcast-qual -Wformat=2 -Wno-format-nonliteral -Wvla
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g $(WARN) -Isrc -DPGHERD_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+RELEASE_CFLAGS := -O2
+SAN_CFLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+LIB_SRC := $(sort $(wildcard src/*/*.c))
+EMBED := $(sort $(wildcard templates/*.html templates/*/*.html po/*.po migrations/*/*.sql web/static/*))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+PORT ?= 8080
+export PGHERD_LISTEN ?= 127.0.0.1:$(PORT)
+
+.PHONY: all run test unit integration browser fuzz fuzz-smoke bench deps deps-test deps-bench clean
+
+all: build/pgherd
+
+# ---- build ----
+build/tools/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -o $@ $<
+
+build/gen/embed_data.c: build/tools/embed $(EMBED)
+	@mkdir -p $(@D)
+	build/tools/embed $@ $(EMBED)
+
+define variant
+build/$(1)/obj/%.o: src/%.c $$(wildcard src/*/*.h)
+	@mkdir -p $$(@D)
+	$$(CC) $$(BASE_CFLAGS) $(2) -c -o $$@ $$<
+build/$(1)/obj/embed_data.o: build/gen/embed_data.c
+	@mkdir -p $$(@D)
+	$$(CC) -std=c11 -O1 -g -Isrc $(2) -c -o $$@ $$<
+build/$(1)/libpgherd.a: $$(patsubst src/%.c,build/$(1)/obj/%.o,$$(LIB_SRC)) build/$(1)/obj/embed_data.o
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(eval $(call variant,release,$(RELEASE_CFLAGS)))
+$(eval $(call variant,asan,$(SAN_CFLAGS)))
+
+build/pgherd: build/release/obj/main.o build/release/libpgherd.a
+	$(CC) $(RELEASE_CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+build/pgherd-asan: build/asan/obj/main.o build/asan/libpgherd.a
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+build/asan/tests/%: tests/unit/%.c build/asan/libpgherd.a
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) -o $@ $< build/asan/libpgherd.a $(PKG_LIBS) -lcmocka -lpthread
+
+# ---- run ----
+run: deps build/pgherd
+	@mkdir -p data
+	./build/pgherd demo
+	./build/pgherd serve
+
+deps:
+	@scripts/deps.sh run
+deps-test:
+	@scripts/deps.sh test
+deps-bench:
+	@scripts/deps.sh bench
+
+# ---- tests ----
+UNIT_BINS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
+
+test: deps-test
+	$(MAKE) build/pgherd build/pgherd-asan $(UNIT_BINS)
+	tests/run-all.sh
+
+unit: $(UNIT_BINS)
+	@for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
+
+# ---- fuzzing (clang + libFuzzer) ----
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -DPGHERD_VERSION='"$(VERSION)"' $(PKG_CFLAGS) \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_TARGETS := router form template
+FUZZ_BINS := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_TIME ?= 20
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) build/gen/embed_data.c $(wildcard src/*/*.h)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) build/gen/embed_data.c $(PKG_LIBS) -lpthread
+
+fuzz: deps-test $(FUZZ_BINS)
+	tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_BINS)
+
+fuzz-smoke: $(FUZZ_BINS)
+	tests/fuzz/run.sh 15 $(FUZZ_BINS)
+
+# ---- benchmarks ----
+bench: deps-bench build/pgherd
+	bench/run.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,98 @@
+/* arena.c: the per-request bump allocator. */
+#include "base/arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/banned.h"
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t cap, used;
+	_Alignas(16) unsigned char data[];
+};
+
+enum { CHUNK_MIN = 8192 };
+
+void arena_init(arena *a)
+{
+	a->head = NULL;
+	a->total = 0;
+}
+
+void *arena_alloc(arena *a, size_t n)
+{
+	struct arena_chunk *c = a->head;
+	size_t need = (n + 15) & ~(size_t)15;
+
+	if (need < n)
+		abort();
+	if (!c || c->cap - c->used < need) {
+		size_t cap = need > CHUNK_MIN ? need : CHUNK_MIN;
+		if (c && cap < c->cap * 2 && c->cap * 2 <= 1 << 20)
+			cap = c->cap * 2;
+		c = malloc(sizeof(*c) + cap);
+		if (!c)
+			abort();
+		c->cap = cap;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	void *p = c->data + c->used;
+	c->used += need;
+	a->total += need;
+	memset(p, 0, n);
+	return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n)
+{
+	if (!s)
+		return NULL;
+	char *p = arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *arena_strdup(arena *a, const char *s)
+{
+	return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *arena_vprintf(arena *a, const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		abort();
+	char *p = arena_alloc(a, (size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *arena_printf(arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *p = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void arena_release(arena *a)
+{
+	struct arena_chunk *c = a->head;
+	while (c) {
+		struct arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	a->head = NULL;
+	a->total = 0;
+}

@@ -1,0 +1,66 @@
+/* config.h: pgherd's settings, read from pgherd.conf, then PGHERD_*
+ * environment variables, then command-line flags (later wins).
+ *
+ * Every setting is declared once in the table in config.c with its default,
+ * its environment variable, its help text and whether it is secret; the
+ * parsed, typed values below are filled by config_load and never change
+ * afterwards, so threads may read them without locks. */
+#ifndef PGHERD_CONFIG_H
+#define PGHERD_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "base/err.h"
+
+enum cfg_key {
+	CFG_DATABASE,
+	CFG_LISTEN,
+	CFG_THREADS,
+	CFG_DATA_DIR,
+	CFG_DEV,
+	CFG_SOURCE_DIR,
+	CFG_DEFAULT_LANG,
+	CFG_SITE_NAME_ZH,
+	CFG_SITE_NAME_EN,
+	CFG_MAX_BODY,
+	CFG_MAX_UPLOAD,
+	CFG_MAX_URI,
+	CFG_MAX_HEADER,
+	CFG_CONN_TIMEOUT,
+	CFG_MAX_CONNECTIONS,
+	CFG_ACCESS_LOG,
+	CFG_LOG_LEVEL,
+	CFG_BENCH_ENDPOINTS,
+	CFG__COUNT
+};
+
+typedef struct config {
+	char *val[CFG__COUNT]; /* effective text of each setting */
+	char *src[CFG__COUNT]; /* where it came from, for `pgherd config` */
+	char *file;            /* the config file read, or NULL */
+
+	/* typed values, valid after config_load */
+	int threads;
+	size_t max_body, max_upload, max_uri, max_header;
+	unsigned conn_timeout, max_connections;
+	int dev, bench_endpoints, log_level;
+	int default_lang; /* LANG_ZH or LANG_EN */
+} config;
+
+/* Loads defaults, the file (--config FILE, $PGHERD_CONFIG or ./pgherd.conf
+ * when present), the environment, then flags from argv[0..argc). Flags not
+ * naming a setting are an error unless they are in `extra_flags` (a
+ * NULL-terminated list of flag names without dashes a subcommand accepts);
+ * those and positional arguments are left in *rest (malloc'd, NULL-ended). */
+int config_load(config *c, int argc, char **argv, const char *const *extra_flags,
+		char ***rest, err *e);
+void config_release(config *c);
+/* Prints every setting with its source; secrets masked. */
+void config_print(const config *c, FILE *f);
+/* Prints the settings as flag help for --help texts. */
+void config_help(FILE *f);
+/* The database URL with any password replaced by ****. Caller frees. */
+char *config_mask_url(const char *url);
+
+#endif

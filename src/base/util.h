@@ -1,0 +1,30 @@
+/* util.h: small helpers: errors, time, UTF-8, parsing numbers. */
+#ifndef PGHERD_UTIL_H
+#define PGHERD_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+uint64_t now_us(void);        /* monotonic microseconds */
+int64_t unix_now(void);       /* wall clock seconds */
+/* ISO 8601 UTC "2026-11-21T05:41:22Z" into out (at least 21 bytes). */
+void time_iso(int64_t t, char out[32]);
+/* Parses "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS][Z]" as UTC; -1 if invalid. */
+int parse_time(const char *s, int64_t *out);
+
+/* 1 when s[0..n) is well-formed UTF-8 with no NUL and no overlongs. */
+int utf8_valid(const char *s, size_t n);
+/* Number of code points in valid UTF-8. */
+size_t utf8_len(const char *s, size_t n);
+
+/* Strict integer parse: the whole string, in range; -1 on failure. */
+int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+/* Sizes like "1048576", "512K", "10M"; -1 on failure. */
+int parse_size(const char *s, size_t *out);
+
+/* Reads a whole file (up to max bytes) into a malloc'd NUL-terminated buffer. */
+int read_file(const char *path, size_t max, char **out, size_t *len, err *e);
+
+#endif

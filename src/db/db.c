@@ -1,0 +1,186 @@
+/* db.c: engine dispatch, transactions with retry, typed getters, JSON rows,
+ * and the per-thread connections the server uses. */
+#include "db/db.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "base/util.h"
+#include "db/db_internal.h"
+#include "base/banned.h"
+
+int db_open(const char *url, db **out, err *e)
+{
+	if (!strncmp(url, "sqlite:", 7))
+		return db_sqlite_open(url + 7, out, e);
+	if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13))
+		return db_pg_open(url, out, e);
+	return err_set(e, ERR_INPUT, "database URL must start with sqlite: or postgres://");
+}
+
+void db_close(db *d)
+{
+	if (d)
+		d->ops->close(d);
+}
+
+db_engine db_engine_of(const db *d) { return d->ops->engine; }
+const char *db_engine_name(const db *d) { return d->ops->name; }
+
+int db_exec(db *d, const char *sql, const db_param *p, int n, int64_t *changes, err *e)
+{
+	return d->ops->exec(d, sql, p, n, changes, e);
+}
+
+int db_query(db *d, arena *a, const char *sql, const db_param *p, int n, db_res *out, err *e)
+{
+	memset(out, 0, sizeof(*out));
+	return d->ops->query(d, a, sql, p, n, out, e);
+}
+
+int db_exec_script(db *d, const char *sql, err *e)
+{
+	return d->ops->script(d, sql, e);
+}
+
+int db_ping(db *d, err *e)
+{
+	arena a = ARENA_INIT;
+	db_res r;
+	int rc = db_query(d, &a, "SELECT 1", DB_NOARGS, &r, e);
+	if (!rc && (r.nrows != 1 || strcmp(db_get(&r, 0, 0), "1")))
+		rc = err_set(e, ERR_FAIL, "SELECT 1 returned something else");
+	arena_release(&a);
+	return rc;
+}
+
+int db_begin(db *d, err *e)
+{
+	int rc = d->ops->begin(d, e);
+	if (!rc)
+		d->in_tx = 1;
+	return rc;
+}
+
+int db_commit(db *d, err *e)
+{
+	int rc = db_exec(d, "COMMIT", DB_NOARGS, NULL, e);
+	if (rc)
+		db_rollback(d);
+	d->in_tx = 0;
+	return rc;
+}
+
+int db_rollback(db *d)
+{
+	err ignored;
+	int rc = db_exec(d, "ROLLBACK", DB_NOARGS, NULL, &ignored);
+	d->in_tx = 0;
+	return rc;
+}
+
+int db_tx(db *d, db_tx_fn fn, void *ctx, err *e)
+{
+	int rc = ERR_BUSY;
+	for (int attempt = 0; attempt < 8 && rc == ERR_BUSY; attempt++) {
+		if (attempt) {
+			/* Backoff with jitter: 1, 2, 4 ... ms, so retries spread out. */
+			struct timespec ts = { 0, (long)((1 << (attempt - 1)) * 1000000L +
+							 (long)(now_us() % 1000) * 1000) };
+			nanosleep(&ts, NULL);
+		}
+		rc = db_begin(d, e);
+		if (rc)
+			continue;
+		rc = fn(d, ctx, e);
+		if (rc) {
+			db_rollback(d);
+			continue;
+		}
+		rc = db_commit(d, e);
+	}
+	return rc;
+}
+
+const char *db_get(const db_res *r, int row, int col)
+{
+	return r->vals[(size_t)row * (size_t)r->ncols + (size_t)col];
+}
+
+int64_t db_get_int(const db_res *r, int row, int col)
+{
+	const char *v = db_get(r, row, col);
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+json_t *db_row_json(const db_res *r, int row)
+{
+	json_t *o = json_object();
+	for (int c = 0; c < r->ncols; c++) {
+		const char *v = db_get(r, row, c);
+		json_t *j;
+		if (!v)
+			j = json_null();
+		else if (r->types[c] == DBT_INT)
+			j = json_integer(strtoll(v, NULL, 10));
+		else if (r->types[c] == DBT_REAL)
+			j = json_real(strtod(v, NULL));
+		else if (r->types[c] == DBT_BOOL)
+			j = json_boolean(v[0] == 't' || v[0] == '1');
+		else
+			j = json_string(v);
+		/* Invalid UTF-8 in a stored text cannot become JSON: show it as null. */
+		json_object_set_new(o, r->names[c], j ? j : json_null());
+	}
+	return o;
+}
+
+json_t *db_rows_json(const db_res *r)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < r->nrows; i++)
+		json_array_append_new(a, db_row_json(r, i));
+	return a;
+}
+
+/* The database URL is set once before the server starts its threads. */
+static char *thread_url;
+static pthread_key_t thread_key;
+
+static void thread_close(void *p)
+{
+	db_close(p);
+}
+
+int db_thread_setup(const char *url, err *e)
+{
+	if (pthread_key_create(&thread_key, thread_close))
+		return err_set(e, ERR_FAIL, "pthread_key_create failed");
+	thread_url = strdup(url);
+	return thread_url ? 0 : err_set(e, ERR_FAIL, "out of memory");
+}
+
+db *db_thread(err *e)
+{
+	db *d = pthread_getspecific(thread_key);
+	if (d)
+		return d;
+	if (db_open(thread_url, &d, e))
+		return NULL;
+	pthread_setspecific(thread_key, d);
+	return d;
+}
+
+void db_thread_teardown(void)
+{
+	db *d = pthread_getspecific(thread_key);
+	if (d) {
+		db_close(d);
+		pthread_setspecific(thread_key, NULL);
+	}
+	free(thread_url);
+	thread_url = NULL;
+}

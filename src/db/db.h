@@ -1,0 +1,98 @@
+/* db.h: the one storage API over SQLite and PostgreSQL.
+ *
+ * Rules:
+ * - SQL uses ? placeholders; values only ever travel as parameters.
+ * - A db handle belongs to one thread. Server threads get theirs from
+ *   db_thread(), opened on first use and closed when the thread exits.
+ * - Results are copied into the caller's arena: db_res and its strings
+ *   live until that arena is released.
+ * - Every call returns 0 or a negative ERR_* code (base/err.h): ERR_BUSY
+ *   is retryable, ERR_CONSTRAINT a unique/foreign key violation,
+ *   ERR_UNAVAILABLE a lost or refused connection. */
+#ifndef PGHERD_DB_H
+#define PGHERD_DB_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+
+typedef enum { DB_SQLITE, DB_POSTGRES } db_engine;
+typedef struct db db;
+
+/* DBP_TIME is Unix seconds: INTEGER on SQLite, timestamptz on PostgreSQL,
+ * and read back as Unix seconds from both. DBP_BOOL: 0/1 or boolean. */
+enum { DBP_NULL, DBP_INT, DBP_TEXT, DBP_REAL, DBP_TIME, DBP_BOOL };
+typedef struct db_param {
+	int type;
+	int64_t i;
+	double d;
+	const char *s;
+} db_param;
+
+#define DB_INT(x) ((db_param){ .type = DBP_INT, .i = (x) })
+#define DB_TIME(x) ((db_param){ .type = DBP_TIME, .i = (x) })
+#define DB_BOOL(x) ((db_param){ .type = DBP_BOOL, .i = !!(x) })
+#define DB_REAL(x) ((db_param){ .type = DBP_REAL, .d = (x) })
+#define DB_TEXT(x) ((db_param){ .type = (x) ? DBP_TEXT : DBP_NULL, .s = (x) })
+#define DB_NULL ((db_param){ .type = DBP_NULL })
+/* DB_ARGS(DB_INT(1), DB_TEXT(s)) expands to the array and its length. */
+#define DB_ARGS(...) (const db_param[]){ __VA_ARGS__ }, \
+	(int)(sizeof((const db_param[]){ __VA_ARGS__ }) / sizeof(db_param))
+#define DB_NOARGS NULL, 0
+
+/* Column kinds, so JSON models keep numbers as numbers on both engines. */
+enum { DBT_TEXT, DBT_INT, DBT_REAL, DBT_BOOL, DBT_TIME };
+
+typedef struct db_res {
+	int nrows, ncols;
+	const char **names;   /* ncols */
+	unsigned char *types; /* ncols, DBT_* */
+	const char **vals;    /* nrows * ncols; NULL is SQL NULL */
+} db_res;
+
+/* Opening and closing. url is "sqlite:PATH" or a libpq URL. */
+int db_open(const char *url, db **out, err *e);
+void db_close(db *d);
+db_engine db_engine_of(const db *d);
+const char *db_engine_name(const db *d);
+
+/* Statements. *changes (may be NULL) gets the number of rows affected. */
+int db_exec(db *d, const char *sql, const db_param *p, int n, int64_t *changes, err *e);
+int db_query(db *d, arena *a, const char *sql, const db_param *p, int n, db_res *out, err *e);
+/* Several statements with no parameters (migrations only). */
+int db_exec_script(db *d, const char *sql, err *e);
+int db_ping(db *d, err *e);
+
+/* Transactions: immediate on SQLite. db_tx runs fn inside one, commits, and
+ * retries the whole function on ERR_BUSY (a few times, with backoff);
+ * anything else fn returns rolls it back whole. */
+int db_begin(db *d, err *e);
+int db_commit(db *d, err *e);
+int db_rollback(db *d);
+typedef int (*db_tx_fn)(db *d, void *ctx, err *e);
+int db_tx(db *d, db_tx_fn fn, void *ctx, err *e);
+
+/* Getters; row and col must be in range. */
+const char *db_get(const db_res *r, int row, int col);
+int64_t db_get_int(const db_res *r, int row, int col);
+/* One row as a JSON object / all rows as an array, typed by column. */
+json_t *db_row_json(const db_res *r, int row);
+json_t *db_rows_json(const db_res *r);
+
+/* Per-thread connections for the server: db_thread_setup once at startup
+ * (before threads start), then db_thread() from any thread. */
+int db_thread_setup(const char *url, err *e);
+db *db_thread(err *e);
+void db_thread_teardown(void);
+
+/* Migrations (migrate.c): applies every embedded migration for the engine
+ * that is not yet recorded in schema_migrations. *applied (may be NULL)
+ * gets how many ran. Safe to run from several processes at once. */
+int db_migrate(db *d, int *applied, err *e);
+/* The tables and columns of the current schema as "table.column" lines,
+ * sorted, into a malloc'd string; for the schema comparison test. */
+int db_schema_dump(db *d, char **out, err *e);
+
+#endif

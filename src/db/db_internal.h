@@ -1,0 +1,25 @@
+/* db_internal.h: what each engine implements behind db.h. */
+#ifndef PGHERD_DB_INTERNAL_H
+#define PGHERD_DB_INTERNAL_H
+
+#include "db/db.h"
+
+struct db_ops {
+	const char *name;
+	db_engine engine;
+	void (*close)(db *d);
+	int (*exec)(db *d, const char *sql, const db_param *p, int n, int64_t *changes, err *e);
+	int (*query)(db *d, arena *a, const char *sql, const db_param *p, int n, db_res *out, err *e);
+	int (*script)(db *d, const char *sql, err *e);
+	int (*begin)(db *d, err *e);
+};
+
+struct db {
+	const struct db_ops *ops;
+	int in_tx;
+};
+
+int db_sqlite_open(const char *path, db **out, err *e);
+int db_pg_open(const char *url, db **out, err *e);
+
+#endif

@@ -1,0 +1,119 @@
+/* migrate.c: versioned migrations, one folder per engine, built into the
+ * binary and recorded in schema_migrations; and the schema dump that lets a
+ * test prove both engines have the same tables and columns. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/embed.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "db/db.h"
+#include "base/banned.h"
+
+struct step {
+	const struct embed_file *f;
+	int64_t version;
+	int *applied;
+};
+
+static int apply_one(db *d, void *ctx, err *e)
+{
+	struct step *s = ctx;
+	arena a = ARENA_INIT;
+	db_res r;
+	/* Another process may be migrating too: on PostgreSQL a transaction-level
+	 * advisory lock serializes us; on SQLite BEGIN IMMEDIATE already does. */
+	int rc = 0;
+	if (db_engine_of(d) == DB_POSTGRES)
+		rc = db_exec(d, "SELECT pg_advisory_xact_lock(424242)", DB_NOARGS, NULL, e);
+	if (!rc)
+		rc = db_query(d, &a, "SELECT 1 FROM schema_migrations WHERE version = ?",
+			      DB_ARGS(DB_INT(s->version)), &r, e);
+	if (!rc && r.nrows == 0) {
+		rc = db_exec_script(d, (const char *)s->f->data, e);
+		if (rc)
+			log_error("migration %s failed: %s", s->f->name, e->msg);
+		if (!rc)
+			rc = db_exec(d, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+				     DB_ARGS(DB_INT(s->version), DB_TEXT(s->f->name), DB_TIME(unix_now())), NULL, e);
+		if (!rc)
+			(*s->applied)++;
+	}
+	arena_release(&a);
+	return rc;
+}
+
+int db_migrate(db *d, int *applied, err *e)
+{
+	int count = 0;
+	const char *prefix = db_engine_of(d) == DB_POSTGRES ? "migrations/postgres/" : "migrations/sqlite/";
+	const char *create = db_engine_of(d) == DB_POSTGRES
+		? "CREATE TABLE IF NOT EXISTS schema_migrations (version bigint PRIMARY KEY, "
+		  "name text NOT NULL, applied_at timestamptz NOT NULL)"
+		: "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+		  "name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
+	int rc = db_exec_script(d, create, e);
+	if (rc == ERR_CONSTRAINT || rc == ERR_FAIL) {
+		/* Two processes racing CREATE TABLE IF NOT EXISTS on PostgreSQL can
+		 * collide on the catalog; the table exists either way. */
+		rc = db_exec_script(d, create, e);
+	}
+	if (rc)
+		return rc;
+	size_t plen = strlen(prefix);
+	for (size_t i = 0; i < embed_count; i++) {
+		const struct embed_file *f = &embed_files[i];
+		if (strncmp(f->name, prefix, plen))
+			continue;
+		int64_t version;
+		char num[16];
+		snprintf(num, sizeof(num), "%.3s", f->name + plen);
+		if (parse_i64(num, 1, 999, &version))
+			return err_set(e, ERR_FAIL, "%s: migration names start with a 3-digit version", f->name);
+		struct step s = { f, version, &count };
+		if ((rc = db_tx(d, apply_one, &s, e)))
+			return rc;
+	}
+	if (applied)
+		*applied = count;
+	return 0;
+}
+
+static int cmp_lines(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int db_schema_dump(db *d, char **out, err *e)
+{
+	const char *sql = db_engine_of(d) == DB_POSTGRES
+		? "SELECT table_name::text, column_name::text FROM information_schema.columns "
+		  "WHERE table_schema = current_schema()"
+		: "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p "
+		  "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' "
+		  "AND m.sql NOT LIKE 'CREATE VIRTUAL TABLE%' "
+		  "AND m.name NOT IN (SELECT name || suffix FROM sqlite_master, "
+		  "(SELECT '_data' AS suffix UNION ALL SELECT '_idx' UNION ALL SELECT '_content' "
+		  "UNION ALL SELECT '_docsize' UNION ALL SELECT '_config') "
+		  "WHERE sql LIKE 'CREATE VIRTUAL TABLE%')";
+	arena a = ARENA_INIT;
+	db_res r;
+	int rc = db_query(d, &a, sql, DB_NOARGS, &r, e);
+	if (rc)
+		goto out;
+	char **lines = arena_alloc(&a, sizeof(char *) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++)
+		lines[i] = arena_printf(&a, "%s.%s", db_get(&r, i, 0), db_get(&r, i, 1));
+	qsort(lines, (size_t)r.nrows, sizeof(char *), cmp_lines);
+	buf b = BUF_INIT;
+	for (int i = 0; i < r.nrows; i++) {
+		buf_adds(&b, lines[i]);
+		buf_addc(&b, '\n');
+	}
+	*out = buf_detach(&b, NULL);
+out:
+	arena_release(&a);
+	return rc;
+}

@@ -1,0 +1,122 @@
+/* builtin.c: health check, static assets built into the binary, and the
+ * benchmark's ceiling response. */
+#include "http/builtin.h"
+
+#include <string.h>
+
+#include "base/embed.h"
+#include "base/log.h"
+#include "db/db.h"
+#include "base/banned.h"
+
+static int healthz(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	db *d = db_thread(&e);
+	int rc = d ? db_ping(d, &e) : ERR_UNAVAILABLE;
+	out->cache_control = "no-store";
+	if (rc) {
+		log_warn("healthz: %s", e.msg);
+		out->status = 503;
+		out->retry_after = 5;
+		out->model = json_pack("{s:s,s:s}", "status", "unavailable", "database",
+				       d ? db_engine_name(d) : "unreachable");
+		return 0;
+	}
+	out->model = json_pack("{s:s,s:s,s:s}", "status", "ok", "database", db_engine_name(d),
+			       "version", PGHERD_VERSION);
+	(void)r;
+	return 0;
+}
+
+static const struct { const char *ext, *type; } types[] = {
+	{ ".css", "text/css; charset=utf-8" },
+	{ ".js", "text/javascript; charset=utf-8" },
+	{ ".svg", "image/svg+xml" },
+	{ ".png", "image/png" },
+	{ ".ico", "image/x-icon" },
+	{ ".txt", "text/plain; charset=utf-8" },
+	{ ".webp", "image/webp" },
+	{ ".woff2", "font/woff2" },
+};
+
+static int static_file(req *r, resp *out)
+{
+	const char *rest = req_param(r, "path");
+	char name[256];
+	if (!rest || strlen(rest) > 200)
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	snprintf(name, sizeof(name), "web/static/%s", rest);
+	const struct embed_file *f = embed_find(name);
+	const char *type = NULL;
+	const char *dot = strrchr(rest, '.');
+	for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(dot, types[i].ext))
+			type = types[i].type;
+	if (!f || !type)
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	out->etag = arena_printf(&r->a, "\"%s\"", f->hash);
+	const char *v = req_query(r, "v");
+	/* A URL carrying the content hash can be cached for good. */
+	out->cache_control = v && !strcmp(v, f->hash) ? "public, max-age=31536000, immutable"
+						     : "public, max-age=300";
+	const char *inm = req_header(r, "If-None-Match");
+	if (inm && strstr(inm, out->etag)) {
+		out->status = 304;
+		out->body = "";
+		out->body_len = 0;
+		return 0;
+	}
+	out->body = f->data;
+	out->body_len = f->len;
+	out->content_type = type;
+	return 0;
+}
+
+static int robots(req *r, resp *out)
+{
+	(void)r;
+	static const char text[] = "User-agent: *\nDisallow: /api/\n";
+	out->body = text;
+	out->body_len = sizeof(text) - 1;
+	out->content_type = "text/plain; charset=utf-8";
+	out->cache_control = "public, max-age=3600";
+	return 0;
+}
+
+static int favicon(req *r, resp *out)
+{
+	const struct embed_file *f = embed_find("web/static/favicon.svg");
+	if (!f)
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	out->body = f->data;
+	out->body_len = f->len;
+	out->content_type = "image/svg+xml";
+	out->cache_control = "public, max-age=86400";
+	return 0;
+}
+
+#define X16 "pgherd-ceiling-\n"
+#define X128 X16 X16 X16 X16 X16 X16 X16 X16
+static const char bench_body[] = X128 X128 X128 X128 X128 X128 X128 X128;
+_Static_assert(sizeof(bench_body) - 1 == 1024, "the ceiling response is 1 KB");
+
+static int bench_1k(req *r, resp *out)
+{
+	if (!r->cfg->bench_endpoints)
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	out->body = bench_body;
+	out->body_len = sizeof(bench_body) - 1;
+	out->content_type = "text/plain";
+	return 0;
+}
+
+static const struct route routes[] = {
+	{ M_GET, "/healthz", healthz, ROLE_VISITOR, 0, "healthz" },
+	{ M_GET, "/static/*path", static_file, ROLE_VISITOR, 0, "static" },
+	{ M_GET, "/robots.txt", robots, ROLE_VISITOR, 0, "robots" },
+	{ M_GET, "/favicon.ico", favicon, ROLE_VISITOR, 0, "favicon" },
+	{ M_GET, "/_bench/1k", bench_1k, ROLE_VISITOR, 0, "bench" },
+};
+
+const struct route_table builtin_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

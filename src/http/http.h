@@ -1,0 +1,138 @@
+/* http.h: what a feature sees of HTTP: the request (validated inputs), the
+ * response it describes (a model + template, a redirect or a body), and
+ * the route table entry that declares a handler, its methods, the role it
+ * needs and whether CSRF applies.
+ *
+ * Rules: a handler never writes to the socket and never builds HTML; it
+ * allocates from r->a and never frees; everything in a req lives until the
+ * response has been sent. resp->model is owned by the server afterwards. */
+#ifndef PGHERD_HTTP_H
+#define PGHERD_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/config.h"
+
+enum http_method {
+	M_GET = 1, M_HEAD = 2, M_POST = 4, M_PUT = 8, M_PATCH = 16, M_DELETE = 32, M_OPTIONS = 64,
+};
+#define M_SAFE (M_GET | M_HEAD | M_OPTIONS)
+
+/* Roles, weakest first; a route names the weakest role allowed. */
+enum role {
+	ROLE_VISITOR, ROLE_MEMBER, ROLE_SPEAKER, ROLE_VOLUNTEER, ROLE_ORGANIZER,
+	ROLE_EDITOR, ROLE_TREASURER, ROLE_ADMIN,
+};
+
+enum { ROUTE_MAX_PARAMS = 8 };
+
+struct req;
+struct resp;
+typedef int (*handler_fn)(struct req *r, struct resp *out);
+
+struct route {
+	int methods;          /* M_* mask */
+	const char *pattern;  /* "/events/:id"; a final "*name" takes the rest */
+	handler_fn fn;
+	int role;             /* enum role */
+	int csrf;             /* 1: unsafe methods need the CSRF token */
+	const char *name;     /* for logs */
+};
+
+struct route_table {
+	const struct route *routes;
+	size_t n;
+};
+
+struct field {
+	const char *name;
+	buf value;             /* text or file bytes */
+	const char *filename;  /* NULL for a text field */
+	const char *content_type;
+	struct field *next;
+};
+
+typedef struct req {
+	arena a;
+	const config *cfg;
+	void *conn;            /* struct MHD_Connection */
+	int method;            /* one M_* */
+	const char *method_name;
+	const char *path;      /* decoded path, valid UTF-8 */
+	const char *raw_uri;   /* as sent, for logs */
+	int lang;              /* LANG_ZH / LANG_EN */
+	int set_lang_cookie;
+	int api;               /* answer JSON: /api/v1/ or Accept: application/json */
+	const struct route *route;
+	const char *param_names[ROUTE_MAX_PARAMS];
+	const char *params[ROUTE_MAX_PARAMS];
+	int nparams;
+	struct field *fields, **fields_tail;
+	int nfields;
+	buf body;              /* raw body when not a form */
+	size_t body_bytes, body_limit;
+	int body_error;        /* 0, 400 or 413 */
+	void *pp;              /* struct MHD_PostProcessor */
+	const char *csrf;      /* the token for this client (cookie or new) */
+	int new_csrf;
+	int role;              /* the current user's role */
+	/* bookkeeping */
+	uint64_t t0;
+	int calls;
+	unsigned status;
+	size_t bytes_out;
+	int over_capacity;
+} req;
+
+typedef struct resp {
+	unsigned status;
+	json_t *model;            /* page model = API answer */
+	const char *page;         /* template; NULL answers JSON even to browsers */
+	const char *title;        /* i18n key of the page title */
+	const char *location;     /* redirect (303 unless status set) */
+	const void *body;         /* a ready body (static files, text) */
+	size_t body_len;
+	int body_owned;           /* body is malloc'd and passes to the server */
+	const char *content_type;
+	const char *etag;
+	const char *cache_control;
+	const char *allow;        /* for 405 */
+	unsigned retry_after;
+} resp;
+
+/* Inputs (NULL when absent). Query and form values are valid UTF-8. */
+const char *req_param(const req *r, const char *name);   /* route :params */
+const char *req_query(const req *r, const char *name);
+const char *req_header(const req *r, const char *name);
+const char *req_cookie(const req *r, const char *name);
+const char *req_form(const req *r, const char *name);
+const struct field *req_file(const req *r, const char *name);
+
+/* Fills out with an error page / JSON error: {"error":{"code","message"}}.
+ * message_key is an i18n key. Returns 0 so handlers can `return http_error(...)`. */
+int http_error(req *r, resp *out, unsigned status, const char *code, const char *message_key);
+/* A page: model (ownership passes) rendered with template page. */
+int http_page(req *r, resp *out, unsigned status, const char *page, const char *title_key, json_t *model);
+int http_redirect(req *r, resp *out, const char *location);
+
+/* Router (router.c). Returns 0 and fills the match, ERR_NOTFOUND, or
+ * ERR_INPUT when the path exists for other methods (*allowed gets them). */
+int router_match(const struct route_table *tables, size_t ntables, int method,
+		 const char *path, arena *a, const struct route **rt,
+		 const char **names, const char **values, int *nparams, int *allowed);
+int http_method_from_name(const char *m);
+/* "GET, HEAD, POST" for a mask, into the arena. */
+const char *http_methods_text(arena *a, int mask);
+
+/* Server (server.c). */
+struct server;
+int server_start(const config *cfg, const struct route_table *tables, size_t ntables,
+		 struct server **out, err *e);
+void server_stop(struct server *s);
+unsigned server_port(const struct server *s);
+
+#endif

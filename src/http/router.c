@@ -1,0 +1,99 @@
+/* router.c: matches a method and path against the route tables. Patterns
+ * are literal segments, :name (one segment) and a final *name (the rest). */
+#include <string.h>
+
+#include "base/err.h"
+#include "http/http.h"
+#include "base/banned.h"
+
+static const struct { int m; const char *name; } methods[] = {
+	{ M_GET, "GET" }, { M_HEAD, "HEAD" }, { M_POST, "POST" }, { M_PUT, "PUT" },
+	{ M_PATCH, "PATCH" }, { M_DELETE, "DELETE" }, { M_OPTIONS, "OPTIONS" },
+};
+
+int http_method_from_name(const char *m)
+{
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (!strcmp(m, methods[i].name))
+			return methods[i].m;
+	return 0;
+}
+
+const char *http_methods_text(arena *a, int mask)
+{
+	char out[64] = "";
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (mask & methods[i].m) {
+			size_t l = strlen(methods[i].name);
+			if (n)
+				memcpy(out + n, ", ", 2), n += 2;
+			memcpy(out + n, methods[i].name, l);
+			n += l;
+		}
+	return arena_strndup(a, out, n);
+}
+
+/* Matches one pattern; on success fills names/values (values point into the
+ * arena) and returns the parameter count, else -1. */
+static int match(const char *pat, const char *path, arena *a, const char **names, const char **values)
+{
+	int n = 0;
+	if (*pat != '/' || *path != '/')
+		return -1;
+	while (*pat && *path) {
+		if (*pat == '/' && *path == '/') {
+			pat++, path++;
+			continue;
+		}
+		if (*pat == ':' || *pat == '*') {
+			int rest = *pat == '*';
+			const char *pe = strchr(pat, '/');
+			size_t pl = pe ? (size_t)(pe - pat - 1) : strlen(pat + 1);
+			const char *se = rest ? path + strlen(path) : strchr(path, '/');
+			if (!se)
+				se = path + strlen(path);
+			if (se == path || n == ROUTE_MAX_PARAMS)
+				return -1;
+			names[n] = arena_strndup(a, pat + 1, pl);
+			values[n] = arena_strndup(a, path, (size_t)(se - path));
+			n++;
+			pat += pl + 1;
+			path = se;
+			continue;
+		}
+		const char *pe = strchr(pat, '/'), *se = strchr(path, '/');
+		size_t pl = pe ? (size_t)(pe - pat) : strlen(pat);
+		size_t sl = se ? (size_t)(se - path) : strlen(path);
+		if (pl != sl || memcmp(pat, path, pl))
+			return -1;
+		pat += pl;
+		path += sl;
+	}
+	return *pat || *path ? -1 : n;
+}
+
+int router_match(const struct route_table *tables, size_t ntables, int method,
+		 const char *path, arena *a, const struct route **rt,
+		 const char **names, const char **values, int *nparams, int *allowed)
+{
+	int allow = 0;
+	int want = method == M_HEAD ? (M_HEAD | M_GET) : method;
+	for (size_t t = 0; t < ntables; t++)
+		for (size_t i = 0; i < tables[t].n; i++) {
+			const struct route *r = &tables[t].routes[i];
+			int n = match(r->pattern, path, a, names, values);
+			if (n < 0)
+				continue;
+			if (r->methods & want) {
+				*rt = r;
+				*nparams = n;
+				return 0;
+			}
+			allow |= r->methods;
+		}
+	if (allow & M_GET)
+		allow |= M_HEAD;
+	*allowed = allow;
+	return allow ? ERR_INPUT : ERR_NOTFOUND;
+}

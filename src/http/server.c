@@ -1,0 +1,651 @@
+/* server.c: libmicrohttpd glue: one request context per request, limits,
+ * the route table check (role, CSRF) in one place, responses with security
+ * headers, and one access-log line per request. */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/embed.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "db/db.h"
+#include "http/http.h"
+#include "view/i18n.h"
+#include "view/view.h"
+#include "base/banned.h"
+
+struct server {
+	struct MHD_Daemon *d;
+	const config *cfg;
+	const struct route_table *tables;
+	size_t ntables;
+	atomic_int connections;
+};
+
+enum { MAX_FIELDS = 256, POST_BUFFER = 16 * 1024 };
+
+static const char csp[] =
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+	"form-action 'self'; frame-ancestors 'none'";
+
+/* ---- inputs ---- */
+
+const char *req_param(const req *r, const char *name)
+{
+	for (int i = 0; i < r->nparams; i++)
+		if (!strcmp(r->param_names[i], name))
+			return r->params[i];
+	return NULL;
+}
+
+const char *req_query(const req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_header(const req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_cookie(const req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *req_form(const req *r, const char *name)
+{
+	for (const struct field *f = r->fields; f; f = f->next)
+		if (!f->filename && !strcmp(f->name, name))
+			return f->value.s;
+	return NULL;
+}
+
+const struct field *req_file(const req *r, const char *name)
+{
+	for (const struct field *f = r->fields; f; f = f->next)
+		if (f->filename && !strcmp(f->name, name))
+			return f;
+	return NULL;
+}
+
+/* ---- responses a handler describes ---- */
+
+int http_error(req *r, resp *out, unsigned status, const char *code, const char *message_key)
+{
+	out->status = status;
+	out->page = "errors/error.html";
+	out->title = message_key;
+	out->model = json_pack("{s:{s:s,s:s,s:i}}", "error", "code", code, "message",
+			       i18n_get(r->lang, message_key), "status", (int)status);
+	return 0;
+}
+
+int http_page(req *r, resp *out, unsigned status, const char *page, const char *title_key, json_t *model)
+{
+	(void)r;
+	out->status = status;
+	out->page = page;
+	out->title = title_key;
+	out->model = model;
+	return 0;
+}
+
+int http_redirect(req *r, resp *out, const char *location)
+{
+	(void)r;
+	out->status = 303;
+	out->location = location;
+	return 0;
+}
+
+/* ---- request context ---- */
+
+static void req_free(req *r)
+{
+	if (r->pp)
+		MHD_destroy_post_processor(r->pp);
+	for (struct field *f = r->fields; f; f = f->next)
+		buf_release(&f->value);
+	buf_release(&r->body);
+	arena_release(&r->a);
+	free(r);
+}
+
+/* MHD calls this with the raw request target before the access handler;
+ * what it returns becomes the request's context. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct server *s = cls;
+	(void)c;
+	req *r = calloc(1, sizeof(*r));
+	if (!r)
+		abort();
+	arena_init(&r->a);
+	r->cfg = s->cfg;
+	r->t0 = now_us();
+	r->body = (buf)BUF_INIT;
+	r->fields_tail = &r->fields;
+	size_t n = strlen(uri);
+	r->raw_uri = arena_strndup(&r->a, uri, n > 512 ? 512 : n);
+	if (n > s->cfg->max_uri)
+		r->status = 414;
+	else if (strstr(uri, "%00"))
+		r->status = 400;
+	return r;
+}
+
+static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *filename, const char *content_type,
+				 const char *transfer_encoding, const char *data, uint64_t off,
+				 size_t size)
+{
+	req *r = cls;
+	(void)kind;
+	(void)transfer_encoding;
+	struct field *last = r->fields_tail == &r->fields ? NULL
+		: (struct field *)((char *)r->fields_tail - offsetof(struct field, next));
+	if (off == 0 || !last || strcmp(last->name, key)) {
+		if (r->nfields >= MAX_FIELDS) {
+			r->body_error = 413;
+			return MHD_NO;
+		}
+		struct field *f = arena_alloc(&r->a, sizeof(*f));
+		f->name = arena_strdup(&r->a, key);
+		f->value = (buf)BUF_INIT;
+		f->filename = arena_strdup(&r->a, filename);
+		f->content_type = arena_strdup(&r->a, content_type);
+		*r->fields_tail = f;
+		r->fields_tail = &f->next;
+		r->nfields++;
+		last = f;
+	}
+	buf_add(&last->value, data, size);
+	return MHD_YES;
+}
+
+static int is_type(const char *ct, const char *want)
+{
+	size_t n = strlen(want);
+	return ct && !strncasecmp(ct, want, n) && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* ---- answering ---- */
+
+static void add_security_headers(struct MHD_Response *m)
+{
+	MHD_add_response_header(m, "Content-Security-Policy", csp);
+	MHD_add_response_header(m, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(m, "Referrer-Policy", "strict-origin-when-cross-origin");
+	MHD_add_response_header(m, "X-Frame-Options", "DENY");
+	MHD_add_response_header(m, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(m, "Permissions-Policy", "camera=(self), geolocation=(), microphone=()");
+}
+
+static enum MHD_Result queue(req *r, unsigned status, struct MHD_Response *m)
+{
+	enum MHD_Result ok = MHD_queue_response(r->conn, status, m);
+	r->status = status;
+	MHD_destroy_response(m);
+	return ok;
+}
+
+/* Builds globals for the layout: site, language, navigation, CSRF token. */
+static json_t *page_globals(req *r, const resp *out)
+{
+	const char *other = r->lang == LANG_ZH ? "en" : "zh";
+	const struct embed_file *css = embed_find("web/static/app.css");
+	char year[8];
+	char iso[32];
+	time_iso(unix_now(), iso);
+	snprintf(year, sizeof(year), "%.4s", iso);
+	json_t *g = json_pack("{s:s,s:s,s:s,s:b,s:b,s:s,s:s,s:s,s:s,s:s}",
+			      "lang", i18n_code(r->lang),
+			      "html_lang", i18n_html_lang(r->lang),
+			      "site_name", r->cfg->val[r->lang == LANG_ZH ? CFG_SITE_NAME_ZH : CFG_SITE_NAME_EN],
+			      "lang_zh", r->lang == LANG_ZH,
+			      "lang_en", r->lang == LANG_EN,
+			      "other_lang_href", arena_printf(&r->a, "%s?lang=%s", r->path ? r->path : "/", other),
+			      "other_lang_name", r->lang == LANG_ZH ? "English" : "中文",
+			      "csrf", r->csrf ? r->csrf : "",
+			      "css_href", arena_printf(&r->a, "/static/app.css?v=%s", css ? css->hash : "0"),
+			      "year", year);
+	json_object_set_new(g, "page_title", json_string(out->title ? i18n_get(r->lang, out->title) : ""));
+	json_t *nav = json_array();
+	static const struct { const char *href, *key; } items[] = {
+		{ "/", "nav.home" }, { "/#events", "nav.events" }, { "/#orgs", "nav.orgs" },
+		{ "/#join", "nav.join" },
+	};
+	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++)
+		json_array_append_new(nav, json_pack("{s:s,s:s,s:b}", "href", items[i].href,
+						     "label", i18n_get(r->lang, items[i].key),
+						     "current", r->path && !strcmp(items[i].href, r->path)));
+	json_object_set_new(g, "nav", nav);
+	return g;
+}
+
+static enum MHD_Result send_resp(req *r, resp *out)
+{
+	struct MHD_Response *m;
+	const char *ctype = out->content_type;
+	unsigned status = out->status ? out->status : 200;
+	int html = 0;
+
+	if (out->location) {
+		m = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		MHD_add_response_header(m, "Location", out->location);
+		if (status < 300 || status > 399)
+			status = 303;
+	} else if (out->body) {
+		m = MHD_create_response_from_buffer(out->body_len, (void *)(uintptr_t)out->body, /* MHD only reads it */
+						    out->body_owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+		out->body_owned = 0;
+	} else {
+		buf b = BUF_INIT;
+		if (!out->model)
+			out->model = json_object();
+		if (r->api || !out->page) {
+			char *s = json_dumps(out->model, JSON_COMPACT);
+			if (s) {
+				buf_adds(&b, s);
+				free(s);
+			}
+			buf_addc(&b, '\n');
+			ctype = "application/json; charset=utf-8";
+		} else {
+			json_t *g = page_globals(r, out);
+			err e;
+			int rc = view_render(out->page, r->lang, g, out->model, &b, &e);
+			json_decref(g);
+			if (rc) {
+				log_error("render %s: %s", out->page, e.msg);
+				buf_reset(&b);
+				status = 500;
+				json_decref(out->model);
+				http_error(r, out, 500, "internal", "error.internal");
+				g = page_globals(r, out);
+				if (view_render(out->page, r->lang, g, out->model, &b, &e)) {
+					buf_reset(&b);
+					buf_adds(&b, "500 Internal Server Error\n");
+				}
+				json_decref(g);
+			}
+			ctype = "text/html; charset=utf-8";
+			html = 1;
+		}
+		size_t len;
+		char *body = buf_detach(&b, &len);
+		m = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	}
+	if (!m)
+		return MHD_NO;
+	if (ctype)
+		MHD_add_response_header(m, "Content-Type", ctype);
+	add_security_headers(m);
+	if (out->etag)
+		MHD_add_response_header(m, "ETag", out->etag);
+	MHD_add_response_header(m, "Cache-Control", out->cache_control ? out->cache_control : "no-cache");
+	if (out->allow)
+		MHD_add_response_header(m, "Allow", out->allow);
+	if (out->retry_after) {
+		char ra[16];
+		snprintf(ra, sizeof(ra), "%u", out->retry_after);
+		MHD_add_response_header(m, "Retry-After", ra);
+	}
+	if (!out->body) {
+		MHD_add_response_header(m, "Vary", "Accept, Accept-Language, Cookie");
+		MHD_add_response_header(m, "Content-Language", i18n_html_lang(r->lang));
+	}
+	if (html && r->new_csrf)
+		MHD_add_response_header(m, "Set-Cookie",
+					arena_printf(&r->a, "csrf=%s; Path=/; HttpOnly; SameSite=Lax", r->csrf));
+	if (r->set_lang_cookie)
+		MHD_add_response_header(m, "Set-Cookie",
+					arena_printf(&r->a, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax",
+						     i18n_code(r->lang)));
+	if (r->over_capacity || status == 413 || status == 400)
+		MHD_add_response_header(m, "Connection", "close");
+	json_decref(out->model);
+	out->model = NULL;
+	return queue(r, status, m);
+}
+
+static enum MHD_Result fail(req *r, unsigned status, const char *code, const char *key)
+{
+	resp out = { 0 };
+	http_error(r, &out, status, code, key);
+	if (status == 503)
+		out.retry_after = 5;
+	return send_resp(r, &out);
+}
+
+/* ---- the one place that decides ---- */
+
+static int csrf_ok(req *r)
+{
+	const char *cookie = req_cookie(r, "csrf");
+	const char *sent = req_form(r, "_csrf");
+	if (!sent)
+		sent = req_header(r, "X-CSRF-Token");
+	if (!cookie || !sent || strlen(cookie) != strlen(sent) || strlen(cookie) < 32)
+		return 0;
+	return sodium_memcmp(cookie, sent, strlen(cookie)) == 0;
+}
+
+static int origin_ok(req *r)
+{
+	/* A browser names the page a cross-site form came from; it must be us. */
+	const char *origin = req_header(r, "Origin");
+	const char *host = req_header(r, MHD_HTTP_HEADER_HOST);
+	if (!origin || !strcmp(origin, "null"))
+		return origin == NULL;
+	const char *p = strstr(origin, "://");
+	return host && p && !strcmp(p + 3, host);
+}
+
+static void choose_lang(req *r)
+{
+	int l = i18n_parse_lang(req_query(r, "lang"));
+	if (l >= 0) {
+		r->lang = l;
+		r->set_lang_cookie = 1;
+		return;
+	}
+	if ((l = i18n_parse_lang(req_cookie(r, "lang"))) >= 0) {
+		r->lang = l;
+		return;
+	}
+	l = i18n_from_accept(req_header(r, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+	r->lang = l >= 0 ? l : r->cfg->default_lang;
+}
+
+static enum MHD_Result check_utf8(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	int *bad = cls;
+	(void)kind;
+	if (!utf8_valid(key, strlen(key)) || (value && !utf8_valid(value, strlen(value)))) {
+		*bad = 1;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result dispatch(struct server *s, req *r)
+{
+	int bad = 0;
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_utf8, &bad);
+	if (bad || !utf8_valid(r->path, strlen(r->path)))
+		return fail(r, 400, "bad_utf8", "error.bad_utf8");
+	for (struct field *f = r->fields; f; f = f->next)
+		if (!f->filename && !utf8_valid(f->value.s, f->value.len))
+			return fail(r, 400, "bad_utf8", "error.bad_utf8");
+
+	const char *path = r->path;
+	if (!strncmp(path, "/api/v1/", 8) || !strcmp(path, "/api/v1")) {
+		r->api = 1;
+		path = path[7] ? path + 7 : "/";
+	} else {
+		const char *accept = req_header(r, MHD_HTTP_HEADER_ACCEPT);
+		r->api = accept && is_type(accept, "application/json");
+	}
+
+	int allowed = 0;
+	int rc = router_match(s->tables, s->ntables, r->method, path, &r->a, &r->route,
+			      r->param_names, r->params, &r->nparams, &allowed);
+	if (rc == ERR_NOTFOUND)
+		return fail(r, 404, "not_found", "error.not_found");
+	if (rc) {
+		resp out = { 0 };
+		http_error(r, &out, 405, "method_not_allowed", "error.method");
+		out.allow = http_methods_text(&r->a, allowed);
+		return send_resp(r, &out);
+	}
+	if (r->body_error == 413)
+		return fail(r, 413, "too_large", "error.too_large");
+	if (r->body_error)
+		return fail(r, 400, "bad_form", "error.bad_form");
+
+	/* Authorization: every route declares the weakest role it allows. */
+	if (r->role < r->route->role)
+		return fail(r, 403, "forbidden", "error.forbidden");
+	if (!(r->method & M_SAFE) && r->route->csrf && (!origin_ok(r) || !csrf_ok(r)))
+		return fail(r, 403, "csrf", "error.csrf");
+
+	resp out = { 0 };
+	rc = r->route->fn(r, &out);
+	if (rc == ERR_UNAVAILABLE || rc == ERR_BUSY) {
+		json_decref(out.model);
+		return fail(r, 503, "unavailable", "error.unavailable");
+	}
+	if (rc) {
+		json_decref(out.model);
+		return fail(r, 500, "internal", "error.internal");
+	}
+	return send_resp(r, &out);
+}
+
+static void new_csrf_token(req *r)
+{
+	unsigned char raw[24];
+	char text[64];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(text, sizeof(text), raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	r->csrf = arena_strdup(&r->a, text);
+	r->new_csrf = 1;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *data,
+				  size_t *data_size, void **con_cls)
+{
+	struct server *s = cls;
+	req *r = *con_cls;
+	(void)version;
+	if (!r)
+		return MHD_NO; /* on_uri always runs first; be safe anyway */
+	if (r->calls++ == 0) {
+		r->conn = c;
+		r->method_name = arena_strdup(&r->a, method);
+		r->method = http_method_from_name(method);
+		r->path = arena_strdup(&r->a, url);
+		choose_lang(r);
+		const char *cookie = req_cookie(r, "csrf");
+		if (cookie && strlen(cookie) >= 32 && strlen(cookie) <= 64)
+			r->csrf = cookie;
+		else
+			new_csrf_token(r);
+		if (atomic_load(&s->connections) > (int)s->cfg->max_connections) {
+			r->over_capacity = 1;
+			return fail(r, 503, "busy", "error.busy");
+		}
+		if (r->status == 414)
+			return fail(r, 414, "uri_too_long", "error.uri_too_long");
+		if (r->status == 400 || !r->method)
+			return fail(r, r->method ? 400 : 405, "bad_request", "error.bad_request");
+		const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+		int multipart = is_type(ct, "multipart/form-data");
+		r->body_limit = multipart ? s->cfg->max_upload : s->cfg->max_body;
+		const char *cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		int64_t declared;
+		if (cl && !parse_i64(cl, 0, INT64_MAX, &declared) && (uint64_t)declared > r->body_limit)
+			return fail(r, 413, "too_large", "error.too_large");
+		if (multipart || is_type(ct, "application/x-www-form-urlencoded")) {
+			r->pp = MHD_create_post_processor(c, POST_BUFFER, post_iter, r);
+			if (!r->pp)
+				r->body_error = 400; /* e.g. multipart without a boundary */
+		}
+		return MHD_YES; /* answering on the first call would cost keep-alive */
+	}
+	if (r->status) {
+		*data_size = 0; /* answered early (413, 414...): drop the rest */
+		return MHD_YES;
+	}
+	if (*data_size) {
+		size_t n = *data_size;
+		*data_size = 0;
+		r->body_bytes += n;
+		if (r->body_bytes > r->body_limit) {
+			/* Chunked bodies state no length: stop at the limit. */
+			return fail(r, 413, "too_large", "error.too_large");
+		}
+		if (r->body_error)
+			return MHD_YES;
+		if (r->pp) {
+			if (MHD_post_process(r->pp, data, n) != MHD_YES && !r->body_error)
+				r->body_error = 400;
+		} else {
+			buf_add(&r->body, data, n);
+		}
+		return MHD_YES;
+	}
+	if (r->pp) {
+		if (MHD_destroy_post_processor(r->pp) != MHD_YES && !r->body_error)
+			r->body_error = 400; /* truncated or malformed form */
+		r->pp = NULL;
+	}
+	return dispatch(s, r);
+}
+
+static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
+		    enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	req *r = *con_cls;
+	if (!r)
+		return;
+	if (log_access_fd() >= 0) {
+		char line[1024], iso[32];
+		time_iso(unix_now(), iso);
+		int n = snprintf(line, sizeof(line), "%s access %s %s %u %" PRIu64 "us%s\n", iso,
+				 r->method_name ? r->method_name : "-", r->raw_uri ? r->raw_uri : "-",
+				 r->status, now_us() - r->t0,
+				 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+		if (n > (int)sizeof(line))
+			n = (int)sizeof(line);
+		log_access_line(line, n);
+	}
+	req_free(r);
+	*con_cls = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct server *s = cls;
+	(void)c;
+	(void)socket_context;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+		atomic_fetch_add(&s->connections, 1);
+	else
+		atomic_fetch_sub(&s->connections, 1);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	size_t n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	log_debug("libmicrohttpd: %s", msg);
+}
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, int *v6, err *e)
+{
+	char host[128];
+	const char *colon = strrchr(listen, ':');
+	if (!colon)
+		return err_set(e, ERR_INPUT, "listen '%s': expected address:port", listen);
+	int64_t port;
+	if (parse_i64(colon + 1, 0, 65535, &port))
+		return err_set(e, ERR_INPUT, "listen '%s': bad port", listen);
+	size_t hl = (size_t)(colon - listen);
+	if (hl >= sizeof(host))
+		return err_set(e, ERR_INPUT, "listen '%s': address too long", listen);
+	memcpy(host, listen, hl);
+	host[hl] = '\0';
+	memset(ss, 0, sizeof(*ss));
+	if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
+		host[hl - 1] = '\0';
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host + 1, &a->sin6_addr) != 1)
+			return err_set(e, ERR_INPUT, "listen '%s': bad IPv6 address", listen);
+		*v6 = 1;
+		return 0;
+	}
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+	a->sin_family = AF_INET;
+	a->sin_port = htons((uint16_t)port);
+	if (!strcmp(host, "localhost"))
+		snprintf(host, sizeof(host), "127.0.0.1");
+	if (inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &a->sin_addr) != 1)
+		return err_set(e, ERR_INPUT, "listen '%s': bad IPv4 address", listen);
+	*v6 = 0;
+	return 0;
+}
+
+int server_start(const config *cfg, const struct route_table *tables, size_t ntables,
+		 struct server **out, err *e)
+{
+	struct sockaddr_storage ss;
+	int v6 = 0;
+	int rc = parse_listen(cfg->val[CFG_LISTEN], &ss, &v6, e);
+	if (rc)
+		return rc;
+	struct server *s = calloc(1, sizeof(*s));
+	if (!s)
+		abort();
+	s->cfg = cfg;
+	s->tables = tables;
+	s->ntables = ntables;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			 MHD_USE_TURBO | (v6 ? MHD_USE_IPv6 : 0);
+	/* MHD's own limit sits above ours so that the overflow gets a 503 page
+	 * instead of a dropped connection. */
+	unsigned hard_limit = cfg->max_connections + cfg->max_connections / 8 + 16;
+	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+				MHD_OPTION_CONNECTION_LIMIT, hard_limit,
+				MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header,
+				MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+				MHD_OPTION_NOTIFY_COMPLETED, on_done, s,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+				MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
+				MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+				MHD_OPTION_END);
+	if (!s->d) {
+		free(s);
+		return err_set(e, ERR_FAIL, "cannot listen on %s (in use, or not allowed?)",
+			       cfg->val[CFG_LISTEN]);
+	}
+	*out = s;
+	return 0;
+}
+
+unsigned server_port(const struct server *s)
+{
+	const union MHD_DaemonInfo *i = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	return i ? i->port : 0;
+}
+
+void server_stop(struct server *s)
+{
+	if (!s)
+		return;
+	MHD_stop_daemon(s->d);
+	free(s);
+}

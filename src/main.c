@@ -1,0 +1,305 @@
+/* main.c: the pgherd command: subcommand dispatch, help texts, startup and
+ * shutdown of the server. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/config.h"
+#include "base/log.h"
+#include "db/db.h"
+#include "http/builtin.h"
+#include "http/http.h"
+#include "portal/portal.h"
+#include "view/i18n.h"
+#include "view/view.h"
+#include "base/banned.h"
+
+struct cmd {
+	const char *name;
+	int (*run)(config *c, char **rest);
+	const char *summary;
+	const char *usage;
+	const char *const *flags; /* extra flags besides the settings */
+};
+
+static const struct route_table *route_tables(size_t *n)
+{
+	static struct route_table t[2];
+	t[0] = builtin_routes;
+	t[1] = portal_routes;
+	*n = 2;
+	return t;
+}
+
+static int open_db(const config *c, db **d)
+{
+	err e = ERR_INIT;
+	if (db_open(c->val[CFG_DATABASE], d, &e)) {
+		char *masked = config_mask_url(c->val[CFG_DATABASE]);
+		fprintf(stderr, "pgherd: cannot open the database %s: %s\n", masked, e.msg);
+		free(masked);
+		return 1;
+	}
+	return 0;
+}
+
+static int migrate_db(db *d)
+{
+	err e = ERR_INIT;
+	int applied = 0;
+	if (db_migrate(d, &applied, &e)) {
+		fprintf(stderr, "pgherd: migration failed: %s\n", e.msg);
+		return 1;
+	}
+	if (applied)
+		log_info("applied %d migration%s on %s", applied, applied == 1 ? "" : "s", db_engine_name(d));
+	return 0;
+}
+
+static int setup_logs(const config *c)
+{
+	log_set_level(c->log_level);
+	const char *al = c->val[CFG_ACCESS_LOG];
+	if (!strcmp(al, "off")) {
+		log_set_access_fd(-1);
+	} else if (strcmp(al, "-")) {
+		int fd = open(al, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+		if (fd < 0) {
+			fprintf(stderr, "pgherd: cannot open access log %s: %s\n", al, strerror(errno));
+			return 1;
+		}
+		log_set_access_fd(fd);
+	}
+	return 0;
+}
+
+static int load_views(const config *c)
+{
+	err e = ERR_INIT;
+	char po[1024];
+	snprintf(po, sizeof(po), "%s/po", c->val[CFG_SOURCE_DIR]);
+	if (i18n_load(c->dev ? po : NULL, &e) || view_init(c->dev, c->val[CFG_SOURCE_DIR], &e)) {
+		fprintf(stderr, "pgherd: %s\n", e.msg);
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_serve(config *c, char **rest)
+{
+	(void)rest;
+	db *d;
+	err e = ERR_INIT;
+	if (setup_logs(c) || load_views(c) || open_db(c, &d))
+		return 1;
+	int rc = migrate_db(d);
+	db_close(d);
+	if (rc)
+		return 1;
+	if (db_thread_setup(c->val[CFG_DATABASE], &e)) {
+		fprintf(stderr, "pgherd: %s\n", e.msg);
+		return 1;
+	}
+
+	/* Block the stop signals in every thread; this one waits for them. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	size_t nt;
+	const struct route_table *t = route_tables(&nt);
+	struct server *s;
+	if (server_start(c, t, nt, &s, &e)) {
+		fprintf(stderr, "pgherd: %s\n", e.msg);
+		return 1;
+	}
+	char *masked = config_mask_url(c->val[CFG_DATABASE]);
+	const char *listen = c->val[CFG_LISTEN];
+	const char *colon = strrchr(listen, ':');
+	log_info("pgherd %s serving http://%.*s:%u/ with %d threads on %s%s", PGHERD_VERSION,
+		 (int)(colon - listen), listen, server_port(s), c->threads, masked,
+		 c->dev ? " (dev: templates reload from disk)" : "");
+	free(masked);
+
+	int sig;
+	sigwait(&stop, &sig);
+	log_info("stopping on signal %d", sig);
+	server_stop(s);
+	db_thread_teardown();
+	view_release();
+	i18n_release();
+	return 0;
+}
+
+static int cmd_migrate(config *c, char **rest)
+{
+	(void)rest;
+	db *d;
+	if (open_db(c, &d))
+		return 1;
+	err e = ERR_INIT;
+	int applied = 0, rc = db_migrate(d, &applied, &e);
+	if (rc)
+		fprintf(stderr, "pgherd: migration failed: %s\n", e.msg);
+	else
+		printf("%d migration%s applied; %s schema is up to date\n", applied,
+		       applied == 1 ? "" : "s", db_engine_name(d));
+	db_close(d);
+	return rc ? 1 : 0;
+}
+
+static int cmd_demo(config *c, char **rest)
+{
+	int force = 0;
+	for (char **a = rest; *a; a++)
+		if (!strcmp(*a, "--force"))
+			force = 1;
+	db *d;
+	if (open_db(c, &d))
+		return 1;
+	if (migrate_db(d)) {
+		db_close(d);
+		return 1;
+	}
+	err e = ERR_INIT;
+	int added = 0, rc = demo_load(d, force, &added, &e);
+	if (rc)
+		fprintf(stderr, "pgherd: demo failed (nothing was written): %s\n", e.msg);
+	else if (added)
+		printf("demo community loaded: %d events with their organizations, topics and channels\n", added);
+	else
+		printf("the database already holds a community; nothing added (use --force to add what is missing)\n");
+	db_close(d);
+	return rc ? 1 : 0;
+}
+
+static int cmd_config(config *c, char **rest)
+{
+	(void)rest;
+	config_print(c, stdout);
+	return 0;
+}
+
+static int cmd_schema(config *c, char **rest)
+{
+	(void)rest;
+	db *d;
+	char *text;
+	err e = ERR_INIT;
+	if (open_db(c, &d))
+		return 1;
+	int rc = db_schema_dump(d, &text, &e);
+	if (rc) {
+		fprintf(stderr, "pgherd: %s\n", e.msg);
+	} else {
+		fputs(text, stdout);
+		free(text);
+	}
+	db_close(d);
+	return rc ? 1 : 0;
+}
+
+static int cmd_version(config *c, char **rest)
+{
+	(void)c;
+	(void)rest;
+	printf("pgherd %s\n", PGHERD_VERSION);
+	return 0;
+}
+
+static const char *const demo_flags[] = { "force", NULL };
+
+static const struct cmd cmds[] = {
+	{ "serve", cmd_serve, "run the web server (applies migrations first)",
+	  "pgherd serve [SETTINGS]\n\n"
+	  "Serves the community site and /api/v1 on the listen address until\n"
+	  "SIGINT or SIGTERM. Pending migrations are applied before it listens.\n"
+	  "Example: pgherd serve --listen 0.0.0.0:8080 --database postgres://pgherd@db/pgherd\n", NULL },
+	{ "migrate", cmd_migrate, "bring the database schema up to date",
+	  "pgherd migrate [SETTINGS]\n\n"
+	  "Applies the migrations built into this binary that the database has\n"
+	  "not seen yet, each in its own transaction. Safe to run twice, and from\n"
+	  "several machines at once.\n", NULL },
+	{ "demo", cmd_demo, "fill an empty database with a demo community",
+	  "pgherd demo [--force] [SETTINGS]\n\n"
+	  "Creates cities, organizations, a monthly salon series with past and\n"
+	  "coming salons, and the community's channels, in one transaction.\n"
+	  "A database that already holds events is left alone unless --force,\n"
+	  "which adds only what is missing.\n", demo_flags },
+	{ "config", cmd_config, "print the effective configuration, secrets masked",
+	  "pgherd config [SETTINGS]\n\n"
+	  "Prints every setting, its value and where it came from (default,\n"
+	  "file, environment or flag). Passwords in the database URL are masked.\n", NULL },
+	{ "schema", cmd_schema, "list the database's tables and columns",
+	  "pgherd schema [SETTINGS]\n\n"
+	  "Prints one table.column per line, sorted. The test suite compares\n"
+	  "this output between SQLite and PostgreSQL.\n", NULL },
+	{ "version", cmd_version, "print the version", "pgherd version\n", NULL },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "pgherd %s: the platform a PostgreSQL user community runs itself on.\n\n"
+		   "Usage: pgherd COMMAND [OPTIONS]\n\nCommands:\n", PGHERD_VERSION);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(f, "\nRun 'pgherd COMMAND --help' for a command's options.\n"
+		   "Quick start: pgherd demo && pgherd serve, then open http://127.0.0.1:8080/\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "--version"))
+		argv[1] = "version";
+	const struct cmd *cmd = NULL;
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			cmd = &cmds[i];
+	if (!cmd) {
+		fprintf(stderr, "pgherd: unknown command '%s'\n\n", argv[1]);
+		usage(stderr);
+		return 2;
+	}
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("Usage: %s\n", cmd->usage);
+			if (cmd->run != cmd_version)
+				config_help(stdout);
+			return 0;
+		}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "pgherd: libsodium failed to initialize\n");
+		return 1;
+	}
+	config c;
+	char **rest = NULL;
+	err e = ERR_INIT;
+	if (config_load(&c, argc - 2, argv + 2, cmd->flags, &rest, &e)) {
+		fprintf(stderr, "pgherd %s: %s\nRun 'pgherd %s --help' for the options.\n", cmd->name,
+			e.msg, cmd->name);
+		return 2;
+	}
+	for (char **a = rest; *a; a++)
+		if (strncmp(*a, "--", 2)) {
+			fprintf(stderr, "pgherd %s: unexpected argument '%s'\n", cmd->name, *a);
+			free(rest);
+			config_release(&c);
+			return 2;
+		}
+	int rc = cmd->run(&c, rest);
+	free(rest);
+	config_release(&c);
+	return rc;
+}

@@ -1,0 +1,286 @@
+/* home.c: the home page (what is coming, what happened, who takes part,
+ * where to join) and the announcement subscription form on it. */
+#include <ctype.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "base/util.h"
+#include "portal/portal.h"
+#include "view/i18n.h"
+#include "base/banned.h"
+
+/* Events carry their own time zone from the events feature on; until then
+ * the community's dates are shown in China Standard Time (UTC+8, no DST). */
+enum { COMMUNITY_UTC_OFFSET = 8 * 3600 };
+
+static const char *wd_zh[] = { "周日", "周一", "周二", "周三", "周四", "周五", "周六" };
+static const char *wd_en[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+static const char *mon_en[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+				"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+/* Adds date, day, month, weekday and time fields for a Unix time. */
+static void add_date(json_t *o, const char *key, int64_t t, int lang)
+{
+	struct tm tm;
+	time_t local = (time_t)(t + COMMUNITY_UTC_OFFSET);
+	char iso[32], text[64], tmp[16];
+	gmtime_r(&local, &tm);
+	if (lang == LANG_ZH)
+		snprintf(text, sizeof(text), "%d年%d月%d日 %s", tm.tm_year + 1900, tm.tm_mon + 1,
+			 tm.tm_mday, wd_zh[tm.tm_wday]);
+	else
+		snprintf(text, sizeof(text), "%s, %s %d, %d", wd_en[tm.tm_wday], mon_en[tm.tm_mon],
+			 tm.tm_mday, tm.tm_year + 1900);
+	json_object_set_new(o, key, json_string(text));
+	time_iso(t, iso);
+	json_object_set_new(o, "starts_at", json_string(iso));
+	snprintf(tmp, sizeof(tmp), "%d", tm.tm_mday);
+	json_object_set_new(o, "day", json_string(tmp));
+	if (lang == LANG_ZH)
+		snprintf(tmp, sizeof(tmp), "%d月", tm.tm_mon + 1);
+	else
+		snprintf(tmp, sizeof(tmp), "%s", mon_en[tm.tm_mon]);
+	json_object_set_new(o, "month", json_string(tmp));
+	snprintf(tmp, sizeof(tmp), "%04d", tm.tm_year + 1900);
+	json_object_set_new(o, "year", json_string(tmp));
+	snprintf(tmp, sizeof(tmp), "%02d:%02d", tm.tm_hour, tm.tm_min);
+	json_object_set_new(o, "time", json_string(tmp));
+}
+
+static const char sql_stats[] =
+	"SELECT (SELECT count(*) FROM orgs) AS orgs, "
+	"(SELECT count(*) FROM events WHERE status = 'finished') AS events_held, "
+	"(SELECT count(DISTINCT city_id) FROM events) AS cities, "
+	"(SELECT coalesce(sum(followers), 0) FROM channels) AS followers";
+
+static const char sql_upcoming[] =
+	"SELECT e.id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END AS title, "
+	"CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, e.venue, "
+	"e.starts_at, e.status, e.capacity, "
+	"CASE WHEN ? = 'en' THEN s.name_en ELSE s.name_zh END AS series "
+	"FROM events e LEFT JOIN cities c ON c.id = e.city_id "
+	"LEFT JOIN event_series s ON s.id = e.series_id "
+	"WHERE e.starts_at >= ? AND e.status IN ('published', 'open', 'closed') "
+	"ORDER BY e.starts_at LIMIT 4";
+
+static const char sql_past[] =
+	"SELECT e.id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END AS title, "
+	"CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, e.starts_at, "
+	"e.registered_text AS registered, e.reach_text AS reach, "
+	"(SELECT count(*) FROM event_topics t WHERE t.event_id = e.id) AS topics "
+	"FROM events e LEFT JOIN cities c ON c.id = e.city_id "
+	"WHERE e.status = 'finished' ORDER BY e.starts_at DESC LIMIT 6";
+
+static const char sql_past_hosts[] =
+	"SELECT eo.event_id, CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh) "
+	"ELSE o.name_zh END AS name FROM event_orgs eo JOIN orgs o ON o.id = eo.org_id "
+	"WHERE eo.role = 'host' AND eo.event_id IN (SELECT id FROM events "
+	"WHERE status = 'finished' ORDER BY starts_at DESC LIMIT 6) ORDER BY eo.event_id, o.id";
+
+static const char sql_orgs[] =
+	"SELECT o.id, CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh) ELSE o.name_zh END "
+	"AS name, o.category, count(*) AS events FROM event_orgs eo JOIN orgs o ON o.id = eo.org_id "
+	"GROUP BY o.id, o.name_zh, o.name_en, o.category ORDER BY count(*) DESC, o.id LIMIT 30";
+
+static const char sql_channels[] =
+	"SELECT kind, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END AS name, url, followers "
+	"FROM channels ORDER BY pos, id";
+
+static const char sql_cities[] =
+	"SELECT id, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END AS name FROM cities ORDER BY id";
+
+/* The page's data, the same for the HTML page and /api/v1/. */
+static int home_model(req *r, db *d, json_t **out, err *e)
+{
+	const char *lang = i18n_code(r->lang);
+	db_res st, up, past, hosts, orgs, ch, cities;
+	int rc;
+	if ((rc = db_query(d, &r->a, sql_stats, DB_NOARGS, &st, e)) ||
+	    (rc = db_query(d, &r->a, sql_upcoming,
+			   DB_ARGS(DB_TEXT(lang), DB_TEXT(lang), DB_TEXT(lang), DB_TIME(unix_now() - 86400)),
+			   &up, e)) ||
+	    (rc = db_query(d, &r->a, sql_past, DB_ARGS(DB_TEXT(lang), DB_TEXT(lang)), &past, e)) ||
+	    (rc = db_query(d, &r->a, sql_past_hosts, DB_ARGS(DB_TEXT(lang)), &hosts, e)) ||
+	    (rc = db_query(d, &r->a, sql_orgs, DB_ARGS(DB_TEXT(lang)), &orgs, e)) ||
+	    (rc = db_query(d, &r->a, sql_channels, DB_ARGS(DB_TEXT(lang)), &ch, e)) ||
+	    (rc = db_query(d, &r->a, sql_cities, DB_ARGS(DB_TEXT(lang)), &cities, e)))
+		return rc;
+
+	json_t *m = json_object();
+	json_object_set_new(m, "stats", db_row_json(&st, 0));
+
+	json_t *upcoming = json_array();
+	for (int i = 0; i < up.nrows; i++) {
+		json_t *o = db_row_json(&up, i);
+		add_date(o, "date", db_get_int(&up, i, 4), r->lang);
+		const char *status = db_get(&up, i, 5);
+		json_object_set_new(o, "status_text",
+				    json_string(i18n_get(r->lang, arena_printf(&r->a, "event.status.%s", status))));
+		json_object_set_new(o, "registration_open", json_boolean(!strcmp(status, "open")));
+		json_array_append_new(upcoming, o);
+	}
+	json_object_set_new(m, "upcoming", upcoming);
+
+	json_t *pastj = json_array();
+	for (int i = 0; i < past.nrows; i++) {
+		json_t *o = db_row_json(&past, i);
+		add_date(o, "date", db_get_int(&past, i, 3), r->lang);
+		json_t *hl = json_array();
+		for (int h = 0; h < hosts.nrows; h++)
+			if (!strcmp(db_get(&hosts, h, 0), db_get(&past, i, 0)))
+				json_array_append_new(hl, json_string(db_get(&hosts, h, 1)));
+		json_object_set_new(o, "hosts", hl);
+		json_array_append_new(pastj, o);
+	}
+	json_object_set_new(m, "past", pastj);
+	json_object_set_new(m, "orgs", db_rows_json(&orgs));
+	json_object_set_new(m, "channels", db_rows_json(&ch));
+	json_object_set_new(m, "cities", db_rows_json(&cities));
+	*out = m;
+	return 0;
+}
+
+static int home(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	db *d = db_thread(&e);
+	json_t *m;
+	int rc = d ? home_model(r, d, &m, &e) : ERR_UNAVAILABLE;
+	if (rc) {
+		log_error("home: %s", e.msg);
+		return rc;
+	}
+	const char *done = req_query(r, "subscribed");
+	if (done)
+		json_object_set_new(m, "notice", json_string(i18n_get(
+			r->lang, !strcmp(done, "already") ? "subscribe.already" : "subscribe.thanks")));
+	json_object_set_new(m, "subscribe", json_pack("{s:s,s:s,s:{}}", "email", "", "name", "", "errors"));
+	return http_page(r, out, 200, "home/index.html", NULL, m);
+}
+
+/* ---- subscribing to announcements ---- */
+
+static int email_ok(const char *s)
+{
+	size_t n = strlen(s);
+	const char *at = strchr(s, '@');
+	if (n < 3 || n > 254 || !at || at == s || strchr(at + 1, '@'))
+		return 0;
+	const char *dot = strrchr(at, '.');
+	if (!dot || dot == at + 1 || !dot[1])
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || strchr("<>()[],;:\\\"", *p))
+			return 0;
+	return 1;
+}
+
+static int has_control(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < ' ' || *p == 0x7f)
+			return 1;
+	return 0;
+}
+
+static char *trimmed(arena *a, const char *s)
+{
+	if (!s)
+		return arena_strdup(a, "");
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	return arena_strndup(a, s, n);
+}
+
+static int subscribe(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	char *email = trimmed(&r->a, req_form(r, "email"));
+	char *name = trimmed(&r->a, req_form(r, "name"));
+	const char *city = req_form(r, "city");
+	int64_t city_id = 0;
+	json_t *errors = json_object();
+
+	for (char *p = email; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (!*email)
+		json_object_set_new(errors, "email", json_string(i18n_get(r->lang, "subscribe.err.email_required")));
+	else if (!email_ok(email))
+		json_object_set_new(errors, "email", json_string(i18n_get(r->lang, "subscribe.err.email_shape")));
+	if (utf8_len(name, strlen(name)) > 64 || has_control(name))
+		json_object_set_new(errors, "name", json_string(i18n_get(r->lang, "subscribe.err.name")));
+
+	db *d = db_thread(&e);
+	if (!d) {
+		json_decref(errors);
+		log_error("subscribe: %s", e.msg);
+		return ERR_UNAVAILABLE;
+	}
+	if (city && *city) {
+		db_res cr;
+		int rc;
+		if (parse_i64(city, 1, INT32_MAX, &city_id)) {
+			city_id = 0;
+			json_object_set_new(errors, "city", json_string(i18n_get(r->lang, "subscribe.err.city")));
+		} else if ((rc = db_query(d, &r->a, "SELECT id FROM cities WHERE id = ?",
+					  DB_ARGS(DB_INT(city_id)), &cr, &e))) {
+			json_decref(errors);
+			log_error("subscribe: %s", e.msg);
+			return rc;
+		} else if (!cr.nrows) {
+			json_object_set_new(errors, "city", json_string(i18n_get(r->lang, "subscribe.err.city")));
+		}
+	}
+
+	if (json_object_size(errors)) {
+		/* Back to the form, the visitor's input kept, each problem by its field. */
+		json_t *m;
+		int rc = home_model(r, d, &m, &e);
+		if (rc) {
+			json_decref(errors);
+			log_error("subscribe: %s", e.msg);
+			return rc;
+		}
+		json_t *cities = json_object_get(m, "cities");
+		size_t i;
+		json_t *c;
+		json_array_foreach(cities, i, c)
+			json_object_set_new(c, "selected",
+					    json_boolean(json_integer_value(json_object_get(c, "id")) == city_id));
+		json_object_set_new(m, "subscribe", json_pack("{s:s,s:s,s:o}", "email", email, "name", name,
+							     "errors", errors));
+		json_object_set_new(m, "error", json_pack("{s:s,s:s,s:O}", "code", "invalid", "message",
+							 i18n_get(r->lang, "form.fix_errors"), "fields", errors));
+		return http_page(r, out, 422, "home/index.html", NULL, m);
+	}
+	json_decref(errors);
+
+	int64_t added = 0;
+	int rc = db_exec(d, "INSERT INTO subscribers (email, name, city_id, lang, created_at) "
+			    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING",
+			 DB_ARGS(DB_TEXT(email), DB_TEXT(*name ? name : NULL),
+				 city_id ? DB_INT(city_id) : DB_NULL, DB_TEXT(i18n_code(r->lang)),
+				 DB_TIME(unix_now())),
+			 &added, &e);
+	if (rc) {
+		log_error("subscribe: %s", e.msg);
+		return rc;
+	}
+	if (r->api) {
+		out->status = added ? 201 : 200;
+		out->model = json_pack("{s:b,s:b}", "subscribed", 1, "already", added == 0);
+		return 0;
+	}
+	return http_redirect(r, out, added ? "/?subscribed=1#join" : "/?subscribed=already#join");
+}
+
+static const struct route routes[] = {
+	{ M_GET, "/", home, ROLE_VISITOR, 0, "home" },
+	{ M_POST, "/subscribe", subscribe, ROLE_VISITOR, 1, "subscribe" },
+};
+
+const struct route_table portal_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

@@ -1,0 +1,316 @@
+/* i18n.c: .po parsing, the two catalogs and language negotiation. */
+#include "view/i18n.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/embed.h"
+#include "base/util.h"
+#include "base/banned.h"
+
+static const char *po_files[LANG__COUNT] = { "zh_CN.po", "en.po" };
+
+struct catalog {
+	struct po_entry *v;
+	size_t n;
+};
+static struct catalog catalogs[LANG__COUNT];
+
+/* Appends the C-escaped string starting at the opening quote *p. */
+static int po_string(const char **p, const char *end, buf *out)
+{
+	const char *s = *p;
+	if (s >= end || *s != '"')
+		return -1;
+	for (s++; s < end && *s != '"'; s++) {
+		if (*s == '\n')
+			return -1;
+		if (*s != '\\') {
+			buf_addc(out, *s);
+			continue;
+		}
+		if (++s >= end)
+			return -1;
+		switch (*s) {
+		case 'n': buf_addc(out, '\n'); break;
+		case 't': buf_addc(out, '\t'); break;
+		case 'r': buf_addc(out, '\r'); break;
+		case '"': buf_addc(out, '"'); break;
+		case '\\': buf_addc(out, '\\'); break;
+		default: return -1;
+		}
+	}
+	if (s >= end)
+		return -1;
+	*p = s + 1;
+	return 0;
+}
+
+static void skip_line_ws(const char **p, const char *end)
+{
+	while (*p < end && (**p == ' ' || **p == '\t' || **p == '\r'))
+		(*p)++;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct po_entry *)a)->id, ((const struct po_entry *)b)->id);
+}
+
+static int cmp_key(const void *key, const void *entry)
+{
+	return strcmp(key, ((const struct po_entry *)entry)->id);
+}
+
+void po_free(struct po_entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].id);
+		free(v[i].str);
+	}
+	free(v);
+}
+
+int po_parse(const char *text, size_t len, struct po_entry **out, size_t *nout, err *e)
+{
+	const char *p = text, *end = text + len;
+	struct po_entry *v = NULL;
+	size_t n = 0, cap = 0;
+	buf id = BUF_INIT, str = BUF_INIT;
+	buf *cur = NULL;
+	int line = 1, have_id = 0, have_str = 0, rc = 0;
+
+	if (!utf8_valid(text, len)) {
+		rc = err_set(e, ERR_INPUT, "catalog is not valid UTF-8");
+		goto out;
+	}
+	while (p <= end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		const char *q = p;
+		skip_line_ws(&q, eol);
+		int flush = 0;
+		if (q == eol || *q == '#') {
+			flush = 1;
+		} else if (!strncmp(q, "msgid ", 6)) {
+			if (have_id && have_str)
+				flush = 2;
+			else if (have_id) {
+				rc = err_set(e, ERR_INPUT, "line %d: msgid without msgstr before it", line);
+				goto out;
+			}
+		}
+		if (flush && have_id && have_str) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				v = realloc(v, cap * sizeof(*v));
+				if (!v)
+					abort();
+			}
+			v[n].id = buf_detach(&id, NULL);
+			v[n].str = buf_detach(&str, NULL);
+			n++;
+			have_id = have_str = 0;
+			cur = NULL;
+		}
+		if (q == eol || *q == '#') {
+			/* blank or comment */
+		} else if (!strncmp(q, "msgid ", 6)) {
+			q += 6;
+			skip_line_ws(&q, eol);
+			buf_reset(&id);
+			if (po_string(&q, eol, &id)) {
+				rc = err_set(e, ERR_INPUT, "line %d: bad msgid string", line);
+				goto out;
+			}
+			have_id = 1;
+			cur = &id;
+		} else if (!strncmp(q, "msgstr ", 7)) {
+			if (!have_id || have_str) {
+				rc = err_set(e, ERR_INPUT, "line %d: msgstr without msgid", line);
+				goto out;
+			}
+			q += 7;
+			skip_line_ws(&q, eol);
+			buf_reset(&str);
+			if (po_string(&q, eol, &str)) {
+				rc = err_set(e, ERR_INPUT, "line %d: bad msgstr string", line);
+				goto out;
+			}
+			have_str = 1;
+			cur = &str;
+		} else if (*q == '"' && cur) {
+			if (po_string(&q, eol, cur)) {
+				rc = err_set(e, ERR_INPUT, "line %d: bad continuation string", line);
+				goto out;
+			}
+		} else {
+			rc = err_set(e, ERR_INPUT, "line %d: expected msgid, msgstr, a string or a comment", line);
+			goto out;
+		}
+		skip_line_ws(&q, eol);
+		if (q != eol && *q != '#' && !(q < eol && *q == '"')) {
+			rc = err_set(e, ERR_INPUT, "line %d: unexpected text after string", line);
+			goto out;
+		}
+		if (eol == end)
+			break;
+		p = eol + 1;
+		line++;
+	}
+	if (have_id && !have_str) {
+		rc = err_set(e, ERR_INPUT, "line %d: msgid without msgstr at end", line);
+		goto out;
+	}
+	if (have_id && have_str) {
+		v = realloc(v, (n + 1) * sizeof(*v));
+		if (!v)
+			abort();
+		v[n].id = buf_detach(&id, NULL);
+		v[n].str = buf_detach(&str, NULL);
+		n++;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_entry);
+	for (size_t i = 1; i < n; i++)
+		if (!strcmp(v[i].id, v[i - 1].id)) {
+			rc = err_set(e, ERR_INPUT, "msgid \"%s\" appears twice", v[i].id);
+			goto out;
+		}
+out:
+	buf_release(&id);
+	buf_release(&str);
+	if (rc) {
+		po_free(v, n);
+		return rc;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+int i18n_load(const char *dir, err *e)
+{
+	i18n_release();
+	for (int l = 0; l < LANG__COUNT; l++) {
+		char *text = NULL;
+		size_t len;
+		int rc;
+		if (dir) {
+			char path[1024];
+			snprintf(path, sizeof(path), "%s/%s", dir, po_files[l]);
+			if ((rc = read_file(path, 8 << 20, &text, &len, e)))
+				return rc;
+		} else {
+			char name[64];
+			snprintf(name, sizeof(name), "po/%s", po_files[l]);
+			const struct embed_file *f = embed_find(name);
+			if (!f)
+				return err_set(e, ERR_FAIL, "%s is not built in", name);
+			text = strndup((const char *)f->data, f->len);
+			len = f->len;
+		}
+		err pe;
+		rc = po_parse(text, len, &catalogs[l].v, &catalogs[l].n, &pe);
+		free(text);
+		if (rc)
+			return err_set(e, rc, "po/%s: %s", po_files[l], pe.msg);
+	}
+	return 0;
+}
+
+void i18n_release(void)
+{
+	for (int l = 0; l < LANG__COUNT; l++) {
+		po_free(catalogs[l].v, catalogs[l].n);
+		catalogs[l].v = NULL;
+		catalogs[l].n = 0;
+	}
+}
+
+static const struct po_entry *find(int lang, const char *key)
+{
+	if (lang < 0 || lang >= LANG__COUNT || !catalogs[lang].n)
+		return NULL;
+	return bsearch(key, catalogs[lang].v, catalogs[lang].n, sizeof(struct po_entry), cmp_key);
+}
+
+const char *i18n_get(int lang, const char *key)
+{
+	const struct po_entry *p = find(lang, key);
+	return p && p->str[0] ? p->str : key;
+}
+
+int i18n_has(int lang, const char *key)
+{
+	const struct po_entry *p = find(lang, key);
+	return p && p->str[0];
+}
+
+int i18n_check(FILE *report)
+{
+	int missing = 0;
+	for (int l = 0; l < LANG__COUNT; l++)
+		for (size_t i = 0; i < catalogs[l].n; i++) {
+			const char *id = catalogs[l].v[i].id;
+			if (!id[0])
+				continue; /* the .po header entry */
+			for (int o = 0; o < LANG__COUNT; o++) {
+				if (i18n_has(o, id))
+					continue;
+				if (o < l && find(o, id))
+					continue; /* reported already */
+				missing++;
+				if (report)
+					fprintf(report, "po/%s: \"%s\" is missing or empty\n", po_files[o], id);
+			}
+		}
+	return missing;
+}
+
+const char *i18n_code(int lang) { return lang == LANG_EN ? "en" : "zh"; }
+const char *i18n_html_lang(int lang) { return lang == LANG_EN ? "en" : "zh-CN"; }
+
+int i18n_parse_lang(const char *s)
+{
+	if (!s)
+		return -1;
+	if (!strncasecmp(s, "zh", 2) && (!s[2] || s[2] == '-' || s[2] == '_'))
+		return LANG_ZH;
+	if (!strncasecmp(s, "en", 2) && (!s[2] || s[2] == '-' || s[2] == '_'))
+		return LANG_EN;
+	return -1;
+}
+
+int i18n_from_accept(const char *h)
+{
+	/* "en-US,en;q=0.9,zh-CN;q=0.8": the highest q among known languages. */
+	int best = -1;
+	double best_q = 0;
+	while (h && *h) {
+		while (*h == ' ' || *h == ',')
+			h++;
+		const char *item = h;
+		while (*h && *h != ',')
+			h++;
+		char tag[16] = "";
+		size_t tl = 0;
+		const char *p = item;
+		while (p < h && *p != ';' && *p != ' ' && tl < sizeof(tag) - 1)
+			tag[tl++] = *p++;
+		tag[tl] = '\0';
+		double q = 1.0;
+		const char *qs = memmem(item, (size_t)(h - item), "q=", 2);
+		if (qs)
+			q = strtod(qs + 2, NULL);
+		int l = i18n_parse_lang(tag);
+		if (l >= 0 && q > best_q) {
+			best = l;
+			best_q = q;
+		}
+	}
+	return best;
+}

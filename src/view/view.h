@@ -1,0 +1,30 @@
+/* view.h: pages from templates in the request's language.
+ *
+ * Templates live in templates/ and are built into the binary; with dev on
+ * they are read from source_dir/templates on every render instead, so an
+ * edit shows on the next reload. A page renders inside templates/layout.html,
+ * which includes the page as the partial {{> $page}}.
+ *
+ * view_init compiles everything once (catching template errors at start);
+ * afterwards rendering is thread-safe. */
+#ifndef PGHERD_VIEW_H
+#define PGHERD_VIEW_H
+
+#include <jansson.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+
+int view_init(int dev, const char *source_dir, err *e);
+void view_release(void);
+
+/* Renders `page` (e.g. "home/index.html") inside the layout. The context
+ * stack is [globals, model]: the model (what /api/v1 returns) is searched
+ * first, then the page globals (site, lang, nav, csrf...). */
+int view_render(const char *page, int lang, json_t *globals, json_t *model, buf *out, err *e);
+/* Renders one template with no layout (fragments, mail bodies, tests). */
+int view_render_bare(const char *name, int lang, json_t *model, buf *out, err *e);
+/* Names of every built-in template, for the i18n key check. */
+int view_template_exists(const char *name);
+
+#endif
