@@ -28,17 +28,19 @@ build/tools/embed: tools/embed.c
 
 build/gen/embed_data.c: build/tools/embed $(EMBED)
 	@mkdir -p $(@D)
-	build/tools/embed $@ $(EMBED)
+	@echo "  EMBED $(words $(EMBED)) files"
+	@build/tools/embed $@ $(EMBED)
 
 define variant
 build/$(1)/obj/%.o: src/%.c $$(wildcard src/*/*.h)
 	@mkdir -p $$(@D)
-	$$(CC) $$(BASE_CFLAGS) $(2) -c -o $$@ $$<
+	@echo "  CC($(1)) $$<"
+	@$$(CC) $$(BASE_CFLAGS) $(2) -c -o $$@ $$<
 build/$(1)/obj/embed_data.o: build/gen/embed_data.c
 	@mkdir -p $$(@D)
 	$$(CC) -std=c11 -O1 -g -Isrc $(2) -c -o $$@ $$<
 build/$(1)/libpgherd.a: $$(patsubst src/%.c,build/$(1)/obj/%.o,$$(LIB_SRC)) build/$(1)/obj/embed_data.o
-	rm -f $$@ && ar rcs $$@ $$^
+	@rm -f $$@ && ar rcs $$@ $$^
 endef
 $(eval $(call variant,release,$(RELEASE_CFLAGS)))
 $(eval $(call variant,asan,$(SAN_CFLAGS)))

@@ -1,0 +1,34 @@
+#!/bin/sh
+# pg-test-server.sh: a throwaway PostgreSQL 15 server for the tests.
+#   pg-test-server.sh start DIR PORT   initdb in DIR, listen on 127.0.0.1:PORT,
+#                                      create database pgherd; prints its URL
+#   pg-test-server.sh stop DIR         stop it and remove DIR
+# PostgreSQL refuses to run as root, so as root everything runs as the
+# `postgres` user that Debian's postgresql-15 package creates.
+set -e
+BIN=/usr/lib/postgresql/15/bin
+cmd=$1 dir=$2 port=${3:-54329}
+as_pg() {
+	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+case "$cmd" in
+start)
+	mkdir -p "$dir"
+	[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"
+	as_pg "$BIN/initdb" -D "$dir/data" -U pgherd --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+		{ cat "$dir/initdb.log" >&2; exit 1; }
+	as_pg "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+		-o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=on -c max_connections=200 -c shared_buffers=128MB" \
+		start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+	as_pg "$BIN/createdb" -h 127.0.0.1 -p "$port" -U pgherd pgherd
+	echo "postgres://pgherd@127.0.0.1:$port/pgherd"
+	;;
+stop)
+	[ -d "$dir/data" ] && as_pg "$BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+	rm -rf "$dir"
+	;;
+*)
+	echo "usage: pg-test-server.sh start DIR PORT | stop DIR" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,176 @@
+/* test_base.c: arena, buffer and escapers, UTF-8, time and size parsing,
+ * configuration precedence and masking. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/config.h"
+#include "base/util.h"
+#include "view/i18n.h"
+
+static void arena_allocates_and_aligns(void **state)
+{
+	(void)state;
+	arena a = ARENA_INIT;
+	char *p = arena_alloc(&a, 3);
+	void *q = arena_alloc(&a, 100000); /* bigger than a chunk */
+	assert_non_null(p);
+	assert_int_equal((uintptr_t)q % 16, 0);
+	assert_string_equal(arena_printf(&a, "%d-%s", 42, "x"), "42-x");
+	assert_null(arena_strdup(&a, NULL));
+	assert_string_equal(arena_strndup(&a, "abcdef", 3), "abc");
+	assert_true(a.total >= 100003);
+	arena_release(&a);
+	assert_null(a.head);
+}
+
+static void buf_grows_and_detaches(void **state)
+{
+	(void)state;
+	buf b = BUF_INIT;
+	assert_string_equal(b.s, "");
+	for (int i = 0; i < 1000; i++)
+		buf_addf(&b, "%d,", i);
+	assert_true(b.len > 2000);
+	assert_int_equal(b.s[b.len], '\0');
+	size_t n;
+	char *s = buf_detach(&b, &n);
+	assert_int_equal(strlen(s), n);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.s, "");
+	free(s);
+	buf_release(&b);
+}
+
+static void escapers_escape_for_their_context(void **state)
+{
+	(void)state;
+	buf b = BUF_INIT;
+	const char *x = "<script>alert('x')</script>&\"`";
+	buf_html(&b, x, strlen(x));
+	assert_string_equal(b.s, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;&#96;");
+	buf_reset(&b);
+	buf_url_arg(&b, "a b&c=邮储");
+	assert_string_equal(b.s, "a%20b%26c%3D%E9%82%AE%E5%82%A8");
+	buf_reset(&b);
+	buf_csv(&b, "=HYPERLINK(\"x\")");
+	assert_string_equal(b.s, "\"'=HYPERLINK(\"\"x\"\")\"");
+	buf_reset(&b);
+	buf_csv(&b, "华为");
+	assert_string_equal(b.s, "华为");
+	buf_release(&b);
+}
+
+static void utf8_validation(void **state)
+{
+	(void)state;
+	assert_true(utf8_valid("邮储银行 PostgreSQL", strlen("邮储银行 PostgreSQL")));
+	assert_true(utf8_valid("😀", 4));
+	assert_false(utf8_valid("\xff", 1));
+	assert_false(utf8_valid("\xc0\xaf", 2));          /* overlong '/' */
+	assert_false(utf8_valid("\xed\xa0\x80", 3));      /* surrogate */
+	assert_false(utf8_valid("\xe9\x82", 2));          /* truncated */
+	assert_false(utf8_valid("a\0b", 3));              /* NUL */
+	assert_false(utf8_valid("\xf4\x90\x80\x80", 4));  /* > U+10FFFF */
+	assert_int_equal(utf8_len("邮储ab", strlen("邮储ab")), 4);
+}
+
+static void time_and_number_parsing(void **state)
+{
+	(void)state;
+	int64_t t;
+	char iso[32];
+	assert_int_equal(parse_time("2018-12-22", &t), 0);
+	time_iso(t, iso);
+	assert_string_equal(iso, "2018-12-22T00:00:00Z");
+	assert_int_equal(parse_time("2026-12-19T01:00:00Z", &t), 0);
+	assert_int_equal(t, 1797642000);
+	assert_int_equal(parse_time("2024-02-29", &t), 0);
+	assert_int_equal(parse_time("2023-02-29", &t), -1); /* no such day */
+	assert_int_equal(parse_time("2018-13-01", &t), -1);
+	assert_int_equal(parse_time("2018-12-22x", &t), -1);
+	assert_int_equal(parse_time("", &t), -1);
+	size_t sz;
+	assert_int_equal(parse_size("10M", &sz), 0);
+	assert_int_equal(sz, 10u << 20);
+	assert_int_equal(parse_size("-1", &sz), -1);
+	assert_int_equal(parse_size("5Q", &sz), -1);
+	int64_t v;
+	assert_int_equal(parse_i64("42", 0, 100, &v), 0);
+	assert_int_equal(parse_i64("420", 0, 100, &v), -1);
+	assert_int_equal(parse_i64("4x", 0, 100, &v), -1);
+}
+
+static void config_precedence_file_env_flag(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/pgherd-test-conf-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	const char *text = "# test\nlisten = 127.0.0.1:7000\nthreads = 3\nmax_body = 2M\n";
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	setenv("PGHERD_THREADS", "5", 1);
+	unsetenv("PGHERD_LISTEN");
+	char *argv[] = { "--config", path, "--listen=127.0.0.1:9000", "positional", NULL };
+	config c;
+	char **rest;
+	err e = ERR_INIT;
+	assert_int_equal(config_load(&c, 4, argv, NULL, &rest, &e), 0);
+	assert_string_equal(c.val[CFG_LISTEN], "127.0.0.1:9000"); /* flag beats file */
+	assert_string_equal(c.src[CFG_LISTEN], "flag --listen");
+	assert_int_equal(c.threads, 5);                            /* env beats file */
+	assert_int_equal(c.max_body, 2u << 20);                     /* file beats default */
+	assert_non_null(strstr(c.src[CFG_MAX_BODY], "file"));
+	assert_string_equal(rest[0], "positional");
+	assert_null(rest[1]);
+	free(rest);
+	config_release(&c);
+
+	char *bad[] = { "--config", path, "--threads", "many", NULL };
+	assert_int_not_equal(config_load(&c, 4, bad, NULL, NULL, &e), 0);
+	assert_non_null(strstr(e.msg, "threads"));
+	config_release(&c);
+	char *unknown[] = { "--config", path, "--colour=red", NULL };
+	assert_int_not_equal(config_load(&c, 3, unknown, NULL, NULL, &e), 0);
+	assert_non_null(strstr(e.msg, "unknown option '--colour'"));
+	config_release(&c);
+	unsetenv("PGHERD_THREADS");
+	unlink(path);
+}
+
+static void config_masks_passwords(void **state)
+{
+	(void)state;
+	char *m = config_mask_url("postgres://alice:s3cret@db:5432/pgherd");
+	assert_string_equal(m, "postgres://alice:****@db:5432/pgherd");
+	free(m);
+	m = config_mask_url("postgres://db/pgherd?user=a&password=s3cret&sslmode=require");
+	assert_null(strstr(m, "s3cret"));
+	free(m);
+	m = config_mask_url("sqlite:./data/pgherd.db");
+	assert_string_equal(m, "sqlite:./data/pgherd.db");
+	free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(arena_allocates_and_aligns),
+		cmocka_unit_test(buf_grows_and_detaches),
+		cmocka_unit_test(escapers_escape_for_their_context),
+		cmocka_unit_test(utf8_validation),
+		cmocka_unit_test(time_and_number_parsing),
+		cmocka_unit_test(config_precedence_file_env_flag),
+		cmocka_unit_test(config_masks_passwords),
+	};
+	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
+}

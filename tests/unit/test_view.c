@@ -1,0 +1,317 @@
+/* test_view.c: the template engine, the .po parser, the catalogs' and
+ * templates' completeness in both languages, and the router. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/embed.h"
+#include "base/util.h"
+#include "http/http.h"
+#include "view/i18n.h"
+#include "view/tmpl.h"
+#include "view/view.h"
+
+static const tmpl *partials[4];
+
+static const tmpl *find_partial(void *ctx, const char *name)
+{
+	(void)ctx;
+	for (int i = 0; i < 4 && partials[i]; i++)
+		if (!strcmp(tmpl_name(partials[i]), name))
+			return partials[i];
+	return NULL;
+}
+
+static const char *tr(void *ctx, const char *key)
+{
+	(void)ctx;
+	return !strcmp(key, "greet") ? "你好 <b>" : key;
+}
+
+/* Renders src with the JSON model text; returns a malloc'd string or NULL. */
+static char *render(const char *src, const char *json, char *errmsg)
+{
+	tmpl *t;
+	err e = ERR_INIT;
+	if (tmpl_compile("t", src, strlen(src), &t, &e)) {
+		if (errmsg)
+			snprintf(errmsg, 512, "%s", e.msg);
+		return NULL;
+	}
+	json_t *m = json_loads(json, 0, NULL);
+	assert_non_null(m);
+	tmpl_env env = { find_partial, tr, NULL };
+	buf b = BUF_INIT;
+	int rc = tmpl_render(t, &env, &m, 1, &b, &e);
+	json_decref(m);
+	tmpl_free(t);
+	if (rc) {
+		if (errmsg)
+			snprintf(errmsg, 512, "%s", e.msg);
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}
+
+#define assert_renders(src, json, want) do { \
+	char *got_ = render(src, json, NULL); \
+	assert_non_null(got_); \
+	assert_string_equal(got_, want); \
+	free(got_); \
+} while (0)
+
+static void variables_are_escaped_by_default(void **state)
+{
+	(void)state;
+	assert_renders("Hi {{name}}!", "{\"name\":\"<img src=x onerror=alert(1)>\"}",
+		       "Hi &lt;img src=x onerror=alert(1)&gt;!");
+	assert_renders("{{{html}}}|{{& html}}", "{\"html\":\"<b>ok</b>\"}", "<b>ok</b>|<b>ok</b>");
+	assert_renders("{{n}} {{r}} {{t}} {{missing}}.", "{\"n\":42,\"r\":1.5,\"t\":true}", "42 1.5 true .");
+	assert_renders("{{a.b.c}}", "{\"a\":{\"b\":{\"c\":\"deep\"}}}", "deep");
+	assert_renders("{{items.1}}", "{\"items\":[\"x\",\"y\"]}", "y");
+	assert_renders("{{! a comment }}x", "{}", "x");
+}
+
+static void sections_iterate_and_test(void **state)
+{
+	(void)state;
+	assert_renders("{{#list}}[{{name}}]{{/list}}", "{\"list\":[{\"name\":\"华为\"},{\"name\":\"京东\"}]}",
+		       "[华为][京东]");
+	assert_renders("{{#list}}{{.}},{{/list}}", "{\"list\":[1,2,3]}", "1,2,3,");
+	assert_renders("{{#obj}}{{x}}{{outer}}{{/obj}}", "{\"obj\":{\"x\":1},\"outer\":\"o\"}", "1o");
+	assert_renders("{{#f}}no{{/f}}{{^f}}yes{{/f}}", "{\"f\":false}", "yes");
+	assert_renders("{{#e}}no{{/e}}{{^e}}empty{{/e}}", "{\"e\":[]}", "empty");
+	assert_renders("{{#z}}no{{/z}}{{^z}}zero{{/z}}", "{\"z\":0}", "zero");
+	assert_renders("{{#s}}{{s}}{{/s}}", "{\"s\":\"str\"}", "str");
+}
+
+static void partials_and_translations(void **state)
+{
+	(void)state;
+	err e = ERR_INIT;
+	tmpl *p;
+	assert_int_equal(tmpl_compile("card", "<{{name}}>", 10, &p, &e), 0);
+	partials[0] = p;
+	assert_renders("{{#people}}{{> card}}{{/people}}", "{\"people\":[{\"name\":\"a\"},{\"name\":\"b\"}]}",
+		       "<a><b>");
+	assert_renders("{{_ greet}}", "{}", "你好 &lt;b&gt;");
+	char msg[512] = "";
+	assert_null(render("{{> nowhere}}", "{}", msg));
+	assert_non_null(strstr(msg, "partial 'nowhere' not found"));
+	tmpl *loop;
+	assert_int_equal(tmpl_compile("loop", "{{> loop}}", 10, &loop, &e), 0);
+	partials[1] = loop;
+	assert_null(render("{{> loop}}", "{}", msg));
+	assert_non_null(strstr(msg, "nested too deeply"));
+	partials[0] = partials[1] = NULL;
+	tmpl_free(p);
+	tmpl_free(loop);
+}
+
+static void compile_errors_name_the_line(void **state)
+{
+	(void)state;
+	char msg[512];
+	assert_null(render("a\n{{#open}}x", "{}", msg));
+	assert_non_null(strstr(msg, "t:2: section 'open' is never closed"));
+	assert_null(render("{{#a}}{{/b}}", "{}", msg));
+	assert_non_null(strstr(msg, "closes 'a'"));
+	assert_null(render("{{/a}}", "{}", msg));
+	assert_non_null(strstr(msg, "closes nothing"));
+	assert_null(render("x {{name", "{}", msg));
+	assert_non_null(strstr(msg, "never closed"));
+	assert_null(render("{{bad name}}", "{}", msg));
+	assert_non_null(strstr(msg, "bad tag name"));
+	assert_null(render("\xff{{x}}", "{}", msg));
+	assert_non_null(strstr(msg, "UTF-8"));
+}
+
+static void po_parser(void **state)
+{
+	(void)state;
+	const char *po = "# comment\nmsgid \"\"\nmsgstr \"Content-Type: text/plain\\n\"\n\n"
+			 "msgid \"b.key\"\nmsgstr \"line one\\n\"\n\"line \\\"two\\\"\"\n\n"
+			 "msgid \"a.key\"\nmsgstr \"中文\"\n";
+	struct po_entry *v;
+	size_t n;
+	err e = ERR_INIT;
+	assert_int_equal(po_parse(po, strlen(po), &v, &n, &e), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[1].id, "a.key"); /* sorted */
+	assert_string_equal(v[1].str, "中文");
+	assert_string_equal(v[2].str, "line one\nline \"two\"");
+	po_free(v, n);
+	const char *dup = "msgid \"x\"\nmsgstr \"1\"\n\nmsgid \"x\"\nmsgstr \"2\"\n";
+	assert_int_not_equal(po_parse(dup, strlen(dup), &v, &n, &e), 0);
+	assert_non_null(strstr(e.msg, "twice"));
+	const char *bad = "msgid \"x\nmsgstr \"1\"\n";
+	assert_int_not_equal(po_parse(bad, strlen(bad), &v, &n, &e), 0);
+	assert_non_null(strstr(e.msg, "line 1"));
+	const char *orphan = "msgstr \"1\"\n";
+	assert_int_not_equal(po_parse(orphan, strlen(orphan), &v, &n, &e), 0);
+}
+
+static void language_negotiation(void **state)
+{
+	(void)state;
+	assert_int_equal(i18n_from_accept("en-US,en;q=0.9,zh-CN;q=0.8"), LANG_EN);
+	assert_int_equal(i18n_from_accept("zh-CN,zh;q=0.9,en;q=0.8"), LANG_ZH);
+	assert_int_equal(i18n_from_accept("fr-FR,en;q=0.5,zh;q=0.7"), LANG_ZH);
+	assert_int_equal(i18n_from_accept("fr-FR"), -1);
+	assert_int_equal(i18n_from_accept(NULL), -1);
+	assert_int_equal(i18n_parse_lang("zh_CN"), LANG_ZH);
+	assert_int_equal(i18n_parse_lang("english"), -1);
+}
+
+/* Every key: in both catalogs; every {{_ key}} in a template and every
+ * catalog-looking string literal in src/ must exist in both. */
+static void catalogs_are_complete(void **state)
+{
+	(void)state;
+	err e = ERR_INIT;
+	assert_int_equal(i18n_load(NULL, &e), 0);
+	assert_int_equal(i18n_check(stderr), 0);
+
+	int missing = 0, checked = 0;
+	regex_t tag, lit;
+	assert_int_equal(regcomp(&tag, "\\{\\{_ *([a-z0-9_.]+) *\\}\\}", REG_EXTENDED), 0);
+	assert_int_equal(regcomp(&lit, "\"((nav|home|footer|site|error|subscribe|form|event)\\.[a-z0-9_.]+)\"",
+				 REG_EXTENDED), 0);
+	for (size_t i = 0; i < embed_count; i++) {
+		const struct embed_file *f = &embed_files[i];
+		if (strncmp(f->name, "templates/", 10))
+			continue;
+		const char *p = (const char *)f->data;
+		regmatch_t m[2];
+		while (!regexec(&tag, p, 2, m, 0)) {
+			char key[128];
+			snprintf(key, sizeof(key), "%.*s", (int)(m[1].rm_eo - m[1].rm_so), p + m[1].rm_so);
+			for (int l = 0; l < LANG__COUNT; l++)
+				if (!i18n_has(l, key)) {
+					fprintf(stderr, "%s: {{_ %s}} missing in %s\n", f->name, key, i18n_code(l));
+					missing++;
+				}
+			checked++;
+			p += m[0].rm_eo;
+		}
+	}
+	/* C sources: run from the repository root. */
+	const char *dirs[] = { "src/http", "src/portal", "src/view", "src/base" };
+	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		DIR *dir = opendir(dirs[d]);
+		assert_non_null(dir);
+		struct dirent *de;
+		while ((de = readdir(dir))) {
+			size_t nl = strlen(de->d_name);
+			if (nl < 3 || strcmp(de->d_name + nl - 2, ".c"))
+				continue;
+			char path[512], *text;
+			snprintf(path, sizeof(path), "%s/%s", dirs[d], de->d_name);
+			assert_int_equal(read_file(path, 1 << 22, &text, NULL, &e), 0);
+			const char *p = text;
+			regmatch_t m[2];
+			while (!regexec(&lit, p, 2, m, 0)) {
+				char key[128];
+				snprintf(key, sizeof(key), "%.*s", (int)(m[1].rm_eo - m[1].rm_so), p + m[1].rm_so);
+				size_t kl = strlen(key);
+				if (key[kl - 1] != '.' && strcmp(key, "event.status")) {
+					for (int l = 0; l < LANG__COUNT; l++)
+						if (!i18n_has(l, key)) {
+							fprintf(stderr, "%s: \"%s\" missing in %s\n", path, key, i18n_code(l));
+							missing++;
+						}
+					checked++;
+				}
+				p += m[0].rm_eo;
+			}
+			free(text);
+		}
+		closedir(dir);
+	}
+	/* Keys built at run time: one per event status in the schema. */
+	const char *statuses[] = { "draft", "published", "open", "closed", "finished", "cancelled" };
+	for (size_t s = 0; s < 6; s++) {
+		char key[64];
+		snprintf(key, sizeof(key), "event.status.%s", statuses[s]);
+		for (int l = 0; l < LANG__COUNT; l++)
+			missing += !i18n_has(l, key);
+	}
+	regfree(&tag);
+	regfree(&lit);
+	assert_true(checked > 40);
+	assert_int_equal(missing, 0);
+	i18n_release();
+}
+
+static void all_builtin_templates_compile(void **state)
+{
+	(void)state;
+	err e = ERR_INIT;
+	assert_int_equal(view_init(0, ".", &e), 0);
+	assert_true(view_template_exists("layout.html"));
+	assert_true(view_template_exists("home/index.html"));
+	assert_true(view_template_exists("errors/error.html"));
+	view_release();
+}
+
+static int h_dummy(req *r, resp *out) { (void)r; (void)out; return 0; }
+
+static void router_matches_params_and_methods(void **state)
+{
+	(void)state;
+	static const struct route routes[] = {
+		{ M_GET, "/", h_dummy, ROLE_VISITOR, 0, "home" },
+		{ M_GET | M_POST, "/events/:id", h_dummy, ROLE_VISITOR, 1, "event" },
+		{ M_GET, "/events/:id/ticket/:code", h_dummy, ROLE_MEMBER, 0, "ticket" },
+		{ M_GET, "/static/*path", h_dummy, ROLE_VISITOR, 0, "static" },
+	};
+	struct route_table t = { routes, 4 };
+	arena a = ARENA_INIT;
+	const struct route *rt;
+	const char *names[ROUTE_MAX_PARAMS], *vals[ROUTE_MAX_PARAMS];
+	int n, allowed;
+	assert_int_equal(router_match(&t, 1, M_GET, "/", &a, &rt, names, vals, &n, &allowed), 0);
+	assert_string_equal(rt->name, "home");
+	assert_int_equal(router_match(&t, 1, M_HEAD, "/events/42", &a, &rt, names, vals, &n, &allowed), 0);
+	assert_string_equal(rt->name, "event");
+	assert_int_equal(n, 1);
+	assert_string_equal(names[0], "id");
+	assert_string_equal(vals[0], "42");
+	assert_int_equal(router_match(&t, 1, M_GET, "/events/7/ticket/abc", &a, &rt, names, vals, &n, &allowed), 0);
+	assert_string_equal(vals[1], "abc");
+	assert_int_equal(router_match(&t, 1, M_GET, "/static/img/logo.svg", &a, &rt, names, vals, &n, &allowed), 0);
+	assert_string_equal(vals[0], "img/logo.svg");
+	assert_int_equal(router_match(&t, 1, M_DELETE, "/events/42", &a, &rt, names, vals, &n, &allowed), ERR_INPUT);
+	assert_int_equal(allowed, M_GET | M_POST | M_HEAD);
+	assert_string_equal(http_methods_text(&a, allowed), "GET, HEAD, POST");
+	assert_int_equal(router_match(&t, 1, M_GET, "/events/", &a, &rt, names, vals, &n, &allowed), ERR_NOTFOUND);
+	assert_int_equal(router_match(&t, 1, M_GET, "/events", &a, &rt, names, vals, &n, &allowed), ERR_NOTFOUND);
+	assert_int_equal(router_match(&t, 1, M_GET, "/nope", &a, &rt, names, vals, &n, &allowed), ERR_NOTFOUND);
+	assert_int_equal(router_match(&t, 1, M_GET, "//", &a, &rt, names, vals, &n, &allowed), ERR_NOTFOUND);
+	assert_int_equal(router_match(&t, 1, M_GET, "", &a, &rt, names, vals, &n, &allowed), ERR_NOTFOUND);
+	arena_release(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(variables_are_escaped_by_default),
+		cmocka_unit_test(sections_iterate_and_test),
+		cmocka_unit_test(partials_and_translations),
+		cmocka_unit_test(compile_errors_name_the_line),
+		cmocka_unit_test(po_parser),
+		cmocka_unit_test(language_negotiation),
+		cmocka_unit_test(catalogs_are_complete),
+		cmocka_unit_test(all_builtin_templates_compile),
+		cmocka_unit_test(router_matches_params_and_methods),
+	};
+	return cmocka_run_group_tests_name("view", tests, NULL, NULL);
+}
