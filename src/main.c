@@ -289,6 +289,7 @@ int main(int argc, char **argv)
 	if (config_load(&c, argc - 2, argv + 2, cmd->flags, &rest, &e)) {
 		fprintf(stderr, "pgherd %s: %s\nRun 'pgherd %s --help' for the options.\n", cmd->name,
 			e.msg, cmd->name);
+		config_release(&c);
 		return 2;
 	}
 	for (char **a = rest; *a; a++)

@@ -193,7 +193,10 @@ static void add_security_headers(struct MHD_Response *m)
 static enum MHD_Result queue(req *r, unsigned status, struct MHD_Response *m)
 {
 	enum MHD_Result ok = MHD_queue_response(r->conn, status, m);
-	r->status = status;
+	if (ok == MHD_YES)
+		r->status = status;
+	else
+		log_warn("could not queue a %u response for %s %s", status, r->method_name, r->raw_uri);
 	MHD_destroy_response(m);
 	return ok;
 }
@@ -493,8 +496,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*data_size = 0;
 		r->body_bytes += n;
 		if (r->body_bytes > r->body_limit) {
-			/* Chunked bodies state no length: stop at the limit. */
-			return fail(r, 413, "too_large", "error.too_large");
+			/* A chunked body states no length. libmicrohttpd cannot answer
+			 * mid-upload, so the rest is read and dropped and 413 goes out
+			 * at the end; a stream far past the limit is cut off. */
+			r->body_error = 413;
+			return r->body_bytes / 4 > r->body_limit ? MHD_NO : MHD_YES;
 		}
 		if (r->body_error)
 			return MHD_YES;
@@ -626,6 +632,7 @@ int server_start(const config *cfg, const struct route_table *tables, size_t nta
 				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 				MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
 				MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+				MHD_OPTION_STRICT_FOR_CLIENT, 1, /* e.g. HTTP/1.1 without Host: 400 */
 				MHD_OPTION_END);
 	if (!s->d) {
 		free(s);

@@ -1,0 +1,191 @@
+"""harness.py: starts a real pgherd process for the HTTP tests and talks to it.
+
+Only the Python standard library is used, so the tests run on a bare
+Debian 12 with python3. Each Server owns a temporary folder (SQLite file,
+logs) and a free loopback port, and is stopped even when a test fails."""
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.parse
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers  # list of (name, value)
+        self.body = body
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def all_headers(self, name):
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8")
+
+    def json(self):
+        return json.loads(self.body)
+
+
+class Server:
+    def __init__(self, binary, database=None, extra_env=None, args=()):
+        self.dir = tempfile.mkdtemp(prefix="pgherd-http-")
+        self.port = free_port()
+        self.binary = os.path.abspath(binary)
+        self.database = database or "sqlite:%s/pgherd.db" % self.dir
+        self.env = dict(os.environ)
+        self.env.update({
+            "PGHERD_DATABASE": self.database,
+            "PGHERD_LISTEN": "127.0.0.1:%d" % self.port,
+            "PGHERD_DATA_DIR": self.dir,
+            "PGHERD_THREADS": "2",
+            "ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=66",
+            "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1",
+        })
+        self.env.update(extra_env or {})
+        self.args = list(args)
+        self.proc = None
+        self.log_path = os.path.join(self.dir, "server.log")
+        self.cookies = {}
+
+    def run(self, *args, check=True):
+        """Runs a pgherd subcommand with this server's settings."""
+        p = subprocess.run([self.binary] + list(args), env=self.env, cwd=self.dir,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        if check and p.returncode != 0:
+            raise AssertionError("pgherd %s failed (%d): %s" % (" ".join(args), p.returncode,
+                                                               p.stderr.decode()))
+        return p
+
+    def start(self):
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([self.binary, "serve"] + self.args, env=self.env, cwd=self.dir,
+                                     stdout=self.log, stderr=self.log)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("pgherd exited at start:\n" + self.read_log())
+            try:
+                if self.get("/healthz").status in (200, 503):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError("pgherd did not start:\n" + self.read_log())
+
+    def stop(self):
+        """Stops the server; returns its exit code (66 when a sanitizer spoke)."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        code = self.proc.returncode if self.proc else 0
+        if self.proc:
+            self.log.close()
+        return code
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def read_log(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    # ---- HTTP ----
+    def request(self, method, path, body=None, headers=None, keep_cookies=True):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+        h = {"Host": "127.0.0.1:%d" % self.port}
+        if self.cookies and keep_cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        h.update(headers or {})
+        conn.request(method, path, body=body, headers=h)
+        r = conn.getresponse()
+        resp = Response(r.status, r.getheaders(), r.read())
+        conn.close()
+        if keep_cookies:
+            for sc in resp.all_headers("Set-Cookie"):
+                name, _, rest = sc.partition("=")
+                self.cookies[name] = rest.split(";")[0]
+        return resp
+
+    def get(self, path, headers=None, **kw):
+        return self.request("GET", path, headers=headers, **kw)
+
+    def post_form(self, path, fields, headers=None, **kw):
+        h = {"Content-Type": "application/x-www-form-urlencoded"}
+        h.update(headers or {})
+        return self.request("POST", path, body=urllib.parse.urlencode(fields).encode(), headers=h, **kw)
+
+    def post_multipart(self, path, fields, headers=None, **kw):
+        boundary = "pgherdBoundary7MA4YWxkTrZu0gW"
+        parts = []
+        for k, v in fields.items():
+            parts.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n"
+                          % (boundary, k, v)).encode())
+        body = b"".join(parts) + ("--%s--\r\n" % boundary).encode()
+        h = {"Content-Type": "multipart/form-data; boundary=" + boundary}
+        h.update(headers or {})
+        return self.request("POST", path, body=body, headers=h, **kw)
+
+    def raw(self, data, read_timeout=5, send_slowly=False):
+        """Sends bytes as they are; returns the status line ('' if closed)."""
+        s = socket.create_connection(("127.0.0.1", self.port))
+        s.settimeout(read_timeout)
+        out = b""
+        try:
+            if send_slowly:
+                for i in range(0, len(data), 65536):
+                    s.sendall(data[i:i + 65536])
+                    s.setblocking(False)
+                    try:
+                        out += s.recv(65536)
+                    except (BlockingIOError, OSError):
+                        pass
+                    s.setblocking(True)
+                    s.settimeout(read_timeout)
+                    if out:
+                        break
+            else:
+                s.sendall(data)
+            while b"\r\n" not in out:
+                d = s.recv(65536)
+                if not d:
+                    break
+                out += d
+        except (socket.timeout, ConnectionResetError, BrokenPipeError):
+            pass
+        finally:
+            s.close()
+        return out.split(b"\r\n")[0].decode("latin-1")
+
+    def csrf(self):
+        """The CSRF token the server gave this client (a page sets it)."""
+        if "csrf" not in self.cookies:
+            self.get("/")
+        return self.cookies["csrf"]

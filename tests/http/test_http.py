@@ -1,0 +1,427 @@
+"""test_http.py: pgherd as a visitor, a browser and an attacker meet it,
+over real HTTP to the real binary. Run by tests/run-all.sh once on SQLite
+and once on PostgreSQL:  python3 tests/http/test_http.py BINARY [DATABASE_URL]"""
+import concurrent.futures
+import html
+import os
+import re
+import shutil
+import sys
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import ROOT, Server  # noqa: E402
+
+SECURITY_HEADERS = ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
+                    "X-Frame-Options"]
+
+
+def assert_eq(got, want, what=""):
+    if got != want:
+        raise AssertionError("%s: expected %r, got %r" % (what, want, got))
+
+
+def assert_in(needle, hay, what=""):
+    if needle not in hay:
+        raise AssertionError("%s: %r not found in %r" % (what, needle, hay[:400]))
+
+
+def assert_secure(r, what):
+    for h in SECURITY_HEADERS:
+        if not r.header(h):
+            raise AssertionError("%s: missing %s" % (what, h))
+    assert_in("frame-ancestors 'none'", r.header("Content-Security-Policy"), what)
+    if "'unsafe-inline'" in r.header("Content-Security-Policy"):
+        raise AssertionError("CSP allows inline script")
+
+
+# ---- the visitor's story ----
+
+def test_home_in_chinese_by_default(s):
+    r = s.get("/", keep_cookies=False)
+    assert_eq(r.status, 200, "status")
+    assert_in("text/html", r.header("Content-Type"))
+    assert_in('<html lang="zh-CN">', r.text)
+    assert_in("连接每一位 PostgreSQL 用户", r.text)
+    assert_in("近期活动", r.text)
+    assert_in("第 38 期 PG 天天象上 · 杭州站", r.text)  # a coming salon from the demo
+    assert_in("邮储银行", r.text)                       # an organization from the directory
+    assert_secure(r, "home")
+
+
+def test_home_in_english_by_query_cookie_and_header(s):
+    r = s.get("/?lang=en", keep_cookies=False)
+    assert_in('<html lang="en">', r.text)
+    assert_in("Where PostgreSQL users in China meet", r.text)
+    assert_in("PG Elephant Days #38", r.text)
+    cookie = [c for c in r.all_headers("Set-Cookie") if c.startswith("lang=")]
+    assert_eq(len(cookie), 1, "lang cookie set")
+    r2 = s.get("/", headers={"Cookie": "lang=en"}, keep_cookies=False)
+    assert_in('<html lang="en">', r2.text)
+    r3 = s.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}, keep_cookies=False)
+    assert_in('<html lang="en">', r3.text)
+    r4 = s.get("/", headers={"Accept-Language": "en;q=0.4,zh-CN;q=0.9"}, keep_cookies=False)
+    assert_in('<html lang="zh-CN">', r4.text)
+    # the switch on every page links to the other language
+    assert_in('href="/?lang=zh"', r.text)
+
+
+def test_page_and_api_share_one_model(s):
+    api = s.get("/api/v1/?lang=en", keep_cookies=False)
+    assert_eq(api.status, 200)
+    assert_in("application/json", api.header("Content-Type"))
+    m = api.json()
+    assert_eq(m["stats"]["events_held"], 7, "events held")
+    assert_eq(m["stats"]["orgs"], 38, "organizations")
+    assert_eq(m["upcoming"][0]["title"], "PG Elephant Days #38 · Hangzhou")
+    assert_eq(m["upcoming"][0]["registration_open"], True)
+    assert_eq(m["past"][0]["hosts"], ["Alibaba"])
+    same = s.get("/?lang=en", headers={"Accept": "application/json"}, keep_cookies=False).json()
+    assert_eq(same, m, "Accept: application/json gives the same model")
+    page = s.get("/?lang=en", keep_cookies=False).text
+    for item in m["upcoming"] + m["past"]:
+        assert_in(html.escape(item["title"]).replace("&#x27;", "&#39;"), page, "every event of the model is on the page")
+
+
+def test_healthz_checks_the_database(s):
+    r = s.get("/healthz")
+    assert_eq(r.status, 200)
+    j = r.json()
+    assert_eq(j["status"], "ok")
+    assert_eq(j["database"], "postgres" if s.database.startswith("postgres") else "sqlite")
+    assert_eq(r.header("Cache-Control"), "no-store")
+
+
+def test_static_assets_cache_and_revalidate(s):
+    page = s.get("/").text
+    href = re.search(r'href="(/static/app\.css\?v=([0-9a-f]{16}))"', page)
+    assert href, "stylesheet link with a content hash"
+    r = s.get(href.group(1))
+    assert_eq(r.status, 200)
+    assert_in("text/css", r.header("Content-Type"))
+    assert_in("immutable", r.header("Cache-Control"))
+    etag = r.header("ETag")
+    assert_eq(etag, '"%s"' % href.group(2))
+    r304 = s.get("/static/app.css", headers={"If-None-Match": etag})
+    assert_eq(r304.status, 304, "revalidation")
+    assert_eq(r304.body, b"")
+    plain = s.get("/static/app.css")
+    assert_in("max-age=300", plain.header("Cache-Control"))
+    assert_secure(plain, "static")
+    for bad in ["/static/../../etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd", "/static/nope.css",
+                "/static/app.css.bak", "/static/"]:
+        assert_eq(s.get(bad).status, 404, bad)
+
+
+# ---- errors a person can read ----
+
+def test_unknown_route_404_page_and_json(s):
+    r = s.get("/no/such/page")
+    assert_eq(r.status, 404)
+    assert_in("找不到这个页面", r.text)
+    assert_in("返回首页", r.text)
+    assert_secure(r, "404")
+    j = s.get("/api/v1/no/such/page?lang=en", keep_cookies=False).json()
+    assert_eq(j["error"]["code"], "not_found")
+    assert_eq(j["error"]["message"], "This page does not exist.")
+
+
+def test_wrong_method_405_with_allow(s):
+    r = s.request("DELETE", "/")
+    assert_eq(r.status, 405)
+    assert_in("GET", r.header("Allow"))
+    r = s.request("PUT", "/subscribe", body=b"x")
+    assert_eq(r.status, 405)
+    assert_eq(r.header("Allow"), "POST")
+    assert_eq(s.raw(b"BREW / HTTP/1.1\r\nHost: x\r\n\r\n")[9:12], "405", "unknown method")
+    assert_eq(s.request("HEAD", "/").status, 200, "HEAD works like GET")
+
+
+def test_limits_answer_with_the_right_status(s):
+    assert_eq(s.raw(b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")[9:12], "414", "long URI")
+    assert_eq(s.raw(b"GET /?q=" + b"a" * 4100 + b" HTTP/1.1\r\nHost: x\r\n\r\n")[9:12], "414", "long query")
+    assert_eq(s.raw(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n")[9:12], "431",
+              "huge header")
+    many = b"".join(b"X-H%d: %s\r\n" % (i, b"v" * 100) for i in range(400))
+    assert_eq(s.raw(b"GET / HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n")[9:12], "431", "many headers")
+    assert_eq(s.raw(b"POST /subscribe HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+                    b"\r\nContent-Length: 99999999\r\n\r\n")[9:12], "413", "declared body too large")
+    chunk = b"10000\r\n" + b"a" * 0x10000 + b"\r\n"
+    status = s.raw(b"POST /subscribe HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                   b"Transfer-Encoding: chunked\r\n\r\n" + chunk * 24 + b"0\r\n\r\n", send_slowly=True)
+    assert_eq(status[9:12], "413", "chunked body past the limit")
+    assert_eq(s.get("/").status, 200, "still serving")
+
+
+def test_malformed_requests_get_400_not_a_crash(s):
+    cases = {
+        b"GET /?q=%FF%FE HTTP/1.1\r\nHost: x\r\n\r\n": "400",
+        b"GET /\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n": "400",
+        b"GET /%00secret HTTP/1.1\r\nHost: x\r\n\r\n": "400",
+        b"GET / HTTP/1.1\r\n\r\n": "400",                      # HTTP/1.1 needs Host
+        b"GET / HTTP/9.9\r\nHost: x\r\n\r\n": "505",
+        b"GET / HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n": "400",
+    }
+    for req, want in cases.items():
+        got = s.raw(req)
+        assert_eq(got[9:12], want, repr(req[:40]))
+    for junk in [b"\x00\x01\x02garbage\r\n\r\n", b"\r\n\r\n\r\n", b"GET\r\n\r\n", b"G" * 10000]:
+        got = s.raw(junk)
+        if got and got[9:12] not in ("400", "414", "431"):
+            raise AssertionError("junk %r got %r" % (junk[:20], got))
+    r = s.get("/?lang=%E4%B8%AD")  # valid UTF-8 that is no language: ignored
+    assert_eq(r.status, 200)
+    assert_eq(s.get("/healthz").status, 200, "still serving")
+
+
+# ---- the subscription form: forms, CSRF, validation ----
+
+def subscribe_headers(s):
+    return {"Origin": "http://127.0.0.1:%d" % s.port}
+
+
+def test_form_without_csrf_token_is_refused(s):
+    r = s.post_form("/subscribe", {"email": "nocsrf@example.com"}, headers=subscribe_headers(s))
+    assert_eq(r.status, 403)
+    assert_in("表单已过期", r.text)
+    token = s.csrf()
+    r = s.post_form("/subscribe", {"email": "forged@example.com", "_csrf": token[:-1] + "x"},
+                    headers=subscribe_headers(s))
+    assert_eq(r.status, 403, "wrong token")
+    r = s.post_form("/subscribe", {"email": "cross@example.com", "_csrf": token},
+                    headers={"Origin": "https://evil.example"})
+    assert_eq(r.status, 403, "cross-site origin")
+    # none of them was written: subscribing now is new, not "already"
+    for email in ["nocsrf@example.com", "forged@example.com", "cross@example.com"]:
+        r = s.post_form("/subscribe", {"email": email, "_csrf": token}, headers=subscribe_headers(s))
+        assert_eq(r.header("Location"), "/?subscribed=1#join", email)
+
+
+def test_subscribe_urlencoded_then_already(s):
+    token = s.csrf()
+    r = s.post_form("/subscribe", {"email": "  Li.Na@Example.COM ", "name": "李娜", "city": "1",
+                                   "_csrf": token}, headers=subscribe_headers(s))
+    assert_eq(r.status, 303)
+    assert_eq(r.header("Location"), "/?subscribed=1#join")
+    page = s.get("/?subscribed=1").text
+    assert_in("订阅成功", page)
+    r = s.post_form("/subscribe", {"email": "li.na@example.com", "_csrf": token}, headers=subscribe_headers(s))
+    assert_eq(r.header("Location"), "/?subscribed=already#join", "same address, other case")
+
+
+def test_subscribe_multipart(s):
+    token = s.csrf()
+    r = s.post_multipart("/subscribe", {"email": "multi@example.com", "name": "王强", "_csrf": token},
+                         headers=subscribe_headers(s))
+    assert_eq(r.status, 303, "multipart form accepted")
+    r = s.post_multipart("/subscribe", {"email": "multi@example.com", "_csrf": token},
+                         headers=subscribe_headers(s))
+    assert_eq(r.header("Location"), "/?subscribed=already#join")
+
+
+def test_bad_form_comes_back_refilled_with_errors(s):
+    token = s.csrf()
+    evil = "<script>alert(1)</script>"
+    r = s.post_form("/subscribe", {"email": "not-an-email", "name": evil, "city": "99999",
+                                   "_csrf": token}, headers=subscribe_headers(s))
+    assert_eq(r.status, 422)
+    assert_in('value="not-an-email"', r.text, "input kept")
+    assert_in("这看起来不像电子邮箱地址", r.text, "message next to the field")
+    assert_in("请从列表中选择城市", r.text)
+    assert_in('aria-invalid="true"', r.text)
+    assert evil not in r.text, "script rendered inert"
+    r = s.post_form("/subscribe", {"email": "", "_csrf": token}, headers=subscribe_headers(s))
+    assert_eq(r.status, 422)
+    assert_in("请填写电子邮箱", r.text)
+    r = s.post_form("/subscribe", {"email": "x@y.cn", "name": "名" * 65, "_csrf": token},
+                    headers=subscribe_headers(s))
+    assert_eq(r.status, 422, "name too long")
+    # SQL metacharacters are data, not code
+    sql = "o'brien\"--;DROP TABLE subscribers;@example.com"
+    r = s.post_form("/subscribe", {"email": sql, "_csrf": token}, headers=subscribe_headers(s))
+    assert_eq(r.status, 422)
+    r = s.post_form("/subscribe", {"email": "ok@example.com", "name": "x'); DROP TABLE subscribers; --",
+                                   "_csrf": token}, headers=subscribe_headers(s))
+    assert_eq(r.status, 303)
+    r = s.post_form("/subscribe", {"email": "ok@example.com", "_csrf": token}, headers=subscribe_headers(s))
+    assert_eq(r.header("Location"), "/?subscribed=already#join", "the table is still there")
+
+
+def test_bad_utf8_and_truncated_forms_write_nothing(s):
+    token = s.csrf()
+    h = dict(subscribe_headers(s), **{"Content-Type": "application/x-www-form-urlencoded"})
+    r = s.request("POST", "/subscribe", body=b"email=bad%FFutf8%40example.com&_csrf=" + token.encode(), headers=h)
+    assert_eq(r.status, 400)
+    assert_in("UTF-8", s.request("POST", "/api/v1/subscribe?lang=en",
+                                 body=b"email=%C0%AF%40x.cn&_csrf=" + token.encode(), headers=h).text)
+    body = (b"--XX\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\ntrunc@example.com\r\n"
+            b"--XX\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n" + token.encode() + b"\r\n--XX\r\nContent-Dis")
+    r = s.request("POST", "/subscribe", body=body,
+                  headers=dict(subscribe_headers(s), **{"Content-Type": "multipart/form-data; boundary=XX"}))
+    assert_eq(r.status, 400, "truncated multipart")
+    r = s.request("POST", "/subscribe", body=b"x", headers=dict(
+        subscribe_headers(s), **{"Content-Type": "multipart/form-data"}))
+    assert_eq(r.status, 400, "multipart without boundary")
+    r = s.post_form("/subscribe", {"email": "trunc@example.com", "_csrf": token}, headers=subscribe_headers(s))
+    assert_eq(r.header("Location"), "/?subscribed=1#join", "the truncated form wrote nothing")
+
+
+def test_api_subscribe_with_header_token(s):
+    token = s.csrf()
+    h = dict(subscribe_headers(s), **{"X-CSRF-Token": token})
+    r = s.post_form("/api/v1/subscribe?lang=en", {"email": "api@example.com"}, headers=h)
+    assert_eq(r.status, 201)
+    assert_eq(r.json(), {"subscribed": True, "already": False})
+    r = s.post_form("/api/v1/subscribe?lang=en", {"email": "api@example.com"}, headers=h)
+    assert_eq(r.status, 200)
+    assert_eq(r.json()["already"], True)
+    r = s.post_form("/api/v1/subscribe?lang=en", {"email": "nope"}, headers=h)
+    assert_eq(r.status, 422)
+    err = r.json()["error"]
+    assert_eq(err["code"], "invalid")
+    assert_in("email", err["fields"])
+
+
+# ---- the operator's view ----
+
+def test_access_log_has_one_line_per_request_in_microseconds(s):
+    s.get("/healthz?probe=accesslog")
+    time.sleep(0.2)
+    lines = [l for l in s.read_log().splitlines() if "/healthz?probe=accesslog" in l]
+    assert_eq(len(lines), 1, "one line")
+    assert re.search(r" access GET /healthz\?probe=accesslog 200 \d+us$", lines[0]), lines[0]
+
+
+def test_concurrent_requests_all_succeed(s):
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        codes = list(pool.map(lambda i: s.get("/" if i % 2 else "/api/v1/", keep_cookies=False).status,
+                              range(200)))
+    assert_eq(codes.count(200), 200, "all 200")
+
+
+def test_cli_help_migrate_config_version(s):
+    p = s.run("--help")
+    out = p.stdout.decode()
+    for cmd in ["serve", "migrate", "demo", "config", "version"]:
+        assert_in(cmd, out)
+        sub = s.run(cmd, "--help").stdout.decode()
+        assert_in("Usage: pgherd " + cmd, sub)
+    assert_in("PGHERD_DATABASE", s.run("serve", "--help").stdout.decode())
+    assert_in("0 migrations applied", s.run("migrate").stdout.decode())
+    assert_in("nothing added", s.run("demo").stdout.decode())
+    v = s.run("version").stdout.decode()
+    assert re.match(r"pgherd \d+\.\d+\.\d+", v), v
+    bad = s.run("serve", "--threads", "lots", check=False)
+    assert_eq(bad.returncode, 2)
+    assert_in("threads", bad.stderr.decode())
+    unknown = s.run("fly", check=False)
+    assert_eq(unknown.returncode, 2)
+    assert_in("unknown command 'fly'", unknown.stderr.decode())
+
+
+def test_config_precedence_and_masking(s):
+    conf = os.path.join(s.dir, "pgherd.conf")
+    with open(conf, "w") as f:
+        f.write("# test\nlisten = 127.0.0.1:7001\nmax_body = 2M\ndatabase = postgres://u:topsecret@h/db\n")
+    env_before = dict(s.env)
+    s.env.pop("PGHERD_LISTEN")
+    s.env.pop("PGHERD_DATABASE")
+    s.env["PGHERD_MAX_BODY"] = "3M"
+    try:
+        out = s.run("config", "--max-body", "4M").stdout.decode()
+    finally:
+        s.env = env_before
+        os.remove(conf)
+    assert "topsecret" not in out, "password masked"
+    assert_in("postgres://u:****@h/db", out)
+    assert re.search(r"listen\s+= 127.0.0.1:7001\s+# file pgherd.conf:2", out), out
+    assert re.search(r"max_body\s+= 4M\s+# flag --max-body", out), out
+
+
+def test_dev_mode_reloads_templates(s):
+    src = os.path.join(s.dir, "src-copy")
+    shutil.copytree(os.path.join(ROOT, "templates"), os.path.join(src, "templates"))
+    shutil.copytree(os.path.join(ROOT, "po"), os.path.join(src, "po"))
+    dev = Server(s.binary, database=s.database, extra_env={"PGHERD_DEV": "on", "PGHERD_SOURCE_DIR": src})
+    try:
+        dev.start()
+        assert_in("近期活动", dev.get("/").text)
+        path = os.path.join(src, "templates", "home", "index.html")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text.replace("<h2>{{_ home.upcoming}}</h2>", "<h2>RELOADED {{_ home.upcoming}}</h2>"))
+        assert_in("RELOADED 近期活动", dev.get("/").text)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text + "{{#broken}}")
+        r = dev.get("/")
+        assert_eq(r.status, 500, "a broken template is a 500 page, not a crash")
+        assert_eq(dev.get("/healthz").status, 200)
+    finally:
+        code = dev.stop()
+        dev.cleanup()
+    assert_eq(code, 0, "dev server exit code")
+
+
+def test_over_capacity_answers_503(s):
+    busy = Server(s.binary, database=s.database, extra_env={"PGHERD_MAX_CONNECTIONS": "3"})
+    import socket
+    held = []
+    try:
+        busy.start()
+        for _ in range(3):
+            held.append(socket.create_connection(("127.0.0.1", busy.port)))
+        time.sleep(0.3)
+        r = busy.get("/", keep_cookies=False)
+        assert_eq(r.status, 503)
+        assert_eq(r.header("Retry-After"), "5")
+        for c in held:
+            c.close()
+        held = []
+        time.sleep(0.3)
+        assert_eq(busy.get("/", keep_cookies=False).status, 200, "served again once load drops")
+    finally:
+        for c in held:
+            c.close()
+        code = busy.stop()
+        busy.cleanup()
+    assert_eq(code, 0, "exit code")
+
+
+TESTS = [v for k, v in list(globals().items()) if k.startswith("test_")]
+
+
+def main():
+    binary = sys.argv[1]
+    database = sys.argv[2] if len(sys.argv) > 2 else None
+    engine = "postgres" if database else "sqlite"
+    s = Server(binary, database=database)
+    passed = failed = 0
+    try:
+        s.run("demo")
+        s.start()
+        for t in TESTS:
+            name = "%s [%s]" % (t.__name__, engine)
+            try:
+                t(s)
+                passed += 1
+                print("ok    " + name, flush=True)
+            except Exception:
+                failed += 1
+                print("FAIL  " + name, flush=True)
+                traceback.print_exc()
+    finally:
+        code = s.stop()
+        if code != 0:
+            failed += 1
+            print("FAIL  server exited with %d (sanitizer report or crash):\n%s" % (code, s.read_log()[-6000:]))
+        elif failed:
+            print("---- server log (tail) ----\n" + s.read_log()[-3000:])
+        s.cleanup()
+    print("http [%s]: %d passed, %d failed" % (engine, passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
