@@ -151,6 +151,8 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 	req *r = cls;
 	(void)kind;
 	(void)transfer_encoding;
+	if (!key)
+		key = ""; /* a multipart part may carry no name at all */
 	struct field *last = r->fields_tail == &r->fields ? NULL
 		: (struct field *)((char *)r->fields_tail - offsetof(struct field, next));
 	if (off == 0 || !last || strcmp(last->name, key)) {

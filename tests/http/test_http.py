@@ -389,6 +389,32 @@ def test_over_capacity_answers_503(s):
     assert_eq(code, 0, "exit code")
 
 
+def test_database_outage_is_503_then_recovers(s):
+    """PostgreSQL only: the database stops under a running server."""
+    pgdir = os.environ.get("PGHERD_TEST_PG_DIR")
+    if not s.database.startswith("postgres"):
+        return
+    assert pgdir, "PGHERD_TEST_PG_DIR names the test server's folder"
+    import subprocess
+    script = os.path.join(ROOT, "scripts", "pg-test-server.sh")
+    assert_eq(s.get("/").status, 200)
+    subprocess.run([script, "pause", pgdir], check=True)
+    try:
+        r = s.get("/", keep_cookies=False)
+        assert_eq(r.status, 503, "page while the database is down")
+        assert_eq(r.header("Retry-After"), "5")
+        assert_in("服务暂时不可用", r.text)
+        h = s.get("/healthz")
+        assert_eq(h.status, 503)
+        assert_eq(h.json()["status"], "unavailable")
+    finally:
+        subprocess.run([script, "resume", pgdir], check=True)
+    deadline = time.time() + 10
+    while s.get("/", keep_cookies=False).status != 200 and time.time() < deadline:
+        time.sleep(0.2)
+    assert_eq(s.get("/", keep_cookies=False).status, 200, "served again after the database returns")
+
+
 TESTS = [v for k, v in list(globals().items()) if k.startswith("test_")]
 
 

@@ -1,0 +1,138 @@
+"""bench.py: `make bench`. Measures pgherd with wrk on loopback and appends
+the figures to bench/RESULTS.md.
+
+First the ceiling: a fixed 1 KB response from the same server, through the
+same router and headers. Then the pages, each as a ratio to that ceiling,
+with p99 latency at 64 connections and the server's peak RSS. Every figure
+comes from this run on this machine; absolute numbers drift between
+machines, the ratio is what the targets are about."""
+import datetime
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "http"))
+from harness import Server  # noqa: E402
+
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
+TARGETS = {"home": (0.50, 10.0)}  # page: (min ratio to ceiling, max p99 ms)
+
+
+def to_ms(v):
+    m = re.match(r"([\d.]+)(us|ms|s)", v)
+    n = float(m.group(1))
+    return n / 1000 if m.group(2) == "us" else n * 1000 if m.group(2) == "s" else n
+
+
+def wrk(url, headers=()):
+    cmd = ["wrk", "-t1", "-c%d" % CONNECTIONS, "-d" + DURATION, "--latency"]
+    for h in headers:
+        cmd += ["-H", h]
+    out = subprocess.run(cmd + [url], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=True,
+                         timeout=300).stdout.decode()
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = to_ms(re.search(r"\s99%\s+([\d.]+\w+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    if errors or socket_errors:
+        raise SystemExit("wrk saw errors for %s:\n%s" % (url, out))
+    return rps, p99
+
+
+def peak_rss_mb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
+def measure(server, label, rows, ceiling=None):
+    base = "http://127.0.0.1:%d" % server.port
+    wrk(base + "/_bench/1k", ()) if ceiling is None else None  # warm-up
+    if ceiling is None:
+        ceiling = wrk(base + "/_bench/1k")
+        rows.append((label, "ceiling: fixed 1 KB", ceiling[0], ceiling[1], 1.0, None))
+    for name, path, headers in [("home", "/", ["Accept-Language: zh-CN"]),
+                                ("home (en)", "/?lang=en", []),
+                                ("api home", "/api/v1/", []),
+                                ("healthz", "/healthz", [])]:
+        rps, p99 = wrk(base + path, headers)
+        rows.append((label, name, rps, p99, rps / ceiling[0], TARGETS.get(name)))
+    return ceiling
+
+
+def main():
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, stdout=subprocess.PIPE,
+                            text=True).stdout.strip() or "unknown"
+    binary = os.path.join(ROOT, "build", "pgherd")
+    env = {"PGHERD_BENCH_ENDPOINTS": "on", "PGHERD_THREADS": "2", "ASAN_OPTIONS": "", "UBSAN_OPTIONS": ""}
+    rows = []
+    rss = {}
+    lite = Server(binary, extra_env=env)
+    lite.env["PGHERD_ACCESS_LOG"] = os.path.join(lite.dir, "access.log")
+    try:
+        lite.run("demo")
+        lite.start()
+        ceiling = measure(lite, "sqlite", rows)
+        rss["sqlite"] = peak_rss_mb(lite.proc.pid)
+    finally:
+        lite.stop()
+        lite.cleanup()
+
+    pgdir = tempfile.mkdtemp(prefix="pgherd-bench-pg-")
+    script = os.path.join(ROOT, "scripts", "pg-test-server.sh")
+    url = subprocess.run([script, "start", pgdir, "54391"], stdout=subprocess.PIPE, text=True,
+                         check=True).stdout.strip()
+    pg = Server(binary, database=url, extra_env=env)
+    pg.env["PGHERD_ACCESS_LOG"] = os.path.join(pg.dir, "access.log")
+    try:
+        pg.run("demo")
+        pg.start()
+        measure(pg, "postgres", rows, ceiling)
+        rss["postgres"] = peak_rss_mb(pg.proc.pid)
+    finally:
+        pg.stop()
+        pg.cleanup()
+        subprocess.run([script, "stop", pgdir])
+
+    now = datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC")
+    lines = ["", "## %s, commit %s" % (now, commit), "",
+             "wrk -t1 -c%d -d%s on loopback; pgherd with 2 threads, access log on; %d cores." % (
+                 CONNECTIONS, DURATION, os.cpu_count()), "",
+             "| engine | page | requests/s | p99 ms | ratio to ceiling | target |",
+             "|---|---|---:|---:|---:|---|"]
+    failed = []
+    for engine, name, rps, p99, ratio, target in rows:
+        verdict = ""
+        if target:
+            ok = ratio >= target[0] and p99 <= target[1]
+            verdict = "%s (>= %.0f%%, p99 <= %g ms)" % ("met" if ok else "MISSED", target[0] * 100, target[1])
+            if not ok and engine == "sqlite":
+                failed.append(name)
+        lines.append("| %s | %s | %.0f | %.2f | %.0f%% | %s |" % (engine, name, rps, p99, ratio * 100, verdict))
+    lines += ["", "Peak server RSS: " + ", ".join("%s %.1f MB" % kv for kv in rss.items()) +
+              " (target < 50 MB)", ""]
+    text = "\n".join(lines)
+    print(text)
+    path = os.path.join(HERE, "RESULTS.md")
+    if not os.path.exists(path):
+        with open(path, "w") as f:
+            f.write("# pgherd benchmark results\n\nAppended by `make bench`; newest last.\n")
+    with open(path, "a") as f:
+        f.write(text)
+    if any(v >= 50 for v in rss.values()):
+        failed.append("rss")
+    if failed:
+        print("targets missed: " + ", ".join(failed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""test_home.py: a person opens the home page in headless Chromium on a phone
+and on a desktop, in both languages, switches language, and uses the
+subscription form; screenshots go to build/screenshots/.
+
+Needs Debian's chromium, chromium-driver and python3-selenium (run with
+/usr/bin/python3).  python3 tests/browser/test_home.py BINARY"""
+import os
+import sys
+import tempfile
+import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "http"))
+from harness import ROOT, Server  # noqa: E402
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.options import Options  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+SHOTS = os.path.join(ROOT, "build", "screenshots")
+
+
+def browser(width, height):
+    o = Options()
+    o.binary_location = "/usr/bin/chromium"
+    for a in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+              "--disable-background-networking", "--disable-component-update", "--disable-sync",
+              "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=zh-CN",
+              "--user-data-dir=" + tempfile.mkdtemp(prefix="pgherd-chrome-"),
+              "--window-size=%d,%d" % (width, height)]:
+        o.add_argument(a)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def full_page_shot(d, width, name):
+    height = d.execute_script("return document.documentElement.scrollHeight")
+    d.set_window_size(width, min(max(height, 600), 6000))
+    d.save_screenshot(os.path.join(SHOTS, name))
+
+
+def test_phone_chinese_then_english(s, d):
+    d.get(s.url("/?lang=zh"))
+    check(d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN", "html lang zh-CN")
+    h1 = d.find_element(By.TAG_NAME, "h1").text
+    check(h1 == "连接每一位 PostgreSQL 用户", "Chinese headline, got %r" % h1)
+    nav = [a.text for a in d.find_elements(By.CSS_SELECTOR, "nav.nav a")]
+    check(nav == ["首页", "活动", "参与机构", "加入我们"], "Chinese navigation, got %r" % nav)
+    # The stylesheet applied (CSP allows our own): the hero is blue, the page fits the phone.
+    bg = d.execute_script("return getComputedStyle(document.querySelector('.hero')).backgroundImage")
+    check("linear-gradient" in bg, "hero styled, got %r" % bg)
+    overflow = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    check(overflow <= 0, "no sideways scrolling on a phone (%dpx too wide)" % overflow)
+    cards = d.find_elements(By.CSS_SELECTOR, "#events .card")
+    check(len(cards) == 3, "three coming salons, got %d" % len(cards))
+    check("报名中" in cards[0].text, "the first salon is open for registration")
+    full_page_shot(d, 390, "home-zh-phone.png")
+    d.set_window_size(390, 844)
+    d.find_element(By.CSS_SELECTOR, "a.lang").click()
+    check(d.find_element(By.TAG_NAME, "h1").text == "Where PostgreSQL users in China meet", "English after the switch")
+    check(d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", "html lang en")
+    d.get(s.url("/"))
+    check(d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", "the choice is remembered")
+    full_page_shot(d, 390, "home-en-phone.png")
+
+
+def test_desktop_both_languages(s, d):
+    for lang, h1 in (("zh", "连接每一位 PostgreSQL 用户"), ("en", "Where PostgreSQL users in China meet")):
+        d.set_window_size(1280, 900)
+        d.get(s.url("/?lang=" + lang))
+        check(d.find_element(By.TAG_NAME, "h1").text == h1, "%s headline" % lang)
+        stats = d.find_elements(By.CSS_SELECTOR, ".stat")
+        tops = {round(x.location["y"]) for x in stats}
+        check(len(stats) == 4 and len(tops) == 1, "four numbers in one row on a desktop")
+        full_page_shot(d, 1280, "home-%s-desktop.png" % lang)
+
+
+def test_subscription_form(s, d):
+    d.set_window_size(390, 844)
+    d.get(s.url("/?lang=zh#join"))
+    email = d.find_element(By.ID, "sub-email")
+    email.send_keys("不是邮箱")
+    d.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    err = WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".field-error"))).text
+    check("这看起来不像电子邮箱地址" in err, "error next to the field, got %r" % err)
+    check(d.find_element(By.ID, "sub-email").get_attribute("value") == "不是邮箱", "input kept")
+    d.save_screenshot(os.path.join(SHOTS, "subscribe-error-zh-phone.png"))
+    field = d.find_element(By.ID, "sub-email")
+    field.clear()
+    field.send_keys("reader@example.com")
+    d.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    notice = WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".notice"))).text
+    check("订阅成功" in notice, "thanks shown, got %r" % notice)
+
+
+def main():
+    binary = sys.argv[1]
+    os.makedirs(SHOTS, exist_ok=True)
+    s = Server(binary)
+    s.url = lambda path: "http://127.0.0.1:%d%s" % (s.port, path)
+    passed = failed = 0
+    d = None
+    try:
+        s.run("demo")
+        s.start()
+        d = browser(390, 844)
+        for t in (test_phone_chinese_then_english, test_desktop_both_languages, test_subscription_form):
+            try:
+                t(s, d)
+                passed += 1
+                print("ok    " + t.__name__, flush=True)
+            except Exception:
+                failed += 1
+                print("FAIL  " + t.__name__, flush=True)
+                traceback.print_exc()
+    finally:
+        if d:
+            d.quit()
+        if s.stop() != 0:
+            failed += 1
+            print("FAIL  server exit code:\n" + s.read_log()[-4000:])
+        s.cleanup()
+    print("screenshots in build/screenshots/")
+    print("browser: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

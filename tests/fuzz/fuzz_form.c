@@ -1,0 +1,109 @@
+/* fuzz_form.c: libFuzzer target for form handling through the real server:
+ * libmicrohttpd's parser and post processor, pgherd's field collection,
+ * limits, UTF-8 checks, CSRF and the subscription handler. The server runs
+ * in this process on a loopback port; each input becomes one request.
+ * Input: a selector byte (content type, or "raw" for a whole request),
+ * then the body. Any answer must be a well-formed HTTP status line. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "base/config.h"
+#include "base/log.h"
+#include "db/db.h"
+#include "http/builtin.h"
+#include "http/http.h"
+#include "portal/portal.h"
+#include "view/i18n.h"
+#include "view/view.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static unsigned port;
+
+static void start(void)
+{
+	static config c;
+	static struct route_table tables[2];
+	char dir[] = "/tmp/pgherd-fuzz-XXXXXX", url[128];
+	err e;
+	if (!mkdtemp(dir) || sodium_init() < 0)
+		abort();
+	snprintf(url, sizeof(url), "sqlite:%s/fuzz.db", dir);
+	setenv("PGHERD_DATABASE", url, 1);
+	setenv("PGHERD_LISTEN", "127.0.0.1:0", 1);
+	setenv("PGHERD_THREADS", "1", 1);
+	setenv("PGHERD_MAX_BODY", "64K", 1);
+	setenv("PGHERD_ACCESS_LOG", "off", 1);
+	if (config_load(&c, 0, NULL, NULL, NULL, &e))
+		abort();
+	log_set_access_fd(-1);
+	log_set_level(LOG_ERROR + 1);
+	db *d;
+	if (i18n_load(NULL, &e) || view_init(0, ".", &e) || db_open(url, &d, &e) || db_migrate(d, NULL, &e) ||
+	    demo_load(d, 0, NULL, &e))
+		abort();
+	db_close(d);
+	if (db_thread_setup(url, &e))
+		abort();
+	tables[0] = builtin_routes;
+	tables[1] = portal_routes;
+	struct server *s;
+	if (server_start(&c, tables, 2, &s, &e))
+		abort();
+	port = server_port(s);
+}
+
+static void exchange(const char *req, size_t len)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	struct timeval tv = { 2, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)))
+		abort();
+	(void)!write(fd, req, len);
+	shutdown(fd, SHUT_WR);
+	char resp[64] = "";
+	ssize_t n = read(fd, resp, sizeof(resp) - 1);
+	close(fd);
+	/* The server may close a hopeless request without answering. */
+	if (n > 0 && n >= 12 && strncmp(resp, "HTTP/1.1 ", 9) && strncmp(resp, "HTTP/1.0 ", 9))
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (!port)
+		start();
+	if (size < 1 || size > 70000)
+		return 0;
+	static const char *types[] = {
+		"application/x-www-form-urlencoded",
+		"multipart/form-data; boundary=XX",
+		"multipart/form-data; boundary=\"a b\"",
+		"multipart/form-data",
+		"application/json",
+	};
+	unsigned sel = data[0];
+	buf b = BUF_INIT;
+	if (sel >= 0xF0) {
+		buf_add(&b, data + 1, size - 1); /* a whole request as sent */
+	} else {
+		buf_addf(&b, "POST /%s HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: csrf=0123456789abcdef0123456789abcdef\r\n"
+			     "Content-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+			 sel & 0x40 ? "api/v1/subscribe" : "subscribe", types[sel % 5], size - 1);
+		buf_add(&b, data + 1, size - 1);
+	}
+	exchange(b.s, b.len);
+	buf_release(&b);
+	return 0;
+}

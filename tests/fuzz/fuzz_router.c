@@ -1,0 +1,44 @@
+/* fuzz_router.c: libFuzzer target for the route matcher with pgherd's real
+ * route tables. Input: one method byte, then the path. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/builtin.h"
+#include "http/http.h"
+#include "portal/portal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1 || size > 8192)
+		return 0;
+	static const int methods[] = { M_GET, M_HEAD, M_POST, M_PUT, M_PATCH, M_DELETE, M_OPTIONS };
+	int method = methods[data[0] % 7];
+	char *path = malloc(size);
+	memcpy(path, data + 1, size - 1);
+	path[size - 1] = '\0';
+	struct route_table tables[2] = { builtin_routes, portal_routes };
+	arena a = ARENA_INIT;
+	const struct route *rt = NULL;
+	const char *names[ROUTE_MAX_PARAMS], *vals[ROUTE_MAX_PARAMS];
+	int n = -1, allowed = 0;
+	int rc = router_match(tables, 2, method, path, &a, &rt, names, vals, &n, &allowed);
+	if (rc == 0) {
+		/* A match serves this method and binds every parameter. */
+		if (!(rt->methods & (method == M_HEAD ? M_GET | M_HEAD : method)) || n < 0 || n > ROUTE_MAX_PARAMS)
+			abort();
+		for (int i = 0; i < n; i++)
+			if (!names[i] || !vals[i] || !vals[i][0])
+				abort();
+	} else if (rc == ERR_INPUT) {
+		if (!allowed || (allowed & method))
+			abort();
+	} else if (rc != ERR_NOTFOUND) {
+		abort();
+	}
+	arena_release(&a);
+	free(path);
+	return 0;
+}
