@@ -86,6 +86,20 @@ def main():
         lite.stop()
         lite.cleanup()
 
+    # The same home page with the page cache off: every request reads the
+    # database and renders the template (shown for comparison; no target).
+    raw = Server(binary, extra_env=dict(env, PGHERD_PAGE_CACHE="off"))
+    raw.env["PGHERD_ACCESS_LOG"] = os.path.join(raw.dir, "access.log")
+    try:
+        raw.run("demo")
+        raw.start()
+        base = "http://127.0.0.1:%d" % raw.port
+        rps, p99 = wrk(base + "/", ["Accept-Language: zh-CN"])
+        rows.append(("sqlite", "home, page cache off", rps, p99, rps / ceiling[0], None))
+    finally:
+        raw.stop()
+        raw.cleanup()
+
     pgdir = tempfile.mkdtemp(prefix="pgherd-bench-pg-")
     script = os.path.join(ROOT, "scripts", "pg-test-server.sh")
     url = subprocess.run([script, "start", pgdir, "54391"], stdout=subprocess.PIPE, text=True,

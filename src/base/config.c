@@ -56,6 +56,8 @@ static const struct setting settings[CFG__COUNT] = {
 		"debug, info, warn or error" },
 	[CFG_BENCH_ENDPOINTS] = { "bench_endpoints", "PGHERD_BENCH_ENDPOINTS", "off", 0,
 		"on: serve /_bench/1k, the fixed response `make bench` measures" },
+	[CFG_PAGE_CACHE] = { "page_cache", "PGHERD_PAGE_CACHE", "on", 0,
+		"on: keep rendered pages, checked against the data version on every request (always off when dev is on)" },
 };
 
 static int set(config *c, int k, const char *val, const char *src)
@@ -174,6 +176,8 @@ static int typed(config *c, err *e)
 		return BAD(CFG_DEV, "expected on or off");
 	if (parse_bool(c->val[CFG_BENCH_ENDPOINTS], &c->bench_endpoints))
 		return BAD(CFG_BENCH_ENDPOINTS, "expected on or off");
+	if (parse_bool(c->val[CFG_PAGE_CACHE], &c->page_cache))
+		return BAD(CFG_PAGE_CACHE, "expected on or off");
 	if (!strcmp(c->val[CFG_DEFAULT_LANG], "zh"))
 		c->default_lang = LANG_ZH;
 	else if (!strcmp(c->val[CFG_DEFAULT_LANG], "en"))

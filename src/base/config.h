@@ -32,6 +32,7 @@ enum cfg_key {
 	CFG_ACCESS_LOG,
 	CFG_LOG_LEVEL,
 	CFG_BENCH_ENDPOINTS,
+	CFG_PAGE_CACHE,
 	CFG__COUNT
 };
 
@@ -44,7 +45,7 @@ typedef struct config {
 	int threads;
 	size_t max_body, max_upload, max_uri, max_header;
 	unsigned conn_timeout, max_connections;
-	int dev, bench_endpoints, log_level;
+	int dev, bench_endpoints, page_cache, log_level;
 	int default_lang; /* LANG_ZH or LANG_EN */
 } config;
 

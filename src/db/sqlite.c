@@ -1,5 +1,6 @@
 /* sqlite.c: the embedded engine: WAL, foreign keys, busy timeout, and a
  * per-connection cache of prepared statements keyed by SQL text. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,8 +245,20 @@ static void make_parent(const char *path)
 	mkdir(dir, 0750);
 }
 
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+/* Memory statistics cost a global mutex on every allocation; pgherd does
+ * not read them. Each connection belongs to one thread. */
+static void sqlite_global_init(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	sqlite3_initialize();
+}
+
 int db_sqlite_open(const char *path, db **out, err *e)
 {
+	pthread_once(&sqlite_once, sqlite_global_init);
 	struct db_sqlite *s = calloc(1, sizeof(*s));
 	if (!s)
 		return err_set(e, ERR_FAIL, "out of memory");

@@ -86,6 +86,7 @@ typedef struct req {
 	unsigned status;
 	size_t bytes_out;
 	int over_capacity;
+	struct page_cache *cache; /* the server's page cache, or NULL when off */
 } req;
 
 typedef struct resp {
@@ -97,6 +98,7 @@ typedef struct resp {
 	const void *body;         /* a ready body (static files, text) */
 	size_t body_len;
 	int body_owned;           /* body is malloc'd and passes to the server */
+	int html;                 /* body is a page rendered by http_render_html */
 	const char *content_type;
 	const char *etag;
 	const char *cache_control;
@@ -118,6 +120,11 @@ int http_error(req *r, resp *out, unsigned status, const char *code, const char 
 /* A page: model (ownership passes) rendered with template page. */
 int http_page(req *r, resp *out, unsigned status, const char *page, const char *title_key, json_t *model);
 int http_redirect(req *r, resp *out, const char *location);
+/* Renders out->page with out->model inside the layout, as the server would,
+ * with `token` in place of the visitor's CSRF token (for cached pages). */
+int http_render_html(req *r, const resp *out, const char *token, buf *b, err *e);
+/* How many query-string arguments the request has besides `except`. */
+int req_query_count(const req *r, const char *except);
 
 /* Router (router.c). Returns 0 and fills the match, ERR_NOTFOUND, or
  * ERR_INPUT when the path exists for other methods (*allowed gets them). */

@@ -18,6 +18,7 @@
 #include "db/db.h"
 #include "http/http.h"
 #include "view/i18n.h"
+#include "view/page_cache.h"
 #include "view/view.h"
 #include "base/banned.h"
 
@@ -27,6 +28,7 @@ struct server {
 	const struct route_table *tables;
 	size_t ntables;
 	atomic_int connections;
+	struct page_cache *cache;
 };
 
 enum { MAX_FIELDS = 256, POST_BUFFER = 16 * 1024 };
@@ -75,6 +77,28 @@ const struct field *req_file(const req *r, const char *name)
 		if (f->filename && !strcmp(f->name, name))
 			return f;
 	return NULL;
+}
+
+struct count_ctx {
+	const char *except;
+	int n;
+};
+
+static enum MHD_Result count_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct count_ctx *c = cls;
+	(void)kind;
+	(void)value;
+	if (!c->except || strcmp(key, c->except))
+		c->n++;
+	return MHD_YES;
+}
+
+int req_query_count(const req *r, const char *except)
+{
+	struct count_ctx c = { except, 0 };
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, count_arg, &c);
+	return c.n;
 }
 
 /* ---- responses a handler describes ---- */
@@ -134,6 +158,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	r->t0 = now_us();
 	r->body = (buf)BUF_INIT;
 	r->fields_tail = &r->fields;
+	r->cache = s->cache;
 	size_t n = strlen(uri);
 	r->raw_uri = arena_strndup(&r->a, uri, n > 512 ? 512 : n);
 	if (n > s->cfg->max_uri)
@@ -237,6 +262,17 @@ static json_t *page_globals(req *r, const resp *out)
 	return g;
 }
 
+int http_render_html(req *r, const resp *out, const char *token, buf *b, err *e)
+{
+	const char *own = r->csrf;
+	r->csrf = token;
+	json_t *g = page_globals(r, out);
+	r->csrf = own;
+	int rc = view_render(out->page, r->lang, g, out->model, b, e);
+	json_decref(g);
+	return rc;
+}
+
 static enum MHD_Result send_resp(req *r, resp *out)
 {
 	struct MHD_Response *m;
@@ -253,6 +289,10 @@ static enum MHD_Result send_resp(req *r, resp *out)
 		m = MHD_create_response_from_buffer(out->body_len, (void *)(uintptr_t)out->body, /* MHD only reads it */
 						    out->body_owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 		out->body_owned = 0;
+		if (out->html) {
+			ctype = "text/html; charset=utf-8";
+			html = 1;
+		}
 	} else {
 		buf b = BUF_INIT;
 		if (!out->model)
@@ -266,22 +306,18 @@ static enum MHD_Result send_resp(req *r, resp *out)
 			buf_addc(&b, '\n');
 			ctype = "application/json; charset=utf-8";
 		} else {
-			json_t *g = page_globals(r, out);
 			err e;
-			int rc = view_render(out->page, r->lang, g, out->model, &b, &e);
-			json_decref(g);
+			int rc = http_render_html(r, out, r->csrf, &b, &e);
 			if (rc) {
 				log_error("render %s: %s", out->page, e.msg);
 				buf_reset(&b);
 				status = 500;
 				json_decref(out->model);
 				http_error(r, out, 500, "internal", "error.internal");
-				g = page_globals(r, out);
-				if (view_render(out->page, r->lang, g, out->model, &b, &e)) {
+				if (http_render_html(r, out, r->csrf, &b, &e)) {
 					buf_reset(&b);
 					buf_adds(&b, "500 Internal Server Error\n");
 				}
-				json_decref(g);
 			}
 			ctype = "text/html; charset=utf-8";
 			html = 1;
@@ -305,7 +341,7 @@ static enum MHD_Result send_resp(req *r, resp *out)
 		snprintf(ra, sizeof(ra), "%u", out->retry_after);
 		MHD_add_response_header(m, "Retry-After", ra);
 	}
-	if (!out->body) {
+	if (!out->body || out->html) {
 		MHD_add_response_header(m, "Vary", "Accept, Accept-Language, Cookie");
 		MHD_add_response_header(m, "Content-Language", i18n_html_lang(r->lang));
 	}
@@ -616,6 +652,8 @@ int server_start(const config *cfg, const struct route_table *tables, size_t nta
 	if (!s)
 		abort();
 	s->cfg = cfg;
+	/* In dev mode templates change under us: nothing is cached. */
+	s->cache = cfg->page_cache && !cfg->dev ? page_cache_new() : NULL;
 	s->tables = tables;
 	s->ntables = ntables;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
@@ -637,6 +675,7 @@ int server_start(const config *cfg, const struct route_table *tables, size_t nta
 				MHD_OPTION_STRICT_FOR_CLIENT, 1, /* e.g. HTTP/1.1 without Host: 400 */
 				MHD_OPTION_END);
 	if (!s->d) {
+		page_cache_free(s->cache);
 		free(s);
 		return err_set(e, ERR_FAIL, "cannot listen on %s (in use, or not allowed?)",
 			       cfg->val[CFG_LISTEN]);
@@ -656,5 +695,6 @@ void server_stop(struct server *s)
 	if (!s)
 		return;
 	MHD_stop_daemon(s->d);
+	page_cache_free(s->cache);
 	free(s);
 }

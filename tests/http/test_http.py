@@ -114,6 +114,68 @@ def test_static_assets_cache_and_revalidate(s):
         assert_eq(s.get(bad).status, 404, bad)
 
 
+def sql(s, statement):
+    """Changes data behind the server's back, as another process would."""
+    if s.database.startswith("postgres"):
+        import subprocess
+        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", s.database, "-c", statement], check=True,
+                       stdout=subprocess.DEVNULL)
+    else:
+        import sqlite3
+        c = sqlite3.connect(s.database[len("sqlite:"):], timeout=10)
+        c.execute(statement)
+        c.commit()
+        c.close()
+
+
+def test_cached_page_is_never_stale(s):
+    before = s.get("/?lang=zh", keep_cookies=False)
+    assert_in("第 38 期 PG 天天象上 · 杭州站", before.text)
+    again = s.get("/", headers={"Cookie": "lang=zh"}, keep_cookies=False)
+    assert_in("第 38 期 PG 天天象上 · 杭州站", again.text)
+    sql(s, "UPDATE events SET title_zh = '第 38 期 PG 天天象上 · 杭州站（改期）' WHERE seq = 38")
+    try:
+        after = s.get("/", headers={"Cookie": "lang=zh"}, keep_cookies=False)
+        assert_in("杭州站（改期）", after.text, "a change by another process shows at once")
+        sql(s, "INSERT INTO channels (kind, name_zh, name_en, followers, pos) "
+               "VALUES ('weibo', '微博测试', 'Weibo test', 5, 99)")
+        assert_in("微博测试", s.get("/", headers={"Cookie": "lang=zh"}, keep_cookies=False).text)
+    finally:
+        sql(s, "UPDATE events SET title_zh = '第 38 期 PG 天天象上 · 杭州站' WHERE seq = 38")
+        sql(s, "DELETE FROM channels WHERE kind = 'weibo' AND name_zh = '微博测试'")
+    assert "微博测试" not in s.get("/", headers={"Cookie": "lang=zh"}, keep_cookies=False).text
+
+
+def test_cached_page_carries_each_visitors_own_token(s):
+    tokens = set()
+    for _ in range(3):
+        r = s.get("/", keep_cookies=False)
+        cookie = [c for c in r.all_headers("Set-Cookie") if c.startswith("csrf=")][0].split(";")[0][5:]
+        field = re.search(r'name="_csrf" value="([^"]+)"', r.text).group(1)
+        assert_eq(field, cookie, "the form's token is this visitor's cookie")
+        tokens.add(field)
+    assert_eq(len(tokens), 3, "three visitors, three tokens")
+    r = s.get("/", headers={"Cookie": "csrf=" + "k" * 32}, keep_cookies=False)
+    assert_in('name="_csrf" value="%s"' % ("k" * 32), r.text)
+    assert_eq([c for c in r.all_headers("Set-Cookie") if c.startswith("csrf=")], [], "kept, not replaced")
+    assert "\x01" not in r.text and "pgherd-visitor-slot" not in r.text
+
+
+def test_page_cache_off_gives_the_same_page(s):
+    plain = Server(s.binary, database=s.database, extra_env={"PGHERD_PAGE_CACHE": "off"})
+    try:
+        plain.start()
+        h = {"Cookie": "lang=en; csrf=" + "t" * 32}
+        a = plain.get("/", headers=h, keep_cookies=False)
+        b = s.get("/", headers=h, keep_cookies=False)
+        assert_eq(a.status, 200)
+        assert_eq(a.body, b.body, "cached and uncached pages are identical")
+    finally:
+        code = plain.stop()
+        plain.cleanup()
+    assert_eq(code, 0)
+
+
 # ---- errors a person can read ----
 
 def test_unknown_route_404_page_and_json(s):

@@ -1,0 +1,30 @@
+/* page_cache.h: rendered pages kept in memory, each tagged with the data
+ * version it was rendered from and an expiry time.
+ *
+ * A page is stored with a placeholder where each visitor's own value (the
+ * CSRF token) goes; page_cache_get splices the visitor's value in. The
+ * version comes from the database (cache_versions, bumped by triggers), so
+ * a change made through any process sharing the database invalidates the
+ * page on the next request. Thread-safe; owned by the server. */
+#ifndef PGHERD_PAGE_CACHE_H
+#define PGHERD_PAGE_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a page is rendered with in place of the per-visitor token. */
+#define PAGE_CACHE_SLOT "\x01pgherd-visitor-slot\x01"
+
+struct page_cache;
+
+struct page_cache *page_cache_new(void);
+void page_cache_free(struct page_cache *c);
+/* A malloc'd copy of the page for key if it was rendered from `version`
+ * and has not expired, with every slot replaced by token; else NULL. */
+char *page_cache_get(struct page_cache *c, const char *key, int64_t version, const char *token,
+		     size_t *len);
+/* Stores (a copy of) html for key; ttl in seconds. */
+void page_cache_put(struct page_cache *c, const char *key, int64_t version, int ttl,
+		    const char *html, size_t len);
+
+#endif
