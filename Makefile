@@ -72,7 +72,7 @@ deps-bench:
 UNIT_BINS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 
 test: deps-test
-	$(MAKE) build/pgherd build/pgherd-asan $(UNIT_BINS)
+	$(MAKE) -j2 build/pgherd build/pgherd-asan $(UNIT_BINS)
 	tests/run-all.sh
 
 unit: $(UNIT_BINS)
