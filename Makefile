@@ -46,14 +46,17 @@ $(eval $(call variant,release,$(RELEASE_CFLAGS)))
 $(eval $(call variant,asan,$(SAN_CFLAGS)))
 
 build/pgherd: build/release/obj/main.o build/release/libpgherd.a
-	$(CC) $(RELEASE_CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+	@echo "  LD $@"
+	@$(CC) $(RELEASE_CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
 build/pgherd-asan: build/asan/obj/main.o build/asan/libpgherd.a
-	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+	@echo "  LD $@"
+	@$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
 build/asan/tests/%: tests/unit/%.c build/asan/libpgherd.a
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) -o $@ $< build/asan/libpgherd.a $(PKG_LIBS) -lcmocka -lpthread
+	@echo "  LD(asan) $@"
+	@$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) -o $@ $< build/asan/libpgherd.a $(PKG_LIBS) -lcmocka -lpthread
 
 # ---- run ----
 run: deps build/pgherd
@@ -87,7 +90,8 @@ FUZZ_TIME ?= 20
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) build/gen/embed_data.c $(wildcard src/*/*.h)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) build/gen/embed_data.c $(PKG_LIBS) -lpthread
+	@echo "  FUZZ $@"
+	@clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) build/gen/embed_data.c $(PKG_LIBS) -lpthread
 
 fuzz: deps-test $(FUZZ_BINS)
 	tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_BINS)

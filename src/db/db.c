@@ -27,6 +27,14 @@ void db_close(db *d)
 		d->ops->close(d);
 }
 
+unsigned db_hash_sql(const char *sql)
+{
+	unsigned h = 2166136261u;
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
 db_engine db_engine_of(const db *d) { return d->ops->engine; }
 const char *db_engine_name(const db *d) { return d->ops->name; }
 

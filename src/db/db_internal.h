@@ -19,6 +19,9 @@ struct db {
 	int in_tx;
 };
 
+/* FNV-1a of the SQL text: the statement caches' hash. */
+unsigned db_hash_sql(const char *sql);
+
 int db_sqlite_open(const char *path, db **out, err *e);
 int db_pg_open(const char *url, db **out, err *e);
 

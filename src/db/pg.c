@@ -97,14 +97,6 @@ static char *number_params(const char *sql)
 	return buf_detach(&b, NULL);
 }
 
-static unsigned hash_sql(const char *sql)
-{
-	unsigned h = 2166136261u;
-	for (const unsigned char *s = (const unsigned char *)sql; *s; s++)
-		h = (h ^ *s) * 16777619u;
-	return h;
-}
-
 /* A connection that dropped is reset once; prepared statements died with it. */
 static int ensure_conn(struct db_pg *p, err *e)
 {
@@ -121,7 +113,7 @@ static int ensure_conn(struct db_pg *p, err *e)
 
 static int prepare(struct db_pg *p, const char *sql, int n, const char **name, err *e)
 {
-	unsigned slot = hash_sql(sql) % PG_SLOTS;
+	unsigned slot = db_hash_sql(sql) % PG_SLOTS;
 	for (unsigned i = 0; i < PG_SLOTS; i++) {
 		struct prepared *c = &p->cache[(slot + i) % PG_SLOTS];
 		if (c->sql && !strcmp(c->sql, sql)) {

@@ -44,18 +44,10 @@ static int map_rc(struct db_sqlite *s, int rc, const char *sql, err *e)
 	return err_set(e, code, "sqlite: %s (in: %.120s)", sqlite3_errmsg(s->h), sql);
 }
 
-static unsigned hash_sql(const char *sql)
-{
-	unsigned h = 2166136261u;
-	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
-		h = (h ^ *p) * 16777619u;
-	return h;
-}
-
 /* Returns a reset statement for sql, preparing and caching it on first use. */
 static int prepare(struct db_sqlite *s, const char *sql, sqlite3_stmt **out, int *cached, err *e)
 {
-	unsigned slot = hash_sql(sql) % CACHE_SLOTS;
+	unsigned slot = db_hash_sql(sql) % CACHE_SLOTS;
 	for (unsigned i = 0; i < 8; i++) {
 		struct cached *c = &s->cache[(slot + i) % CACHE_SLOTS];
 		if (!c->stmt)
@@ -117,15 +109,23 @@ static void done(sqlite3_stmt *st, int cached)
 	}
 }
 
+/* A prepared statement with its parameters bound, ready to step. */
+static int start(struct db_sqlite *s, const char *sql, const db_param *p, int n, sqlite3_stmt **st,
+		 int *cached, err *e)
+{
+	int rc = prepare(s, sql, st, cached, e);
+	if (!rc && (rc = bind(s, *st, sql, p, n, e)))
+		done(*st, *cached);
+	return rc;
+}
+
 static int s_exec(db *d, const char *sql, const db_param *p, int n, int64_t *changes, err *e)
 {
 	struct db_sqlite *s = (struct db_sqlite *)d;
 	sqlite3_stmt *st;
-	int cached, rc = prepare(s, sql, &st, &cached, e);
+	int cached, rc = start(s, sql, p, n, &st, &cached, e);
 	if (rc)
 		return rc;
-	if ((rc = bind(s, st, sql, p, n, e)))
-		goto out;
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		;
@@ -133,7 +133,6 @@ static int s_exec(db *d, const char *sql, const db_param *p, int n, int64_t *cha
 		rc = map_rc(s, step, sql, e);
 	else if (changes)
 		*changes = sqlite3_changes64(s->h);
-out:
 	done(st, cached);
 	return rc;
 }
@@ -142,11 +141,9 @@ static int s_query(db *d, arena *a, const char *sql, const db_param *p, int n, d
 {
 	struct db_sqlite *s = (struct db_sqlite *)d;
 	sqlite3_stmt *st;
-	int cached, rc = prepare(s, sql, &st, &cached, e);
+	int cached, rc = start(s, sql, p, n, &st, &cached, e);
 	if (rc)
 		return rc;
-	if ((rc = bind(s, st, sql, p, n, e)))
-		goto out;
 	int nc = sqlite3_column_count(st);
 	out->ncols = nc;
 	out->names = arena_alloc(a, sizeof(char *) * (size_t)(nc ? nc : 1));
@@ -194,7 +191,6 @@ static int s_query(db *d, arena *a, const char *sql, const db_param *p, int n, d
 		rc = map_rc(s, step, sql, e);
 	out->nrows = (int)nrows;
 	out->vals = vals;
-out:
 	done(st, cached);
 	return rc;
 }

@@ -112,7 +112,6 @@ const char *req_query(const req *r, const char *name);
 const char *req_header(const req *r, const char *name);
 const char *req_cookie(const req *r, const char *name);
 const char *req_form(const req *r, const char *name);
-const struct field *req_file(const req *r, const char *name);
 
 /* Fills out with an error page / JSON error: {"error":{"code","message"}}.
  * message_key is an i18n key. Returns 0 so handlers can `return http_error(...)`. */

@@ -71,14 +71,6 @@ const char *req_form(const req *r, const char *name)
 	return NULL;
 }
 
-const struct field *req_file(const req *r, const char *name)
-{
-	for (const struct field *f = r->fields; f; f = f->next)
-		if (f->filename && !strcmp(f->name, name))
-			return f;
-	return NULL;
-}
-
 struct count_ctx {
 	const char *except;
 	int n;

@@ -155,9 +155,3 @@ int view_render(const char *page, int lang, json_t *globals, json_t *model, buf 
 	json_t *stack[2] = { globals, model };
 	return render("layout.html", page, lang, stack, model ? 2 : 1, out, e);
 }
-
-int view_render_bare(const char *name, int lang, json_t *model, buf *out, err *e)
-{
-	json_t *stack[1] = { model };
-	return render(name, name, lang, stack, 1, out, e);
-}

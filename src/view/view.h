@@ -22,8 +22,6 @@ void view_release(void);
  * stack is [globals, model]: the model (what /api/v1 returns) is searched
  * first, then the page globals (site, lang, nav, csrf...). */
 int view_render(const char *page, int lang, json_t *globals, json_t *model, buf *out, err *e);
-/* Renders one template with no layout (fragments, mail bodies, tests). */
-int view_render_bare(const char *name, int lang, json_t *model, buf *out, err *e);
 /* Names of every built-in template, for the i18n key check. */
 int view_template_exists(const char *name);
 
