@@ -58,7 +58,6 @@ class Server:
         self.env.update({
             "PGHERD_DATABASE": self.database,
             "PGHERD_LISTEN": "127.0.0.1:%d" % self.port,
-            "PGHERD_DATA_DIR": self.dir,
             "PGHERD_THREADS": "2",
             "ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=66",
             "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1",
