@@ -220,6 +220,15 @@ static enum MHD_Result queue(req *r, unsigned status, struct MHD_Response *m)
 	return ok;
 }
 
+/* The request path when it is safe to link to: "//host/..." or a
+ * backslash would make the browser leave the site. */
+static const char *same_site_path(const char *path)
+{
+	if (!path || path[0] != '/' || path[1] == '/' || strchr(path, '\\'))
+		return "/";
+	return path;
+}
+
 /* Builds globals for the layout: site, language, navigation, CSRF token. */
 static json_t *page_globals(req *r, const resp *out)
 {
@@ -235,7 +244,7 @@ static json_t *page_globals(req *r, const resp *out)
 			      "site_name", r->cfg->val[r->lang == LANG_ZH ? CFG_SITE_NAME_ZH : CFG_SITE_NAME_EN],
 			      "lang_zh", r->lang == LANG_ZH,
 			      "lang_en", r->lang == LANG_EN,
-			      "other_lang_href", arena_printf(&r->a, "%s?lang=%s", r->path ? r->path : "/", other),
+			      "other_lang_href", arena_printf(&r->a, "%s?lang=%s", same_site_path(r->path), other),
 			      "other_lang_name", r->lang == LANG_ZH ? "English" : "中文",
 			      "csrf", r->csrf ? r->csrf : "",
 			      "css_href", arena_printf(&r->a, "/static/app.css?v=%s", css ? css->hash : "0"),

@@ -189,6 +189,15 @@ def test_unknown_route_404_page_and_json(s):
     assert_eq(j["error"]["message"], "This page does not exist.")
 
 
+def test_language_link_never_leaves_the_site(s):
+    for path in ["//evil.example/x", "/\\evil.example/x", "/%2F%2Fevil.example"]:
+        r = s.get(path, keep_cookies=False)
+        assert_eq(r.status, 404, path)
+        links = re.findall(r'class="lang" href="([^"]+)"', r.text)
+        assert_eq(len(links), 1, "one language link")
+        assert_eq(links[0], "/?lang=en", "the switch points home, not off-site")
+
+
 def test_wrong_method_405_with_allow(s):
     r = s.request("DELETE", "/")
     assert_eq(r.status, 405)
@@ -426,8 +435,9 @@ def test_dev_mode_reloads_templates(s):
     assert_eq(code, 0, "dev server exit code")
 
 
-def test_over_capacity_answers_503(s):
-    busy = Server(s.binary, database=s.database, extra_env={"PGHERD_MAX_CONNECTIONS": "3"})
+def test_over_capacity_answers_503_and_slow_clients_time_out(s):
+    busy = Server(s.binary, database=s.database, extra_env={"PGHERD_MAX_CONNECTIONS": "3",
+                                                              "PGHERD_CONN_TIMEOUT": "2"})
     import socket
     held = []
     try:
@@ -443,6 +453,18 @@ def test_over_capacity_answers_503(s):
         held = []
         time.sleep(0.3)
         assert_eq(busy.get("/", keep_cookies=False).status, 200, "served again once load drops")
+        slow = socket.create_connection(("127.0.0.1", busy.port))
+        slow.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")  # never finishes its headers
+        slow.settimeout(10)
+        t0 = time.time()
+        try:
+            got = slow.recv(100)
+        except (ConnectionResetError, socket.timeout):
+            got = b""
+        waited = time.time() - t0
+        slow.close()
+        assert_eq(got, b"", "a slow client is dropped")
+        assert 1.0 < waited < 8, "dropped after conn_timeout, waited %.1fs" % waited
     finally:
         for c in held:
             c.close()
