@@ -474,6 +474,14 @@ static enum MHD_Result dispatch(struct server *s, req *r)
 	return send_resp(r, &out);
 }
 
+/* A token we could have issued: 32 to 64 URL-safe base64 characters. Only
+ * such a cookie is reused, so it is safe to place in a page as it is. */
+static int token_ok(const char *t)
+{
+	size_t n = t ? strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") : 0;
+	return t && !t[n] && n >= 32 && n <= 64;
+}
+
 static void new_csrf_token(req *r)
 {
 	unsigned char raw[24];
@@ -500,7 +508,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		r->path = arena_strdup(&r->a, url);
 		choose_lang(r);
 		const char *cookie = req_cookie(r, "csrf");
-		if (cookie && strlen(cookie) >= 32 && strlen(cookie) <= 64)
+		if (token_ok(cookie))
 			r->csrf = cookie;
 		else
 			new_csrf_token(r);

@@ -159,6 +159,10 @@ def test_cached_page_carries_each_visitors_own_token(s):
     assert_in('name="_csrf" value="%s"' % ("k" * 32), r.text)
     assert_eq([c for c in r.all_headers("Set-Cookie") if c.startswith("csrf=")], [], "kept, not replaced")
     assert "\x01" not in r.text and "pgherd-visitor-slot" not in r.text
+    evil = '"><script>alert(1)</script>' + "a" * 10
+    r = s.get("/", headers={"Cookie": "csrf=" + evil}, keep_cookies=False)
+    assert "<script>alert(1)" not in r.text, "a forged cookie never reaches the page"
+    assert_eq(len([c for c in r.all_headers("Set-Cookie") if c.startswith("csrf=")]), 1, "replaced")
 
 
 def test_page_cache_off_gives_the_same_page(s):
