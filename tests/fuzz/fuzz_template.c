@@ -39,11 +39,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	self = t;
 	tmpl_env env = { partial, tr, NULL };
 	buf b = BUF_INIT;
+	/* Crashes, undefined behaviour and leaks are what this target looks for.
+	 * Escaping is asserted by tests/unit/test_view.c and the HTTP suite: a
+	 * check here cannot tell a value's markup from markup the template's
+	 * own text spells out around a tag. */
 	tmpl_render(t, &env, &model, 1, &b, &e);
-	/* Escaped output never carries a raw '<' from the model's name. */
-	if (memmem(b.s, b.len, "<b>华为", strlen("<b>华为")) && !memmem(data, size, "{{{", 3) &&
-	    !memmem(data, size, "{{&", 3) && !memmem(data, size, "<b>华为", strlen("<b>华为")))
-		abort();
 	buf_release(&b);
 	tmpl_free(t);
 	self = NULL;
