@@ -1,11 +1,11 @@
 /* home.c: the home page (what is coming, what happened, who takes part,
  * where to join) and the announcement subscription form on it. */
-#include <ctype.h>
 #include <string.h>
 #include <time.h>
 
 #include "base/log.h"
 #include "base/util.h"
+#include "base/validate.h"
 #include "portal/portal.h"
 #include "view/i18n.h"
 #include "view/page_cache.h"
@@ -205,41 +205,6 @@ static int home(req *r, resp *out)
 
 /* ---- subscribing to announcements ---- */
 
-static int email_ok(const char *s)
-{
-	size_t n = strlen(s);
-	const char *at = strchr(s, '@');
-	if (n < 3 || n > 254 || !at || at == s || strchr(at + 1, '@'))
-		return 0;
-	const char *dot = strrchr(at, '.');
-	if (!dot || dot == at + 1 || !dot[1])
-		return 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p <= ' ' || *p == 0x7f || strchr("<>()[],;:\\\"", *p))
-			return 0;
-	return 1;
-}
-
-static int has_control(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < ' ' || *p == 0x7f)
-			return 1;
-	return 0;
-}
-
-static char *trimmed(arena *a, const char *s)
-{
-	if (!s)
-		return arena_strdup(a, "");
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
-	return arena_strndup(a, s, n);
-}
-
 static int subscribe(req *r, resp *out)
 {
 	err e = ERR_INIT;
@@ -249,13 +214,12 @@ static int subscribe(req *r, resp *out)
 	int64_t city_id = 0;
 	json_t *errors = json_object();
 
-	for (char *p = email; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
+	ascii_lower(email);
 	if (!*email)
 		json_object_set_new(errors, "email", json_string(i18n_get(r->lang, "subscribe.err.email_required")));
-	else if (!email_ok(email))
+	else if (!valid_email(email))
 		json_object_set_new(errors, "email", json_string(i18n_get(r->lang, "subscribe.err.email_shape")));
-	if (utf8_len(name, strlen(name)) > 64 || has_control(name))
+	if (text_len(name) > 64 || has_control(name))
 		json_object_set_new(errors, "name", json_string(i18n_get(r->lang, "subscribe.err.name")));
 
 	db *d = db_thread(&e);
