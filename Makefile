@@ -62,6 +62,7 @@ build/asan/tests/%: tests/unit/%.c build/asan/libpgherd.a
 run: deps build/pgherd
 	@mkdir -p data
 	./build/pgherd demo
+	./build/pgherd user ensure-admin admin@pgherd.local
 	./build/pgherd serve
 
 deps:

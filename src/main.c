@@ -14,6 +14,7 @@
 #include "db/db.h"
 #include "http/builtin.h"
 #include "http/http.h"
+#include "people/people.h"
 #include "portal/portal.h"
 #include "view/i18n.h"
 #include "view/view.h"
@@ -29,10 +30,11 @@ struct cmd {
 
 static const struct route_table *route_tables(size_t *n)
 {
-	static struct route_table t[2];
+	static struct route_table t[3];
 	t[0] = builtin_routes;
 	t[1] = portal_routes;
-	*n = 2;
+	t[2] = people_routes;
+	*n = 3;
 	return t;
 }
 
@@ -207,6 +209,20 @@ static int cmd_schema(config *c, char **rest)
 	return rc ? 1 : 0;
 }
 
+static int cmd_user(config *c, char **rest)
+{
+	db *d;
+	if (open_db(c, &d))
+		return 1;
+	if (migrate_db(d)) {
+		db_close(d);
+		return 1;
+	}
+	int rc = people_user_command(d, rest, stdout, stderr);
+	db_close(d);
+	return rc;
+}
+
 static int cmd_version(config *c, char **rest)
 {
 	(void)c;
@@ -234,6 +250,13 @@ static const struct cmd cmds[] = {
 	  "coming salons, and the community's channels, in one transaction.\n"
 	  "A database that already holds events is left alone unless --force,\n"
 	  "which adds only what is missing.\n", demo_flags },
+	{ "user", cmd_user, "manage accounts: add, list, set-role, reset-password",
+	  "pgherd user add EMAIL NAME [ROLE] | list | set-role EMAIL ROLE |\n"
+	  "       reset-password EMAIL | ensure-admin EMAIL [SETTINGS]\n\n"
+	  "Creates and changes accounts from the command line. New passwords are\n"
+	  "random, printed once, and stored only as argon2id hashes. Roles:\n"
+	  "member speaker volunteer organizer editor treasurer admin.\n"
+	  "Every change is written to the audit log.\n", NULL },
 	{ "config", cmd_config, "print the effective configuration, secrets masked",
 	  "pgherd config [SETTINGS]\n\n"
 	  "Prints every setting, its value and where it came from (default,\n"
@@ -292,7 +315,7 @@ int main(int argc, char **argv)
 		config_release(&c);
 		return 2;
 	}
-	for (char **a = rest; *a; a++)
+	for (char **a = rest; *a && cmd->run != cmd_user; a++)
 		if (strncmp(*a, "--", 2)) {
 			fprintf(stderr, "pgherd %s: unexpected argument '%s'\n", cmd->name, *a);
 			free(rest);

@@ -58,6 +58,8 @@ suite "schema:sqlite=postgres" schema_parity
 
 suite "http:sqlite" $PY tests/http/test_http.py build/pgherd-asan
 suite "http:postgres" env PGHERD_TEST_PG_DIR="$PGDIR" $PY tests/http/test_http.py build/pgherd-asan "$PGURL"
+suite "accounts:sqlite" $PY tests/http/test_accounts.py build/pgherd-asan
+suite "accounts:postgres" $PY tests/http/test_accounts.py build/pgherd-asan "$PGURL"
 suite "browser" $PY tests/browser/test_home.py build/pgherd-asan
 suite "fuzz-smoke" make -s fuzz-smoke
 

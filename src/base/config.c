@@ -24,6 +24,8 @@ static const struct setting settings[CFG__COUNT] = {
 		"sqlite:PATH or postgres://USER:PASS@HOST:PORT/DB (any libpq URL)" },
 	[CFG_LISTEN] = { "listen", "PGHERD_LISTEN", "127.0.0.1:8080", 0,
 		"address:port to serve HTTP on ([::1]:8080 for IPv6)" },
+	[CFG_BASE_URL] = { "base_url", "PGHERD_BASE_URL", "http://127.0.0.1:8080", 0,
+		"the address people reach the site at, for links in mail; https makes cookies Secure" },
 	[CFG_THREADS] = { "threads", "PGHERD_THREADS", "0", 0,
 		"HTTP worker threads; 0 means one per CPU core" },
 	[CFG_DEV] = { "dev", "PGHERD_DEV", "off", 0,
@@ -189,6 +191,10 @@ static int typed(config *c, err *e)
 			c->log_level = i;
 	if (c->log_level < 0)
 		return BAD(CFG_LOG_LEVEL, "expected debug, info, warn or error");
+	const char *bu = c->val[CFG_BASE_URL];
+	if (strncmp(bu, "http://", 7) && strncmp(bu, "https://", 8))
+		return BAD(CFG_BASE_URL, "expected http://... or https://...");
+	c->https = !strncmp(bu, "https://", 8);
 	const char *db = c->val[CFG_DATABASE];
 	if (strncmp(db, "sqlite:", 7) && strncmp(db, "postgres://", 11) &&
 	    strncmp(db, "postgresql://", 13))

@@ -16,6 +16,7 @@
 enum cfg_key {
 	CFG_DATABASE,
 	CFG_LISTEN,
+	CFG_BASE_URL,
 	CFG_THREADS,
 	CFG_DEV,
 	CFG_SOURCE_DIR,
@@ -45,6 +46,7 @@ typedef struct config {
 	size_t max_body, max_upload, max_uri, max_header;
 	unsigned conn_timeout, max_connections;
 	int dev, bench_endpoints, page_cache, log_level;
+	int https; /* base_url is https: cookies get Secure */
 	int default_lang; /* LANG_ZH or LANG_EN */
 } config;
 

@@ -35,7 +35,12 @@ typedef struct db_param {
 #define DB_TIME(x) ((db_param){ .type = DBP_TIME, .i = (x) })
 #define DB_BOOL(x) ((db_param){ .type = DBP_BOOL, .i = !!(x) })
 #define DB_REAL(x) ((db_param){ .type = DBP_REAL, .d = (x) })
-#define DB_TEXT(x) ((db_param){ .type = (x) ? DBP_TEXT : DBP_NULL, .s = (x) })
+static inline db_param db_text_param(const char *s)
+{
+	db_param p = { .type = s ? DBP_TEXT : DBP_NULL, .s = s };
+	return p;
+}
+#define DB_TEXT(x) db_text_param(x) /* NULL becomes SQL NULL */
 #define DB_NULL ((db_param){ .type = DBP_NULL })
 /* DB_ARGS(DB_INT(1), DB_TEXT(s)) expands to the array and its length. */
 #define DB_ARGS(...) (const db_param[]){ __VA_ARGS__ }, \

@@ -22,11 +22,22 @@ enum http_method {
 };
 #define M_SAFE (M_GET | M_HEAD | M_OPTIONS)
 
-/* Roles, weakest first; a route names the weakest role allowed. */
+/* Roles a person holds; a visitor holds none (no account). */
 enum role {
 	ROLE_VISITOR, ROLE_MEMBER, ROLE_SPEAKER, ROLE_VOLUNTEER, ROLE_ORGANIZER,
 	ROLE_EDITOR, ROLE_TREASURER, ROLE_ADMIN,
 };
+
+/* Who a route lets in. EVERYONE includes visitors; SIGNED_IN any account;
+ * otherwise the listed roles (ALLOW(ROLE_EDITOR) | ...). Admins pass every
+ * check. Decided in one place: http_allowed(). */
+#define EVERYONE 0u
+#define ALLOW(role) (1u << (role))
+#define SIGNED_IN ALLOW(ROLE_MEMBER)
+
+/* 0 when a person holding `role` may use a route allowing `allow`; 401 when
+ * they must sign in first; 403 when their role is not enough. */
+unsigned http_allowed(unsigned allow, int role);
 
 enum { ROUTE_MAX_PARAMS = 8 };
 
@@ -38,7 +49,7 @@ struct route {
 	int methods;          /* M_* mask */
 	const char *pattern;  /* "/events/:id"; a final "*name" takes the rest */
 	handler_fn fn;
-	int role;             /* enum role */
+	unsigned allow;       /* EVERYONE, SIGNED_IN or ALLOW(role) | ... */
 	int csrf;             /* 1: unsafe methods need the CSRF token */
 	const char *name;     /* for logs */
 };
@@ -79,7 +90,11 @@ typedef struct req {
 	void *pp;              /* struct MHD_PostProcessor */
 	const char *csrf;      /* the token for this client (cookie or new) */
 	int new_csrf;
-	int role;              /* the current user's role */
+	int role;              /* the current user's role (ROLE_VISITOR when none) */
+	int64_t user_id;       /* 0 for a visitor */
+	const char *user_name;
+	const char *session;   /* the session cookie's token, when signed in */
+	const char *client;    /* the User-Agent, for session lists and the audit log */
 	/* bookkeeping */
 	uint64_t t0;
 	int calls;
@@ -103,6 +118,7 @@ typedef struct resp {
 	const char *etag;
 	const char *cache_control;
 	const char *allow;        /* for 405 */
+	const char *cookies[3];   /* full Set-Cookie values, from http_cookie() */
 	unsigned retry_after;
 } resp;
 
@@ -112,6 +128,8 @@ const char *req_query(const req *r, const char *name);
 const char *req_header(const req *r, const char *name);
 const char *req_cookie(const req *r, const char *name);
 const char *req_form(const req *r, const char *name);
+/* The peer's address as text ("127.0.0.1"); for throttling only, never stored raw. */
+const char *req_client_address(req *r);
 
 /* Fills out with an error page / JSON error: {"error":{"code","message"}}.
  * message_key is an i18n key. Returns 0 so handlers can `return http_error(...)`. */
@@ -122,6 +140,11 @@ int http_redirect(req *r, resp *out, const char *location);
 /* Renders out->page with out->model inside the layout, as the server would,
  * with `token` in place of the visitor's CSRF token (for cached pages). */
 int http_render_html(req *r, const resp *out, const char *token, buf *b, err *e);
+/* Adds a Set-Cookie to out: HttpOnly, SameSite=Lax, Path=/, Secure when
+ * base_url is https; max_age 0 deletes the cookie. */
+void http_cookie(req *r, resp *out, const char *name, const char *value, long max_age);
+/* next when it is a path on this site ("/x", not "//x" or "http:..."), else fallback. */
+const char *http_local_path(const char *next, const char *fallback);
 /* How many query-string arguments the request has besides `except`. */
 int req_query_count(const req *r, const char *except);
 

@@ -14,6 +14,7 @@
 
 #include "base/embed.h"
 #include "base/log.h"
+#include "auth/auth.h"
 #include "base/util.h"
 #include "db/db.h"
 #include "http/http.h"
@@ -71,6 +72,28 @@ const char *req_form(const req *r, const char *name)
 	return NULL;
 }
 
+static int has_ctl(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < ' ')
+			return 1;
+	return 0;
+}
+
+const char *req_client_address(req *r)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char text[INET6_ADDRSTRLEN] = "unknown";
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text, sizeof(text));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, text, sizeof(text));
+	}
+	return arena_strdup(&r->a, text);
+}
+
 struct count_ctx {
 	const char *except;
 	int n;
@@ -91,6 +114,35 @@ int req_query_count(const req *r, const char *except)
 	struct count_ctx c = { except, 0 };
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, count_arg, &c);
 	return c.n;
+}
+
+unsigned http_allowed(unsigned allow, int role)
+{
+	if (allow == EVERYONE)
+		return 0;
+	if (role == ROLE_VISITOR)
+		return 401;
+	if ((allow & SIGNED_IN) || role == ROLE_ADMIN || (allow & ALLOW(role)))
+		return 0;
+	return 403;
+}
+
+void http_cookie(req *r, resp *out, const char *name, const char *value, long max_age)
+{
+	for (size_t i = 0; i < sizeof(out->cookies) / sizeof(out->cookies[0]); i++)
+		if (!out->cookies[i]) {
+			out->cookies[i] = arena_printf(&r->a, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s",
+						       name, value, max_age, r->cfg->https ? "; Secure" : "");
+			return;
+		}
+	abort(); /* more cookies than a response carries: a programming error */
+}
+
+const char *http_local_path(const char *next, const char *fallback)
+{
+	if (!next || next[0] != '/' || next[1] == '/' || strchr(next, '\\') || has_ctl(next))
+		return fallback;
+	return next;
 }
 
 /* ---- responses a handler describes ---- */
@@ -260,6 +312,9 @@ static json_t *page_globals(req *r, const resp *out)
 						     "label", i18n_get(r->lang, items[i].key),
 						     "current", r->path && !strcmp(items[i].href, r->path)));
 	json_object_set_new(g, "nav", nav);
+	if (r->user_id)
+		json_object_set_new(g, "me", json_pack("{s:I,s:s,s:s}", "id", (json_int_t)r->user_id, "name",
+						       r->user_name, "role", auth_role_name(r->role)));
 	return g;
 }
 
@@ -348,7 +403,10 @@ static enum MHD_Result send_resp(req *r, resp *out)
 	}
 	if (html && r->new_csrf)
 		MHD_add_response_header(m, "Set-Cookie",
-					arena_printf(&r->a, "csrf=%s; Path=/; HttpOnly; SameSite=Lax", r->csrf));
+					arena_printf(&r->a, "csrf=%s; Path=/; HttpOnly; SameSite=Lax%s", r->csrf,
+						     r->cfg->https ? "; Secure" : ""));
+	for (size_t i = 0; i < sizeof(out->cookies) / sizeof(out->cookies[0]) && out->cookies[i]; i++)
+		MHD_add_response_header(m, "Set-Cookie", out->cookies[i]);
 	if (r->set_lang_cookie)
 		MHD_add_response_header(m, "Set-Cookie",
 					arena_printf(&r->a, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax",
@@ -455,8 +513,37 @@ static enum MHD_Result dispatch(struct server *s, req *r)
 	if (r->body_error)
 		return fail(r, 400, "bad_form", "error.bad_form");
 
-	/* Authorization: every route declares the weakest role it allows. */
-	if (r->role < r->route->role)
+	/* Who is asking: the session cookie names an account or nobody. */
+	const char *sid = req_cookie(r, "sid");
+	if (sid) {
+		err e = ERR_INIT;
+		struct auth_user *u = NULL;
+		db *d = db_thread(&e);
+		int arc = d ? auth_session_user(d, &r->a, sid, &u, &e) : ERR_UNAVAILABLE;
+		if (arc) {
+			log_error("session lookup: %s", e.msg);
+			return fail(r, 503, "unavailable", "error.unavailable");
+		}
+		if (u) {
+			r->user_id = u->id;
+			r->user_name = u->name;
+			r->role = u->role;
+			r->session = sid;
+		}
+	}
+	/* Authorization: every route declares who it lets in. */
+	unsigned verdict = http_allowed(r->route->allow, r->role);
+	if (verdict == 401 && !r->api && (r->method & M_SAFE)) {
+		resp out = { 0 };
+		buf next = BUF_INIT;
+		buf_url_arg(&next, r->path);
+		http_redirect(r, &out, arena_printf(&r->a, "/login?next=%s", next.s));
+		buf_release(&next);
+		return send_resp(r, &out);
+	}
+	if (verdict == 401)
+		return fail(r, 401, "sign_in", "error.sign_in");
+	if (verdict)
 		return fail(r, 403, "forbidden", "error.forbidden");
 	if (!(r->method & M_SAFE) && r->route->csrf && (!origin_ok(r) || !csrf_ok(r)))
 		return fail(r, 403, "csrf", "error.csrf");
@@ -506,6 +593,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		r->method_name = arena_strdup(&r->a, method);
 		r->method = http_method_from_name(method);
 		r->path = arena_strdup(&r->a, url);
+		const char *ua = req_header(r, MHD_HTTP_HEADER_USER_AGENT);
+		r->client = ua ? arena_strndup(&r->a, ua, strlen(ua) > 200 ? 200 : strlen(ua)) : "";
+		if (!utf8_valid(r->client, strlen(r->client)))
+			r->client = "";
 		choose_lang(r);
 		const char *cookie = req_cookie(r, "csrf");
 		if (token_ok(cookie))

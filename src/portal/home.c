@@ -153,7 +153,7 @@ static int home(req *r, resp *out)
 	db *d = db_thread(&e);
 	json_t *m;
 	int64_t version = 0;
-	int rc, cacheable = r->cache && !r->api && req_query_count(r, "lang") == 0;
+	int rc, cacheable = r->cache && !r->api && !r->user_id && req_query_count(r, "lang") == 0;
 	const char *key = i18n_code(r->lang);
 	if (!d) {
 		log_error("home: %s", e.msg);
@@ -287,8 +287,8 @@ static int subscribe(req *r, resp *out)
 }
 
 static const struct route routes[] = {
-	{ M_GET, "/", home, ROLE_VISITOR, 0, "home" },
-	{ M_POST, "/subscribe", subscribe, ROLE_VISITOR, 1, "subscribe" },
+	{ M_GET, "/", home, EVERYONE, 0, "home" },
+	{ M_POST, "/subscribe", subscribe, EVERYONE, 1, "subscribe" },
 };
 
 const struct route_table portal_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

@@ -4,6 +4,7 @@ Only the Python standard library is used, so the tests run on a bare
 Debian 12 with python3. Each Server owns a temporary folder (SQLite file,
 logs) and a free loopback port, and is stopped even when a test fails."""
 import http.client
+import sys
 import json
 import os
 import shutil
@@ -188,3 +189,37 @@ class Server:
         if "csrf" not in self.cookies:
             self.get("/")
         return self.cookies["csrf"]
+
+
+def run_suite(name, tests):
+    """Runs tests (functions taking a Server) against a fresh server with the
+    demo loaded; prints one line per test and 'N passed, N failed'."""
+    import traceback
+    binary = sys.argv[1]
+    database = sys.argv[2] if len(sys.argv) > 2 else None
+    engine = "postgres" if database else "sqlite"
+    s = Server(binary, database=database)
+    passed = failed = 0
+    try:
+        s.run("demo")
+        s.start()
+        for t in tests:
+            label = "%s [%s]" % (t.__name__, engine)
+            try:
+                t(s)
+                passed += 1
+                print("ok    " + label, flush=True)
+            except Exception:
+                failed += 1
+                print("FAIL  " + label, flush=True)
+                traceback.print_exc()
+    finally:
+        code = s.stop()
+        if code != 0:
+            failed += 1
+            print("FAIL  server exited with %d (sanitizer report or crash):\n%s" % (code, s.read_log()[-6000:]))
+        elif failed:
+            print("---- server log (tail) ----\n" + s.read_log()[-3000:])
+        s.cleanup()
+    print("%s [%s]: %d passed, %d failed" % (name, engine, passed, failed))
+    return 1 if failed else 0

@@ -183,7 +183,7 @@ static void catalogs_are_complete(void **state)
 	int missing = 0, checked = 0;
 	regex_t tag, lit;
 	assert_int_equal(regcomp(&tag, "\\{\\{_ *([a-z0-9_.]+) *\\}\\}", REG_EXTENDED), 0);
-	assert_int_equal(regcomp(&lit, "\"((nav|home|footer|site|error|subscribe|form|event)\\.[a-z0-9_.]+)\"",
+	assert_int_equal(regcomp(&lit, "\"((nav|home|footer|site|error|subscribe|form|event|account|signup|login|password|role)\\.[a-z0-9_.]+)\"",
 				 REG_EXTENDED), 0);
 	for (size_t i = 0; i < embed_count; i++) {
 		const struct embed_file *f = &embed_files[i];
@@ -204,7 +204,7 @@ static void catalogs_are_complete(void **state)
 		}
 	}
 	/* C sources: run from the repository root. */
-	const char *dirs[] = { "src/http", "src/portal", "src/view", "src/base" };
+	const char *dirs[] = { "src/http", "src/portal", "src/view", "src/base", "src/people", "src/auth" };
 	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
 		DIR *dir = opendir(dirs[d]);
 		assert_non_null(dir);
@@ -222,7 +222,7 @@ static void catalogs_are_complete(void **state)
 				char key[128];
 				snprintf(key, sizeof(key), "%.*s", (int)(m[1].rm_eo - m[1].rm_so), p + m[1].rm_so);
 				size_t kl = strlen(key);
-				if (key[kl - 1] != '.' && strcmp(key, "event.status")) {
+				if (key[kl - 1] != '.' && strcmp(key, "event.status") && strcmp(key, "role.%s")) {
 					for (int l = 0; l < LANG__COUNT; l++)
 						if (!i18n_has(l, key)) {
 							fprintf(stderr, "%s: \"%s\" missing in %s\n", path, key, i18n_code(l));
@@ -241,6 +241,13 @@ static void catalogs_are_complete(void **state)
 	for (size_t s = 0; s < 6; s++) {
 		char key[64];
 		snprintf(key, sizeof(key), "event.status.%s", statuses[s]);
+		for (int l = 0; l < LANG__COUNT; l++)
+			missing += !i18n_has(l, key);
+	}
+	const char *roles[] = { "member", "speaker", "volunteer", "organizer", "editor", "treasurer", "admin" };
+	for (size_t k = 0; k < 7; k++) {
+		char key[64];
+		snprintf(key, sizeof(key), "role.%s", roles[k]);
 		for (int l = 0; l < LANG__COUNT; l++)
 			missing += !i18n_has(l, key);
 	}
@@ -268,10 +275,10 @@ static void router_matches_params_and_methods(void **state)
 {
 	(void)state;
 	static const struct route routes[] = {
-		{ M_GET, "/", h_dummy, ROLE_VISITOR, 0, "home" },
-		{ M_GET | M_POST, "/events/:id", h_dummy, ROLE_VISITOR, 1, "event" },
-		{ M_GET, "/events/:id/ticket/:code", h_dummy, ROLE_MEMBER, 0, "ticket" },
-		{ M_GET, "/static/*path", h_dummy, ROLE_VISITOR, 0, "static" },
+		{ M_GET, "/", h_dummy, EVERYONE, 0, "home" },
+		{ M_GET | M_POST, "/events/:id", h_dummy, EVERYONE, 1, "event" },
+		{ M_GET, "/events/:id/ticket/:code", h_dummy, SIGNED_IN, 0, "ticket" },
+		{ M_GET, "/static/*path", h_dummy, EVERYONE, 0, "static" },
 	};
 	struct route_table t = { routes, 4 };
 	arena a = ARENA_INIT;

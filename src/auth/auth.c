@@ -1,0 +1,168 @@
+/* auth.c: passwords, tokens, sessions, throttling and the audit log. */
+#include "auth/auth.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "http/http.h"
+#include "view/i18n.h"
+#include "base/banned.h"
+
+static const char *role_names[] = {
+	[ROLE_VISITOR] = "visitor", [ROLE_MEMBER] = "member", [ROLE_SPEAKER] = "speaker",
+	[ROLE_VOLUNTEER] = "volunteer", [ROLE_ORGANIZER] = "organizer", [ROLE_EDITOR] = "editor",
+	[ROLE_TREASURER] = "treasurer", [ROLE_ADMIN] = "admin",
+};
+
+int auth_role_from_name(const char *name)
+{
+	for (int r = ROLE_MEMBER; r <= ROLE_ADMIN; r++)
+		if (name && !strcmp(name, role_names[r]))
+			return r;
+	return -1;
+}
+
+const char *auth_role_name(int role)
+{
+	return role >= ROLE_VISITOR && role <= ROLE_ADMIN ? role_names[role] : "visitor";
+}
+
+/* Interactive limits: about 0.1 s and 64 MB per hash on these machines. */
+int auth_password_hash(const char *password, char *hash_out, size_t size, err *e)
+{
+	if (size < crypto_pwhash_STRBYTES)
+		return err_set(e, ERR_FAIL, "password hash buffer too small");
+	if (crypto_pwhash_str_alg(hash_out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13))
+		return err_set(e, ERR_FAIL, "argon2id: out of memory");
+	return 0;
+}
+
+int auth_password_check(const char *hash, const char *password)
+{
+	static char dummy[crypto_pwhash_STRBYTES];
+	if (!hash) {
+		/* Spend the time anyway; the result is ignored. Racing threads
+		 * write the same kind of value, so the static is harmless. */
+		if (!dummy[0])
+			(void)!crypto_pwhash_str_alg(dummy, "pgherd-dummy", 12, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+						     crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13);
+		else
+			(void)!crypto_pwhash_str_verify(dummy, password, strlen(password));
+		return -1;
+	}
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 ? 0 : -1;
+}
+
+void auth_token_hash(const char *token, char hash[AUTH_HASH_HEX + 1])
+{
+	unsigned char h[32];
+	crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), NULL, 0);
+	sodium_bin2hex(hash, AUTH_HASH_HEX + 1, h, sizeof(h));
+}
+
+void auth_new_token(char token[AUTH_TOKEN_LEN + 1], char hash[AUTH_HASH_HEX + 1])
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(token, AUTH_TOKEN_LEN + 1, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	auth_token_hash(token, hash);
+}
+
+int auth_token_shape(const char *s)
+{
+	if (!s || strlen(s) != AUTH_TOKEN_LEN)
+		return 0;
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == AUTH_TOKEN_LEN;
+}
+
+int auth_session_create(db *d, int64_t user_id, const char *client, char token[AUTH_TOKEN_LEN + 1], err *e)
+{
+	char hash[AUTH_HASH_HEX + 1];
+	int64_t now = unix_now();
+	auth_new_token(token, hash);
+	return db_exec(d, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, client) "
+			  "VALUES (?, ?, ?, ?, ?, ?)",
+		       DB_ARGS(DB_TEXT(hash), DB_INT(user_id), DB_TIME(now),
+			       DB_TIME(now + SESSION_DAYS * 86400), DB_TIME(now), DB_TEXT(client ? client : "")),
+		       NULL, e);
+}
+
+int auth_session_user(db *d, arena *a, const char *token, struct auth_user **out, err *e)
+{
+	*out = NULL;
+	if (!auth_token_shape(token))
+		return 0;
+	char hash[AUTH_HASH_HEX + 1];
+	auth_token_hash(token, hash);
+	int64_t now = unix_now();
+	db_res r;
+	int rc = db_query(d, a, "SELECT u.id, u.display_name, u.email, u.role, u.lang, s.last_seen_at "
+				"FROM sessions s JOIN users u ON u.id = s.user_id "
+				"WHERE s.token_hash = ? AND s.expires_at > ? AND u.deleted_at IS NULL",
+			  DB_ARGS(DB_TEXT(hash), DB_TIME(now)), &r, e);
+	if (rc || !r.nrows)
+		return rc;
+	struct auth_user *u = arena_alloc(a, sizeof(*u));
+	u->id = db_get_int(&r, 0, 0);
+	u->name = db_get(&r, 0, 1);
+	u->email = db_get(&r, 0, 2);
+	u->role = auth_role_from_name(db_get(&r, 0, 3));
+	u->lang = i18n_parse_lang(db_get(&r, 0, 4));
+	if (u->role < 0)
+		u->role = ROLE_MEMBER;
+	/* "Last seen" is kept to the hour: one write per session per hour. */
+	if (db_get_int(&r, 0, 5) < now - 3600)
+		rc = db_exec(d, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
+			     DB_ARGS(DB_TIME(now), DB_TEXT(hash)), NULL, e);
+	*out = u;
+	return rc;
+}
+
+int auth_session_end(db *d, const char *token, err *e)
+{
+	if (!auth_token_shape(token))
+		return 0;
+	char hash[AUTH_HASH_HEX + 1];
+	auth_token_hash(token, hash);
+	return db_exec(d, "DELETE FROM sessions WHERE token_hash = ?", DB_ARGS(DB_TEXT(hash)), NULL, e);
+}
+
+int auth_session_end_all(db *d, int64_t user_id, const char *except_token, err *e)
+{
+	char hash[AUTH_HASH_HEX + 1] = "";
+	if (except_token && auth_token_shape(except_token))
+		auth_token_hash(except_token, hash);
+	return db_exec(d, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+		       DB_ARGS(DB_INT(user_id), DB_TEXT(hash)), NULL, e);
+}
+
+int auth_throttle(db *d, const char *key, int limit, int window, int *retry_after, err *e)
+{
+	arena a = ARENA_INIT;
+	db_res r;
+	int64_t now = unix_now(), start = now - now % window;
+	*retry_after = 0;
+	int rc = db_query(d, &a,
+			  "INSERT INTO throttle (key, window_start, hits) VALUES (?, ?, 1) "
+			  "ON CONFLICT (key) DO UPDATE SET "
+			  "hits = CASE WHEN throttle.window_start = excluded.window_start THEN throttle.hits + 1 ELSE 1 END, "
+			  "window_start = excluded.window_start RETURNING hits",
+			  DB_ARGS(DB_TEXT(key), DB_INT(start)), &r, e);
+	if (!rc && r.nrows && db_get_int(&r, 0, 0) > limit)
+		*retry_after = (int)(start + window - now);
+	arena_release(&a);
+	return rc;
+}
+
+int auth_audit(db *d, int64_t actor, const char *action, const char *target, const char *detail,
+	       const char *client, err *e)
+{
+	return db_exec(d, "INSERT INTO audit_log (at, actor_id, action, target, detail, client) VALUES (?, ?, ?, ?, ?, ?)",
+		       DB_ARGS(DB_TIME(unix_now()), actor ? DB_INT(actor) : DB_NULL, DB_TEXT(action),
+			       DB_TEXT(target ? target : ""), DB_TEXT(detail ? detail : ""),
+			       DB_TEXT(client ? client : "")),
+		       NULL, e);
+}

@@ -1,0 +1,59 @@
+/* auth.h: who is asking, and may they: passwords (argon2id), sessions
+ * (random tokens kept only as hashes), throttling, the audit log, roles.
+ *
+ * Every function that touches the database takes the caller's handle and
+ * returns 0 or a negative ERR_* code. Tokens are 43-character URL-safe
+ * strings; only their BLAKE2b hashes are stored. No secret is ever logged. */
+#ifndef PGHERD_AUTH_H
+#define PGHERD_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+
+enum { AUTH_TOKEN_LEN = 43, AUTH_HASH_HEX = 64, AUTH_PW_MIN = 8, AUTH_PW_MAX = 256 };
+enum { SESSION_DAYS = 30, RESET_MINUTES = 60 };
+
+struct auth_user {
+	int64_t id;
+	const char *name;
+	const char *email;
+	int role;     /* enum role (http.h) */
+	int lang;
+};
+
+/* Roles by name ("member", "admin"...); -1 for an unknown name. */
+int auth_role_from_name(const char *name);
+const char *auth_role_name(int role);
+
+/* Passwords. hash_out receives an argon2id string (crypto_pwhash_STRBYTES). */
+int auth_password_hash(const char *password, char *hash_out, size_t size, err *e);
+/* 0 when password matches hash. With hash NULL it still spends the same
+ * time, so a missing account cannot be told from a wrong password. */
+int auth_password_check(const char *hash, const char *password);
+
+/* A fresh random token (AUTH_TOKEN_LEN chars) and its hash for storage. */
+void auth_new_token(char token[AUTH_TOKEN_LEN + 1], char hash[AUTH_HASH_HEX + 1]);
+void auth_token_hash(const char *token, char hash[AUTH_HASH_HEX + 1]);
+/* 1 when s has the shape of a token we issue. */
+int auth_token_shape(const char *s);
+
+/* Sessions. */
+int auth_session_create(db *d, int64_t user_id, const char *client, char token[AUTH_TOKEN_LEN + 1], err *e);
+/* *out is NULL when the token names no live session. */
+int auth_session_user(db *d, arena *a, const char *token, struct auth_user **out, err *e);
+int auth_session_end(db *d, const char *token, err *e);
+int auth_session_end_all(db *d, int64_t user_id, const char *except_token, err *e);
+
+/* Counts a hit on key; *retry_after > 0 (seconds) when more than `limit`
+ * hits fell in the current window of `window` seconds. One statement. */
+int auth_throttle(db *d, const char *key, int limit, int window, int *retry_after, err *e);
+
+/* Appends to the audit log. actor may be 0 (the command line). */
+int auth_audit(db *d, int64_t actor, const char *action, const char *target, const char *detail,
+	       const char *client, err *e);
+
+#endif

@@ -1,0 +1,372 @@
+/* accounts.c: sign-up, sign-in and out, the account page with its open
+ * sessions, "log out everywhere", and changing the password. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/auth.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "base/validate.h"
+#include "people/people.h"
+#include "view/i18n.h"
+#include "base/banned.h"
+
+enum { LOGIN_LIMIT_ACCOUNT = 10, LOGIN_LIMIT_ADDRESS = 50, SIGNUP_LIMIT_ADDRESS = 20, WINDOW = 900 };
+
+#define T(key) i18n_get(r->lang, key)
+
+static void field_error(req *r, json_t *errors, const char *field, const char *key)
+{
+	if (!json_object_get(errors, field))
+		json_object_set_new(errors, field, json_string(T(key)));
+}
+
+/* The page again with the person's input and the problems by their fields.
+ * Passwords are never sent back. */
+static int form_again(req *r, resp *out, unsigned status, const char *page, const char *title,
+		      json_t *values, json_t *errors)
+{
+	json_t *m = json_pack("{s:o,s:o}", "form", values, "errors", errors);
+	if (json_object_size(errors))
+		json_object_set_new(m, "error", json_pack("{s:s,s:s,s:O}", "code", "invalid", "message",
+							 T("form.fix_errors"), "fields", errors));
+	return http_page(r, out, status, page, title, m);
+}
+
+static db *need_db(err *e)
+{
+	db *d = db_thread(e);
+	if (!d)
+		log_error("accounts: %s", e->msg);
+	return d;
+}
+
+/* The client's address, hashed: throttling needs to tell addresses apart,
+ * the community promised not to keep them. */
+static const char *address_key(req *r, const char *kind)
+{
+	const char *addr = req_client_address(r);
+	unsigned char h[16];
+	char hex[33];
+	crypto_generichash(h, sizeof(h), (const unsigned char *)addr, strlen(addr), NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	return arena_printf(&r->a, "%s:addr:%s", kind, hex);
+}
+
+static int throttled(req *r, resp *out, db *d, const char *key, int limit, int *rc, err *e)
+{
+	int retry = 0;
+	if ((*rc = auth_throttle(d, key, limit, WINDOW, &retry, e)))
+		return 1;
+	if (!retry)
+		return 0;
+	http_error(r, out, 429, "too_many", "error.too_many");
+	out->retry_after = (unsigned)(retry > 0 ? retry : 1);
+	return 1;
+}
+
+static int sign_in(req *r, resp *out, db *d, int64_t user_id, const char *next, err *e)
+{
+	char token[AUTH_TOKEN_LEN + 1];
+	int rc = auth_session_create(d, user_id, r->client, token, e);
+	if (rc)
+		return rc;
+	http_cookie(r, out, "sid", token, (long)SESSION_DAYS * 86400);
+	if (r->api) {
+		out->status = 200;
+		out->model = json_pack("{s:b,s:I}", "signed_in", 1, "user_id", (json_int_t)user_id);
+		return 0;
+	}
+	return http_redirect(r, out, http_local_path(next, "/account"));
+}
+
+/* ---- sign-up ---- */
+
+static int signup_form(req *r, resp *out)
+{
+	if (r->user_id)
+		return http_redirect(r, out, "/account");
+	return form_again(r, out, 200, "people/signup.html", "signup.title",
+			  json_pack("{s:s,s:s,s:s}", "name", "", "email", "", "phone", ""), json_object());
+}
+
+static int valid_phone(const char *s)
+{
+	size_t n = strlen(s), digits = 0;
+	if (n > 24)
+		return 0;
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (!strchr("+- ()", *p))
+			return 0;
+	}
+	return digits >= 5 && digits <= 20;
+}
+
+static void check_password(req *r, json_t *errors, const char *field, const char *pw)
+{
+	size_t n = strlen(pw);
+	if (text_len(pw) < AUTH_PW_MIN)
+		field_error(r, errors, field, "account.err.password_short");
+	else if (n > AUTH_PW_MAX)
+		field_error(r, errors, field, "account.err.password_long");
+}
+
+static int signup(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	char *name = trimmed(&r->a, req_form(r, "name"));
+	char *email = ascii_lower(trimmed(&r->a, req_form(r, "email")));
+	char *phone = trimmed(&r->a, req_form(r, "phone"));
+	const char *pw = req_form(r, "password");
+	json_t *errors = json_object();
+	if (!pw)
+		pw = "";
+	if (!*name)
+		field_error(r, errors, "name", "account.err.name_required");
+	else if (text_len(name) > 64 || has_control(name))
+		field_error(r, errors, "name", "account.err.name");
+	if (!*email)
+		field_error(r, errors, "email", "subscribe.err.email_required");
+	else if (!valid_email(email))
+		field_error(r, errors, "email", "subscribe.err.email_shape");
+	if (*phone && !valid_phone(phone))
+		field_error(r, errors, "phone", "account.err.phone");
+	check_password(r, errors, "password", pw);
+
+	db *d = need_db(&e);
+	if (!d) {
+		json_decref(errors);
+		return ERR_UNAVAILABLE;
+	}
+	int rc;
+	if (throttled(r, out, d, address_key(r, "signup"), SIGNUP_LIMIT_ADDRESS, &rc, &e)) {
+		json_decref(errors);
+		return rc;
+	}
+	json_t *values = json_pack("{s:s,s:s,s:s}", "name", name, "email", email, "phone", phone);
+	if (json_object_size(errors))
+		return form_again(r, out, 422, "people/signup.html", "signup.title", values, errors);
+
+	char hash[crypto_pwhash_STRBYTES];
+	if ((rc = auth_password_hash(pw, hash, sizeof(hash), &e)))
+		goto fail;
+	db_res ins;
+	rc = db_query(d, &r->a, "INSERT INTO users (email, display_name, phone, password_hash, role, lang, created_at) "
+				"VALUES (?, ?, ?, ?, 'member', ?, ?) ON CONFLICT (email) DO NOTHING RETURNING id",
+		      DB_ARGS(DB_TEXT(email), DB_TEXT(name), DB_TEXT(*phone ? phone : NULL), DB_TEXT(hash),
+			      DB_TEXT(i18n_code(r->lang)), DB_TIME(unix_now())),
+		      &ins, &e);
+	sodium_memzero(hash, sizeof(hash));
+	if (rc)
+		goto fail;
+	if (!ins.nrows) {
+		field_error(r, errors, "email", "account.err.email_taken");
+		return form_again(r, out, 422, "people/signup.html", "signup.title", values, errors);
+	}
+	json_decref(values);
+	json_decref(errors);
+	return sign_in(r, out, d, db_get_int(&ins, 0, 0), "/account?welcome=1", &e);
+fail:
+	log_error("signup: %s", e.msg);
+	json_decref(values);
+	json_decref(errors);
+	return rc;
+}
+
+/* ---- sign-in and out ---- */
+
+static int login_form(req *r, resp *out)
+{
+	if (r->user_id)
+		return http_redirect(r, out, http_local_path(req_query(r, "next"), "/account"));
+	const char *next = http_local_path(req_query(r, "next"), "");
+	return form_again(r, out, 200, "people/login.html", "login.title",
+			  json_pack("{s:s,s:s}", "email", "", "next", next), json_object());
+}
+
+static int login(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	char *email = ascii_lower(trimmed(&r->a, req_form(r, "email")));
+	const char *pw = req_form(r, "password");
+	const char *next = http_local_path(req_form(r, "next"), "");
+	db *d = need_db(&e);
+	int rc;
+	if (!d)
+		return ERR_UNAVAILABLE;
+	if (!pw)
+		pw = "";
+	/* Per address and per account, so neither a crowd of addresses nor
+	 * one address trying many accounts gets far. */
+	if (throttled(r, out, d, address_key(r, "login"), LOGIN_LIMIT_ADDRESS, &rc, &e) ||
+	    throttled(r, out, d, arena_printf(&r->a, "login:%s", email), LOGIN_LIMIT_ACCOUNT, &rc, &e))
+		return rc;
+	db_res u;
+	if ((rc = db_query(d, &r->a, "SELECT id, password_hash FROM users WHERE email = ? AND deleted_at IS NULL",
+			   DB_ARGS(DB_TEXT(email)), &u, &e))) {
+		log_error("login: %s", e.msg);
+		return rc;
+	}
+	const char *hash = u.nrows ? db_get(&u, 0, 1) : NULL;
+	if (auth_password_check(hash, pw) || strlen(pw) > AUTH_PW_MAX) {
+		json_t *errors = json_object();
+		field_error(r, errors, "password", "login.err.wrong");
+		return form_again(r, out, 401, "people/login.html", "login.title",
+				  json_pack("{s:s,s:s}", "email", email, "next", next), errors);
+	}
+	return sign_in(r, out, d, db_get_int(&u, 0, 0), next, &e);
+}
+
+static int logout(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	db *d = need_db(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	int rc = auth_session_end(d, req_cookie(r, "sid"), &e);
+	if (rc) {
+		log_error("logout: %s", e.msg);
+		return rc;
+	}
+	http_cookie(r, out, "sid", "", 0);
+	return http_redirect(r, out, "/?signed_out=1");
+}
+
+/* ---- the account page ---- */
+
+static int account(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	db *d = need_db(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	db_res u, s;
+	int rc;
+	if ((rc = db_query(d, &r->a, "SELECT id, display_name AS name, email, phone, role, created_at FROM users WHERE id = ?",
+			   DB_ARGS(DB_INT(r->user_id)), &u, &e)) ||
+	    (rc = db_query(d, &r->a, "SELECT token_hash, client, created_at, last_seen_at FROM sessions "
+				     "WHERE user_id = ? AND expires_at > ? ORDER BY last_seen_at DESC",
+			   DB_ARGS(DB_INT(r->user_id), DB_TIME(unix_now())), &s, &e))) {
+		log_error("account: %s", e.msg);
+		return rc;
+	}
+	if (!u.nrows)
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	json_t *m = json_object();
+	json_t *me = db_row_json(&u, 0);
+	json_object_set_new(me, "role_text", json_string(T(arena_printf(&r->a, "role.%s", db_get(&u, 0, 4)))));
+	json_object_set_new(m, "account", me);
+	char mine[AUTH_HASH_HEX + 1];
+	auth_token_hash(r->session, mine);
+	json_t *sessions = json_array();
+	for (int i = 0; i < s.nrows; i++) {
+		char seen[32];
+		time_iso(db_get_int(&s, i, 3), seen);
+		const char *client = db_get(&s, i, 1);
+		json_array_append_new(sessions, json_pack("{s:s,s:s,s:b}", "client", client[0] ? client : T("account.unknown_client"),
+							  "last_seen", seen, "current", !strcmp(db_get(&s, i, 0), mine)));
+	}
+	json_object_set_new(m, "sessions", sessions);
+	const char *notice = req_query(r, "welcome") ? "account.welcome"
+			     : req_query(r, "password_changed") ? "account.password_changed"
+			     : req_query(r, "others_out") ? "account.others_out" : NULL;
+	if (notice)
+		json_object_set_new(m, "notice", json_string(T(notice)));
+	return http_page(r, out, 200, "people/account.html", "account.title", m);
+}
+
+static int logout_everywhere(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	db *d = need_db(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	int rc = auth_session_end_all(d, r->user_id, NULL, &e);
+	if (!rc)
+		rc = auth_audit(d, r->user_id, "sessions.end_all", arena_printf(&r->a, "user:%lld", (long long)r->user_id),
+				"", r->client, &e);
+	if (rc) {
+		log_error("logout everywhere: %s", e.msg);
+		return rc;
+	}
+	http_cookie(r, out, "sid", "", 0);
+	return http_redirect(r, out, "/login?signed_out_everywhere=1");
+}
+
+/* ---- changing the password ---- */
+
+static int password_form(req *r, resp *out)
+{
+	return form_again(r, out, 200, "people/password.html", "password.title", json_object(), json_object());
+}
+
+struct pw_change {
+	int64_t user;
+	const char *hash;
+	const char *keep; /* this session's token */
+};
+
+static int store_password(db *d, void *p, err *e)
+{
+	struct pw_change *c = p;
+	int rc = db_exec(d, "UPDATE users SET password_hash = ? WHERE id = ?",
+			 DB_ARGS(DB_TEXT(c->hash), DB_INT(c->user)), NULL, e);
+	/* Other devices must sign in again with the new password. */
+	return rc ? rc : auth_session_end_all(d, c->user, c->keep, e);
+}
+
+static int password_change(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	const char *cur = req_form(r, "current"), *pw = req_form(r, "password");
+	json_t *errors = json_object();
+	db *d = need_db(&e);
+	int rc;
+	if (!d) {
+		json_decref(errors);
+		return ERR_UNAVAILABLE;
+	}
+	if (throttled(r, out, d, arena_printf(&r->a, "password:%lld", (long long)r->user_id), LOGIN_LIMIT_ACCOUNT, &rc, &e)) {
+		json_decref(errors);
+		return rc;
+	}
+	db_res u;
+	if ((rc = db_query(d, &r->a, "SELECT password_hash FROM users WHERE id = ?", DB_ARGS(DB_INT(r->user_id)), &u, &e))) {
+		json_decref(errors);
+		return rc;
+	}
+	if (!cur || !u.nrows || auth_password_check(db_get(&u, 0, 0), cur))
+		field_error(r, errors, "current", "password.err.current");
+	check_password(r, errors, "password", pw ? pw : "");
+	if (json_object_size(errors))
+		return form_again(r, out, 422, "people/password.html", "password.title", json_object(), errors);
+	json_decref(errors);
+	char hash[crypto_pwhash_STRBYTES];
+	if ((rc = auth_password_hash(pw, hash, sizeof(hash), &e)))
+		return rc;
+	struct pw_change c = { r->user_id, hash, r->session };
+	rc = db_tx(d, store_password, &c, &e);
+	sodium_memzero(hash, sizeof(hash));
+	if (rc) {
+		log_error("password change: %s", e.msg);
+		return rc;
+	}
+	return http_redirect(r, out, "/account?password_changed=1");
+}
+
+static const struct route routes[] = {
+	{ M_GET, "/signup", signup_form, EVERYONE, 0, "signup" },
+	{ M_POST, "/signup", signup, EVERYONE, 1, "signup" },
+	{ M_GET, "/login", login_form, EVERYONE, 0, "login" },
+	{ M_POST, "/login", login, EVERYONE, 1, "login" },
+	{ M_POST, "/logout", logout, SIGNED_IN, 1, "logout" },
+	{ M_GET, "/account", account, SIGNED_IN, 0, "account" },
+	{ M_POST, "/account/sessions/end-all", logout_everywhere, SIGNED_IN, 1, "logout-everywhere" },
+	{ M_GET, "/account/password", password_form, SIGNED_IN, 0, "password" },
+	{ M_POST, "/account/password", password_change, SIGNED_IN, 1, "password" },
+};
+
+const struct route_table people_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

@@ -1,0 +1,17 @@
+/* people.h: members and their accounts: sign-up, sign-in, sessions,
+ * passwords, and the account commands of the pgherd CLI. */
+#ifndef PGHERD_PEOPLE_H
+#define PGHERD_PEOPLE_H
+
+#include <stdio.h>
+
+#include "db/db.h"
+#include "http/http.h"
+
+extern const struct route_table people_routes;
+
+/* `pgherd user add|list|set-role|reset-password|ensure-admin ...`;
+ * returns the process exit code. */
+int people_user_command(db *d, char **args, FILE *out, FILE *errout);
+
+#endif
