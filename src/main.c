@@ -1,5 +1,6 @@
 /* main.c: the pgherd command: subcommand dispatch, help texts, startup and
  * shutdown of the server. */
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -30,11 +31,12 @@ struct cmd {
 
 static const struct route_table *route_tables(size_t *n)
 {
-	static struct route_table t[3];
+	static struct route_table t[4];
 	t[0] = builtin_routes;
 	t[1] = portal_routes;
 	t[2] = people_routes;
-	*n = 3;
+	t[3] = reset_routes;
+	*n = 4;
 	return t;
 }
 
@@ -322,7 +324,9 @@ int main(int argc, char **argv)
 			config_release(&c);
 			return 2;
 		}
+	curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread starts */
 	int rc = cmd->run(&c, rest);
+	curl_global_cleanup();
 	free(rest);
 	config_release(&c);
 	return rc;

@@ -26,6 +26,12 @@ static const struct setting settings[CFG__COUNT] = {
 		"address:port to serve HTTP on ([::1]:8080 for IPv6)" },
 	[CFG_BASE_URL] = { "base_url", "PGHERD_BASE_URL", "http://127.0.0.1:8080", 0,
 		"the address people reach the site at, for links in mail; https makes cookies Secure" },
+	[CFG_SMTP_URL] = { "smtp_url", "PGHERD_SMTP_URL", "", 0,
+		"smtp://host:587 or smtps://host:465 for outgoing mail; empty: mail goes to the log" },
+	[CFG_SMTP_USER] = { "smtp_user", "PGHERD_SMTP_USER", "", 0, "SMTP login name, if the server wants one" },
+	[CFG_SMTP_PASSWORD] = { "smtp_password", "PGHERD_SMTP_PASSWORD", "", 2, "SMTP password" },
+	[CFG_MAIL_FROM] = { "mail_from", "PGHERD_MAIL_FROM", "pgherd <noreply@pgherd.local>", 0,
+		"the sender of the community's mail" },
 	[CFG_THREADS] = { "threads", "PGHERD_THREADS", "0", 0,
 		"HTTP worker threads; 0 means one per CPU core" },
 	[CFG_DEV] = { "dev", "PGHERD_DEV", "off", 0,
@@ -195,6 +201,11 @@ static int typed(config *c, err *e)
 	if (strncmp(bu, "http://", 7) && strncmp(bu, "https://", 8))
 		return BAD(CFG_BASE_URL, "expected http://... or https://...");
 	c->https = !strncmp(bu, "https://", 8);
+	const char *smtp = c->val[CFG_SMTP_URL];
+	if (*smtp && strncmp(smtp, "smtp://", 7) && strncmp(smtp, "smtps://", 8))
+		return BAD(CFG_SMTP_URL, "expected smtp://host:port or smtps://host:port");
+	if (strpbrk(c->val[CFG_MAIL_FROM], "\r\n") || !strchr(c->val[CFG_MAIL_FROM], '@'))
+		return BAD(CFG_MAIL_FROM, "expected an address like Name <noreply@example.org>");
 	const char *db = c->val[CFG_DATABASE];
 	if (strncmp(db, "sqlite:", 7) && strncmp(db, "postgres://", 11) &&
 	    strncmp(db, "postgresql://", 13))
@@ -329,7 +340,9 @@ void config_print(const config *c, FILE *f)
 {
 	fprintf(f, "# effective pgherd configuration (file: %s)\n", c->file ? c->file : "none");
 	for (int k = 0; k < CFG__COUNT; k++) {
-		char *v = settings[k].secret ? config_mask_url(c->val[k]) : strdup(c->val[k]);
+		/* secret 1: a URL whose password is masked; 2: masked whole */
+		char *v = settings[k].secret == 2 ? strdup(*c->val[k] ? "****" : "")
+			  : settings[k].secret ? config_mask_url(c->val[k]) : strdup(c->val[k]);
 		fprintf(f, "%-16s = %-40s # %s\n", settings[k].name, v, c->src[k]);
 		free(v);
 	}

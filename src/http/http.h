@@ -128,8 +128,9 @@ const char *req_query(const req *r, const char *name);
 const char *req_header(const req *r, const char *name);
 const char *req_cookie(const req *r, const char *name);
 const char *req_form(const req *r, const char *name);
-/* The peer's address as text ("127.0.0.1"); for throttling only, never stored raw. */
-const char *req_client_address(req *r);
+/* "KIND:addr:<hash>": a key naming the peer's address for throttling;
+ * the address itself is never stored. */
+const char *req_address_key(req *r, const char *kind);
 
 /* Fills out with an error page / JSON error: {"error":{"code","message"}}.
  * message_key is an i18n key. Returns 0 so handlers can `return http_error(...)`. */

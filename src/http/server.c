@@ -80,10 +80,11 @@ static int has_ctl(const char *s)
 	return 0;
 }
 
-const char *req_client_address(req *r)
+const char *req_address_key(req *r, const char *kind)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char text[INET6_ADDRSTRLEN] = "unknown";
+	char text[INET6_ADDRSTRLEN] = "unknown", hex[33];
+	unsigned char h[16];
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
 		if (sa->sa_family == AF_INET)
@@ -91,7 +92,9 @@ const char *req_client_address(req *r)
 		else if (sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, text, sizeof(text));
 	}
-	return arena_strdup(&r->a, text);
+	crypto_generichash(h, sizeof(h), (const unsigned char *)text, strlen(text), NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	return arena_printf(&r->a, "%s:addr:%s", kind, hex);
 }
 
 struct count_ctx {

@@ -42,18 +42,6 @@ static db *need_db(err *e)
 	return d;
 }
 
-/* The client's address, hashed: throttling needs to tell addresses apart,
- * the community promised not to keep them. */
-static const char *address_key(req *r, const char *kind)
-{
-	const char *addr = req_client_address(r);
-	unsigned char h[16];
-	char hex[33];
-	crypto_generichash(h, sizeof(h), (const unsigned char *)addr, strlen(addr), NULL, 0);
-	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	return arena_printf(&r->a, "%s:addr:%s", kind, hex);
-}
-
 static int throttled(req *r, resp *out, db *d, const char *key, int limit, int *rc, err *e)
 {
 	int retry = 0;
@@ -142,7 +130,7 @@ static int signup(req *r, resp *out)
 		return ERR_UNAVAILABLE;
 	}
 	int rc;
-	if (throttled(r, out, d, address_key(r, "signup"), SIGNUP_LIMIT_ADDRESS, &rc, &e)) {
+	if (throttled(r, out, d, req_address_key(r, "signup"), SIGNUP_LIMIT_ADDRESS, &rc, &e)) {
 		json_decref(errors);
 		return rc;
 	}
@@ -183,8 +171,11 @@ static int login_form(req *r, resp *out)
 	if (r->user_id)
 		return http_redirect(r, out, http_local_path(req_query(r, "next"), "/account"));
 	const char *next = http_local_path(req_query(r, "next"), "");
-	return form_again(r, out, 200, "people/login.html", "login.title",
-			  json_pack("{s:s,s:s}", "email", "", "next", next), json_object());
+	int rc = form_again(r, out, 200, "people/login.html", "login.title",
+			    json_pack("{s:s,s:s}", "email", "", "next", next), json_object());
+	if (req_query(r, "reset"))
+		json_object_set_new(out->model, "reset_done", json_true());
+	return rc;
 }
 
 static int login(req *r, resp *out)
@@ -201,7 +192,7 @@ static int login(req *r, resp *out)
 		pw = "";
 	/* Per address and per account, so neither a crowd of addresses nor
 	 * one address trying many accounts gets far. */
-	if (throttled(r, out, d, address_key(r, "login"), LOGIN_LIMIT_ADDRESS, &rc, &e) ||
+	if (throttled(r, out, d, req_address_key(r, "login"), LOGIN_LIMIT_ADDRESS, &rc, &e) ||
 	    throttled(r, out, d, arena_printf(&r->a, "login:%s", email), LOGIN_LIMIT_ACCOUNT, &rc, &e))
 		return rc;
 	db_res u;

@@ -9,6 +9,7 @@
 #include "http/http.h"
 
 extern const struct route_table people_routes;
+extern const struct route_table reset_routes;
 
 /* `pgherd user add|list|set-role|reset-password|ensure-admin ...`;
  * returns the process exit code. */

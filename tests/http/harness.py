@@ -191,14 +191,14 @@ class Server:
         return self.cookies["csrf"]
 
 
-def run_suite(name, tests):
+def run_suite(name, tests, env=None):
     """Runs tests (functions taking a Server) against a fresh server with the
     demo loaded; prints one line per test and 'N passed, N failed'."""
     import traceback
     binary = sys.argv[1]
     database = sys.argv[2] if len(sys.argv) > 2 else None
     engine = "postgres" if database else "sqlite"
-    s = Server(binary, database=database)
+    s = Server(binary, database=database, extra_env=env)
     passed = failed = 0
     try:
         s.run("demo")
@@ -223,3 +223,48 @@ def run_suite(name, tests):
         s.cleanup()
     print("%s [%s]: %d passed, %d failed" % (name, engine, passed, failed))
     return 1 if failed else 0
+
+
+class MailSink:
+    """A real SMTP server (Debian's python3-aiosmtpd) writing a Maildir."""
+
+    def __init__(self):
+        import mailbox  # noqa: F401
+        self.dir = tempfile.mkdtemp(prefix="pgherd-mail-")
+        self.port = free_port()
+        self.proc = subprocess.Popen(["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l",
+                                      "127.0.0.1:%d" % self.port, "-c", "aiosmtpd.handlers.Mailbox",
+                                      os.path.join(self.dir, "Maildir")],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("the SMTP sink did not start")
+
+    @property
+    def url(self):
+        return "smtp://127.0.0.1:%d" % self.port
+
+    def messages(self, to=None):
+        import mailbox
+        box = mailbox.Maildir(os.path.join(self.dir, "Maildir"), create=True)
+        out = [m for m in box]
+        return [m for m in out if to is None or to in m["To"]]
+
+    def wait_for(self, to, count=1, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            got = self.messages(to)
+            if len(got) >= count:
+                return got
+            time.sleep(0.1)
+        raise AssertionError("no mail to %s" % to)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -7,8 +7,10 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, run_suite  # noqa: E402
-from test_http import assert_eq, assert_in  # noqa: E402
+from harness import MailSink, Server, run_suite  # noqa: E402
+from test_http import assert_eq, assert_in, sql  # noqa: E402
+
+SINK = None
 
 
 class Person:
@@ -206,5 +208,102 @@ def test_user_command_line(s):
     assert_in("already has an account", dup.stderr.decode())
 
 
+def mail_text(m):
+    from email.header import decode_header, make_header
+    subject = str(make_header(decode_header(m["Subject"])))
+    body = m.get_payload(decode=True).decode("utf-8")
+    return subject, body
+
+
+def reset_link(s, email):
+    before = len(SINK.messages(email.lower()))
+    p = Person(s)
+    r = p.post("/reset", {"email": email})
+    assert_eq(r.status, 200)
+    assert_in("如果这个邮箱注册过账号", r.text)
+    m = SINK.wait_for(email.lower(), before + 1)[-1]
+    subject, body = mail_text(m)
+    link = re.search(r"(http://\S+/reset/([A-Za-z0-9_-]{43}))", body)
+    assert link, body
+    return subject, body, link.group(1), link.group(2)
+
+
+def test_reset_by_mail_is_single_use_and_ends_sessions(s):
+    owner = Person(s)
+    owner.signup("forgot@example.com")
+    subject, body, url, token = reset_link(s, "Forgot@Example.com")
+    assert_eq(subject, "重设你的 PostgreSQL 中文社区密码")
+    from email.header import decode_header, make_header
+    m = SINK.messages("forgot@example.com")[-1]
+    assert_eq(str(make_header(decode_header(m["From"]))), "社区 <noreply@pgherd.example>")
+    assert_eq(m["To"], "<forgot@example.com>")
+    assert_in("60 分钟", body)
+    assert url.startswith("http://127.0.0.1:8080/reset/"), "links use base_url"
+    assert token not in s.read_log(), "the token is never logged when mail goes out"
+    p = Person(s)
+    assert_eq(p.get("/reset/" + token).status, 200)
+    r = p.post("/reset/" + token, {"password": "short"})
+    assert_eq(r.status, 422, "the new password is still checked")
+    r = p.post("/reset/" + token, {"password": "brand new password"})
+    assert_eq(r.status, 303)
+    assert_eq(r.header("Location"), "/login?reset=1")
+    assert_in("密码已重设", p.get("/login?reset=1").text)
+    assert_eq(owner.get("/account").status, 303, "sessions ended")
+    assert_eq(Person(s).login("forgot@example.com").status, 401, "the old password is gone")
+    assert_eq(Person(s).login("forgot@example.com", "brand new password").status, 303)
+    again = Person(s)
+    assert_eq(again.get("/reset/" + token).status, 410, "used once")
+    assert_eq(again.post("/reset/" + token, {"password": "another password"}).status, 410)
+    assert_eq(Person(s).login("forgot@example.com", "another password").status, 401)
+
+
+def test_reset_link_expires_and_forged_links_fail(s):
+    Person(s).signup("expire@example.com")
+    _, _, _, token = reset_link(s, "expire@example.com")
+    sql(s, "UPDATE password_resets SET expires_at = created_at WHERE used_at IS NULL AND user_id = "
+           "(SELECT id FROM users WHERE email = 'expire@example.com')")
+    p = Person(s)
+    assert_eq(p.get("/reset/" + token).status, 410)
+    assert_in("这个链接已失效", p.get("/reset/" + token).text)
+    assert_eq(p.post("/reset/" + token, {"password": "brand new password"}).status, 410)
+    assert_eq(p.get("/reset/" + "A" * 43).status, 410, "forged")
+    assert_eq(p.get("/reset/..%2F..%2Fetc").status, 404, "a path is not a token")
+
+
+def test_reset_for_unknown_address_looks_the_same(s):
+    before = len(SINK.messages())
+    r = Person(s).post("/reset", {"email": "nobody-here@example.com"})
+    assert_eq(r.status, 200)
+    assert_in("如果这个邮箱注册过账号", r.text)
+    import time
+    time.sleep(0.5)
+    assert_eq(len(SINK.messages()), before, "no mail for an unknown address")
+    assert_eq(Person(s).post("/reset", {"email": "not an email"}).status, 422)
+
+
+def test_without_smtp_the_link_goes_to_the_log(s):
+    quiet = Server(s.binary, database=s.database, extra_env={"PGHERD_SMTP_URL": ""})
+    try:
+        quiet.start()
+        p = Person(quiet)
+        p.signup("nomail@example.com")
+        assert_eq(p.post("/reset", {"email": "nomail@example.com"}).status, 200)
+        import time
+        time.sleep(0.3)
+        link = re.search(r"/reset/([A-Za-z0-9_-]{43})", quiet.read_log())
+        assert link, "the link is in the server log"
+        assert_eq(Person(quiet).get(link.group(0)).status, 200)
+    finally:
+        code = quiet.stop()
+        quiet.cleanup()
+    assert_eq(code, 0)
+
+
 if __name__ == "__main__":
-    sys.exit(run_suite("accounts", [v for k, v in list(globals().items()) if k.startswith("test_")]))
+    SINK = MailSink()
+    try:
+        code = run_suite("accounts", [v for k, v in list(globals().items()) if k.startswith("test_")],
+                         env={"PGHERD_SMTP_URL": SINK.url, "PGHERD_MAIL_FROM": "社区 <noreply@pgherd.example>"})
+    finally:
+        SINK.stop()
+    sys.exit(code)
