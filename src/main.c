@@ -225,6 +225,27 @@ static int cmd_user(config *c, char **rest)
 	return rc;
 }
 
+static int cmd_routes(config *c, char **rest)
+{
+	(void)c;
+	(void)rest;
+	size_t nt;
+	const struct route_table *t = route_tables(&nt);
+	arena a = ARENA_INIT;
+	err e = ERR_INIT;
+	int rc = router_check(t, nt, &e);
+	for (size_t i = 0; i < nt; i++)
+		for (size_t k = 0; k < t[i].n; k++) {
+			const struct route *r = &t[i].routes[k];
+			printf("%-22s %-32s %-26s %-7s %s\n", http_methods_text(&a, r->methods), r->pattern,
+			       http_allow_text(&a, r->allow), r->csrf ? "csrf" : "-", r->name);
+		}
+	arena_release(&a);
+	if (rc)
+		fprintf(stderr, "pgherd routes: %s\n", e.msg);
+	return rc ? 1 : 0;
+}
+
 static int cmd_version(config *c, char **rest)
 {
 	(void)c;
@@ -267,6 +288,10 @@ static const struct cmd cmds[] = {
 	  "pgherd schema [SETTINGS]\n\n"
 	  "Prints one table.column per line, sorted. The test suite compares\n"
 	  "this output between SQLite and PostgreSQL.\n", NULL },
+	{ "routes", cmd_routes, "list every route: methods, path, who may use it, CSRF",
+	  "pgherd routes\n\nPrints the route table: methods, path pattern, who may use the route\n"
+	  "(everyone, signed-in, or roles; admins pass every check), whether\n"
+	  "state-changing requests need the CSRF token, and the route's name.\n", NULL },
 	{ "version", cmd_version, "print the version", "pgherd version\n", NULL },
 };
 

@@ -60,6 +60,8 @@ suite "http:sqlite" $PY tests/http/test_http.py build/pgherd-asan
 suite "http:postgres" env PGHERD_TEST_PG_DIR="$PGDIR" $PY tests/http/test_http.py build/pgherd-asan "$PGURL"
 suite "accounts:sqlite" $PY tests/http/test_accounts.py build/pgherd-asan
 suite "accounts:postgres" $PY tests/http/test_accounts.py build/pgherd-asan "$PGURL"
+suite "roles:sqlite" $PY tests/http/test_roles.py build/pgherd-asan
+suite "roles:postgres" $PY tests/http/test_roles.py build/pgherd-asan "$PGURL"
 suite "browser" $PY tests/browser/test_home.py build/pgherd-asan
 suite "fuzz-smoke" make -s fuzz-smoke
 

@@ -31,9 +31,10 @@ enum role {
 /* Who a route lets in. EVERYONE includes visitors; SIGNED_IN any account;
  * otherwise the listed roles (ALLOW(ROLE_EDITOR) | ...). Admins pass every
  * check. Decided in one place: http_allowed(). */
-#define EVERYONE 0u
+#define EVERYONE (1u << 31)
 #define ALLOW(role) (1u << (role))
 #define SIGNED_IN ALLOW(ROLE_MEMBER)
+/* A route that declares nothing (allow == 0) stops the server at start. */
 
 /* 0 when a person holding `role` may use a route allowing `allow`; 401 when
  * they must sign in first; 403 when their role is not enough. */
@@ -155,6 +156,10 @@ int router_match(const struct route_table *tables, size_t ntables, int method,
 		 const char *path, arena *a, const struct route **rt,
 		 const char **names, const char **values, int *nparams, int *allowed);
 int http_method_from_name(const char *m);
+/* "everyone", "signed-in" or "organizer,admin": who a route lets in. */
+const char *http_allow_text(arena *a, unsigned allow);
+/* Checks every route declares who it lets in; 0 or ERR_INPUT naming the first that does not. */
+int router_check(const struct route_table *tables, size_t ntables, err *e);
 /* "GET, HEAD, POST" for a mask, into the arena. */
 const char *http_methods_text(arena *a, int mask);
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/util.h"
 #include "http/http.h"
 #include "base/banned.h"
 
@@ -96,4 +97,41 @@ int router_match(const struct route_table *tables, size_t ntables, int method,
 		allow |= M_HEAD;
 	*allowed = allow;
 	return allow ? ERR_INPUT : ERR_NOTFOUND;
+}
+
+const char *http_allow_text(arena *a, unsigned allow)
+{
+	static const char *names[] = { "visitor", "member", "speaker", "volunteer", "organizer",
+				       "editor", "treasurer", "admin" };
+	if (!allow)
+		return "UNDECLARED";
+	if (allow & EVERYONE)
+		return "everyone";
+	if (allow & SIGNED_IN)
+		return "signed-in";
+	char out[128] = "";
+	size_t n = 0;
+	for (int r = ROLE_SPEAKER; r <= ROLE_ADMIN; r++)
+		if (allow & ALLOW(r)) {
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", n ? "," : "", names[r]);
+		}
+	/* Admins pass every check, so say so. */
+	if (!(allow & ALLOW(ROLE_ADMIN)))
+		snprintf(out + n, sizeof(out) - n, "%sadmin", n ? "," : "");
+	return arena_strdup(a, out);
+}
+
+int router_check(const struct route_table *tables, size_t ntables, err *e)
+{
+	for (size_t t = 0; t < ntables; t++)
+		for (size_t i = 0; i < tables[t].n; i++) {
+			const struct route *r = &tables[t].routes[i];
+			if (!r->allow || !r->methods || !r->fn || !r->pattern || r->pattern[0] != '/')
+				return err_set(e, ERR_INPUT, "route %s %s declares no rule for who may use it",
+					       r->name ? r->name : "?", r->pattern ? r->pattern : "?");
+			if ((r->methods & ~M_SAFE) && !r->csrf)
+				return err_set(e, ERR_INPUT, "route %s %s changes state without CSRF protection",
+					       r->name ? r->name : "?", r->pattern);
+		}
+	return 0;
 }

@@ -121,7 +121,9 @@ int req_query_count(const req *r, const char *except)
 
 unsigned http_allowed(unsigned allow, int role)
 {
-	if (allow == EVERYONE)
+	if (!allow)
+		return 403; /* undeclared: router_check keeps these from starting */
+	if (allow & EVERYONE)
 		return 0;
 	if (role == ROLE_VISITOR)
 		return 401;
@@ -748,7 +750,9 @@ int server_start(const config *cfg, const struct route_table *tables, size_t nta
 {
 	struct sockaddr_storage ss;
 	int v6 = 0;
-	int rc = parse_listen(cfg->val[CFG_LISTEN], &ss, &v6, e);
+	int rc = router_check(tables, ntables, e);
+	if (!rc)
+		rc = parse_listen(cfg->val[CFG_LISTEN], &ss, &v6, e);
 	if (rc)
 		return rc;
 	struct server *s = calloc(1, sizeof(*s));

@@ -307,6 +307,39 @@ static void router_matches_params_and_methods(void **state)
 	arena_release(&a);
 }
 
+static void every_route_declares_who_may_use_it(void **state)
+{
+	(void)state;
+	err e = ERR_INIT;
+	static const struct route undeclared[] = { { M_GET, "/x", h_dummy, 0, 0, "x" } };
+	static const struct route no_csrf[] = { { M_POST, "/y", h_dummy, EVERYONE, 0, "y" } };
+	static const struct route fine[] = { { M_POST, "/z", h_dummy, SIGNED_IN, 1, "z" } };
+	struct route_table t1 = { undeclared, 1 }, t2 = { no_csrf, 1 }, t3 = { fine, 1 };
+	assert_int_equal(router_check(&t1, 1, &e), ERR_INPUT);
+	assert_non_null(strstr(e.msg, "declares no rule"));
+	assert_int_equal(router_check(&t2, 1, &e), ERR_INPUT);
+	assert_non_null(strstr(e.msg, "without CSRF"));
+	assert_int_equal(router_check(&t3, 1, &e), 0);
+
+	/* the one decision: 0 allowed, 401 sign in first, 403 not for you */
+	assert_int_equal(http_allowed(EVERYONE, ROLE_VISITOR), 0);
+	assert_int_equal(http_allowed(SIGNED_IN, ROLE_VISITOR), 401);
+	assert_int_equal(http_allowed(SIGNED_IN, ROLE_MEMBER), 0);
+	assert_int_equal(http_allowed(SIGNED_IN, ROLE_TREASURER), 0);
+	unsigned money = ALLOW(ROLE_TREASURER);
+	assert_int_equal(http_allowed(money, ROLE_VISITOR), 401);
+	assert_int_equal(http_allowed(money, ROLE_MEMBER), 403);
+	assert_int_equal(http_allowed(money, ROLE_EDITOR), 403);
+	assert_int_equal(http_allowed(money, ROLE_TREASURER), 0);
+	assert_int_equal(http_allowed(money, ROLE_ADMIN), 0);
+	assert_int_equal(http_allowed(ALLOW(ROLE_ORGANIZER) | ALLOW(ROLE_EDITOR), ROLE_EDITOR), 0);
+	assert_int_equal(http_allowed(0, ROLE_ADMIN), 403);
+	arena a = ARENA_INIT;
+	assert_string_equal(http_allow_text(&a, money), "treasurer,admin");
+	assert_string_equal(http_allow_text(&a, SIGNED_IN), "signed-in");
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +352,7 @@ int main(void)
 		cmocka_unit_test(catalogs_are_complete),
 		cmocka_unit_test(all_builtin_templates_compile),
 		cmocka_unit_test(router_matches_params_and_methods),
+		cmocka_unit_test(every_route_declares_who_may_use_it),
 	};
 	return cmocka_run_group_tests_name("view", tests, NULL, NULL);
 }
