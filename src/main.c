@@ -31,12 +31,13 @@ struct cmd {
 
 static const struct route_table *route_tables(size_t *n)
 {
-	static struct route_table t[4];
+	static struct route_table t[5];
 	t[0] = builtin_routes;
 	t[1] = portal_routes;
 	t[2] = people_routes;
 	t[3] = reset_routes;
-	*n = 4;
+	t[4] = privacy_routes;
+	*n = 5;
 	return t;
 }
 

@@ -120,6 +120,7 @@ typedef struct resp {
 	const char *cache_control;
 	const char *allow;        /* for 405 */
 	const char *cookies[3];   /* full Set-Cookie values, from http_cookie() */
+	const char *disposition;  /* Content-Disposition, for downloads */
 	unsigned retry_after;
 } resp;
 

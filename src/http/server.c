@@ -397,6 +397,8 @@ static enum MHD_Result send_resp(req *r, resp *out)
 	MHD_add_response_header(m, "Cache-Control", out->cache_control ? out->cache_control : "no-cache");
 	if (out->allow)
 		MHD_add_response_header(m, "Allow", out->allow);
+	if (out->disposition)
+		MHD_add_response_header(m, "Content-Disposition", out->disposition);
 	if (out->retry_after) {
 		char ra[16];
 		snprintf(ra, sizeof(ra), "%u", out->retry_after);

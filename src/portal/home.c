@@ -180,9 +180,11 @@ static int home(req *r, resp *out)
 		return rc;
 	}
 	const char *done = req_query(r, "subscribed");
-	if (done)
-		json_object_set_new(m, "notice", json_string(i18n_get(
-			r->lang, !strcmp(done, "already") ? "subscribe.already" : "subscribe.thanks")));
+	const char *notice = done ? (!strcmp(done, "already") ? "subscribe.already" : "subscribe.thanks")
+			     : req_query(r, "account_deleted") ? "delete.done"
+			     : req_query(r, "signed_out") ? "home.signed_out" : NULL;
+	if (notice)
+		json_object_set_new(m, "notice", json_string(i18n_get(r->lang, notice)));
 	json_object_set_new(m, "subscribe", json_pack("{s:s,s:s,s:{}}", "email", "", "name", "", "errors"));
 	http_page(r, out, 200, "home/index.html", NULL, m);
 	if (!cacheable)

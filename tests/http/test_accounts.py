@@ -208,6 +208,45 @@ def test_user_command_line(s):
     assert_in("already has an account", dup.stderr.decode())
 
 
+def test_export_holds_everything_about_me_and_no_secrets(s):
+    p = Person(s)
+    p.post("/signup", {"name": "导出者", "email": "export@example.com", "phone": "+86 138 0000 0000",
+                       "password": "correct horse battery"})
+    p.post("/subscribe", {"email": "export@example.com", "city": "1"})
+    r = p.get("/account/export")
+    assert_eq(r.status, 200)
+    assert_in("attachment", r.header("Content-Disposition"))
+    assert_eq(r.header("Cache-Control"), "no-store")
+    import json
+    data = json.loads(r.body)
+    assert_eq(data["account"]["email"], "export@example.com")
+    assert_eq(data["account"]["phone"], "+86 138 0000 0000")
+    assert_eq(data["account"]["display_name"], "导出者")
+    assert len(data["sessions"]) >= 1
+    assert_eq([x["email"] for x in data["subscriptions"]], ["export@example.com"])
+    for secret in ["password_hash", "token_hash", "$argon2id"]:
+        assert secret not in r.text, secret
+    assert_eq(Person(s).get("/account/export").status, 303, "visitors get nothing")
+
+
+def test_delete_account_keeps_the_row_forgets_the_person(s):
+    p = Person(s)
+    p.signup("leaving@example.com", name="要离开的人")
+    r = p.post("/account/delete", {"password": "wrong password"})
+    assert_eq(r.status, 422)
+    assert_eq(p.get("/account").status, 200, "still here after a wrong password")
+    r = p.post("/account/delete", {"password": "correct horse battery"})
+    assert_eq(r.status, 303)
+    assert_eq(r.header("Location"), "/?account_deleted=1")
+    assert_in("账号已删除", p.get("/?account_deleted=1").text)
+    assert_eq(p.get("/account").status, 303, "signed out")
+    assert_eq(Person(s).login("leaving@example.com").status, 401)
+    listing = s.run("user", "list").stdout.decode()
+    assert "leaving@example.com" not in listing and "要离开的人" not in listing
+    assert_in("(deleted)", listing, "the row stays for what the person took part in")
+    assert_eq(Person(s).signup("leaving@example.com").status, 303, "the address is free again")
+
+
 def mail_text(m):
     from email.header import decode_header, make_header
     subject = str(make_header(decode_header(m["Subject"])))
