@@ -3,6 +3,7 @@
 #   pg-test-server.sh start DIR PORT   initdb in DIR, listen on 127.0.0.1:PORT,
 #                                      create databases pgherd and pgherd_unit;
 #                                      prints the URL of pgherd
+#   pg-test-server.sh createdb DIR PORT NAME   another empty database; prints its URL
 #   pg-test-server.sh pause DIR        stop it, keeping its data
 #   pg-test-server.sh resume DIR       start it again as it was
 #   pg-test-server.sh stop DIR         stop it and remove DIR
@@ -33,6 +34,11 @@ CONF
 	as_pg "$BIN/createdb" -h 127.0.0.1 -p "$port" -U pgherd pgherd
 	as_pg "$BIN/createdb" -h 127.0.0.1 -p "$port" -U pgherd pgherd_unit
 	echo "postgres://pgherd@127.0.0.1:$port/pgherd"
+	;;
+createdb)
+	# pg-test-server.sh createdb DIR PORT NAME: one more empty database; prints its URL
+	as_pg "$BIN/createdb" -h 127.0.0.1 -p "$port" -U pgherd "$4"
+	echo "postgres://pgherd@127.0.0.1:$port/$4"
 	;;
 pause)
 	as_pg "$BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null

@@ -4,7 +4,8 @@
 #   the HTTP suite against the ASan+UBSan binary, on SQLite and on PostgreSQL;
 #   the schema comparison between the engines; the browser test; fuzz smoke runs.
 # A throwaway PostgreSQL 15 is started on a free loopback port and removed at
-# the end, also when a suite fails or the run is interrupted.
+# the end, also when a suite fails or the run is interrupted; each suite
+# gets a database of its own.
 set -u
 cd "$(dirname "$0")/.."
 PY=/usr/bin/python3
@@ -59,9 +60,11 @@ suite "schema:sqlite=postgres" schema_parity
 suite "http:sqlite" $PY tests/http/test_http.py build/pgherd-asan
 suite "http:postgres" env PGHERD_TEST_PG_DIR="$PGDIR" $PY tests/http/test_http.py build/pgherd-asan "$PGURL"
 suite "accounts:sqlite" $PY tests/http/test_accounts.py build/pgherd-asan
-suite "accounts:postgres" $PY tests/http/test_accounts.py build/pgherd-asan "$PGURL"
+suite "accounts:postgres" $PY tests/http/test_accounts.py build/pgherd-asan \
+	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_accounts)"
 suite "roles:sqlite" $PY tests/http/test_roles.py build/pgherd-asan
-suite "roles:postgres" $PY tests/http/test_roles.py build/pgherd-asan "$PGURL"
+suite "roles:postgres" $PY tests/http/test_roles.py build/pgherd-asan \
+	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_roles)"
 suite "browser" $PY tests/browser/test_home.py build/pgherd-asan
 suite "fuzz-smoke" make -s fuzz-smoke
 

@@ -157,6 +157,20 @@ int auth_throttle(db *d, const char *key, int limit, int window, int *retry_afte
 	return rc;
 }
 
+int auth_throttle_peek(db *d, const char *key, int limit, int window, int *retry_after, err *e)
+{
+	arena a = ARENA_INIT;
+	db_res r;
+	int64_t now = unix_now(), start = now - now % window;
+	*retry_after = 0;
+	int rc = db_query(d, &a, "SELECT hits FROM throttle WHERE key = ? AND window_start = ?",
+			  DB_ARGS(DB_TEXT(key), DB_INT(start)), &r, e);
+	if (!rc && r.nrows && db_get_int(&r, 0, 0) >= limit)
+		*retry_after = (int)(start + window - now);
+	arena_release(&a);
+	return rc;
+}
+
 int auth_audit(db *d, int64_t actor, const char *action, const char *target, const char *detail,
 	       const char *client, err *e)
 {

@@ -51,6 +51,8 @@ int auth_session_end_all(db *d, int64_t user_id, const char *except_token, err *
 /* Counts a hit on key; *retry_after > 0 (seconds) when more than `limit`
  * hits fell in the current window of `window` seconds. One statement. */
 int auth_throttle(db *d, const char *key, int limit, int window, int *retry_after, err *e);
+/* The same check without counting a hit (for "count failures only"). */
+int auth_throttle_peek(db *d, const char *key, int limit, int window, int *retry_after, err *e);
 
 /* Appends to the audit log. actor may be 0 (the command line). */
 int auth_audit(db *d, int64_t actor, const char *action, const char *target, const char *detail,

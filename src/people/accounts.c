@@ -12,7 +12,10 @@
 #include "view/i18n.h"
 #include "base/banned.h"
 
-enum { LOGIN_LIMIT_ACCOUNT = 10, LOGIN_LIMIT_ADDRESS = 50, SIGNUP_LIMIT_ADDRESS = 20, WINDOW = 900 };
+/* Failed logins per account and per address, and sign-ups per address, in
+ * 15 minutes. A salon's guests share the venue's one address, so the
+ * address limits are generous and only failures count against them. */
+enum { LOGIN_LIMIT_ACCOUNT = 10, LOGIN_LIMIT_ADDRESS = 100, SIGNUP_LIMIT_ADDRESS = 100, WINDOW = 900 };
 
 #define T(key) i18n_get(r->lang, key)
 
@@ -42,10 +45,12 @@ static db *need_db(err *e)
 	return d;
 }
 
-static int throttled(req *r, resp *out, db *d, const char *key, int limit, int *rc, err *e)
+/* 1 when the request is answered already: 429, or an error in *rc. With
+ * count 0 the key is only looked at (failures are counted separately). */
+static int throttled(req *r, resp *out, db *d, const char *key, int limit, int count, int *rc, err *e)
 {
 	int retry = 0;
-	if ((*rc = auth_throttle(d, key, limit, WINDOW, &retry, e)))
+	if ((*rc = (count ? auth_throttle : auth_throttle_peek)(d, key, limit, WINDOW, &retry, e)))
 		return 1;
 	if (!retry)
 		return 0;
@@ -130,7 +135,7 @@ static int signup(req *r, resp *out)
 		return ERR_UNAVAILABLE;
 	}
 	int rc;
-	if (throttled(r, out, d, req_address_key(r, "signup"), SIGNUP_LIMIT_ADDRESS, &rc, &e)) {
+	if (throttled(r, out, d, req_address_key(r, "signup"), SIGNUP_LIMIT_ADDRESS, 1, &rc, &e)) {
 		json_decref(errors);
 		return rc;
 	}
@@ -192,8 +197,9 @@ static int login(req *r, resp *out)
 		pw = "";
 	/* Per address and per account, so neither a crowd of addresses nor
 	 * one address trying many accounts gets far. */
-	if (throttled(r, out, d, req_address_key(r, "login"), LOGIN_LIMIT_ADDRESS, &rc, &e) ||
-	    throttled(r, out, d, arena_printf(&r->a, "login:%s", email), LOGIN_LIMIT_ACCOUNT, &rc, &e))
+	const char *addr_key = req_address_key(r, "login"), *acct_key = arena_printf(&r->a, "login:%s", email);
+	if (throttled(r, out, d, addr_key, LOGIN_LIMIT_ADDRESS, 0, &rc, &e) ||
+	    throttled(r, out, d, acct_key, LOGIN_LIMIT_ACCOUNT, 0, &rc, &e))
 		return rc;
 	db_res u;
 	if ((rc = db_query(d, &r->a, "SELECT id, password_hash FROM users WHERE email = ? AND deleted_at IS NULL",
@@ -203,6 +209,10 @@ static int login(req *r, resp *out)
 	}
 	const char *hash = u.nrows ? db_get(&u, 0, 1) : NULL;
 	if (auth_password_check(hash, pw) || strlen(pw) > AUTH_PW_MAX) {
+		int retry;
+		if ((rc = auth_throttle(d, addr_key, LOGIN_LIMIT_ADDRESS, WINDOW, &retry, &e)) ||
+		    (rc = auth_throttle(d, acct_key, LOGIN_LIMIT_ACCOUNT, WINDOW, &retry, &e)))
+			return rc;
 		json_t *errors = json_object();
 		field_error(r, errors, "password", "login.err.wrong");
 		return form_again(r, out, 401, "people/login.html", "login.title",
@@ -320,7 +330,7 @@ static int password_change(req *r, resp *out)
 		json_decref(errors);
 		return ERR_UNAVAILABLE;
 	}
-	if (throttled(r, out, d, arena_printf(&r->a, "password:%lld", (long long)r->user_id), LOGIN_LIMIT_ACCOUNT, &rc, &e)) {
+	if (throttled(r, out, d, arena_printf(&r->a, "password:%lld", (long long)r->user_id), LOGIN_LIMIT_ACCOUNT, 1, &rc, &e)) {
 		json_decref(errors);
 		return rc;
 	}
