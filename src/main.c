@@ -31,13 +31,14 @@ struct cmd {
 
 static const struct route_table *route_tables(size_t *n)
 {
-	static struct route_table t[5];
+	static struct route_table t[6];
 	t[0] = builtin_routes;
 	t[1] = portal_routes;
 	t[2] = people_routes;
 	t[3] = reset_routes;
 	t[4] = privacy_routes;
-	*n = 5;
+	t[5] = admin_routes;
+	*n = 6;
 	return t;
 }
 

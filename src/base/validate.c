@@ -49,6 +49,19 @@ char *ascii_lower(char *s)
 	return s;
 }
 
+char *like_literal(arena *a, const char *s)
+{
+	size_t n = strlen(s), k = 0;
+	char *out = arena_alloc(a, 2 * n + 1);
+	for (; *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			out[k++] = '\\';
+		out[k++] = *s;
+	}
+	out[k] = '\0';
+	return out;
+}
+
 size_t text_len(const char *s)
 {
 	return utf8_len(s, strlen(s));

@@ -17,6 +17,9 @@ int has_control(const char *s);
 char *trimmed(arena *a, const char *s);
 /* Lower-cases ASCII letters in place; returns s. */
 char *ascii_lower(char *s);
+/* s with LIKE's wildcards (% _) and the escape (\) made literal, for
+ * `LIKE ? ESCAPE '\'` on both engines. */
+char *like_literal(arena *a, const char *s);
 /* Length in characters of valid UTF-8. */
 size_t text_len(const char *s);
 

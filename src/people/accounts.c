@@ -260,6 +260,7 @@ static int account(req *r, resp *out)
 	json_t *me = db_row_json(&u, 0);
 	json_object_set_new(me, "role_text", json_string(T(arena_printf(&r->a, "role.%s", db_get(&u, 0, 4)))));
 	json_object_set_new(m, "account", me);
+	json_object_set_new(m, "is_admin", json_boolean(r->role == ROLE_ADMIN));
 	char mine[AUTH_HASH_HEX + 1];
 	auth_token_hash(r->session, mine);
 	json_t *sessions = json_array();

@@ -247,6 +247,43 @@ def test_delete_account_keeps_the_row_forgets_the_person(s):
     assert_eq(Person(s).signup("leaving@example.com").status, 303, "the address is free again")
 
 
+def test_admin_changes_a_role_and_the_audit_log_says_so(s):
+    out = s.run("user", "add", "boss@example.com", "管理员甲", "admin").stdout.decode()
+    pw = re.search(r"one-time password: (\S+)", out).group(1)
+    admin = Person(s)
+    assert_eq(admin.login("boss@example.com", pw).status, 303)
+    member = Person(s)
+    member.signup("promote@example.com", name="将被提升")
+    users = admin.get("/admin/users")
+    assert_eq(users.status, 200)
+    ids = re.findall(r"<tr><td>(\d+)</td><td>将被提升</td>", users.text)
+    assert_eq(len(ids), 1, "the member is listed")
+    r = admin.post("/admin/users/%s/role" % ids[0], {"role": "organizer"})
+    assert_eq(r.status, 303)
+    assert_in("组织者", member.get("/account").text, "the member's role changed")
+    r = admin.post("/admin/users/%s/role" % ids[0], {"role": "emperor"})
+    assert_eq(r.status, 422)
+    me = re.findall(r"<tr><td>(\d+)</td><td>管理员甲</td>", users.text)[0]
+    assert_eq(admin.post("/admin/users/%s/role" % me, {"role": "member"}).status, 422, "not one's own role")
+    log = admin.get("/admin/audit?action=user.set_role&actor=boss")
+    assert_eq(log.status, 200)
+    assert_in("user:%s" % ids[0], log.text)
+    assert_in("organizer", log.text)
+    assert_in("boss@example.com", log.text)
+    assert "emperor" not in log.text, "a refused change is not logged"
+    cli = admin.get("/admin/audit?action=user.add")
+    assert_in("命令行", cli.text, "changes from the command line are shown as such")
+    assert_in("boss@example.com", cli.text)
+    assert_in("没有符合条件的记录", admin.get("/admin/audit?from=2099-01-01").text)
+    assert_in("没有符合条件的记录", admin.get("/admin/audit?action=%25").text, "a % is literal, not a wildcard")
+    assert_eq(admin.get("/admin/audit?actor=" + "x" * 65).status, 400, "overlong filter")
+    j = admin.get("/api/v1/admin/audit?action=user.set_role").json()
+    assert any(e["target"] == "user:%s" % ids[0] for e in j["entries"])
+    assert_eq(member.get("/admin/audit").status, 403)
+    assert_eq(member.get("/api/v1/admin/audit").status, 403)
+    assert_eq(member.post("/admin/users/%s/role" % ids[0], {"role": "admin"}).status, 403, "no self-promotion")
+
+
 def mail_text(m):
     from email.header import decode_header, make_header
     subject = str(make_header(decode_header(m["Subject"])))
