@@ -265,11 +265,13 @@ static int account(req *r, resp *out)
 	auth_token_hash(r->session, mine);
 	json_t *sessions = json_array();
 	for (int i = 0; i < s.nrows; i++) {
-		char seen[32];
+		char seen[32], seen_text[32];
 		time_iso(db_get_int(&s, i, 3), seen);
+		time_community(db_get_int(&s, i, 3), seen_text);
 		const char *client = db_get(&s, i, 1);
-		json_array_append_new(sessions, json_pack("{s:s,s:s,s:b}", "client", client[0] ? client : T("account.unknown_client"),
-							  "last_seen", seen, "current", !strcmp(db_get(&s, i, 0), mine)));
+		json_array_append_new(sessions, json_pack("{s:s,s:s,s:s,s:b}", "client", client[0] ? client : T("account.unknown_client"),
+							  "last_seen", seen, "last_seen_text", seen_text,
+							  "current", !strcmp(db_get(&s, i, 0), mine)));
 	}
 	json_object_set_new(m, "sessions", sessions);
 	const char *notice = req_query(r, "welcome") ? "account.welcome"

@@ -67,9 +67,11 @@ static int audit(req *r, resp *out)
 	json_t *rows = json_array();
 	for (int i = 0; i < res.nrows && i < PAGE; i++) {
 		json_t *o = db_row_json(&res, i);
-		char iso[32];
+		char iso[32], text[32];
 		time_iso(db_get_int(&res, i, 1), iso);
+		time_community(db_get_int(&res, i, 1), text);
 		json_object_set_new(o, "at_iso", json_string(iso));
+		json_object_set_new(o, "at_text", json_string(text));
 		if (!*db_get(&res, i, 2))
 			json_object_set_new(o, "actor_name", json_string(T("audit.command_line")));
 		json_array_append_new(rows, o);

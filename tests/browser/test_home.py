@@ -98,6 +98,35 @@ def test_subscription_form(s, d):
     check("订阅成功" in notice, "thanks shown, got %r" % notice)
 
 
+def test_join_and_see_my_account(s, d):
+    d.delete_all_cookies()
+    d.set_window_size(390, 844)
+    d.get(s.url("/?lang=zh"))
+    d.find_element(By.CSS_SELECTOR, "a.me").click()           # 登录
+    d.find_element(By.CSS_SELECTOR, "a[href='/signup']").click()
+    WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "su-name")))
+    d.find_element(By.ID, "su-name").send_keys("陈静")
+    d.find_element(By.ID, "su-email").send_keys("chen.jing@example.com")
+    d.find_element(By.ID, "su-password").send_keys("short")
+    d.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    err = WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".field-error"))).text
+    check("8 个字符" in err, "password rule explained, got %r" % err)
+    check(d.find_element(By.ID, "su-email").get_attribute("value") == "chen.jing@example.com", "input kept")
+    full_page_shot(d, 390, "signup-error-zh-phone.png")
+    d.set_window_size(390, 844)
+    d.find_element(By.ID, "su-password").send_keys("a long enough password")
+    d.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    h1 = WebDriverWait(d, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+    check(h1.text == "陈静", "the account page greets the new member, got %r" % h1.text)
+    check("欢迎加入" in d.find_element(By.CSS_SELECTOR, ".notice").text, "welcome notice")
+    check(d.find_element(By.CSS_SELECTOR, "a.me").text == "陈静", "name in the header")
+    full_page_shot(d, 390, "account-zh-phone.png")
+    d.set_window_size(390, 844)
+    d.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+    WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".notice")))
+    check(d.find_element(By.CSS_SELECTOR, "a.me").text == "登录", "signed out")
+
+
 def main():
     binary = sys.argv[1]
     os.makedirs(SHOTS, exist_ok=True)
@@ -109,7 +138,8 @@ def main():
         s.run("demo")
         s.start()
         d = browser(390, 844)
-        for t in (test_phone_chinese_then_english, test_desktop_both_languages, test_subscription_form):
+        for t in (test_phone_chinese_then_english, test_desktop_both_languages, test_subscription_form,
+                  test_join_and_see_my_account):
             try:
                 t(s, d)
                 passed += 1
