@@ -116,14 +116,16 @@ def test_join_and_see_my_account(s, d):
     d.set_window_size(390, 844)
     d.find_element(By.ID, "su-password").send_keys("a long enough password")
     d.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
-    h1 = WebDriverWait(d, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+    WebDriverWait(d, 10).until(EC.url_contains("/account"))
+    h1 = d.find_element(By.TAG_NAME, "h1")
     check(h1.text == "陈静", "the account page greets the new member, got %r" % h1.text)
     check("欢迎加入" in d.find_element(By.CSS_SELECTOR, ".notice").text, "welcome notice")
     check(d.find_element(By.CSS_SELECTOR, "a.me").text == "陈静", "name in the header")
     full_page_shot(d, 390, "account-zh-phone.png")
     d.set_window_size(390, 844)
     d.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
-    WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".notice")))
+    WebDriverWait(d, 10).until(EC.url_contains("signed_out=1"))
+    check("你已退出登录" in d.find_element(By.CSS_SELECTOR, ".notice").text, "signed-out notice")
     check(d.find_element(By.CSS_SELECTOR, "a.me").text == "登录", "signed out")
 
 
