@@ -1,9 +1,9 @@
 # pgherd: `make run` serves a demo community, `make test` runs every suite.
 VERSION := 0.1.0
 CC ?= cc
-PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl
+PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libcmark-gfm
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
 WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	-Wcast-qual -Wformat=2 -Wno-format-nonliteral -Wvla
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g $(WARN) -Isrc -DPGHERD_VERSION='"$(VERSION)"' $(PKG_CFLAGS)

@@ -31,14 +31,15 @@ struct cmd {
 
 static const struct route_table *route_tables(size_t *n)
 {
-	static struct route_table t[6];
+	static struct route_table t[7];
 	t[0] = builtin_routes;
 	t[1] = portal_routes;
 	t[2] = people_routes;
 	t[3] = reset_routes;
 	t[4] = privacy_routes;
 	t[5] = admin_routes;
-	*n = 6;
+	t[6] = profile_routes;
+	*n = 7;
 	return t;
 }
 

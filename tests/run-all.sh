@@ -62,6 +62,9 @@ suite "http:postgres" env PGHERD_TEST_PG_DIR="$PGDIR" $PY tests/http/test_http.p
 suite "accounts:sqlite" $PY tests/http/test_accounts.py build/pgherd-asan
 suite "accounts:postgres" $PY tests/http/test_accounts.py build/pgherd-asan \
 	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_accounts)"
+suite "profiles:sqlite" $PY tests/http/test_profiles.py build/pgherd-asan
+suite "profiles:postgres" $PY tests/http/test_profiles.py build/pgherd-asan \
+	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_profiles)"
 suite "roles:sqlite" $PY tests/http/test_roles.py build/pgherd-asan
 suite "roles:postgres" $PY tests/http/test_roles.py build/pgherd-asan \
 	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_roles)"

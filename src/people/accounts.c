@@ -261,6 +261,7 @@ static int account(req *r, resp *out)
 	json_object_set_new(me, "role_text", json_string(T(arena_printf(&r->a, "role.%s", db_get(&u, 0, 4)))));
 	json_object_set_new(m, "account", me);
 	json_object_set_new(m, "is_admin", json_boolean(r->role == ROLE_ADMIN));
+	json_object_set_new(m, "is_organizer", json_boolean(!http_allowed(ALLOW(ROLE_ORGANIZER), r->role)));
 	char mine[AUTH_HASH_HEX + 1];
 	auth_token_hash(r->session, mine);
 	json_t *sessions = json_array();

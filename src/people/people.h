@@ -12,6 +12,7 @@ extern const struct route_table people_routes;
 extern const struct route_table reset_routes;
 extern const struct route_table privacy_routes;
 extern const struct route_table admin_routes;
+extern const struct route_table profile_routes;
 
 /* `pgherd user add|list|set-role|reset-password|ensure-admin ...`;
  * returns the process exit code. */

@@ -24,7 +24,8 @@ static int export_data(req *r, resp *out)
 	db_res u, s, sub, pr, au;
 	int rc;
 	const db_param me[] = { DB_INT(r->user_id) };
-	if ((rc = db_query(d, &r->a, "SELECT id, email, display_name, phone, role, lang, created_at FROM users WHERE id = ?",
+	if ((rc = db_query(d, &r->a, "SELECT id, email, display_name, phone, role, lang, created_at, job_role, org_id, org_name, title, city, "
+				     "bio_md, profile_public, email_public, phone_public FROM users WHERE id = ?",
 			   me, 1, &u, &e)) ||
 	    (rc = db_query(d, &r->a, "SELECT client, created_at, last_seen_at, expires_at FROM sessions WHERE user_id = ? "
 				     "ORDER BY created_at", me, 1, &s, &e)) ||
@@ -71,7 +72,9 @@ static int forget(db *d, void *p, err *e)
 	int rc = db_exec(d, "DELETE FROM subscribers WHERE email = (SELECT email FROM users WHERE id = ?)", me, 1, NULL, e);
 	if (!rc)
 		rc = db_exec(d, "UPDATE users SET email = NULL, display_name = '', phone = NULL, password_hash = NULL, "
-				"deleted_at = ? WHERE id = ?", DB_ARGS(DB_TIME(unix_now()), DB_INT(*id)), NULL, e);
+				"job_role = NULL, org_id = NULL, org_name = NULL, title = NULL, city = NULL, bio_md = '', "
+				"profile_public = ?, deleted_at = ? WHERE id = ?",
+			     DB_ARGS(DB_BOOL(0), DB_TIME(unix_now()), DB_INT(*id)), NULL, e);
 	if (!rc)
 		rc = db_exec(d, "DELETE FROM sessions WHERE user_id = ?", me, 1, NULL, e);
 	if (!rc)

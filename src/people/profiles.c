@@ -1,0 +1,296 @@
+/* profiles.c: what a member tells about themselves (job role, organization,
+ * title, city, a Markdown bio) and which contact fields others may see;
+ * public profile pages; the member directory organizers filter and export. */
+#include <string.h>
+
+#include "base/log.h"
+#include "base/util.h"
+#include "base/validate.h"
+#include "people/people.h"
+#include "view/i18n.h"
+#include "view/markdown.h"
+#include "base/banned.h"
+
+enum { BIO_MAX = 4000, DIR_PAGE = 50, CSV_MAX = 100000 };
+
+#define T(key) i18n_get(r->lang, key)
+
+static const char *job_roles[] = { "developer", "dba", "architect", "decision_maker", "student", "other" };
+
+static int valid_job_role(const char *s)
+{
+	for (size_t i = 0; i < sizeof(job_roles) / sizeof(job_roles[0]); i++)
+		if (!strcmp(s, job_roles[i]))
+			return 1;
+	return 0;
+}
+
+static json_t *job_role_options(req *r, const char *selected)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < sizeof(job_roles) / sizeof(job_roles[0]); i++)
+		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "value", job_roles[i], "label",
+						   T(arena_printf(&r->a, "job.%s", job_roles[i])), "selected",
+						   selected && !strcmp(selected, job_roles[i])));
+	return a;
+}
+
+static const char sql_me[] =
+	"SELECT u.display_name AS name, coalesce(u.job_role, '') AS job_role, "
+	"coalesce(o.name_zh, u.org_name, '') AS org, coalesce(u.title, '') AS title, "
+	"coalesce(u.city, '') AS city, u.bio_md AS bio, u.profile_public, u.email_public, u.phone_public "
+	"FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.id = ?";
+
+static int edit_form(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	db *d = db_thread(&e);
+	db_res res;
+	if (!d)
+		return ERR_UNAVAILABLE;
+	int rc = db_query(d, &r->a, sql_me, DB_ARGS(DB_INT(r->user_id)), &res, &e);
+	if (rc || !res.nrows)
+		return rc ? rc : http_error(r, out, 404, "not_found", "error.not_found");
+	json_t *f = db_row_json(&res, 0);
+	json_object_set_new(f, "job_roles", job_role_options(r, db_get(&res, 0, 1)));
+	json_t *m = json_pack("{s:o,s:{},s:I}", "form", f, "errors", "id", (json_int_t)r->user_id);
+	if (req_query(r, "saved"))
+		json_object_set_new(m, "notice", json_string(T("profile.saved")));
+	return http_page(r, out, 200, "people/profile_edit.html", "profile.edit", m);
+}
+
+static int save(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	char *name = trimmed(&r->a, req_form(r, "name"));
+	char *job = trimmed(&r->a, req_form(r, "job_role"));
+	char *org = trimmed(&r->a, req_form(r, "org"));
+	char *title = trimmed(&r->a, req_form(r, "title"));
+	char *city = trimmed(&r->a, req_form(r, "city"));
+	const char *bio = req_form(r, "bio");
+	int pub = req_form(r, "profile_public") != NULL, email_pub = req_form(r, "email_public") != NULL,
+	    phone_pub = req_form(r, "phone_public") != NULL;
+	json_t *errors = json_object();
+	if (!bio)
+		bio = "";
+	if (!*name)
+		json_object_set_new(errors, "name", json_string(T("account.err.name_required")));
+	else if (text_len(name) > 64 || has_control(name))
+		json_object_set_new(errors, "name", json_string(T("account.err.name")));
+	if (*job && !valid_job_role(job))
+		json_object_set_new(errors, "job_role", json_string(T("profile.err.job_role")));
+	if (text_len(org) > 100 || has_control(org))
+		json_object_set_new(errors, "org", json_string(T("profile.err.org")));
+	if (text_len(title) > 64 || has_control(title))
+		json_object_set_new(errors, "title", json_string(T("profile.err.title")));
+	if (text_len(city) > 32 || has_control(city))
+		json_object_set_new(errors, "city", json_string(T("profile.err.city")));
+	if (text_len(bio) > BIO_MAX)
+		json_object_set_new(errors, "bio", json_string(T("profile.err.bio")));
+	if (json_object_size(errors)) {
+		json_t *f = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:o}", "name", name, "job_role", job, "org",
+				      org, "title", title, "city", city, "bio", bio, "profile_public", pub,
+				      "email_public", email_pub, "phone_public", phone_pub, "job_roles",
+				      job_role_options(r, job));
+		json_t *m = json_pack("{s:o,s:O,s:{s:s,s:s,s:o}}", "form", f, "errors", errors, "error", "code",
+				      "invalid", "message", T("form.fix_errors"), "fields", errors);
+		return http_page(r, out, 422, "people/profile_edit.html", "profile.edit", m);
+	}
+	json_decref(errors);
+	db *d = db_thread(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	/* The organization from the directory when its name matches one. */
+	db_res o;
+	int rc = db_query(d, &r->a, "SELECT id FROM orgs WHERE lower(name_zh) = lower(?) OR lower(name_en) = lower(?) LIMIT 1",
+			  DB_ARGS(DB_TEXT(org), DB_TEXT(org)), &o, &e);
+	if (rc)
+		return rc;
+	int64_t org_id = o.nrows ? db_get_int(&o, 0, 0) : 0;
+	rc = db_exec(d, "UPDATE users SET display_name = ?, job_role = ?, org_id = ?, org_name = ?, title = ?, city = ?, "
+			"bio_md = ?, profile_public = ?, email_public = ?, phone_public = ? WHERE id = ?",
+		     DB_ARGS(DB_TEXT(name), DB_TEXT(*job ? job : NULL), org_id ? DB_INT(org_id) : DB_NULL,
+			     DB_TEXT(!org_id && *org ? org : NULL), DB_TEXT(*title ? title : NULL),
+			     DB_TEXT(*city ? city : NULL), DB_TEXT(bio), DB_BOOL(pub), DB_BOOL(email_pub),
+			     DB_BOOL(phone_pub), DB_INT(r->user_id)),
+		     NULL, &e);
+	if (rc) {
+		log_error("profile: %s", e.msg);
+		return rc;
+	}
+	if (r->api) {
+		out->model = json_pack("{s:b}", "saved", 1);
+		return 0;
+	}
+	return http_redirect(r, out, "/account/profile?saved=1");
+}
+
+static const char sql_public[] =
+	"SELECT u.id, u.display_name AS name, coalesce(u.job_role, '') AS job_role, u.org_id, "
+	"CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh, u.org_name) ELSE coalesce(o.name_zh, u.org_name) END AS org, "
+	"u.title, u.city, u.bio_md, CASE WHEN u.email_public THEN u.email END AS email, "
+	"CASE WHEN u.phone_public THEN u.phone END AS phone, u.profile_public "
+	"FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.id = ? AND u.deleted_at IS NULL";
+
+static int show(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	int64_t id;
+	if (parse_i64(req_param(r, "id"), 1, INT64_MAX, &id))
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	db *d = db_thread(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	db_res res;
+	int rc = db_query(d, &r->a, sql_public, DB_ARGS(DB_TEXT(i18n_code(r->lang)), DB_INT(id)), &res, &e);
+	if (rc)
+		return rc;
+	/* A hidden profile is shown to no one but its owner. */
+	const char *pub = res.nrows ? db_get(&res, 0, 10) : NULL;
+	int hidden = pub && (pub[0] == '0' || pub[0] == 'f');
+	if (!res.nrows || (hidden && id != r->user_id))
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	json_t *p = db_row_json(&res, 0);
+	json_object_del(p, "bio_md");
+	buf html = BUF_INIT;
+	markdown_html(db_get(&res, 0, 7), &html);
+	json_object_set_new(p, "bio_html", json_string(html.s));
+	buf_release(&html);
+	if (*db_get(&res, 0, 2))
+		json_object_set_new(p, "job_role_text", json_string(T(arena_printf(&r->a, "job.%s", db_get(&res, 0, 2)))));
+	json_object_set_new(p, "mine", json_boolean(id == r->user_id));
+	json_object_set_new(p, "hidden", json_boolean(hidden));
+	return http_page(r, out, 200, "people/profile.html", NULL, json_pack("{s:o}", "person", p));
+}
+
+/* ---- the directory organizers use ---- */
+
+static const char sql_directory[] =
+	"SELECT u.id, u.display_name AS name, coalesce(u.job_role, '') AS job_role, "
+	"coalesce(o.name_zh, u.org_name, '') AS org, coalesce(u.title, '') AS title, coalesce(u.city, '') AS city, "
+	"CASE WHEN u.email_public THEN u.email ELSE '' END AS email, "
+	"CASE WHEN u.phone_public THEN coalesce(u.phone, '') ELSE '' END AS phone, u.created_at "
+	"FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.deleted_at IS NULL "
+	"AND (? = '' OR u.city = ?) AND (? = '' OR u.job_role = ?) "
+	"AND (? = '' OR coalesce(o.name_zh, '') LIKE '%' || ? || '%' ESCAPE '\\' "
+	"OR coalesce(o.name_en, '') LIKE '%' || ? || '%' ESCAPE '\\' OR coalesce(u.org_name, '') LIKE '%' || ? || '%' ESCAPE '\\') "
+	"ORDER BY u.id LIMIT ? OFFSET ?";
+
+struct filters {
+	const char *city, *job, *org, *org_like;
+};
+
+static int read_filters(req *r, struct filters *f)
+{
+	f->city = trimmed(&r->a, req_query(r, "city"));
+	f->job = trimmed(&r->a, req_query(r, "job_role"));
+	f->org = trimmed(&r->a, req_query(r, "org"));
+	if (text_len(f->city) > 32 || text_len(f->org) > 100 || (*f->job && !valid_job_role(f->job)))
+		return -1;
+	f->org_like = like_literal(&r->a, f->org);
+	return 0;
+}
+
+static int directory_query(req *r, db *d, const struct filters *f, int64_t limit, int64_t offset, db_res *res, err *e)
+{
+	return db_query(d, &r->a, sql_directory,
+			DB_ARGS(DB_TEXT(f->city), DB_TEXT(f->city), DB_TEXT(f->job), DB_TEXT(f->job), DB_TEXT(f->org),
+				DB_TEXT(f->org_like), DB_TEXT(f->org_like), DB_TEXT(f->org_like), DB_INT(limit),
+				DB_INT(offset)),
+			res, e);
+}
+
+static int directory(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	struct filters f;
+	int64_t page;
+	if (read_filters(r, &f))
+		return http_error(r, out, 400, "bad_filter", "audit.err.filter");
+	if (parse_i64(req_query(r, "page"), 1, 100000, &page))
+		page = 1;
+	db *d = db_thread(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	db_res res;
+	int rc = directory_query(r, d, &f, DIR_PAGE + 1, (page - 1) * DIR_PAGE, &res, &e);
+	if (rc) {
+		log_error("directory: %s", e.msg);
+		return rc;
+	}
+	json_t *people = json_array();
+	for (int i = 0; i < res.nrows && i < DIR_PAGE; i++) {
+		json_t *o = db_row_json(&res, i);
+		if (*db_get(&res, i, 2))
+			json_object_set_new(o, "job_role_text", json_string(T(arena_printf(&r->a, "job.%s", db_get(&res, i, 2)))));
+		json_array_append_new(people, o);
+	}
+	buf q = BUF_INIT;
+	buf_adds(&q, "city=");
+	buf_url_arg(&q, f.city);
+	buf_adds(&q, "&job_role=");
+	buf_url_arg(&q, f.job);
+	buf_adds(&q, "&org=");
+	buf_url_arg(&q, f.org);
+	json_t *m = json_pack("{s:o,s:{s:s,s:s,s:o},s:s,s:I}", "people", people, "filter", "city", f.city, "org", f.org,
+			      "job_roles", job_role_options(r, f.job), "query", q.s, "page", (json_int_t)page);
+	buf_release(&q);
+	if (res.nrows > DIR_PAGE)
+		json_object_set_new(m, "next_page", json_integer(page + 1));
+	if (page > 1)
+		json_object_set_new(m, "prev_page", json_integer(page - 1));
+	return http_page(r, out, 200, "people/directory.html", "directory.title", m);
+}
+
+static int directory_csv(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	struct filters f;
+	if (read_filters(r, &f))
+		return http_error(r, out, 400, "bad_filter", "audit.err.filter");
+	db *d = db_thread(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	db_res res;
+	int rc = directory_query(r, d, &f, CSV_MAX, 0, &res, &e);
+	if (rc)
+		return rc;
+	/* A byte order mark, so Excel reads the Chinese as UTF-8. */
+	buf b = BUF_INIT;
+	buf_adds(&b, "\xEF\xBB\xBF");
+	const char *heads[] = { "id", "profile.name", "profile.job_role", "profile.org", "profile.title",
+				"profile.city", "subscribe.email", "account.phone" };
+	for (size_t c = 0; c < 8; c++) {
+		if (c)
+			buf_addc(&b, ',');
+		buf_csv(&b, c ? T(heads[c]) : "id");
+	}
+	buf_adds(&b, "\r\n");
+	for (int i = 0; i < res.nrows; i++) {
+		for (int c = 0; c < 8; c++) {
+			if (c)
+				buf_addc(&b, ',');
+			const char *v = db_get(&res, i, c);
+			if (c == 2 && *v)
+				v = T(arena_printf(&r->a, "job.%s", v));
+			buf_csv(&b, v ? v : "");
+		}
+		buf_adds(&b, "\r\n");
+	}
+	out->body = buf_detach(&b, &out->body_len);
+	out->body_owned = 1;
+	out->content_type = "text/csv; charset=utf-8";
+	out->cache_control = "no-store";
+	out->disposition = "attachment; filename=\"members.csv\"";
+	return 0;
+}
+
+static const struct route routes[] = {
+	{ M_GET, "/account/profile", edit_form, SIGNED_IN, 0, "profile-edit" },
+	{ M_POST, "/account/profile", save, SIGNED_IN, 1, "profile-edit" },
+	{ M_GET, "/people/:id", show, EVERYONE, 0, "profile" },
+	{ M_GET, "/people", directory, ALLOW(ROLE_ORGANIZER), 0, "directory" },
+	{ M_GET, "/people.csv", directory_csv, ALLOW(ROLE_ORGANIZER), 0, "directory-csv" },
+};
+
+const struct route_table profile_routes = { routes, sizeof(routes) / sizeof(routes[0]) };
