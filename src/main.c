@@ -15,6 +15,7 @@
 #include "db/db.h"
 #include "http/builtin.h"
 #include "http/http.h"
+#include "orgs/orgs.h"
 #include "people/people.h"
 #include "portal/portal.h"
 #include "view/i18n.h"
@@ -31,7 +32,7 @@ struct cmd {
 
 static const struct route_table *route_tables(size_t *n)
 {
-	static struct route_table t[7];
+	static struct route_table t[8];
 	t[0] = builtin_routes;
 	t[1] = portal_routes;
 	t[2] = people_routes;
@@ -39,7 +40,8 @@ static const struct route_table *route_tables(size_t *n)
 	t[4] = privacy_routes;
 	t[5] = admin_routes;
 	t[6] = profile_routes;
-	*n = 7;
+	t[7] = orgs_routes;
+	*n = 8;
 	return t;
 }
 

@@ -65,6 +65,9 @@ suite "accounts:postgres" $PY tests/http/test_accounts.py build/pgherd-asan \
 suite "profiles:sqlite" $PY tests/http/test_profiles.py build/pgherd-asan
 suite "profiles:postgres" $PY tests/http/test_profiles.py build/pgherd-asan \
 	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_profiles)"
+suite "orgs:sqlite" $PY tests/http/test_orgs.py build/pgherd-asan
+suite "orgs:postgres" $PY tests/http/test_orgs.py build/pgherd-asan \
+	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_orgs)"
 suite "roles:sqlite" $PY tests/http/test_roles.py build/pgherd-asan
 suite "roles:postgres" $PY tests/http/test_roles.py build/pgherd-asan \
 	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_roles)"

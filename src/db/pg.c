@@ -175,15 +175,26 @@ static int run(struct db_pg *p, const char *sql, const db_param *prm, int n, PGr
 			vals[i] = NULL;
 		}
 	}
-	PGresult *res = PQexecPrepared(p->conn, name, n, vals, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(res);
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+	for (int attempt = 0;; attempt++) {
+		PGresult *res = PQexecPrepared(p->conn, name, n, vals, NULL, NULL, 0);
+		ExecStatusType st = PQresultStatus(res);
+		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+			*out = res;
+			return 0;
+		}
+		/* The server restarted since this connection last spoke: outside a
+		 * transaction nothing is lost by connecting again and running the
+		 * statement once more. */
+		if (!attempt && PQstatus(p->conn) == CONNECTION_BAD && !p->base.in_tx) {
+			PQclear(res);
+			if ((rc = ensure_conn(p, e)) || (rc = prepare(p, sql, n, &name, e)))
+				return rc;
+			continue;
+		}
 		rc = result_err(p, res, sql, e);
 		PQclear(res);
 		return rc;
 	}
-	*out = res;
-	return 0;
 }
 
 static int p_exec(db *d, const char *sql, const db_param *prm, int n, int64_t *changes, err *e)
@@ -196,6 +207,14 @@ static int p_exec(db *d, const char *sql, const db_param *prm, int n, int64_t *c
 		if (strcmp(sql, "ROLLBACK") && (rc = ensure_conn(p, e)))
 			return rc;
 		res = PQexec(p->conn, sql);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && !strncmp(sql, "BEGIN", 5) &&
+		    PQstatus(p->conn) == CONNECTION_BAD) {
+			/* A stale connection found at BEGIN: nothing has happened yet. */
+			PQclear(res);
+			if ((rc = ensure_conn(p, e)))
+				return rc;
+			res = PQexec(p->conn, sql);
+		}
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 			rc = result_err(p, res, sql, e);
 			PQclear(res);

@@ -309,7 +309,7 @@ static json_t *page_globals(req *r, const resp *out)
 	json_object_set_new(g, "page_title", json_string(out->title ? i18n_get(r->lang, out->title) : ""));
 	json_t *nav = json_array();
 	static const struct { const char *href, *key; } items[] = {
-		{ "/", "nav.home" }, { "/#events", "nav.events" }, { "/#orgs", "nav.orgs" },
+		{ "/", "nav.home" }, { "/#events", "nav.events" }, { "/orgs", "nav.orgs" },
 		{ "/#join", "nav.join" },
 	};
 	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++)

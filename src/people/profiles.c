@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "base/validate.h"
+#include "orgs/orgs.h"
 #include "people/people.h"
 #include "view/i18n.h"
 #include "view/markdown.h"
@@ -101,12 +102,10 @@ static int save(req *r, resp *out)
 	if (!d)
 		return ERR_UNAVAILABLE;
 	/* The organization from the directory when its name matches one. */
-	db_res o;
-	int rc = db_query(d, &r->a, "SELECT id FROM orgs WHERE lower(name_zh) = lower(?) OR lower(name_en) = lower(?) LIMIT 1",
-			  DB_ARGS(DB_TEXT(org), DB_TEXT(org)), &o, &e);
+	int64_t org_id;
+	int rc = orgs_find(d, &r->a, org, &org_id, &e);
 	if (rc)
 		return rc;
-	int64_t org_id = o.nrows ? db_get_int(&o, 0, 0) : 0;
 	rc = db_exec(d, "UPDATE users SET display_name = ?, job_role = ?, org_id = ?, org_name = ?, title = ?, city = ?, "
 			"bio_md = ?, profile_public = ?, email_public = ?, phone_public = ? WHERE id = ?",
 		     DB_ARGS(DB_TEXT(name), DB_TEXT(*job ? job : NULL), org_id ? DB_INT(org_id) : DB_NULL,
@@ -127,7 +126,7 @@ static int save(req *r, resp *out)
 
 static const char sql_public[] =
 	"SELECT u.id, u.display_name AS name, coalesce(u.job_role, '') AS job_role, u.org_id, "
-	"CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh, u.org_name) ELSE coalesce(o.name_zh, u.org_name) END AS org, "
+	"CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh, u.org_name) ELSE coalesce(o.name_zh, u.org_name) END AS org_name, "
 	"u.title, u.city, u.bio_md, CASE WHEN u.email_public THEN u.email END AS email, "
 	"CASE WHEN u.phone_public THEN u.phone END AS phone, u.profile_public "
 	"FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.id = ? AND u.deleted_at IS NULL";

@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "base/util.h"
+#include "orgs/orgs.h"
 #include "portal/portal.h"
 #include "base/banned.h"
 
@@ -55,6 +56,13 @@ static const struct { const char *zh, *en, *category, *industry, *city; } orgs[]
 	{ "清华大学深圳研究生院", "Tsinghua Shenzhen International Graduate School", "university", "education", "深圳" },
 	{ "大象圈社区", "Elephant Circle Community", "community", "community", "郑州" },
 	{ "开源中国", "OSCHINA", "media", "media", "深圳" },
+};
+
+static const struct { const char *org, *alias; } aliases[] = {
+	{ "阿里巴巴", "阿里" }, { "阿里巴巴", "阿里云" }, { "阿里巴巴", "Aliyun" },
+	{ "邮储银行", "中国邮政储蓄银行" }, { "邮储银行", "PSBC" }, { "华为", "HUAWEI" },
+	{ "京东", "JD" }, { "中兴", "中兴通讯" }, { "华三", "新华三" }, { "中国电信", "电信" },
+	{ "海康威视", "海康" }, { "哈啰出行", "HELLOBIKE" }, { "清华大学深圳研究生院", "清华深研院" },
 };
 
 struct ev {
@@ -256,6 +264,19 @@ static int load(db *d, void *p, err *e)
 				  NULL, e)))
 			goto out;
 	}
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+		int64_t org = find_id(d, &a, "SELECT id FROM orgs WHERE name_zh = ?", aliases[i].org, e, &rc);
+		if (rc || (rc = db_exec(d, "INSERT INTO org_aliases (org_id, alias) VALUES (?, ?) ON CONFLICT DO NOTHING",
+					DB_ARGS(DB_INT(org), DB_TEXT(aliases[i].alias)), NULL, e)))
+			goto out;
+	}
+	db_res all;
+	if ((rc = db_query(d, &a, "SELECT id FROM orgs WHERE search_text = '' OR id IN (SELECT org_id FROM org_aliases)",
+			   DB_NOARGS, &all, e)))
+		goto out;
+	for (int i = 0; i < all.nrows; i++)
+		if ((rc = orgs_refresh_search(d, db_get_int(&all, i, 0), e)))
+			goto out;
 	rc = db_exec(d, "INSERT INTO settings (key, value, updated_at) VALUES ('demo_loaded', '1', ?) "
 			"ON CONFLICT (key) DO UPDATE SET updated_at = excluded.updated_at",
 		     DB_ARGS(DB_TIME(now)), NULL, e);

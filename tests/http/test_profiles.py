@@ -35,7 +35,7 @@ def test_profile_with_markdown_made_safe(s):
     assert_eq(page.status, 200)
     t = page.text
     assert_in("<h1>赵磊</h1>", t)
-    assert_in("DBA · 高级 DBA · 邮储银行 · 北京", t)
+    assert re.search(r'DBA · 高级 DBA · <a href="/orgs/\d+">邮储银行</a> · 北京', t), "facts, with the organization linked"
     assert_in("<strong>DBA</strong>", t)
     assert_in("<code>PostgreSQL</code>", t)
     assert_in("<del>旧系统</del>", t)

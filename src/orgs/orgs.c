@@ -1,0 +1,616 @@
+/* orgs.c: the organization directory, organization pages, and what editors
+ * do with them: create, edit (names, aliases, category, industry, city,
+ * website, description) and merge duplicates without losing what either
+ * one had. */
+#include <string.h>
+
+#include "auth/auth.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "base/validate.h"
+#include "orgs/orgs.h"
+#include "view/i18n.h"
+#include "view/markdown.h"
+#include "base/banned.h"
+
+enum { LIST_PAGE = 30, MAX_ALIASES = 20, DESC_MAX = 4000 };
+
+#define T(key) i18n_get(r->lang, key)
+
+static const char *categories[] = { "user", "db_vendor", "cloud", "integrator", "isv", "hardware",
+				    "university", "media", "training", "community" };
+static const char *industries[] = { "bank", "insurance", "finance", "telecom", "internet", "government",
+				    "energy", "manufacturing", "retail", "education", "healthcare", "transport",
+				    "gis", "software", "semiconductor", "media", "real_estate", "community",
+				    "other" };
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static int in_list(const char *s, const char **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(s, list[i]))
+			return 1;
+	return 0;
+}
+
+static json_t *options(req *r, const char *prefix, const char **list, size_t n, const char *selected)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "value", list[i], "label",
+						   T(arena_printf(&r->a, "%s.%s", prefix, list[i])), "selected",
+						   selected && !strcmp(selected, list[i])));
+	return a;
+}
+
+static json_t *city_options(req *r, db *d, int64_t selected, err *e, int *rc)
+{
+	db_res c;
+	*rc = db_query(d, &r->a, "SELECT id, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END AS name FROM cities ORDER BY id",
+		       DB_ARGS(DB_TEXT(i18n_code(r->lang))), &c, e);
+	json_t *a = json_array();
+	for (int i = 0; !*rc && i < c.nrows; i++)
+		json_array_append_new(a, json_pack("{s:I,s:s,s:b}", "value", (json_int_t)db_get_int(&c, i, 0), "label",
+						   db_get(&c, i, 1), "selected", db_get_int(&c, i, 0) == selected));
+	return a;
+}
+
+/* ---- public helpers ---- */
+
+int orgs_find(db *d, arena *a, const char *name, int64_t *id, err *e)
+{
+	db_res r;
+	*id = 0;
+	if (!*name)
+		return 0;
+	int rc = db_query(d, a, "SELECT id FROM orgs WHERE lower(name_zh) = lower(?) OR lower(name_en) = lower(?) "
+				"UNION ALL SELECT org_id FROM org_aliases WHERE lower(alias) = lower(?) LIMIT 1",
+			  DB_ARGS(DB_TEXT(name), DB_TEXT(name), DB_TEXT(name)), &r, e);
+	if (!rc && r.nrows)
+		*id = db_get_int(&r, 0, 0);
+	return rc;
+}
+
+int orgs_refresh_search(db *d, int64_t id, err *e)
+{
+	arena a = ARENA_INIT;
+	db_res o, al;
+	int rc = db_query(d, &a, "SELECT name_zh, coalesce(name_en, '') FROM orgs WHERE id = ?", DB_ARGS(DB_INT(id)), &o, e);
+	if (!rc)
+		rc = db_query(d, &a, "SELECT alias FROM org_aliases WHERE org_id = ? ORDER BY id", DB_ARGS(DB_INT(id)), &al, e);
+	if (!rc && o.nrows) {
+		buf b = BUF_INIT;
+		buf_addf(&b, "%s %s", db_get(&o, 0, 0), db_get(&o, 0, 1));
+		for (int i = 0; i < al.nrows; i++)
+			buf_addf(&b, " %s", db_get(&al, i, 0));
+		ascii_lower(b.s);
+		rc = db_exec(d, "UPDATE orgs SET search_text = ? WHERE id = ?", DB_ARGS(DB_TEXT(b.s), DB_INT(id)), NULL, e);
+		buf_release(&b);
+	}
+	arena_release(&a);
+	return rc;
+}
+
+/* ---- the directory ---- */
+
+#define LIST_COLS "SELECT o.id, CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh) ELSE o.name_zh END AS name, " \
+	"o.name_zh, o.name_en, o.category, coalesce(o.industry, '') AS industry, " \
+	"CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city FROM orgs o LEFT JOIN cities c ON c.id = o.city_id "
+#define LIST_FILTERS "(? = '' OR o.category = ?) AND (? = '' OR o.industry = ?) AND (CAST(? AS BIGINT) = 0 OR o.city_id = ?) "
+#define LIST_TAIL "ORDER BY o.id LIMIT ? OFFSET ?"
+
+/* Three ways to find "邮储" in 邮储银行: a trigram index needs 3 characters,
+ * so SQLite answers shorter queries from the table (instr); PostgreSQL's
+ * LIKE uses its trigram index when it can and scans when it cannot. */
+static const char sql_all[] = LIST_COLS "WHERE " LIST_FILTERS LIST_TAIL;
+static const char sql_fts[] = LIST_COLS "WHERE o.id IN (SELECT rowid FROM orgs_fts WHERE orgs_fts MATCH ?) AND "
+	LIST_FILTERS LIST_TAIL;
+static const char sql_instr[] = LIST_COLS "WHERE instr(o.search_text, ?) > 0 AND " LIST_FILTERS LIST_TAIL;
+static const char sql_like[] = LIST_COLS "WHERE o.search_text LIKE '%' || ? || '%' ESCAPE '\\' AND " LIST_FILTERS LIST_TAIL;
+
+static int list(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	char *q = ascii_lower(trimmed(&r->a, req_query(r, "q")));
+	const char *cat = trimmed(&r->a, req_query(r, "category"));
+	const char *ind = trimmed(&r->a, req_query(r, "industry"));
+	int64_t city = 0, page = 1;
+	const char *cq = req_query(r, "city");
+	if ((cq && *cq && parse_i64(cq, 0, INT32_MAX, &city)) || (*cat && !in_list(cat, categories, COUNT(categories))) ||
+	    (*ind && !in_list(ind, industries, COUNT(industries))) || text_len(q) > 100)
+		return http_error(r, out, 400, "bad_filter", "orgs.err.filter");
+	if (parse_i64(req_query(r, "page"), 1, 100000, &page))
+		page = 1;
+	db *d = db_thread(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	const char *lang = i18n_code(r->lang), *sql = sql_all, *term = NULL;
+	if (*q && db_engine_of(d) == DB_SQLITE && text_len(q) >= 3) {
+		buf b = BUF_INIT; /* one FTS5 phrase: quotes doubled inside */
+		buf_addc(&b, '"');
+		for (const char *p = q; *p; p++) {
+			if (*p == '"')
+				buf_addc(&b, '"');
+			buf_addc(&b, *p);
+		}
+		buf_addc(&b, '"');
+		term = arena_strdup(&r->a, b.s);
+		buf_release(&b);
+		sql = sql_fts;
+	} else if (*q && db_engine_of(d) == DB_SQLITE) {
+		term = q;
+		sql = sql_instr;
+	} else if (*q) {
+		term = like_literal(&r->a, q);
+		sql = sql_like;
+	}
+	db_param p[13] = { DB_TEXT(lang), DB_TEXT(lang) };
+	int n = 2;
+	if (term)
+		p[n++] = DB_TEXT(term);
+	p[n++] = DB_TEXT(cat);
+	p[n++] = DB_TEXT(cat);
+	p[n++] = DB_TEXT(ind);
+	p[n++] = DB_TEXT(ind);
+	p[n++] = DB_INT(city);
+	p[n++] = DB_INT(city);
+	p[n++] = DB_INT(LIST_PAGE + 1);
+	p[n++] = DB_INT((page - 1) * LIST_PAGE);
+	db_res res;
+	int rc = db_query(d, &r->a, sql, p, n, &res, &e);
+	if (rc) {
+		log_error("orgs: %s", e.msg);
+		return rc;
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < res.nrows && i < LIST_PAGE; i++) {
+		json_t *o = db_row_json(&res, i);
+		json_object_set_new(o, "category_text", json_string(T(arena_printf(&r->a, "cat.%s", db_get(&res, i, 4)))));
+		if (*db_get(&res, i, 5))
+			json_object_set_new(o, "industry_text", json_string(T(arena_printf(&r->a, "ind.%s", db_get(&res, i, 5)))));
+		json_array_append_new(items, o);
+	}
+	json_t *cities = city_options(r, d, city, &e, &rc);
+	if (rc) {
+		json_decref(items);
+		json_decref(cities);
+		return rc;
+	}
+	buf qs = BUF_INIT;
+	buf_adds(&qs, "q=");
+	buf_url_arg(&qs, q);
+	buf_addf(&qs, "&category=%s&industry=%s&city=%lld", cat, ind, (long long)city);
+	json_t *m = json_pack("{s:o,s:{s:s,s:o,s:o,s:o},s:s,s:I,s:b}", "orgs", items, "filter", "q", q, "categories",
+			      options(r, "cat", categories, COUNT(categories), cat), "industries",
+			      options(r, "ind", industries, COUNT(industries), ind), "cities", cities, "query", qs.s,
+			      "page", (json_int_t)page, "can_edit", !http_allowed(ALLOW(ROLE_EDITOR), r->role));
+	buf_release(&qs);
+	if (res.nrows > LIST_PAGE)
+		json_object_set_new(m, "next_page", json_integer(page + 1));
+	if (page > 1)
+		json_object_set_new(m, "prev_page", json_integer(page - 1));
+	return http_page(r, out, 200, "orgs/list.html", "orgs.title", m);
+}
+
+/* ---- one organization ---- */
+
+static int load(req *r, db *d, int64_t id, json_t **out, err *e)
+{
+	db_res o, al, people, ev;
+	const char *lang = i18n_code(r->lang);
+	int rc = db_query(d, &r->a, "SELECT o.id, o.name_zh, o.name_en, o.category, coalesce(o.industry, '') AS industry, "
+				    "o.city_id, CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, "
+				    "coalesce(o.website, '') AS website, o.description "
+				    "FROM orgs o LEFT JOIN cities c ON c.id = o.city_id WHERE o.id = ?",
+			  DB_ARGS(DB_TEXT(lang), DB_INT(id)), &o, e);
+	if (rc || !o.nrows) {
+		*out = NULL;
+		return rc;
+	}
+	if ((rc = db_query(d, &r->a, "SELECT alias FROM org_aliases WHERE org_id = ? ORDER BY id", DB_ARGS(DB_INT(id)), &al, e)) ||
+	    (rc = db_query(d, &r->a, "SELECT id, display_name AS name, coalesce(title, '') AS title FROM users "
+				     "WHERE org_id = ? AND profile_public AND deleted_at IS NULL ORDER BY id LIMIT 100",
+			   DB_ARGS(DB_INT(id)), &people, e)) ||
+	    (rc = db_query(d, &r->a, "SELECT e.id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END AS title, "
+				     "e.starts_at, eo.role FROM event_orgs eo JOIN events e ON e.id = eo.event_id "
+				     "WHERE eo.org_id = ? ORDER BY e.starts_at DESC LIMIT 50",
+			   DB_ARGS(DB_TEXT(lang), DB_INT(id)), &ev, e)))
+		return rc;
+	json_t *m = db_row_json(&o, 0);
+	json_object_set_new(m, "name", json_string(r->lang == LANG_EN && db_get(&o, 0, 2) ? db_get(&o, 0, 2) : db_get(&o, 0, 1)));
+	json_object_set_new(m, "category_text", json_string(T(arena_printf(&r->a, "cat.%s", db_get(&o, 0, 3)))));
+	if (*db_get(&o, 0, 4))
+		json_object_set_new(m, "industry_text", json_string(T(arena_printf(&r->a, "ind.%s", db_get(&o, 0, 4)))));
+	json_t *aliases = json_array();
+	for (int i = 0; i < al.nrows; i++)
+		json_array_append_new(aliases, json_string(db_get(&al, i, 0)));
+	json_object_set_new(m, "aliases", aliases);
+	json_object_set_new(m, "people", db_rows_json(&people));
+	json_t *events = json_array();
+	for (int i = 0; i < ev.nrows; i++) {
+		json_t *x = db_row_json(&ev, i);
+		char day[32];
+		time_community(db_get_int(&ev, i, 2), day);
+		day[10] = '\0';
+		json_object_set_new(x, "date", json_string(day));
+		json_object_set_new(x, "role_text", json_string(T(arena_printf(&r->a, "orgs.role.%s", db_get(&ev, i, 3)))));
+		json_array_append_new(events, x);
+	}
+	json_object_set_new(m, "events", events);
+	*out = m;
+	return 0;
+}
+
+static int parse_id(req *r, int64_t *id)
+{
+	return parse_i64(req_param(r, "id"), 1, INT64_MAX, id);
+}
+
+static int show(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	int64_t id;
+	json_t *o;
+	if (parse_id(r, &id))
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	db *d = db_thread(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	int rc = load(r, d, id, &o, &e);
+	if (rc)
+		return rc;
+	if (!o)
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	buf html = BUF_INIT;
+	markdown_html(json_string_value(json_object_get(o, "description")), &html);
+	json_object_set_new(o, "description_html", json_string(html.s));
+	buf_release(&html);
+	json_t *m = json_pack("{s:o,s:b}", "org", o, "can_edit", !http_allowed(ALLOW(ROLE_EDITOR), r->role));
+	if (req_query(r, "saved"))
+		json_object_set_new(m, "notice", json_string(T("orgs.saved")));
+	if (req_query(r, "merged"))
+		json_object_set_new(m, "notice", json_string(T("orgs.merged")));
+	return http_page(r, out, 200, "orgs/show.html", NULL, m);
+}
+
+/* ---- editing ---- */
+
+struct org_form {
+	char *name_zh, *name_en, *category, *industry, *website, *description, *aliases_text;
+	int64_t city;
+	const char *aliases[MAX_ALIASES];
+	int naliases;
+};
+
+/* Splits "阿里, Alibaba、Aliyun" on commas (both widths), 、 ; and newlines. */
+static void split_aliases(req *r, struct org_form *f, json_t *errors)
+{
+	static const char *seps[] = { ",", "，", "、", ";", "；", "\n", "\r" };
+	char *s = arena_strdup(&r->a, f->aliases_text);
+	for (size_t k = 0; k < COUNT(seps); k++)
+		for (char *p = strstr(s, seps[k]); p; p = strstr(p, seps[k]))
+			memset(p, '\x1f', strlen(seps[k]));
+	char *save = NULL;
+	for (char *t = strtok_r(s, "\x1f", &save); t; t = strtok_r(NULL, "\x1f", &save)) {
+		char *a = trimmed(&r->a, t);
+		if (!*a)
+			continue;
+		int dup = !strcmp(a, f->name_zh) || (f->name_en && !strcmp(a, f->name_en));
+		for (int i = 0; i < f->naliases && !dup; i++)
+			dup = !strcmp(f->aliases[i], a);
+		if (dup)
+			continue;
+		if (f->naliases == MAX_ALIASES || text_len(a) > 100) {
+			json_object_set_new(errors, "aliases", json_string(T("orgs.err.aliases")));
+			return;
+		}
+		f->aliases[f->naliases++] = a;
+	}
+}
+
+static json_t *read_form(req *r, struct org_form *f)
+{
+	json_t *errors = json_object();
+	f->name_zh = trimmed(&r->a, req_form(r, "name_zh"));
+	f->name_en = trimmed(&r->a, req_form(r, "name_en"));
+	f->category = trimmed(&r->a, req_form(r, "category"));
+	f->industry = trimmed(&r->a, req_form(r, "industry"));
+	f->website = trimmed(&r->a, req_form(r, "website"));
+	f->description = trimmed(&r->a, req_form(r, "description"));
+	f->aliases_text = trimmed(&r->a, req_form(r, "aliases"));
+	const char *city = req_form(r, "city");
+	f->city = 0;
+	f->naliases = 0;
+	if (!*f->name_zh)
+		json_object_set_new(errors, "name_zh", json_string(T("orgs.err.name_required")));
+	else if (text_len(f->name_zh) > 100 || has_control(f->name_zh))
+		json_object_set_new(errors, "name_zh", json_string(T("orgs.err.name")));
+	if (text_len(f->name_en) > 100 || has_control(f->name_en))
+		json_object_set_new(errors, "name_en", json_string(T("orgs.err.name")));
+	if (!in_list(f->category, categories, COUNT(categories)))
+		json_object_set_new(errors, "category", json_string(T("orgs.err.category")));
+	if (*f->industry && !in_list(f->industry, industries, COUNT(industries)))
+		json_object_set_new(errors, "industry", json_string(T("orgs.err.industry")));
+	if (city && *city && parse_i64(city, 1, INT32_MAX, &f->city))
+		json_object_set_new(errors, "city", json_string(T("subscribe.err.city")));
+	if (*f->website && (text_len(f->website) > 200 || has_control(f->website) || strpbrk(f->website, " \"<>") ||
+			    (strncmp(f->website, "https://", 8) && strncmp(f->website, "http://", 7))))
+		json_object_set_new(errors, "website", json_string(T("orgs.err.website")));
+	if (text_len(f->description) > DESC_MAX)
+		json_object_set_new(errors, "description", json_string(T("orgs.err.description")));
+	split_aliases(r, f, errors);
+	return errors;
+}
+
+static int form_page(req *r, resp *out, db *d, unsigned status, int64_t id, const struct org_form *f, json_t *errors)
+{
+	err e = ERR_INIT;
+	int rc;
+	json_t *cities = city_options(r, d, f->city, &e, &rc);
+	if (rc) {
+		json_decref(cities);
+		json_decref(errors);
+		return rc;
+	}
+	json_t *form = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "name_zh", f->name_zh, "name_en", f->name_en,
+				 "website", f->website, "description", f->description, "aliases", f->aliases_text,
+				 "categories", options(r, "cat", categories, COUNT(categories), f->category),
+				 "industries", options(r, "ind", industries, COUNT(industries), f->industry), "cities", cities);
+	json_t *m = json_pack("{s:o,s:o,s:s}", "form", form, "errors", errors, "action",
+			      id ? arena_printf(&r->a, "/orgs/%lld/edit", (long long)id) : "/orgs/new");
+	if (id)
+		json_object_set_new(m, "id", json_integer(id));
+	if (json_object_size(errors))
+		json_object_set_new(m, "error", json_pack("{s:s,s:s,s:O}", "code", "invalid", "message",
+							 T("form.fix_errors"), "fields", errors));
+	return http_page(r, out, status, "orgs/edit.html", id ? "orgs.edit" : "orgs.new", m);
+}
+
+struct save_ctx {
+	req *r;
+	struct org_form *f;
+	int64_t id;           /* 0: create */
+	const char *conflict; /* the alias or name already taken */
+};
+
+static int save_tx(db *d, void *p, err *e)
+{
+	struct save_ctx *c = p;
+	struct org_form *f = c->f;
+	arena *a = &c->r->a;
+	int rc;
+	db_res res;
+	int64_t other;
+	/* A name or alias may name one organization only. */
+	const char *names[MAX_ALIASES + 2];
+	int n = 0;
+	names[n++] = f->name_zh;
+	if (*f->name_en)
+		names[n++] = f->name_en;
+	for (int i = 0; i < f->naliases; i++)
+		names[n++] = f->aliases[i];
+	for (int i = 0; i < n; i++) {
+		if ((rc = orgs_find(d, a, names[i], &other, e)))
+			return rc;
+		if (other && other != c->id) {
+			c->conflict = names[i];
+			return ERR_CONSTRAINT;
+		}
+	}
+	const db_param fields[] = { DB_TEXT(f->name_zh), DB_TEXT(*f->name_en ? f->name_en : NULL), DB_TEXT(f->category),
+				    DB_TEXT(*f->industry ? f->industry : NULL), f->city ? DB_INT(f->city) : DB_NULL,
+				    DB_TEXT(*f->website ? f->website : NULL), DB_TEXT(f->description) };
+	if (c->id) {
+		db_param p2[8];
+		memcpy(p2, fields, sizeof(fields));
+		p2[7] = DB_INT(c->id);
+		rc = db_exec(d, "UPDATE orgs SET name_zh = ?, name_en = ?, category = ?, industry = ?, city_id = ?, "
+				"website = ?, description = ? WHERE id = ?", p2, 8, NULL, e);
+	} else {
+		db_param p2[8];
+		memcpy(p2, fields, sizeof(fields));
+		p2[7] = DB_TIME(unix_now());
+		rc = db_query(d, a, "INSERT INTO orgs (name_zh, name_en, category, industry, city_id, website, description, "
+				    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", p2, 8, &res, e);
+		if (!rc)
+			c->id = db_get_int(&res, 0, 0);
+	}
+	if (!rc)
+		rc = db_exec(d, "DELETE FROM org_aliases WHERE org_id = ?", DB_ARGS(DB_INT(c->id)), NULL, e);
+	for (int i = 0; !rc && i < f->naliases; i++)
+		rc = db_exec(d, "INSERT INTO org_aliases (org_id, alias) VALUES (?, ?)",
+			     DB_ARGS(DB_INT(c->id), DB_TEXT(f->aliases[i])), NULL, e);
+	if (!rc)
+		rc = orgs_refresh_search(d, c->id, e);
+	if (!rc)
+		rc = auth_audit(d, c->r->user_id, "org.save", arena_printf(a, "org:%lld", (long long)c->id), f->name_zh,
+				c->r->client, e);
+	return rc;
+}
+
+static int new_form(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	db *d = db_thread(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	struct org_form f = { .name_zh = "", .name_en = "", .category = "user", .industry = "", .website = "",
+			      .description = "", .aliases_text = "" };
+	return form_page(r, out, d, 200, 0, &f, json_object());
+}
+
+static int edit_form(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	int64_t id;
+	json_t *o;
+	if (parse_id(r, &id))
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	db *d = db_thread(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	int rc = load(r, d, id, &o, &e);
+	if (rc || !o)
+		return rc ? rc : http_error(r, out, 404, "not_found", "error.not_found");
+	buf al = BUF_INIT;
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(o, "aliases"), i, v) {
+		if (i)
+			buf_adds(&al, ", ");
+		buf_adds(&al, json_string_value(v));
+	}
+	const char *en = json_string_value(json_object_get(o, "name_en"));
+	struct org_form f = {
+		.name_zh = arena_strdup(&r->a, json_string_value(json_object_get(o, "name_zh"))),
+		.name_en = arena_strdup(&r->a, en ? en : ""),
+		.category = arena_strdup(&r->a, json_string_value(json_object_get(o, "category"))),
+		.industry = arena_strdup(&r->a, json_string_value(json_object_get(o, "industry"))),
+		.website = arena_strdup(&r->a, json_string_value(json_object_get(o, "website"))),
+		.description = arena_strdup(&r->a, json_string_value(json_object_get(o, "description"))),
+		.aliases_text = arena_strdup(&r->a, al.s),
+		.city = json_integer_value(json_object_get(o, "city_id")),
+	};
+	buf_release(&al);
+	json_decref(o);
+	return form_page(r, out, d, 200, id, &f, json_object());
+}
+
+static int save(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	int64_t id = 0;
+	if (req_param(r, "id") && parse_id(r, &id))
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	db *d = db_thread(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	struct org_form f;
+	json_t *errors = read_form(r, &f);
+	if (json_object_size(errors))
+		return form_page(r, out, d, 422, id, &f, errors);
+	if (id) {
+		db_res x;
+		int rc = db_query(d, &r->a, "SELECT 1 FROM orgs WHERE id = ?", DB_ARGS(DB_INT(id)), &x, &e);
+		if (rc || !x.nrows) {
+			json_decref(errors);
+			return rc ? rc : http_error(r, out, 404, "not_found", "error.not_found");
+		}
+	}
+	struct save_ctx c = { r, &f, id, NULL };
+	int rc = db_tx(d, save_tx, &c, &e);
+	if (rc == ERR_CONSTRAINT) {
+		json_object_set_new(errors, "aliases", json_string(c.conflict ? arena_printf(&r->a, "%s: %s",
+						c.conflict, T("orgs.err.taken")) : T("orgs.err.taken")));
+		return form_page(r, out, d, 422, id, &f, errors);
+	}
+	json_decref(errors);
+	if (rc) {
+		log_error("org save: %s", e.msg);
+		return rc;
+	}
+	if (r->api) {
+		out->status = id ? 200 : 201;
+		out->model = json_pack("{s:I}", "id", (json_int_t)c.id);
+		return 0;
+	}
+	return http_redirect(r, out, arena_printf(&r->a, "/orgs/%lld?saved=1", (long long)c.id));
+}
+
+/* ---- merging duplicates ---- */
+
+struct merge_ctx {
+	int64_t from, into;
+	req *r;
+};
+
+static int merge_tx(db *d, void *p, err *e)
+{
+	struct merge_ctx *m = p;
+	const db_param both[] = { DB_INT(m->into), DB_INT(m->from) };
+	int rc;
+	/* People, events, aliases move over; the duplicate's names become
+	 * aliases; fields the survivor lacks are taken from the duplicate. */
+	if ((rc = db_exec(d, "UPDATE users SET org_id = ? WHERE org_id = ?", both, 2, NULL, e)) ||
+	    (rc = db_exec(d, "INSERT INTO event_orgs (event_id, org_id, role) SELECT event_id, ?, role FROM event_orgs "
+			     "WHERE org_id = ? ON CONFLICT DO NOTHING", both, 2, NULL, e)) ||
+	    (rc = db_exec(d, "DELETE FROM event_orgs WHERE org_id = ?", DB_ARGS(DB_INT(m->from)), NULL, e)) ||
+	    (rc = db_exec(d, "UPDATE org_aliases SET org_id = ? WHERE org_id = ?", both, 2, NULL, e)) ||
+	    (rc = db_exec(d, "UPDATE orgs SET name_en = coalesce(name_en, (SELECT name_en FROM orgs WHERE id = ?)), "
+			     "industry = coalesce(industry, (SELECT industry FROM orgs WHERE id = ?)), "
+			     "city_id = coalesce(city_id, (SELECT city_id FROM orgs WHERE id = ?)), "
+			     "website = coalesce(website, (SELECT website FROM orgs WHERE id = ?)), "
+			     "description = CASE WHEN description = '' THEN (SELECT description FROM orgs WHERE id = ?) "
+			     "ELSE description END WHERE id = ?",
+			  DB_ARGS(DB_INT(m->from), DB_INT(m->from), DB_INT(m->from), DB_INT(m->from), DB_INT(m->from),
+				  DB_INT(m->into)),
+			  NULL, e)))
+		return rc;
+	arena a = ARENA_INIT;
+	db_res names;
+	rc = db_query(d, &a, "SELECT f.name_zh, f.name_en, t.name_zh, t.name_en FROM orgs f, orgs t WHERE f.id = ? AND t.id = ?",
+		      DB_ARGS(DB_INT(m->from), DB_INT(m->into)), &names, e);
+	if (!rc && !names.nrows)
+		rc = ERR_NOTFOUND;
+	/* The duplicate goes before its names become the survivor's aliases. */
+	const char *old_zh = rc ? NULL : arena_strdup(&a, db_get(&names, 0, 0));
+	const char *old_en = rc ? NULL : arena_strdup(&a, db_get(&names, 0, 1));
+	const char *keep_en = rc ? NULL : db_get(&names, 0, 3);
+	if (!rc)
+		rc = db_exec(d, "DELETE FROM orgs WHERE id = ?", DB_ARGS(DB_INT(m->from)), NULL, e);
+	if (!rc)
+		rc = db_exec(d, "INSERT INTO org_aliases (org_id, alias) VALUES (?, ?) ON CONFLICT DO NOTHING",
+			     DB_ARGS(DB_INT(m->into), DB_TEXT(old_zh)), NULL, e);
+	if (!rc && old_en && (!keep_en || strcmp(old_en, keep_en)))
+		rc = db_exec(d, "INSERT INTO org_aliases (org_id, alias) VALUES (?, ?) ON CONFLICT DO NOTHING",
+			     DB_ARGS(DB_INT(m->into), DB_TEXT(old_en)), NULL, e);
+	if (!rc)
+		rc = orgs_refresh_search(d, m->into, e);
+	if (!rc)
+		rc = auth_audit(d, m->r->user_id, "org.merge", arena_printf(&a, "org:%lld", (long long)m->into),
+				arena_printf(&a, "merged org:%lld (%s)", (long long)m->from, old_zh), m->r->client, e);
+	arena_release(&a);
+	return rc;
+}
+
+static int merge(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	int64_t from, into = 0;
+	if (parse_id(r, &from))
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	db *d = db_thread(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	char *target = trimmed(&r->a, req_form(r, "into"));
+	int rc = 0;
+	if (parse_i64(target, 1, INT64_MAX, &into) && (rc = orgs_find(d, &r->a, target, &into, &e)))
+		return rc;
+	if (!into || into == from)
+		return http_error(r, out, 422, "invalid", "orgs.err.merge_target");
+	struct merge_ctx m = { from, into, r };
+	rc = db_tx(d, merge_tx, &m, &e);
+	if (rc == ERR_NOTFOUND)
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	if (rc) {
+		log_error("org merge: %s", e.msg);
+		return rc;
+	}
+	if (r->api) {
+		out->model = json_pack("{s:I,s:I}", "merged", (json_int_t)from, "into", (json_int_t)into);
+		return 0;
+	}
+	return http_redirect(r, out, arena_printf(&r->a, "/orgs/%lld?merged=1", (long long)into));
+}
+
+static const struct route routes[] = {
+	{ M_GET, "/orgs", list, EVERYONE, 0, "orgs" },
+	{ M_GET, "/orgs/new", new_form, ALLOW(ROLE_EDITOR), 0, "org-new" },
+	{ M_POST, "/orgs/new", save, ALLOW(ROLE_EDITOR), 1, "org-new" },
+	{ M_GET, "/orgs/:id", show, EVERYONE, 0, "org" },
+	{ M_GET, "/orgs/:id/edit", edit_form, ALLOW(ROLE_EDITOR), 0, "org-edit" },
+	{ M_POST, "/orgs/:id/edit", save, ALLOW(ROLE_EDITOR), 1, "org-edit" },
+	{ M_POST, "/orgs/:id/merge", merge, ALLOW(ROLE_EDITOR), 1, "org-merge" },
+};
+
+const struct route_table orgs_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

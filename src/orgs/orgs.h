@@ -1,0 +1,21 @@
+/* orgs.h: the organization directory: companies, universities, vendors,
+ * media and communities, with aliases (阿里 = 阿里巴巴 = Alibaba), pages,
+ * name search that finds substrings of Chinese names on both engines, and
+ * merging duplicates. */
+#ifndef PGHERD_ORGS_H
+#define PGHERD_ORGS_H
+
+#include <stdint.h>
+
+#include "db/db.h"
+#include "http/http.h"
+
+extern const struct route_table orgs_routes;
+
+/* The organization whose Chinese or English name or alias is `name`
+ * (case-blind); *id is 0 when none is. */
+int orgs_find(db *d, arena *a, const char *name, int64_t *id, err *e);
+/* Rebuilds the search text (names and aliases) of one organization. */
+int orgs_refresh_search(db *d, int64_t id, err *e);
+
+#endif

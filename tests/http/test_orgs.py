@@ -1,0 +1,130 @@
+"""test_orgs.py: finding one's company by any part of any of its names, the
+organization page, and editors creating, editing and merging duplicates
+without losing anything tied to either.
+    python3 tests/http/test_orgs.py BINARY [DATABASE_URL]"""
+import os
+import re
+import sys
+from urllib.parse import quote
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import run_suite  # noqa: E402
+from test_accounts import Person  # noqa: E402
+from test_http import assert_eq, assert_in  # noqa: E402
+
+
+def find(s, q, **filters):
+    qs = "q=" + quote(q) + "".join("&%s=%s" % kv for kv in filters.items())
+    r = Person(s).get("/api/v1/orgs?" + qs)
+    assert_eq(r.status, 200, q)
+    return [o["name_zh"] for o in r.json()["orgs"]]
+
+
+def editor(s, email="editor@example.com"):
+    out = s.run("user", "add", email, "编辑甲", "editor").stdout.decode()
+    p = Person(s)
+    assert_eq(p.login(email, re.search(r"one-time password: (\S+)", out).group(1)).status, 303)
+    return p
+
+
+def test_search_finds_substrings_of_chinese_names_and_aliases(s):
+    assert_eq(find(s, "邮储"), ["邮储银行"], "two characters")
+    assert_eq(find(s, "邮储银"), ["邮储银行"], "three characters (trigram index)")
+    assert_eq(find(s, "储银行"), ["邮储银行"], "from the middle")
+    assert_eq(find(s, "阿里"), ["阿里巴巴"], "an alias")
+    assert_eq(find(s, "ALIBABA"), ["阿里巴巴"], "English, any case")
+    assert_eq(find(s, "psbc"), ["邮储银行"], "an English alias")
+    unis = find(s, "大学")
+    assert "浙江大学" in unis and "郑州大学" in unis and "华中科技大学" in unis, unis
+    assert_in("郑州大学", find(s, "大"), "one character")
+    assert_eq(find(s, "不存在的机构"), [])
+    assert_eq(find(s, "100%"), [], "a % is not a wildcard")
+    assert_eq(find(s, '"'), [], "a quote is not FTS syntax")
+    assert_eq(find(s, "大学", category="university", city="3"), ["郑州大学"], "with filters")
+    assert_eq(Person(s).get("/orgs?category=spaceship").status, 400)
+
+
+def test_org_page_lists_aliases_events_and_public_people(s):
+    p = Person(s)
+    p.signup("ali@example.com", name="阿里员工")
+    p.post("/account/profile", {"name": "阿里员工", "org": "阿里", "title": "DBA", "profile_public": "1"})
+    hidden = Person(s)
+    hidden.signup("ali2@example.com", name="不公开的员工")
+    hidden.post("/account/profile", {"name": "不公开的员工", "org": "阿里巴巴"})
+    oid = re.search(r'href="/orgs/(\d+)">', Person(s).get("/orgs?q=" + quote("阿里巴巴")).text).group(1)
+    t = Person(s).get("/orgs/" + oid).text
+    assert_in("<h1>阿里巴巴</h1>", t)
+    assert_in('<span class="alias">阿里云</span>', t)
+    assert_in("阿里员工", t, "a member who chose the alias is tied to the organization")
+    assert "不公开的员工" not in t, "hidden profiles are not listed"
+    assert_in("第 37 期 PG 天天象上 · 广州站", t)
+    assert_in("承办", t)
+    en = Person(s).get("/orgs/%s?lang=en" % oid).text
+    assert_in("<h1>Alibaba</h1>", en)
+    assert_eq(Person(s).get("/orgs/99999").status, 404)
+
+
+def test_editor_creates_and_edits_with_checks(s):
+    ed = editor(s)
+    r = ed.post("/orgs/new", {"name_zh": "<script>x</script>银行", "category": "user", "industry": "bank",
+                              "website": "javascript:alert(1)", "aliases": "阿里"})
+    assert_eq(r.status, 422)
+    assert_in("网站地址需以 http:// 或 https:// 开头", r.text)
+    assert "<script>x</script>银行" not in r.text
+    assert_in("&lt;script&gt;x&lt;/script&gt;银行", r.text, "kept, escaped")
+    r = ed.post("/orgs/new", {"name_zh": "测试银行", "name_en": "Test Bank", "category": "user", "industry": "bank",
+                              "city": "2", "website": "https://bank.example", "aliases": "阿里",
+                              "description": "**老客户**"})
+    assert_eq(r.status, 422)
+    assert_in("这个名称已经属于另一个机构", r.text)
+    r = ed.post("/orgs/new", {"name_zh": "测试银行", "name_en": "Test Bank", "category": "user", "industry": "bank",
+                              "city": "2", "website": "https://bank.example",
+                              "aliases": "测银、 ，TB；测试行", "description": "**老客户**"})
+    assert_eq(r.status, 303)
+    oid = re.search(r"/orgs/(\d+)\?saved=1", r.header("Location")).group(1)
+    t = ed.get("/orgs/%s?saved=1" % oid).text
+    assert_in("机构信息已保存", t)
+    assert_in("<strong>老客户</strong>", t)
+    for alias in ["测银", "TB", "测试行"]:
+        assert_in('<span class="alias">%s</span>' % alias, t)
+    assert_eq(find(s, "测试"), ["测试银行"])
+    assert_eq(find(s, "tb"), ["测试银行"], "a new alias is searchable at once")
+    r = ed.post("/orgs/%s/edit" % oid, {"name_zh": "测试银行股份", "category": "user", "aliases": "测银"})
+    assert_eq(r.status, 303)
+    assert_eq(find(s, "测试行"), [], "a removed alias is gone from search")
+    assert_eq(find(s, "股份"), ["测试银行股份"])
+    # the editor's changes are audited
+    admin_out = s.run("user", "add", "orgadmin@example.com", "审计员", "admin").stdout.decode()
+    admin = Person(s)
+    admin.login("orgadmin@example.com", re.search(r"one-time password: (\S+)", admin_out).group(1))
+    assert_in("org:%s" % oid, admin.get("/admin/audit?action=org.save").text)
+
+
+def test_merging_a_duplicate_keeps_everything(s):
+    ed = editor(s, "merger@example.com")
+    r = ed.post("/orgs/new", {"name_zh": "阿里巴巴集团", "name_en": "Alibaba Group", "category": "cloud",
+                              "website": "https://alibabagroup.example", "aliases": "阿里集团"})
+    dup = re.search(r"/orgs/(\d+)", r.header("Location")).group(1)
+    p = Person(s)
+    p.signup("group@example.com", name="集团员工")
+    p.post("/account/profile", {"name": "集团员工", "org": "阿里集团", "profile_public": "1"})
+    assert_in("集团员工", Person(s).get("/orgs/" + dup).text)
+    assert_eq(ed.post("/orgs/%s/merge" % dup, {"into": dup}).status, 422, "not into itself")
+    assert_eq(ed.post("/orgs/%s/merge" % dup, {"into": "没有这个机构"}).status, 422)
+    r = ed.post("/orgs/%s/merge" % dup, {"into": "阿里"})
+    assert_eq(r.status, 303)
+    target = re.search(r"/orgs/(\d+)", r.header("Location")).group(1)
+    assert target != dup
+    t = Person(s).get("/orgs/" + target).text
+    assert_in("<h1>阿里巴巴</h1>", t)
+    assert_in("集团员工", t, "the member moved over")
+    assert_in("第 37 期", t, "the survivor's events are kept")
+    for alias in ["阿里巴巴集团", "Alibaba Group", "阿里集团", "阿里云"]:
+        assert_in('<span class="alias">%s</span>' % alias, t)
+    assert_in("https://alibabagroup.example", t, "a field the survivor lacked is taken over")
+    assert_eq(Person(s).get("/orgs/" + dup).status, 404)
+    assert_eq(find(s, "集团"), ["阿里巴巴"])
+
+
+if __name__ == "__main__":
+    sys.exit(run_suite("orgs", [v for k, v in list(globals().items()) if k.startswith("test_")]))
