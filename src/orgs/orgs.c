@@ -213,7 +213,8 @@ static int load(req *r, db *d, int64_t id, json_t **out, err *e)
 			   DB_ARGS(DB_INT(id)), &people, e)) ||
 	    (rc = db_query(d, &r->a, "SELECT e.id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END AS title, "
 				     "e.starts_at, eo.role FROM event_orgs eo JOIN events e ON e.id = eo.event_id "
-				     "WHERE eo.org_id = ? ORDER BY e.starts_at DESC LIMIT 50",
+				     "WHERE eo.org_id = ? ORDER BY e.starts_at DESC, e.id, CASE eo.role WHEN 'host' THEN 1 WHEN 'sponsor' THEN 2 "
+				     "WHEN 'venue' THEN 3 WHEN 'media' THEN 4 ELSE 5 END LIMIT 200",
 			   DB_ARGS(DB_TEXT(lang), DB_INT(id)), &ev, e)))
 		return rc;
 	json_t *m = db_row_json(&o, 0);
@@ -226,15 +227,21 @@ static int load(req *r, db *d, int64_t id, json_t **out, err *e)
 		json_array_append_new(aliases, json_string(db_get(&al, i, 0)));
 	json_object_set_new(m, "aliases", aliases);
 	json_object_set_new(m, "people", db_rows_json(&people));
-	json_t *events = json_array();
+	/* One line per event, with every role the organization had in it. */
+	json_t *events = json_array(), *x = NULL;
 	for (int i = 0; i < ev.nrows; i++) {
-		json_t *x = db_row_json(&ev, i);
-		char day[32];
-		time_community(db_get_int(&ev, i, 2), day);
-		day[10] = '\0';
-		json_object_set_new(x, "date", json_string(day));
-		json_object_set_new(x, "role_text", json_string(T(arena_printf(&r->a, "orgs.role.%s", db_get(&ev, i, 3)))));
-		json_array_append_new(events, x);
+		if (!x || json_integer_value(json_object_get(x, "id")) != db_get_int(&ev, i, 0)) {
+			char day[32];
+			x = db_row_json(&ev, i);
+			json_object_del(x, "role");
+			time_community(db_get_int(&ev, i, 2), day);
+			day[10] = '\0';
+			json_object_set_new(x, "date", json_string(day));
+			json_object_set_new(x, "roles", json_array());
+			json_array_append_new(events, x);
+		}
+		json_array_append_new(json_object_get(x, "roles"),
+				      json_string(T(arena_printf(&r->a, "orgs.role.%s", db_get(&ev, i, 3)))));
 	}
 	json_object_set_new(m, "events", events);
 	*out = m;

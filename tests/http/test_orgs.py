@@ -57,8 +57,8 @@ def test_org_page_lists_aliases_events_and_public_people(s):
     assert_in('<span class="alias">阿里云</span>', t)
     assert_in("阿里员工", t, "a member who chose the alias is tied to the organization")
     assert "不公开的员工" not in t, "hidden profiles are not listed"
-    assert_in("第 37 期 PG 天天象上 · 广州站", t)
-    assert_in("承办", t)
+    assert_eq(t.count("第 37 期 PG 天天象上 · 广州站"), 1, "one line per event")
+    assert_in('<span class="badge">承办</span> <span class="badge">参会</span>', t, "with every role")
     en = Person(s).get("/orgs/%s?lang=en" % oid).text
     assert_in("<h1>Alibaba</h1>", en)
     assert_eq(Person(s).get("/orgs/99999").status, 404)
