@@ -32,7 +32,7 @@ struct cmd {
 
 static const struct route_table *route_tables(size_t *n)
 {
-	static struct route_table t[8];
+	static struct route_table t[9];
 	t[0] = builtin_routes;
 	t[1] = portal_routes;
 	t[2] = people_routes;
@@ -41,7 +41,8 @@ static const struct route_table *route_tables(size_t *n)
 	t[5] = admin_routes;
 	t[6] = profile_routes;
 	t[7] = orgs_routes;
-	*n = 8;
+	t[8] = token_routes;
+	*n = 9;
 	return t;
 }
 

@@ -68,6 +68,9 @@ suite "profiles:postgres" $PY tests/http/test_profiles.py build/pgherd-asan \
 suite "orgs:sqlite" $PY tests/http/test_orgs.py build/pgherd-asan
 suite "orgs:postgres" $PY tests/http/test_orgs.py build/pgherd-asan \
 	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_orgs)"
+suite "api:sqlite" $PY tests/http/test_api.py build/pgherd-asan
+suite "api:postgres" $PY tests/http/test_api.py build/pgherd-asan \
+	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_api)"
 suite "roles:sqlite" $PY tests/http/test_roles.py build/pgherd-asan
 suite "roles:postgres" $PY tests/http/test_roles.py build/pgherd-asan \
 	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_roles)"

@@ -90,6 +90,19 @@ int auth_session_create(db *d, int64_t user_id, const char *client, char token[A
 		       NULL, e);
 }
 
+static struct auth_user *user_from(arena *a, const db_res *r)
+{
+	struct auth_user *u = arena_alloc(a, sizeof(*u));
+	u->id = db_get_int(r, 0, 0);
+	u->name = db_get(r, 0, 1);
+	u->email = db_get(r, 0, 2);
+	u->role = auth_role_from_name(db_get(r, 0, 3));
+	u->lang = i18n_parse_lang(db_get(r, 0, 4));
+	if (u->role < 0)
+		u->role = ROLE_MEMBER;
+	return u;
+}
+
 int auth_session_user(db *d, arena *a, const char *token, struct auth_user **out, err *e)
 {
 	*out = NULL;
@@ -105,19 +118,33 @@ int auth_session_user(db *d, arena *a, const char *token, struct auth_user **out
 			  DB_ARGS(DB_TEXT(hash), DB_TIME(now)), &r, e);
 	if (rc || !r.nrows)
 		return rc;
-	struct auth_user *u = arena_alloc(a, sizeof(*u));
-	u->id = db_get_int(&r, 0, 0);
-	u->name = db_get(&r, 0, 1);
-	u->email = db_get(&r, 0, 2);
-	u->role = auth_role_from_name(db_get(&r, 0, 3));
-	u->lang = i18n_parse_lang(db_get(&r, 0, 4));
-	if (u->role < 0)
-		u->role = ROLE_MEMBER;
+	*out = user_from(a, &r);
 	/* "Last seen" is kept to the hour: one write per session per hour. */
 	if (db_get_int(&r, 0, 5) < now - 3600)
 		rc = db_exec(d, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
 			     DB_ARGS(DB_TIME(now), DB_TEXT(hash)), NULL, e);
-	*out = u;
+	return rc;
+}
+
+int auth_api_token_user(db *d, arena *a, const char *token, struct auth_user **out, err *e)
+{
+	*out = NULL;
+	if (!auth_token_shape(token))
+		return 0;
+	char hash[AUTH_HASH_HEX + 1];
+	auth_token_hash(token, hash);
+	int64_t now = unix_now();
+	db_res r;
+	int rc = db_query(d, a, "SELECT u.id, u.display_name, u.email, u.role, u.lang, coalesce(t.last_used_at, t.created_at) "
+				"FROM api_tokens t JOIN users u ON u.id = t.user_id "
+				"WHERE t.token_hash = ? AND u.deleted_at IS NULL",
+			  DB_ARGS(DB_TEXT(hash)), &r, e);
+	if (rc || !r.nrows)
+		return rc;
+	*out = user_from(a, &r);
+	if (db_get_int(&r, 0, 5) < now - 3600)
+		rc = db_exec(d, "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?",
+			     DB_ARGS(DB_TIME(now), DB_TEXT(hash)), NULL, e);
 	return rc;
 }
 

@@ -46,6 +46,8 @@ int auth_session_create(db *d, int64_t user_id, const char *client, char token[A
 /* *out is NULL when the token names no live session. */
 int auth_session_user(db *d, arena *a, const char *token, struct auth_user **out, err *e);
 int auth_session_end(db *d, const char *token, err *e);
+/* The account an API token (sent as "Authorization: Bearer TOKEN") acts for. */
+int auth_api_token_user(db *d, arena *a, const char *token, struct auth_user **out, err *e);
 int auth_session_end_all(db *d, int64_t user_id, const char *except_token, err *e);
 
 /* Counts a hit on key; *retry_after > 0 (seconds) when more than `limit`

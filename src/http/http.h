@@ -95,6 +95,7 @@ typedef struct req {
 	int64_t user_id;       /* 0 for a visitor */
 	const char *user_name;
 	const char *session;   /* the session cookie's token, when signed in */
+	int bearer;            /* signed in by an API token: no cookies, no CSRF */
 	const char *client;    /* the User-Agent, for session lists and the audit log */
 	/* bookkeeping */
 	uint64_t t0;

@@ -485,6 +485,49 @@ static enum MHD_Result check_utf8(void *cls, enum MHD_ValueKind kind, const char
 	return MHD_YES;
 }
 
+/* A JSON object body becomes form fields, so one handler serves forms and
+ * JSON alike: strings and numbers as text, true as "1" (a ticked box);
+ * false and null are left out. Anything else is a bad request. */
+static int json_fields(req *r)
+{
+	json_error_t je;
+	json_t *o = json_loadb(r->body.s, r->body.len, JSON_REJECT_DUPLICATES, &je);
+	const char *k;
+	json_t *v;
+	int rc = json_is_object(o) ? 0 : -1;
+	json_object_foreach(o, k, v) {
+		char num[32];
+		const char *text = NULL;
+		if (rc)
+			break;
+		if (json_is_string(v))
+			text = json_string_value(v);
+		else if (json_is_integer(v))
+			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v)), text = num;
+		else if (json_is_real(v))
+			snprintf(num, sizeof(num), "%g", json_real_value(v)), text = num;
+		else if (json_is_true(v))
+			text = "1";
+		else if (!json_is_false(v) && !json_is_null(v))
+			rc = -1;
+		if (!text)
+			continue;
+		if (r->nfields >= MAX_FIELDS || !utf8_valid(text, strlen(text))) {
+			rc = -1;
+			break;
+		}
+		struct field *f = arena_alloc(&r->a, sizeof(*f));
+		f->name = arena_strdup(&r->a, k);
+		f->value = (buf)BUF_INIT;
+		buf_adds(&f->value, text);
+		*r->fields_tail = f;
+		r->fields_tail = &f->next;
+		r->nfields++;
+	}
+	json_decref(o);
+	return rc;
+}
+
 static enum MHD_Result dispatch(struct server *s, req *r)
 {
 	int bad = 0;
@@ -517,25 +560,41 @@ static enum MHD_Result dispatch(struct server *s, req *r)
 	}
 	if (r->body_error == 413)
 		return fail(r, 413, "too_large", "error.too_large");
+	if (!r->body_error && r->body.len && is_type(req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE), "application/json") &&
+	    json_fields(r))
+		return fail(r, 400, "bad_json", "error.bad_json");
 	if (r->body_error)
 		return fail(r, 400, "bad_form", "error.bad_form");
 
-	/* Who is asking: the session cookie names an account or nobody. */
+	/* Who is asking: an API token, or the session cookie, names an account
+	 * or nobody. A token that names nobody is refused, not ignored. */
+	const char *authz = req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
 	const char *sid = req_cookie(r, "sid");
-	if (sid) {
+	if (authz || sid) {
 		err e = ERR_INIT;
 		struct auth_user *u = NULL;
 		db *d = db_thread(&e);
-		int arc = d ? auth_session_user(d, &r->a, sid, &u, &e) : ERR_UNAVAILABLE;
+		int bearer = authz && !strncasecmp(authz, "Bearer ", 7);
+		if (authz && !bearer)
+			return fail(r, 401, "bad_token", "error.bad_token");
+		int arc = !d ? ERR_UNAVAILABLE
+			  : bearer ? auth_api_token_user(d, &r->a, authz + 7, &u, &e)
+				   : auth_session_user(d, &r->a, sid, &u, &e);
 		if (arc) {
-			log_error("session lookup: %s", e.msg);
+			log_error("who is asking: %s", e.msg);
 			return fail(r, 503, "unavailable", "error.unavailable");
+		}
+		if (bearer && !u) {
+			r->api = 1;
+			return fail(r, 401, "bad_token", "error.bad_token");
 		}
 		if (u) {
 			r->user_id = u->id;
 			r->user_name = u->name;
 			r->role = u->role;
-			r->session = sid;
+			r->session = bearer ? NULL : sid;
+			r->bearer = bearer;
+			r->api |= bearer;
 		}
 	}
 	/* Authorization: every route declares who it lets in. */
@@ -552,7 +611,8 @@ static enum MHD_Result dispatch(struct server *s, req *r)
 		return fail(r, 401, "sign_in", "error.sign_in");
 	if (verdict)
 		return fail(r, 403, "forbidden", "error.forbidden");
-	if (!(r->method & M_SAFE) && r->route->csrf && (!origin_ok(r) || !csrf_ok(r)))
+	/* CSRF rides on cookies a browser sends by itself; a token does not. */
+	if (!(r->method & M_SAFE) && r->route->csrf && !r->bearer && (!origin_ok(r) || !csrf_ok(r)))
 		return fail(r, 403, "csrf", "error.csrf");
 
 	resp out = { 0 };

@@ -262,8 +262,9 @@ static int account(req *r, resp *out)
 	json_object_set_new(m, "account", me);
 	json_object_set_new(m, "is_admin", json_boolean(r->role == ROLE_ADMIN));
 	json_object_set_new(m, "is_organizer", json_boolean(!http_allowed(ALLOW(ROLE_ORGANIZER), r->role)));
-	char mine[AUTH_HASH_HEX + 1];
-	auth_token_hash(r->session, mine);
+	char mine[AUTH_HASH_HEX + 1] = ""; /* none when signed in by an API token */
+	if (r->session)
+		auth_token_hash(r->session, mine);
 	json_t *sessions = json_array();
 	for (int i = 0; i < s.nrows; i++) {
 		char seen[32], seen_text[32];
@@ -275,9 +276,16 @@ static int account(req *r, resp *out)
 							  "current", !strcmp(db_get(&s, i, 0), mine)));
 	}
 	json_object_set_new(m, "sessions", sessions);
+	json_t *tokens;
+	if ((rc = people_tokens_model(r, d, &tokens, &e))) {
+		json_decref(m);
+		return rc;
+	}
+	json_object_set_new(m, "tokens", tokens);
 	const char *notice = req_query(r, "welcome") ? "account.welcome"
 			     : req_query(r, "password_changed") ? "account.password_changed"
-			     : req_query(r, "others_out") ? "account.others_out" : NULL;
+			     : req_query(r, "others_out") ? "account.others_out"
+			     : req_query(r, "token_revoked") ? "tokens.revoked" : NULL;
 	if (notice)
 		json_object_set_new(m, "notice", json_string(T(notice)));
 	return http_page(r, out, 200, "people/account.html", "account.title", m);

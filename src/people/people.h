@@ -13,6 +13,10 @@ extern const struct route_table reset_routes;
 extern const struct route_table privacy_routes;
 extern const struct route_table admin_routes;
 extern const struct route_table profile_routes;
+extern const struct route_table token_routes;
+
+/* The signed-in person's API tokens for the account page (tokens.c). */
+int people_tokens_model(req *r, db *d, json_t **out, err *e);
 
 /* `pgherd user add|list|set-role|reset-password|ensure-admin ...`;
  * returns the process exit code. */

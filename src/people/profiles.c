@@ -170,21 +170,24 @@ static const char sql_directory[] =
 	"CASE WHEN u.email_public THEN u.email ELSE '' END AS email, "
 	"CASE WHEN u.phone_public THEN coalesce(u.phone, '') ELSE '' END AS phone, u.created_at "
 	"FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.deleted_at IS NULL "
+	"AND (? = '' OR u.display_name LIKE '%' || ? || '%' ESCAPE '\\') "
 	"AND (? = '' OR u.city = ?) AND (? = '' OR u.job_role = ?) "
 	"AND (? = '' OR coalesce(o.name_zh, '') LIKE '%' || ? || '%' ESCAPE '\\' "
 	"OR coalesce(o.name_en, '') LIKE '%' || ? || '%' ESCAPE '\\' OR coalesce(u.org_name, '') LIKE '%' || ? || '%' ESCAPE '\\') "
 	"ORDER BY u.id LIMIT ? OFFSET ?";
 
 struct filters {
-	const char *city, *job, *org, *org_like;
+	const char *q, *q_like, *city, *job, *org, *org_like;
 };
 
 static int read_filters(req *r, struct filters *f)
 {
+	f->q = trimmed(&r->a, req_query(r, "q"));
+	f->q_like = like_literal(&r->a, f->q);
 	f->city = trimmed(&r->a, req_query(r, "city"));
 	f->job = trimmed(&r->a, req_query(r, "job_role"));
 	f->org = trimmed(&r->a, req_query(r, "org"));
-	if (text_len(f->city) > 32 || text_len(f->org) > 100 || (*f->job && !valid_job_role(f->job)))
+	if (text_len(f->q) > 64 || text_len(f->city) > 32 || text_len(f->org) > 100 || (*f->job && !valid_job_role(f->job)))
 		return -1;
 	f->org_like = like_literal(&r->a, f->org);
 	return 0;
@@ -193,7 +196,7 @@ static int read_filters(req *r, struct filters *f)
 static int directory_query(req *r, db *d, const struct filters *f, int64_t limit, int64_t offset, db_res *res, err *e)
 {
 	return db_query(d, &r->a, sql_directory,
-			DB_ARGS(DB_TEXT(f->city), DB_TEXT(f->city), DB_TEXT(f->job), DB_TEXT(f->job), DB_TEXT(f->org),
+			DB_ARGS(DB_TEXT(f->q), DB_TEXT(f->q_like), DB_TEXT(f->city), DB_TEXT(f->city), DB_TEXT(f->job), DB_TEXT(f->job), DB_TEXT(f->org),
 				DB_TEXT(f->org_like), DB_TEXT(f->org_like), DB_TEXT(f->org_like), DB_INT(limit),
 				DB_INT(offset)),
 			res, e);
@@ -225,13 +228,15 @@ static int directory(req *r, resp *out)
 		json_array_append_new(people, o);
 	}
 	buf q = BUF_INIT;
-	buf_adds(&q, "city=");
+	buf_adds(&q, "q=");
+	buf_url_arg(&q, f.q);
+	buf_adds(&q, "&city=");
 	buf_url_arg(&q, f.city);
 	buf_adds(&q, "&job_role=");
 	buf_url_arg(&q, f.job);
 	buf_adds(&q, "&org=");
 	buf_url_arg(&q, f.org);
-	json_t *m = json_pack("{s:o,s:{s:s,s:s,s:o},s:s,s:I}", "people", people, "filter", "city", f.city, "org", f.org,
+	json_t *m = json_pack("{s:o,s:{s:s,s:s,s:s,s:o},s:s,s:I}", "people", people, "filter", "q", f.q, "city", f.city, "org", f.org,
 			      "job_roles", job_role_options(r, f.job), "query", q.s, "page", (json_int_t)page);
 	buf_release(&q);
 	if (res.nrows > DIR_PAGE)
