@@ -2,6 +2,7 @@
  * shutdown of the server. */
 #include <curl/curl.h>
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sodium.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/config.h"
+#include "base/json_arena.h"
 #include "base/log.h"
 #include "db/db.h"
 #include "http/builtin.h"
@@ -115,6 +117,11 @@ static int cmd_serve(config *c, char **rest)
 		fprintf(stderr, "pgherd: %s\n", e.msg);
 		return 1;
 	}
+
+	/* Requests allocate and free the same sizes over and over: keep freed
+	 * memory instead of returning it to the kernel after every page. */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 
 	/* Block the stop signals in every thread; this one waits for them. */
 	sigset_t stop;
@@ -356,6 +363,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread starts */
+	json_arena_install();
 	int rc = cmd->run(&c, rest);
 	curl_global_cleanup();
 	free(rest);

@@ -14,7 +14,7 @@ struct arena_chunk {
 	_Alignas(16) unsigned char data[];
 };
 
-enum { CHUNK_MIN = 8192 };
+enum { CHUNK_MIN = 32768 }; /* one chunk holds a typical request */
 
 void arena_init(arena *a)
 {

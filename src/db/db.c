@@ -49,6 +49,12 @@ int db_query(db *d, arena *a, const char *sql, const db_param *p, int n, db_res 
 	return d->ops->query(d, a, sql, p, n, out, e);
 }
 
+int db_query_planned(db *d, arena *a, const char *sql, const db_param *p, int n, db_res *out, err *e)
+{
+	memset(out, 0, sizeof(*out));
+	return (d->ops->query_planned ? d->ops->query_planned : d->ops->query)(d, a, sql, p, n, out, e);
+}
+
 int db_exec_script(db *d, const char *sql, err *e)
 {
 	return d->ops->script(d, sql, e);

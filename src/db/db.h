@@ -66,6 +66,11 @@ const char *db_engine_name(const db *d);
 /* Statements. *changes (may be NULL) gets the number of rows affected. */
 int db_exec(db *d, const char *sql, const db_param *p, int n, int64_t *changes, err *e);
 int db_query(db *d, arena *a, const char *sql, const db_param *p, int n, db_res *out, err *e);
+/* Like db_query, but PostgreSQL plans the statement with these very values
+ * each time instead of reusing a prepared plan: for searches whose best
+ * plan depends on the pattern (a trigram index for '%邮储银行%', a scan for
+ * '%大%'). SQLite behaves as db_query. */
+int db_query_planned(db *d, arena *a, const char *sql, const db_param *p, int n, db_res *out, err *e);
 /* Several statements with no parameters (migrations only). */
 int db_exec_script(db *d, const char *sql, err *e);
 int db_ping(db *d, err *e);

@@ -10,6 +10,8 @@ struct db_ops {
 	void (*close)(db *d);
 	int (*exec)(db *d, const char *sql, const db_param *p, int n, int64_t *changes, err *e);
 	int (*query)(db *d, arena *a, const char *sql, const db_param *p, int n, db_res *out, err *e);
+	/* may be NULL: query serves */
+	int (*query_planned)(db *d, arena *a, const char *sql, const db_param *p, int n, db_res *out, err *e);
 	int (*script)(db *d, const char *sql, err *e);
 	int (*begin)(db *d, err *e);
 };

@@ -139,18 +139,11 @@ static int prepare(struct db_pg *p, const char *sql, int n, const char **name, e
 	return err_set(e, ERR_FAIL, "postgres: statement cache full");
 }
 
-static int run(struct db_pg *p, const char *sql, const db_param *prm, int n, PGresult **out, err *e)
+/* Parameters as the text libpq sends. */
+static int param_text(const db_param *prm, int n, const char **vals, char nums[][32], err *e)
 {
 	if (n > MAX_PARAMS)
 		return err_set(e, ERR_FAIL, "postgres: too many parameters");
-	int rc = ensure_conn(p, e);
-	if (rc)
-		return rc;
-	const char *name = NULL;
-	if ((rc = prepare(p, sql, n, &name, e)))
-		return rc;
-	const char *vals[MAX_PARAMS];
-	char nums[MAX_PARAMS][32];
 	for (int i = 0; i < n; i++) {
 		switch (prm[i].type) {
 		case DBP_INT:
@@ -175,6 +168,44 @@ static int run(struct db_pg *p, const char *sql, const db_param *prm, int n, PGr
 			vals[i] = NULL;
 		}
 	}
+	return 0;
+}
+
+static int run(struct db_pg *p, const char *sql, const db_param *prm, int n, PGresult **out, err *e);
+
+/* An unnamed statement, planned with its values (db_query_planned). */
+static int run_planned(struct db_pg *p, const char *sql, const db_param *prm, int n, PGresult **out, err *e)
+{
+	const char *vals[MAX_PARAMS];
+	char nums[MAX_PARAMS][32];
+	int rc = ensure_conn(p, e);
+	if (rc || (rc = param_text(prm, n, vals, nums, e)))
+		return rc;
+	char *numbered = number_params(sql);
+	PGresult *res = PQexecParams(p->conn, numbered, n, NULL, vals, NULL, NULL, 0);
+	free(numbered);
+	ExecStatusType st = PQresultStatus(res);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		rc = result_err(p, res, sql, e);
+		PQclear(res);
+		return rc;
+	}
+	*out = res;
+	return 0;
+}
+
+static int run(struct db_pg *p, const char *sql, const db_param *prm, int n, PGresult **out, err *e)
+{
+	int rc = ensure_conn(p, e);
+	if (rc)
+		return rc;
+	const char *name = NULL;
+	if ((rc = prepare(p, sql, n, &name, e)))
+		return rc;
+	const char *vals[MAX_PARAMS];
+	char nums[MAX_PARAMS][32];
+	if ((rc = param_text(prm, n, vals, nums, e)))
+		return rc;
 	for (int attempt = 0;; attempt++) {
 		PGresult *res = PQexecPrepared(p->conn, name, n, vals, NULL, NULL, 0);
 		ExecStatusType st = PQresultStatus(res);
@@ -231,13 +262,29 @@ static int p_exec(db *d, const char *sql, const db_param *prm, int n, int64_t *c
 	return 0;
 }
 
+static void convert(PGresult *res, arena *a, db_res *out);
+
 static int p_query(db *d, arena *a, const char *sql, const db_param *prm, int n, db_res *out, err *e)
 {
-	struct db_pg *p = (struct db_pg *)d;
 	PGresult *res;
-	int rc = run(p, sql, prm, n, &res, e);
-	if (rc)
-		return rc;
+	int rc = run((struct db_pg *)d, sql, prm, n, &res, e);
+	if (!rc)
+		convert(res, a, out);
+	return rc;
+}
+
+static int p_query_planned(db *d, arena *a, const char *sql, const db_param *prm, int n, db_res *out, err *e)
+{
+	PGresult *res;
+	int rc = run_planned((struct db_pg *)d, sql, prm, n, &res, e);
+	if (!rc)
+		convert(res, a, out);
+	return rc;
+}
+
+/* Copies a result into the arena (and frees it), times as Unix seconds. */
+static void convert(PGresult *res, arena *a, db_res *out)
+{
 	int nr = PQntuples(res), nc = PQnfields(res);
 	out->nrows = nr;
 	out->ncols = nc;
@@ -273,7 +320,6 @@ static int p_query(db *d, arena *a, const char *sql, const db_param *prm, int n,
 		if (out->types[c] == DBT_TIME)
 			out->types[c] = DBT_INT;
 	PQclear(res);
-	return 0;
 }
 
 static int p_script(db *d, const char *sql, err *e)
@@ -305,7 +351,7 @@ static void p_close(db *d)
 }
 
 static const struct db_ops pg_ops = {
-	"postgres", DB_POSTGRES, p_close, p_exec, p_query, p_script, p_begin,
+	"postgres", DB_POSTGRES, p_close, p_exec, p_query, p_query_planned, p_script, p_begin,
 };
 
 static void quiet_notice(void *arg, const char *msg)

@@ -227,7 +227,7 @@ static void s_close(db *d)
 }
 
 static const struct db_ops sqlite_ops = {
-	"sqlite", DB_SQLITE, s_close, s_exec, s_query, s_script, s_begin,
+	"sqlite", DB_SQLITE, s_close, s_exec, s_query, NULL, s_script, s_begin,
 };
 
 /* Creates the folder holding path when it is missing (one level, like ./data). */

@@ -16,6 +16,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/config.h"
+#include "db/db.h"
 
 enum http_method {
 	M_GET = 1, M_HEAD = 2, M_POST = 4, M_PUT = 8, M_PATCH = 16, M_DELETE = 32, M_OPTIONS = 64,
@@ -104,6 +105,7 @@ typedef struct req {
 	size_t bytes_out;
 	int over_capacity;
 	struct page_cache *cache; /* the server's page cache, or NULL when off */
+	const char *cache_key;    /* set by http_cache_lookup when cacheable */
 } req;
 
 typedef struct resp {
@@ -149,6 +151,19 @@ int http_render_html(req *r, const resp *out, const char *token, buf *b, err *e)
 void http_cookie(req *r, resp *out, const char *name, const char *value, long max_age);
 /* next when it is a path on this site ("/x", not "//x" or "http:..."), else fallback. */
 const char *http_local_path(const char *next, const char *fallback);
+/* Pages a visitor without an account sees, cached by view/page_cache.c.
+ * http_cache_lookup reads the named data version (one primary-key read in
+ * cache_versions) and, when a page for this route, language and query was
+ * rendered from that version, fills out with it and returns 1. It returns
+ * 0 when the page must be built (*version is set for http_cache_store) and
+ * a negative error code when the database fails. Only GETs by visitors,
+ * answered as HTML, whose query arguments are all in `args` (a
+ * NULL-terminated list; "lang" is always allowed) are cached. */
+int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const char *const *args,
+		      int64_t *version, err *e);
+/* Renders out (a page model) once for the cache and swaps it for the
+ * cached copy with this visitor's token in it. No-op when not cacheable. */
+void http_cache_store(req *r, resp *out, const char *version_name, int64_t version, int ttl);
 /* How many query-string arguments the request has besides `except`. */
 int req_query_count(const req *r, const char *except);
 

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "base/embed.h"
+#include "base/json_arena.h"
 #include "base/log.h"
 #include "auth/auth.h"
 #include "base/util.h"
@@ -148,6 +149,71 @@ const char *http_local_path(const char *next, const char *fallback)
 	if (!next || next[0] != '/' || next[1] == '/' || strchr(next, '\\') || has_ctl(next))
 		return fallback;
 	return next;
+}
+
+struct args_ctx {
+	const char *const *allowed;
+	int ok;
+};
+
+static enum MHD_Result arg_allowed(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct args_ctx *c = cls;
+	(void)kind;
+	(void)value;
+	int ok = !strcmp(key, "lang");
+	for (const char *const *a = c->allowed; a && *a && !ok; a++)
+		ok = !strcmp(key, *a);
+	if (!ok)
+		c->ok = 0;
+	return ok ? MHD_YES : MHD_NO;
+}
+
+int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const char *const *args,
+		      int64_t *version, err *e)
+{
+	struct args_ctx c = { args, 1 };
+	r->cache_key = NULL;
+	if (!r->cache || r->api || r->user_id || r->method != M_GET || strlen(r->raw_uri) > 400)
+		return 0;
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, arg_allowed, &c);
+	if (!c.ok)
+		return 0;
+	db_res v;
+	int rc = db_query(d, &r->a, "SELECT version FROM cache_versions WHERE name = ?",
+			  DB_ARGS(DB_TEXT(version_name)), &v, e);
+	if (rc)
+		return rc;
+	*version = v.nrows ? db_get_int(&v, 0, 0) : 0;
+	r->cache_key = arena_printf(&r->a, "%s|%s|%s", version_name, i18n_code(r->lang), r->raw_uri);
+	char *page = page_cache_get(r->cache, r->cache_key, *version, r->csrf, &out->body_len);
+	if (!page)
+		return 0;
+	out->body = page;
+	out->body_owned = 1;
+	out->html = 1;
+	return 1;
+}
+
+void http_cache_store(req *r, resp *out, const char *version_name, int64_t version, int ttl)
+{
+	(void)version_name;
+	if (!r->cache_key || !out->page || out->status != 200)
+		return;
+	buf b = BUF_INIT;
+	err e;
+	if (!http_render_html(r, out, PAGE_CACHE_SLOT, &b, &e)) {
+		page_cache_put(r->cache, r->cache_key, version, ttl, b.s, b.len);
+		char *page = page_cache_get(r->cache, r->cache_key, version, r->csrf, &out->body_len);
+		if (page) {
+			json_decref(out->model);
+			out->model = NULL;
+			out->body = page;
+			out->body_owned = 1;
+			out->html = 1;
+		}
+	}
+	buf_release(&b);
 }
 
 /* ---- responses a handler describes ---- */
@@ -355,15 +421,12 @@ static enum MHD_Result send_resp(req *r, resp *out)
 			html = 1;
 		}
 	} else {
-		buf b = BUF_INIT;
+		buf b;
+		buf_init(&b, 32768); /* a page in one allocation, not a dozen doublings */
 		if (!out->model)
 			out->model = json_object();
 		if (r->api || !out->page) {
-			char *s = json_dumps(out->model, JSON_COMPACT);
-			if (s) {
-				buf_adds(&b, s);
-				free(s);
-			}
+			json_to_buf(out->model, JSON_COMPACT, &b);
 			buf_addc(&b, '\n');
 			ctype = "application/json; charset=utf-8";
 		} else {
@@ -425,7 +488,17 @@ static enum MHD_Result send_resp(req *r, resp *out)
 	return queue(r, status, m);
 }
 
+static enum MHD_Result fail_in(req *r, unsigned status, const char *code, const char *key);
+
 static enum MHD_Result fail(req *r, unsigned status, const char *code, const char *key)
+{
+	json_arena_begin(&r->a); /* also called outside dispatch: early answers */
+	enum MHD_Result res = fail_in(r, status, code, key);
+	json_arena_end();
+	return res;
+}
+
+static enum MHD_Result fail_in(req *r, unsigned status, const char *code, const char *key)
 {
 	resp out = { 0 };
 	http_error(r, &out, status, code, key);
@@ -722,7 +795,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			r->body_error = 400; /* truncated or malformed form */
 		r->pp = NULL;
 	}
-	return dispatch(s, r);
+	json_arena_begin(&r->a);
+	enum MHD_Result res = dispatch(s, r);
+	json_arena_end();
+	return res;
 }
 
 static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,

@@ -108,8 +108,11 @@ static const char sql_fts[] = LIST_COLS "WHERE o.id IN (SELECT rowid FROM orgs_f
 static const char sql_instr[] = LIST_COLS "WHERE instr(o.search_text, ?) > 0 AND " LIST_FILTERS LIST_TAIL;
 static const char sql_like[] = LIST_COLS "WHERE o.search_text LIKE '%' || ? || '%' ESCAPE '\\' AND " LIST_FILTERS LIST_TAIL;
 
+enum { ORGS_TTL = 300 };
+
 static int list(req *r, resp *out)
 {
+	static const char *const args[] = { "q", "category", "industry", "city", "page", NULL };
 	err e = ERR_INIT;
 	char *q = ascii_lower(trimmed(&r->a, req_query(r, "q")));
 	const char *cat = trimmed(&r->a, req_query(r, "category"));
@@ -124,6 +127,10 @@ static int list(req *r, resp *out)
 	db *d = db_thread(&e);
 	if (!d)
 		return ERR_UNAVAILABLE;
+	int64_t version = 0;
+	int crc = http_cache_lookup(r, out, d, "orgs", args, &version, &e);
+	if (crc)
+		return crc > 0 ? 0 : crc;
 	const char *lang = i18n_code(r->lang), *sql = sql_all, *term = NULL;
 	if (*q && db_engine_of(d) == DB_SQLITE && text_len(q) >= 3) {
 		buf b = BUF_INIT; /* one FTS5 phrase: quotes doubled inside */
@@ -157,7 +164,7 @@ static int list(req *r, resp *out)
 	p[n++] = DB_INT(LIST_PAGE + 1);
 	p[n++] = DB_INT((page - 1) * LIST_PAGE);
 	db_res res;
-	int rc = db_query(d, &r->a, sql, p, n, &res, &e);
+	int rc = (term ? db_query_planned : db_query)(d, &r->a, sql, p, n, &res, &e);
 	if (rc) {
 		log_error("orgs: %s", e.msg);
 		return rc;
@@ -189,7 +196,9 @@ static int list(req *r, resp *out)
 		json_object_set_new(m, "next_page", json_integer(page + 1));
 	if (page > 1)
 		json_object_set_new(m, "prev_page", json_integer(page - 1));
-	return http_page(r, out, 200, "orgs/list.html", "orgs.title", m);
+	http_page(r, out, 200, "orgs/list.html", "orgs.title", m);
+	http_cache_store(r, out, "orgs", version, ORGS_TTL);
+	return 0;
 }
 
 /* ---- one organization ---- */
@@ -263,8 +272,12 @@ static int show(req *r, resp *out)
 	db *d = db_thread(&e);
 	if (!d)
 		return ERR_UNAVAILABLE;
-	int rc = load(r, d, id, &o, &e);
+	static const char *const args[] = { NULL };
+	int64_t version = 0;
+	int rc = http_cache_lookup(r, out, d, "orgs", args, &version, &e);
 	if (rc)
+		return rc > 0 ? 0 : rc;
+	if ((rc = load(r, d, id, &o, &e)))
 		return rc;
 	if (!o)
 		return http_error(r, out, 404, "not_found", "error.not_found");
@@ -277,7 +290,9 @@ static int show(req *r, resp *out)
 		json_object_set_new(m, "notice", json_string(T("orgs.saved")));
 	if (req_query(r, "merged"))
 		json_object_set_new(m, "notice", json_string(T("orgs.merged")));
-	return http_page(r, out, 200, "orgs/show.html", NULL, m);
+	http_page(r, out, 200, "orgs/show.html", NULL, m);
+	http_cache_store(r, out, "orgs", version, ORGS_TTL);
+	return 0;
 }
 
 /* ---- editing ---- */

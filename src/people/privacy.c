@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "base/json_arena.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "people/people.h"
@@ -47,12 +48,10 @@ static int export_data(req *r, resp *out)
 			      "account", u.nrows ? db_row_json(&u, 0) : json_null(), "sessions", db_rows_json(&s),
 			      "subscriptions", db_rows_json(&sub), "password_resets", db_rows_json(&pr),
 			      "activity", db_rows_json(&au));
-	char *text = json_dumps(m, JSON_INDENT(2) | JSON_SORT_KEYS);
+	buf b = BUF_INIT;
+	json_to_buf(m, JSON_INDENT(2) | JSON_SORT_KEYS, &b);
 	json_decref(m);
-	if (!text)
-		return ERR_FAIL;
-	out->body = text;
-	out->body_len = strlen(text);
+	out->body = buf_detach(&b, &out->body_len);
 	out->body_owned = 1;
 	out->content_type = "application/json; charset=utf-8";
 	out->cache_control = "no-store";

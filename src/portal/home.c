@@ -8,7 +8,6 @@
 #include "base/validate.h"
 #include "portal/portal.h"
 #include "view/i18n.h"
-#include "view/page_cache.h"
 #include "base/banned.h"
 
 /* Events carry their own time zone from the events feature on; until then
@@ -144,37 +143,22 @@ static int home_model(req *r, db *d, json_t **out, err *e)
 
 enum { HOME_TTL = 60 }; /* "coming" events depend on the clock too */
 
-/* The home page. Rendered pages are cached per language and checked
- * against the data version (one primary-key read) on every request; a
- * request carrying other query arguments (a notice) is rendered fresh. */
+/* The home page; cached for visitors and checked against the data version
+ * on every request (http_cache_lookup). */
 static int home(req *r, resp *out)
 {
+	static const char *const args[] = { "subscribed", "account_deleted", "signed_out", NULL };
 	err e = ERR_INIT;
 	db *d = db_thread(&e);
 	json_t *m;
 	int64_t version = 0;
-	int rc, cacheable = r->cache && !r->api && !r->user_id && req_query_count(r, "lang") == 0;
-	const char *key = i18n_code(r->lang);
+	int rc;
 	if (!d) {
 		log_error("home: %s", e.msg);
 		return ERR_UNAVAILABLE;
 	}
-	if (cacheable) {
-		db_res v;
-		if ((rc = db_query(d, &r->a, "SELECT version FROM cache_versions WHERE name = ?",
-				   DB_ARGS(DB_TEXT("home")), &v, &e))) {
-			log_error("home: %s", e.msg);
-			return rc;
-		}
-		version = v.nrows ? db_get_int(&v, 0, 0) : 0;
-		char *page = page_cache_get(r->cache, key, version, r->csrf, &out->body_len);
-		if (page) {
-			out->body = page;
-			out->body_owned = 1;
-			out->html = 1;
-			return 0;
-		}
-	}
+	if ((rc = http_cache_lookup(r, out, d, "home", args, &version, &e)))
+		return rc > 0 ? 0 : rc;
 	if ((rc = home_model(r, d, &m, &e))) {
 		log_error("home: %s", e.msg);
 		return rc;
@@ -187,21 +171,7 @@ static int home(req *r, resp *out)
 		json_object_set_new(m, "notice", json_string(i18n_get(r->lang, notice)));
 	json_object_set_new(m, "subscribe", json_pack("{s:s,s:s,s:{}}", "email", "", "name", "", "errors"));
 	http_page(r, out, 200, "home/index.html", NULL, m);
-	if (!cacheable)
-		return 0;
-	buf b = BUF_INIT;
-	if (!http_render_html(r, out, PAGE_CACHE_SLOT, &b, &e)) {
-		page_cache_put(r->cache, key, version, HOME_TTL, b.s, b.len);
-		char *page = page_cache_get(r->cache, key, version, r->csrf, &out->body_len);
-		if (page) {
-			json_decref(out->model);
-			out->model = NULL;
-			out->body = page;
-			out->body_owned = 1;
-			out->html = 1;
-		}
-	}
-	buf_release(&b);
+	http_cache_store(r, out, "home", version, HOME_TTL);
 	return 0;
 }
 

@@ -8,10 +8,10 @@
 
 #include "base/banned.h"
 
-enum { ENTRIES = 32, MAX_SLOTS = 8 };
+enum { ENTRIES = 256, MAX_SLOTS = 8 };
 
 struct entry {
-	char key[48];
+	char key[480];
 	int64_t version;
 	time_t expires;
 	char *html;

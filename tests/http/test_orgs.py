@@ -64,6 +64,26 @@ def test_org_page_lists_aliases_events_and_public_people(s):
     assert_eq(Person(s).get("/orgs/99999").status, 404)
 
 
+def test_cached_org_pages_are_never_stale(s):
+    visitor = Person(s)
+    oid = re.search(r'href="/orgs/(\d+)">', visitor.get("/orgs?q=" + quote("京东")).text).group(1)
+    first = visitor.get("/orgs/" + oid).text
+    assert_eq(visitor.get("/orgs/" + oid).text.replace(visitor.cookies.get("csrf", ""), ""),
+              first.replace(visitor.cookies.get("csrf", ""), ""), "served again from the cache")
+    assert "缓存测试员" not in first
+    p = Person(s)
+    p.signup("cache-jd@example.com", name="缓存测试员")
+    p.post("/account/profile", {"name": "缓存测试员", "org": "JD", "profile_public": "1"})
+    assert_in("缓存测试员", visitor.get("/orgs/" + oid).text, "a member's change shows at once")
+    listing = visitor.get("/orgs?q=" + quote("京东")).text
+    ed = editor(s, "cache-editor@example.com")
+    assert_eq(ed.post("/orgs/%s/edit" % oid, {"name_zh": "京东", "name_en": "JD.com", "category": "user",
+                                              "aliases": "JD, 京东商城"}).status, 303)
+    assert_in('<span class="alias">京东商城</span>', visitor.get("/orgs/" + oid).text, "an editor's change too")
+    assert_in("京东", listing)
+    assert_in("京东", visitor.get("/orgs?q=" + quote("商城")).text, "and the directory's search")
+
+
 def test_editor_creates_and_edits_with_checks(s):
     ed = editor(s)
     r = ed.post("/orgs/new", {"name_zh": "<script>x</script>银行", "category": "user", "industry": "bank",

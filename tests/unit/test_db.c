@@ -86,6 +86,13 @@ static void params_types_and_nulls(void **state)
 	assert_int_equal(db_query(en->d, &a, "SELECT count(*) FROM t_scratch WHERE name LIKE '%' || ? || '%'",
 				  DB_ARGS(DB_TEXT("DROP")), &r, &e), 0);
 	assert_int_equal(db_get_int(&r, 0, 0), 1);
+	/* Planned with its values each time: same answers as the prepared path. */
+	assert_int_equal(db_query_planned(en->d, &a, "SELECT count(*) FROM t_scratch WHERE name LIKE '%' || ? || '%'",
+					  DB_ARGS(DB_TEXT("邮储")), &r, &e), 0);
+	assert_int_equal(db_get_int(&r, 0, 0), 1);
+	assert_int_equal(db_query_planned(en->d, &a, "SELECT n FROM t_scratch WHERE id = ?", DB_ARGS(DB_INT(id)), &r, &e), 0);
+	assert_int_equal(db_get_int(&r, 0, 0), -7);
+	assert_int_equal(db_query_planned(en->d, &a, "SELEKT", DB_NOARGS, &r, &e), ERR_FAIL);
 	assert_int_equal(db_ping(en->d, &e), 0);
 	arena_release(&a);
 }
