@@ -85,7 +85,7 @@ unit: $(UNIT_BINS)
 # ---- fuzzing (clang + libFuzzer) ----
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -DPGHERD_VERSION='"$(VERSION)"' $(PKG_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_TARGETS := router form template
+FUZZ_TARGETS := router form template image
 FUZZ_BINS := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_TIME ?= 20
 

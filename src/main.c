@@ -17,6 +17,7 @@
 #include "db/db.h"
 #include "http/builtin.h"
 #include "http/http.h"
+#include "files/files.h"
 #include "orgs/orgs.h"
 #include "people/people.h"
 #include "portal/portal.h"
@@ -34,7 +35,7 @@ struct cmd {
 
 static const struct route_table *route_tables(size_t *n)
 {
-	static struct route_table t[9];
+	static struct route_table t[10];
 	t[0] = builtin_routes;
 	t[1] = portal_routes;
 	t[2] = people_routes;
@@ -44,7 +45,8 @@ static const struct route_table *route_tables(size_t *n)
 	t[6] = profile_routes;
 	t[7] = orgs_routes;
 	t[8] = token_routes;
-	*n = 9;
+	t[9] = files_routes;
+	*n = 10;
 	return t;
 }
 

@@ -71,6 +71,9 @@ suite "orgs:postgres" $PY tests/http/test_orgs.py build/pgherd-asan \
 suite "api:sqlite" $PY tests/http/test_api.py build/pgherd-asan
 suite "api:postgres" $PY tests/http/test_api.py build/pgherd-asan \
 	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_api)"
+suite "files:sqlite" $PY tests/http/test_files.py build/pgherd-asan
+suite "files:postgres" $PY tests/http/test_files.py build/pgherd-asan \
+	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_files)"
 suite "roles:sqlite" $PY tests/http/test_roles.py build/pgherd-asan
 suite "roles:postgres" $PY tests/http/test_roles.py build/pgherd-asan \
 	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_roles)"

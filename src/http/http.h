@@ -133,6 +133,8 @@ const char *req_query(const req *r, const char *name);
 const char *req_header(const req *r, const char *name);
 const char *req_cookie(const req *r, const char *name);
 const char *req_form(const req *r, const char *name);
+/* An uploaded file field (multipart with a filename), or NULL. */
+const struct field *req_file(const req *r, const char *name);
 /* "KIND:addr:<hash>": a key naming the peer's address for throttling;
  * the address itself is never stored. */
 const char *req_address_key(req *r, const char *kind);

@@ -81,6 +81,14 @@ static int has_ctl(const char *s)
 	return 0;
 }
 
+const struct field *req_file(const req *r, const char *name)
+{
+	for (const struct field *f = r->fields; f; f = f->next)
+		if (f->filename && !strcmp(f->name, name))
+			return f;
+	return NULL;
+}
+
 const char *req_address_key(req *r, const char *kind)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);

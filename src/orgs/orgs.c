@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "base/validate.h"
+#include "files/files.h"
 #include "orgs/orgs.h"
 #include "view/i18n.h"
 #include "view/markdown.h"
@@ -94,7 +95,7 @@ int orgs_refresh_search(db *d, int64_t id, err *e)
 /* ---- the directory ---- */
 
 #define LIST_COLS "SELECT o.id, CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh) ELSE o.name_zh END AS name, " \
-	"o.name_zh, o.name_en, o.category, coalesce(o.industry, '') AS industry, " \
+	"o.name_zh, o.name_en, o.category, coalesce(o.industry, '') AS industry, o.logo_file_id, " \
 	"CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city FROM orgs o LEFT JOIN cities c ON c.id = o.city_id "
 #define LIST_FILTERS "(? = '' OR o.category = ?) AND (? = '' OR o.industry = ?) AND (CAST(? AS BIGINT) = 0 OR o.city_id = ?) "
 #define LIST_TAIL "ORDER BY o.id LIMIT ? OFFSET ?"
@@ -209,7 +210,7 @@ static int load(req *r, db *d, int64_t id, json_t **out, err *e)
 	const char *lang = i18n_code(r->lang);
 	int rc = db_query(d, &r->a, "SELECT o.id, o.name_zh, o.name_en, o.category, coalesce(o.industry, '') AS industry, "
 				    "o.city_id, CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, "
-				    "coalesce(o.website, '') AS website, o.description "
+				    "coalesce(o.website, '') AS website, o.description, o.logo_file_id "
 				    "FROM orgs o LEFT JOIN cities c ON c.id = o.city_id WHERE o.id = ?",
 			  DB_ARGS(DB_TEXT(lang), DB_INT(id)), &o, e);
 	if (rc || !o.nrows) {
@@ -625,7 +626,41 @@ static int merge(req *r, resp *out)
 	return http_redirect(r, out, arena_printf(&r->a, "/orgs/%lld?merged=1", (long long)into));
 }
 
+static int logo(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	int64_t org, id;
+	const char *why;
+	if (parse_id(r, &org))
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	db *d = db_thread(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	db_res x;
+	int rc = db_query(d, &r->a, "SELECT 1 FROM orgs WHERE id = ?", DB_ARGS(DB_INT(org)), &x, &e);
+	if (rc || !x.nrows)
+		return rc ? rc : http_error(r, out, 404, "not_found", "error.not_found");
+	rc = files_store_image(d, r, req_file(r, "logo"), &id, &why, &e);
+	if (rc == ERR_INPUT)
+		return http_error(r, out, 422, "invalid_image", why);
+	if (!rc)
+		rc = db_exec(d, "UPDATE orgs SET logo_file_id = ? WHERE id = ?", DB_ARGS(DB_INT(id), DB_INT(org)), NULL, &e);
+	if (!rc)
+		rc = auth_audit(d, r->user_id, "org.logo", arena_printf(&r->a, "org:%lld", (long long)org),
+				arena_printf(&r->a, "file:%lld", (long long)id), r->client, &e);
+	if (rc) {
+		log_error("logo: %s", e.msg);
+		return rc;
+	}
+	if (r->api) {
+		out->model = json_pack("{s:I}", "file_id", (json_int_t)id);
+		return 0;
+	}
+	return http_redirect(r, out, arena_printf(&r->a, "/orgs/%lld?saved=1", (long long)org));
+}
+
 static const struct route routes[] = {
+	{ M_POST, "/orgs/:id/logo", logo, ALLOW(ROLE_EDITOR), 1, "org-logo" },
 	{ M_GET, "/orgs", list, EVERYONE, 0, "orgs" },
 	{ M_GET, "/orgs/new", new_form, ALLOW(ROLE_EDITOR), 0, "org-new" },
 	{ M_POST, "/orgs/new", save, ALLOW(ROLE_EDITOR), 1, "org-new" },

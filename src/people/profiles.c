@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "base/validate.h"
+#include "files/files.h"
 #include "orgs/orgs.h"
 #include "people/people.h"
 #include "view/i18n.h"
@@ -39,7 +40,8 @@ static json_t *job_role_options(req *r, const char *selected)
 static const char sql_me[] =
 	"SELECT u.display_name AS name, coalesce(u.job_role, '') AS job_role, "
 	"coalesce(o.name_zh, u.org_name, '') AS org, coalesce(u.title, '') AS title, "
-	"coalesce(u.city, '') AS city, u.bio_md AS bio, u.profile_public, u.email_public, u.phone_public "
+	"coalesce(u.city, '') AS city, u.bio_md AS bio, u.profile_public, u.email_public, u.phone_public, "
+	"u.avatar_file_id "
 	"FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.id = ?";
 
 static int edit_form(req *r, resp *out)
@@ -128,7 +130,7 @@ static const char sql_public[] =
 	"SELECT u.id, u.display_name AS name, coalesce(u.job_role, '') AS job_role, u.org_id, "
 	"CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh, u.org_name) ELSE coalesce(o.name_zh, u.org_name) END AS org_name, "
 	"u.title, u.city, u.bio_md, CASE WHEN u.email_public THEN u.email END AS email, "
-	"CASE WHEN u.phone_public THEN u.phone END AS phone, u.profile_public "
+	"CASE WHEN u.phone_public THEN u.phone END AS phone, u.profile_public, u.avatar_file_id "
 	"FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.id = ? AND u.deleted_at IS NULL";
 
 static int show(req *r, resp *out)
@@ -289,7 +291,32 @@ static int directory_csv(req *r, resp *out)
 	return 0;
 }
 
+static int avatar(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	db *d = db_thread(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	int64_t id;
+	const char *why;
+	int rc = files_store_image(d, r, req_file(r, "avatar"), &id, &why, &e);
+	if (rc == ERR_INPUT)
+		return http_error(r, out, 422, "invalid_image", why);
+	if (!rc)
+		rc = db_exec(d, "UPDATE users SET avatar_file_id = ? WHERE id = ?", DB_ARGS(DB_INT(id), DB_INT(r->user_id)), NULL, &e);
+	if (rc) {
+		log_error("avatar: %s", e.msg);
+		return rc;
+	}
+	if (r->api) {
+		out->model = json_pack("{s:I,s:s}", "file_id", (json_int_t)id, "url", arena_printf(&r->a, "/files/%lld", (long long)id));
+		return 0;
+	}
+	return http_redirect(r, out, "/account/profile?saved=1");
+}
+
 static const struct route routes[] = {
+	{ M_POST, "/account/avatar", avatar, SIGNED_IN, 1, "avatar" },
 	{ M_GET, "/account/profile", edit_form, SIGNED_IN, 0, "profile-edit" },
 	{ M_POST, "/account/profile", save, SIGNED_IN, 1, "profile-edit" },
 	{ M_GET, "/people/:id", show, EVERYONE, 0, "profile" },

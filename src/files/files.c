@@ -1,0 +1,179 @@
+/* files.c: images people upload (avatars, logos).
+ *
+ * Recognizing PNG, JPEG and WebP takes a few dozen lines of reading their
+ * headers; Debian's image libraries (libvips, libgd) would bring whole
+ * decoders into the server for that, so it is done here and fuzzed. Files
+ * are not re-encoded: they are served only as images, with their true type,
+ * nosniff and a CSP, never as HTML. */
+#include "files/files.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/util.h"
+#include "base/banned.h"
+
+static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+static unsigned be32(const unsigned char *p) { return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3]; }
+static unsigned le16(const unsigned char *p) { return (unsigned)p[1] << 8 | p[0]; }
+static unsigned le24(const unsigned char *p) { return (unsigned)p[2] << 16 | (unsigned)p[1] << 8 | p[0]; }
+
+static int sniff_png(const unsigned char *p, size_t n, struct image_info *o)
+{
+	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	if (n < 33 || memcmp(p, sig, 8) || memcmp(p + 12, "IHDR", 4))
+		return -1;
+	o->content_type = "image/png";
+	o->width = be32(p + 16);
+	o->height = be32(p + 20);
+	return 0;
+}
+
+static int sniff_jpeg(const unsigned char *p, size_t n, struct image_info *o)
+{
+	if (n < 4 || p[0] != 0xFF || p[1] != 0xD8 || p[2] != 0xFF)
+		return -1;
+	/* Walk the markers to a start-of-frame, which holds the size. */
+	size_t i = 2;
+	while (i + 9 < n) {
+		if (p[i] != 0xFF)
+			return -1;
+		unsigned m = p[i + 1];
+		if (m == 0xFF) {
+			i++;
+			continue;
+		}
+		size_t len = be16(p + i + 2);
+		if (len < 2)
+			return -1;
+		if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+			o->content_type = "image/jpeg";
+			o->height = be16(p + i + 5);
+			o->width = be16(p + i + 7);
+			return 0;
+		}
+		i += 2 + len;
+	}
+	return -1;
+}
+
+static int sniff_webp(const unsigned char *p, size_t n, struct image_info *o)
+{
+	if (n < 30 || memcmp(p, "RIFF", 4) || memcmp(p + 8, "WEBP", 4))
+		return -1;
+	o->content_type = "image/webp";
+	if (!memcmp(p + 12, "VP8 ", 4) && p[23] == 0x9d && p[24] == 0x01 && p[25] == 0x2a) {
+		o->width = le16(p + 26) & 0x3fff;
+		o->height = le16(p + 28) & 0x3fff;
+		return 0;
+	}
+	if (!memcmp(p + 12, "VP8L", 4) && p[20] == 0x2f) {
+		unsigned b = (unsigned)p[21] | (unsigned)p[22] << 8 | (unsigned)p[23] << 16 | (unsigned)p[24] << 24;
+		o->width = (b & 0x3fff) + 1;
+		o->height = ((b >> 14) & 0x3fff) + 1;
+		return 0;
+	}
+	if (!memcmp(p + 12, "VP8X", 4)) {
+		o->width = le24(p + 24) + 1;
+		o->height = le24(p + 27) + 1;
+		return 0;
+	}
+	return -1;
+}
+
+int image_sniff(const unsigned char *p, size_t n, struct image_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!sniff_png(p, n, out) || !sniff_jpeg(p, n, out) || !sniff_webp(p, n, out))
+		return out->width && out->height ? 0 : -1;
+	return -1;
+}
+
+int files_store_image(db *d, req *r, const struct field *f, int64_t *id, const char **why, err *e)
+{
+	struct image_info info;
+	*why = NULL;
+	if (!f || !f->value.len) {
+		*why = "files.err.none";
+		return ERR_INPUT;
+	}
+	if (f->value.len > IMAGE_MAX_BYTES) {
+		*why = "files.err.too_big";
+		return ERR_INPUT;
+	}
+	if (image_sniff((const unsigned char *)f->value.s, f->value.len, &info)) {
+		*why = "files.err.type";
+		return ERR_INPUT;
+	}
+	if (info.width > IMAGE_MAX_SIDE || info.height > IMAGE_MAX_SIDE) {
+		*why = "files.err.dimensions";
+		return ERR_INPUT;
+	}
+	unsigned char hash[crypto_hash_sha256_BYTES];
+	char hex[2 * crypto_hash_sha256_BYTES + 1];
+	crypto_hash_sha256(hash, (const unsigned char *)f->value.s, f->value.len);
+	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
+	size_t cap = sodium_base64_ENCODED_LEN(f->value.len, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = arena_alloc(&r->a, cap);
+	sodium_bin2base64(b64, cap, (const unsigned char *)f->value.s, f->value.len, sodium_base64_VARIANT_ORIGINAL);
+	db_res res;
+	int rc = db_query(d, &r->a, "INSERT INTO files (sha256, content_type, width, height, size, data_b64, user_id, created_at) "
+				    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			  DB_ARGS(DB_TEXT(hex), DB_TEXT(info.content_type), DB_INT(info.width), DB_INT(info.height),
+				  DB_INT((int64_t)f->value.len), DB_TEXT(b64), r->user_id ? DB_INT(r->user_id) : DB_NULL,
+				  DB_TIME(unix_now())),
+			  &res, e);
+	if (!rc)
+		*id = db_get_int(&res, 0, 0);
+	return rc;
+}
+
+static int serve(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	int64_t id;
+	if (parse_i64(req_param(r, "id"), 1, INT64_MAX, &id))
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	db *d = db_thread(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	db_res res;
+	int rc = db_query(d, &r->a, "SELECT sha256, content_type, data_b64 FROM files WHERE id = ?", DB_ARGS(DB_INT(id)), &res, &e);
+	if (rc)
+		return rc;
+	if (!res.nrows)
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	/* A file never changes under its id: cache it for good. */
+	out->etag = arena_printf(&r->a, "\"%.32s\"", db_get(&res, 0, 0));
+	out->cache_control = "public, max-age=31536000, immutable";
+	const char *inm = req_header(r, "If-None-Match");
+	if (inm && strstr(inm, out->etag)) {
+		out->status = 304;
+		out->body = "";
+		return 0;
+	}
+	const char *b64 = db_get(&res, 0, 2);
+	size_t cap = strlen(b64), len = 0;
+	unsigned char *bin = malloc(cap + 1); /* handed to the server, freed after sending */
+	if (!bin)
+		abort();
+	if (sodium_base642bin(bin, cap, b64, cap, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL)) {
+		free(bin);
+		log_error("file %lld: stored data is not base64", (long long)id);
+		return ERR_FAIL;
+	}
+	out->body = bin;
+	out->body_len = len;
+	out->body_owned = 1;
+	out->content_type = arena_strdup(&r->a, db_get(&res, 0, 1));
+	out->disposition = "inline";
+	return 0;
+}
+
+static const struct route routes[] = {
+	{ M_GET, "/files/:id", serve, EVERYONE, 0, "file" },
+};
+
+const struct route_table files_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

@@ -1,0 +1,29 @@
+/* files.h: uploaded images: recognized by their bytes, limited in size and
+ * dimensions, stored in the database, served from /files/ID. */
+#ifndef PGHERD_FILES_H
+#define PGHERD_FILES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "http/http.h"
+
+enum { IMAGE_MAX_BYTES = 2 * 1024 * 1024, IMAGE_MAX_SIDE = 4096 };
+
+extern const struct route_table files_routes;
+
+struct image_info {
+	const char *content_type; /* "image/png", "image/jpeg" or "image/webp" */
+	unsigned width, height;
+};
+
+/* Recognizes a PNG, JPEG or WebP by its bytes and reads its dimensions;
+ * -1 for anything else (whatever its name or claimed type). */
+int image_sniff(const unsigned char *p, size_t n, struct image_info *out);
+
+/* Checks and stores the upload in `field`; *id gets the file's id. On a
+ * refused file returns ERR_INPUT with *why set to an i18n key. */
+int files_store_image(db *d, req *r, const struct field *f, int64_t *id, const char **why, err *e);
+
+#endif
