@@ -98,7 +98,7 @@ def test_subscription_form(s, d):
     check("订阅成功" in notice, "thanks shown, got %r" % notice)
 
 
-def test_join_and_see_my_account(s, d):
+def test_join_fill_profile_find_company(s, d):
     d.delete_all_cookies()
     d.set_window_size(390, 844)
     d.get(s.url("/?lang=zh"))
@@ -123,6 +123,46 @@ def test_join_and_see_my_account(s, d):
     check(d.find_element(By.CSS_SELECTOR, "a.me").text == "陈静", "name in the header")
     full_page_shot(d, 390, "account-zh-phone.png")
     d.set_window_size(390, 844)
+    # fill the profile and find the company
+    d.find_element(By.CSS_SELECTOR, "a[href='/account/profile']").click()
+    WebDriverWait(d, 10).until(EC.url_contains("/account/profile"))
+    from selenium.webdriver.support.ui import Select
+    Select(d.find_element(By.ID, "pf-job")).select_by_value("dba")
+    d.find_element(By.ID, "pf-org").send_keys("邮储")          # not the full name: not found...
+    d.find_element(By.ID, "pf-title").send_keys("高级 DBA")
+    d.find_element(By.ID, "pf-city").send_keys("北京")
+    d.find_element(By.ID, "pf-bio").send_keys("负责 **核心账务** 数据库。")
+    public = d.find_element(By.CSS_SELECTOR, "input[name=profile_public]")
+    check(public.is_selected(), "a profile is public unless the member says otherwise")
+    check(not d.find_element(By.CSS_SELECTOR, "input[name=email_public]").is_selected(), "contact fields start hidden")
+    d.find_element(By.CSS_SELECTOR, "form[action='/account/profile'] button[type=submit]").click()
+    WebDriverWait(d, 10).until(EC.url_contains("saved=1"))
+    d.get(s.url("/orgs?q=" + "%E9%82%AE%E5%82%A8"))        # ...so search the directory for 邮储
+    links = d.find_elements(By.CSS_SELECTOR, ".org-list a")
+    check([a.text for a in links] == ["邮储银行"], "the directory finds 邮储银行, got %r" % [a.text for a in links])
+    full_page_shot(d, 390, "orgs-search-zh-phone.png")
+    d.set_window_size(390, 844)
+    d.get(s.url("/account/profile"))
+    org = d.find_element(By.ID, "pf-org")
+    org.clear()
+    org.send_keys("邮储银行")
+    d.find_element(By.CSS_SELECTOR, "form[action='/account/profile'] button[type=submit]").click()
+    WebDriverWait(d, 10).until(EC.url_contains("saved=1"))
+    d.find_element(By.CSS_SELECTOR, "a[href^='/people/']").click()
+    WebDriverWait(d, 10).until(EC.url_contains("/people/"))
+    check(d.find_element(By.CSS_SELECTOR, ".bio strong").text == "核心账务", "the bio's Markdown is rendered")
+    full_page_shot(d, 390, "profile-zh-phone.png")
+    d.set_window_size(390, 844)
+    d.find_element(By.LINK_TEXT, "邮储银行").click()
+    WebDriverWait(d, 10).until(EC.url_contains("/orgs/"))
+    check(d.find_element(By.TAG_NAME, "h1").text == "邮储银行", "the organization page")
+    people = [a.text for a in d.find_elements(By.CSS_SELECTOR, ".chips a")]
+    check("陈静" in people, "the member is listed with her company, got %r" % people)
+    full_page_shot(d, 390, "org-zh-phone.png")
+    d.set_window_size(1280, 900)
+    full_page_shot(d, 1280, "org-zh-desktop.png")
+    d.set_window_size(390, 844)
+    d.get(s.url("/account"))
     d.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
     WebDriverWait(d, 10).until(EC.url_contains("signed_out=1"))
     check("你已退出登录" in d.find_element(By.CSS_SELECTOR, ".notice").text, "signed-out notice")
@@ -141,7 +181,7 @@ def main():
         s.start()
         d = browser(390, 844)
         for t in (test_phone_chinese_then_english, test_desktop_both_languages, test_subscription_form,
-                  test_join_and_see_my_account):
+                  test_join_fill_profile_find_company):
             try:
                 t(s, d)
                 passed += 1

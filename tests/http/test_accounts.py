@@ -284,6 +284,33 @@ def test_admin_changes_a_role_and_the_audit_log_says_so(s):
     assert_eq(member.post("/admin/users/%s/role" % ids[0], {"role": "admin"}).status, 403, "no self-promotion")
 
 
+def test_cookies_are_secure_behind_tls(s):
+    tls = Server(s.binary, database=s.database, extra_env={"PGHERD_BASE_URL": "https://community.example.org"})
+    try:
+        tls.start()
+        p = Person(tls)
+        r = p.signup("tls@example.com")
+        sid = [c for c in r.all_headers("Set-Cookie") if c.startswith("sid=")][0]
+        assert_in("; Secure", sid)
+        page = tls.get("/", keep_cookies=False)
+        assert_in("; Secure", [c for c in page.all_headers("Set-Cookie") if c.startswith("csrf=")][0])
+    finally:
+        code = tls.stop()
+        tls.cleanup()
+    assert_eq(code, 0)
+
+
+def test_ten_megabyte_name_is_refused_whole(s):
+    p = Person(s)
+    # The declared length is refused as soon as the headers arrive, before
+    # the 10 MB are read; the client sends only their start.
+    status = s.raw(b"POST /signup HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                   b"Content-Length: %d\r\n\r\n" % (10 * 1024 * 1024 + 30) +
+                   b"email=ten%40example.com&name=" + b"A" * 4096)
+    assert_eq(status[9:12], "413")
+    assert_eq(p.signup("ten@example.com").status, 303, "nothing was written: the address is free")
+
+
 def mail_text(m):
     from email.header import decode_header, make_header
     subject = str(make_header(decode_header(m["Subject"])))

@@ -87,7 +87,7 @@ def test_refused_uploads_change_nothing(s):
     body = b"--B\r\nContent-Disposition: form-data; name=\"avatar\"; filename=\"huge.png\"\r\n\r\n" + \
         png(10, 10, pad=11 * 1024 * 1024) + b"\r\n--B--\r\n"
     status = s.raw(b"POST /account/avatar HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=B\r\n"
-                   b"Content-Length: %d\r\n\r\n" % len(body) + body, send_slowly=True)
+                   b"Content-Length: %d\r\n\r\n" % len(body) + body[:4096])
     assert_eq(status[9:12], "413", "past the upload limit, refused before it is read")
     r = upload(p, "/account/avatar", "avatar", "../../etc/passwd", png(8, 8))
     assert_eq(r.status, 303, "the name is ignored, so a path in it does nothing")

@@ -120,6 +120,17 @@ def test_editor_creates_and_edits_with_checks(s):
     assert_in("org:%s" % oid, admin.get("/admin/audit?action=org.save").text)
 
 
+def test_sql_metacharacters_in_org_fields(s):
+    ed = editor(s, "sql-editor@example.com")
+    bad = "x'); DELETE FROM orgs; --"
+    r = ed.post("/orgs/new", {"name_zh": bad, "name_en": "1 OR 1=1", "category": "user", "aliases": "%', _%",
+                              "description": bad})
+    assert_eq(r.status, 303)
+    assert_eq(find(s, "delete from"), [bad], "stored and found as text")
+    assert_eq(find(s, "%'"), [bad], "an alias with quote and percent")
+    assert len(find(s, "大学")) >= 3, "the other organizations are all still there"
+
+
 def test_merging_a_duplicate_keeps_everything(s):
     ed = editor(s, "merger@example.com")
     r = ed.post("/orgs/new", {"name_zh": "阿里巴巴集团", "name_en": "Alibaba Group", "category": "cloud",

@@ -113,6 +113,26 @@ def test_directory_filters_and_csv_for_organizers(s):
     assert_eq(a.get("/people.csv").status, 403)
 
 
+SQLISH = ["x'); DROP TABLE users; --", "1 OR 1=1", "\\'; SELECT pg_sleep(5); --", "%_\\", "\" OR \"\"=\""]
+
+
+def test_sql_metacharacters_in_every_field_are_just_text(s):
+    for i, bad in enumerate(SQLISH):
+        p = Person(s)
+        r = p.post("/signup", {"name": bad, "email": "sql%d@example.com" % i, "phone": "",
+                               "password": bad + " long enough"})
+        assert_eq(r.status, 303, bad)
+        r = p.post("/account/profile", {"name": bad, "org": bad, "title": bad[:64], "city": bad[:32], "bio": bad,
+                                        "profile_public": "1"})
+        assert_eq(r.status, 303, bad)
+        page = Person(s).get("/people/" + my_id(p)).text
+        import html
+        assert_in("<h1>%s</h1>" % html.escape(bad).replace("&#x27;", "&#39;"), page, bad)
+        assert_eq(Person(s).login("sql%d@example.com" % i, bad + " long enough").status, 303, "password kept as typed")
+    assert_eq(len(re.findall(r"sql\d@example.com", s.run("user", "list").stdout.decode())), len(SQLISH),
+              "every account exists, the users table is intact")
+
+
 def test_deleted_member_disappears_from_profiles_and_directory(s):
     p = member(s, "gone@example.com", "将离开")
     p.post("/account/profile", {"name": "将离开", "city": "南京", "bio": "bio", "profile_public": "1"})
