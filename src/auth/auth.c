@@ -105,7 +105,11 @@ static struct auth_user *user_from(arena *a, const db_res *r)
 	return u;
 }
 
-int auth_session_user(db *d, arena *a, const char *token, struct auth_user **out, err *e)
+/* The account a token (session cookie or API token) names: `find` selects
+ * id, name, email, role, lang and the last-used time by token hash and
+ * time; `touch` records a use, at most once an hour per token. */
+static int token_user(db *d, arena *a, const char *token, const char *find, const char *touch,
+		      struct auth_user **out, err *e)
 {
 	*out = NULL;
 	if (!auth_token_shape(token))
@@ -114,40 +118,32 @@ int auth_session_user(db *d, arena *a, const char *token, struct auth_user **out
 	auth_token_hash(token, hash);
 	int64_t now = unix_now();
 	db_res r;
-	int rc = db_query(d, a, "SELECT u.id, u.display_name, u.email, u.role, u.lang, s.last_seen_at "
-				"FROM sessions s JOIN users u ON u.id = s.user_id "
-				"WHERE s.token_hash = ? AND s.expires_at > ? AND u.deleted_at IS NULL",
-			  DB_ARGS(DB_TEXT(hash), DB_TIME(now)), &r, e);
+	int rc = db_query(d, a, find, DB_ARGS(DB_TEXT(hash), DB_TIME(now)), &r, e);
 	if (rc || !r.nrows)
 		return rc;
 	*out = user_from(a, &r);
-	/* "Last seen" is kept to the hour: one write per session per hour. */
 	if (db_get_int(&r, 0, 5) < now - 3600)
-		rc = db_exec(d, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
-			     DB_ARGS(DB_TIME(now), DB_TEXT(hash)), NULL, e);
+		rc = db_exec(d, touch, DB_ARGS(DB_TIME(now), DB_TEXT(hash)), NULL, e);
 	return rc;
+}
+
+int auth_session_user(db *d, arena *a, const char *token, struct auth_user **out, err *e)
+{
+	return token_user(d, a, token,
+			  "SELECT u.id, u.display_name, u.email, u.role, u.lang, s.last_seen_at "
+			  "FROM sessions s JOIN users u ON u.id = s.user_id "
+			  "WHERE s.token_hash = ? AND s.expires_at > ? AND u.deleted_at IS NULL",
+			  "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", out, e);
 }
 
 int auth_api_token_user(db *d, arena *a, const char *token, struct auth_user **out, err *e)
 {
-	*out = NULL;
-	if (!auth_token_shape(token))
-		return 0;
-	char hash[AUTH_HASH_HEX + 1];
-	auth_token_hash(token, hash);
-	int64_t now = unix_now();
-	db_res r;
-	int rc = db_query(d, a, "SELECT u.id, u.display_name, u.email, u.role, u.lang, coalesce(t.last_used_at, t.created_at) "
-				"FROM api_tokens t JOIN users u ON u.id = t.user_id "
-				"WHERE t.token_hash = ? AND u.deleted_at IS NULL",
-			  DB_ARGS(DB_TEXT(hash)), &r, e);
-	if (rc || !r.nrows)
-		return rc;
-	*out = user_from(a, &r);
-	if (db_get_int(&r, 0, 5) < now - 3600)
-		rc = db_exec(d, "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?",
-			     DB_ARGS(DB_TIME(now), DB_TEXT(hash)), NULL, e);
-	return rc;
+	/* API tokens do not expire; the time parameter is compared to their creation. */
+	return token_user(d, a, token,
+			  "SELECT u.id, u.display_name, u.email, u.role, u.lang, coalesce(t.last_used_at, t.created_at) "
+			  "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+			  "WHERE t.token_hash = ? AND t.created_at <= ? AND u.deleted_at IS NULL",
+			  "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?", out, e);
 }
 
 int auth_session_end(db *d, const char *token, err *e)

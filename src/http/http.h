@@ -166,6 +166,9 @@ int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const 
 /* Renders out (a page model) once for the cache and swaps it for the
  * cached copy with this visitor's token in it. No-op when not cacheable. */
 void http_cache_store(req *r, resp *out, const char *version_name, int64_t version, int ttl);
+/* Adds "page", and "prev_page"/"next_page" where there are such pages, to
+ * a list page's model; `more` when the query found a row past this page. */
+void http_pager(json_t *m, int64_t page, int more);
 /* How many query-string arguments the request has besides `except`. */
 int req_query_count(const req *r, const char *except);
 

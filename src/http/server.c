@@ -224,6 +224,15 @@ void http_cache_store(req *r, resp *out, const char *version_name, int64_t versi
 	buf_release(&b);
 }
 
+void http_pager(json_t *m, int64_t page, int more)
+{
+	json_object_set_new(m, "page", json_integer(page));
+	if (more)
+		json_object_set_new(m, "next_page", json_integer(page + 1));
+	if (page > 1)
+		json_object_set_new(m, "prev_page", json_integer(page - 1));
+}
+
 /* ---- responses a handler describes ---- */
 
 int http_error(req *r, resp *out, unsigned status, const char *code, const char *message_key)

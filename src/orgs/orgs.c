@@ -188,15 +188,12 @@ static int list(req *r, resp *out)
 	buf_adds(&qs, "q=");
 	buf_url_arg(&qs, q);
 	buf_addf(&qs, "&category=%s&industry=%s&city=%lld", cat, ind, (long long)city);
-	json_t *m = json_pack("{s:o,s:{s:s,s:o,s:o,s:o},s:s,s:I,s:b}", "orgs", items, "filter", "q", q, "categories",
+	json_t *m = json_pack("{s:o,s:{s:s,s:o,s:o,s:o},s:s,s:b}", "orgs", items, "filter", "q", q, "categories",
 			      options(r, "cat", categories, COUNT(categories), cat), "industries",
 			      options(r, "ind", industries, COUNT(industries), ind), "cities", cities, "query", qs.s,
-			      "page", (json_int_t)page, "can_edit", !http_allowed(ALLOW(ROLE_EDITOR), r->role));
+			      "can_edit", !http_allowed(ALLOW(ROLE_EDITOR), r->role));
 	buf_release(&qs);
-	if (res.nrows > LIST_PAGE)
-		json_object_set_new(m, "next_page", json_integer(page + 1));
-	if (page > 1)
-		json_object_set_new(m, "prev_page", json_integer(page - 1));
+	http_pager(m, page, res.nrows > LIST_PAGE);
 	http_page(r, out, 200, "orgs/list.html", "orgs.title", m);
 	http_cache_store(r, out, "orgs", version, ORGS_TTL);
 	return 0;

@@ -76,12 +76,9 @@ static int audit(req *r, resp *out)
 			json_object_set_new(o, "actor_name", json_string(T("audit.command_line")));
 		json_array_append_new(rows, o);
 	}
-	json_t *m = json_pack("{s:o,s:{s:s,s:s,s:s,s:s},s:I}", "entries", rows, "filter", "action", action, "actor",
-			      actor, "from", t0 ? from : "", "to", t1 ? to : "", "page", (json_int_t)page);
-	if (res.nrows > PAGE)
-		json_object_set_new(m, "next_page", json_integer(page + 1));
-	if (page > 1)
-		json_object_set_new(m, "prev_page", json_integer(page - 1));
+	json_t *m = json_pack("{s:o,s:{s:s,s:s,s:s,s:s}}", "entries", rows, "filter", "action", action, "actor",
+			      actor, "from", t0 ? from : "", "to", t1 ? to : "");
+	http_pager(m, page, res.nrows > PAGE);
 	return http_page(r, out, 200, "admin/audit.html", "audit.title", m);
 }
 
@@ -110,11 +107,8 @@ static int users(req *r, resp *out)
 		json_object_set_new(o, "me", json_boolean(db_get_int(&res, i, 0) == r->user_id));
 		json_array_append_new(list, o);
 	}
-	json_t *m = json_pack("{s:o,s:I}", "users", list, "page", (json_int_t)page);
-	if (res.nrows > PAGE)
-		json_object_set_new(m, "next_page", json_integer(page + 1));
-	if (page > 1)
-		json_object_set_new(m, "prev_page", json_integer(page - 1));
+	json_t *m = json_pack("{s:o}", "users", list);
+	http_pager(m, page, res.nrows > PAGE);
 	const char *done = req_query(r, "changed");
 	if (done)
 		json_object_set_new(m, "notice", json_string(T("users.role_changed")));

@@ -238,13 +238,10 @@ static int directory(req *r, resp *out)
 	buf_url_arg(&q, f.job);
 	buf_adds(&q, "&org=");
 	buf_url_arg(&q, f.org);
-	json_t *m = json_pack("{s:o,s:{s:s,s:s,s:s,s:o},s:s,s:I}", "people", people, "filter", "q", f.q, "city", f.city, "org", f.org,
-			      "job_roles", job_role_options(r, f.job), "query", q.s, "page", (json_int_t)page);
+	json_t *m = json_pack("{s:o,s:{s:s,s:s,s:s,s:o},s:s}", "people", people, "filter", "q", f.q, "city", f.city, "org", f.org,
+			      "job_roles", job_role_options(r, f.job), "query", q.s);
 	buf_release(&q);
-	if (res.nrows > DIR_PAGE)
-		json_object_set_new(m, "next_page", json_integer(page + 1));
-	if (page > 1)
-		json_object_set_new(m, "prev_page", json_integer(page - 1));
+	http_pager(m, page, res.nrows > DIR_PAGE);
 	return http_page(r, out, 200, "people/directory.html", "directory.title", m);
 }
 

@@ -8,7 +8,6 @@ import re
 import shutil
 import sys
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import ROOT, Server  # noqa: E402
@@ -504,39 +503,6 @@ def test_database_outage_is_503_then_recovers(s):
     assert_eq(codes, [200] * 20, "every thread serves again once the database is back")
 
 
-TESTS = [v for k, v in list(globals().items()) if k.startswith("test_")]
-
-
-def main():
-    binary = sys.argv[1]
-    database = sys.argv[2] if len(sys.argv) > 2 else None
-    engine = "postgres" if database else "sqlite"
-    s = Server(binary, database=database)
-    passed = failed = 0
-    try:
-        s.run("demo")
-        s.start()
-        for t in TESTS:
-            name = "%s [%s]" % (t.__name__, engine)
-            try:
-                t(s)
-                passed += 1
-                print("ok    " + name, flush=True)
-            except Exception:
-                failed += 1
-                print("FAIL  " + name, flush=True)
-                traceback.print_exc()
-    finally:
-        code = s.stop()
-        if code != 0:
-            failed += 1
-            print("FAIL  server exited with %d (sanitizer report or crash):\n%s" % (code, s.read_log()[-6000:]))
-        elif failed:
-            print("---- server log (tail) ----\n" + s.read_log()[-3000:])
-        s.cleanup()
-    print("http [%s]: %d passed, %d failed" % (engine, passed, failed))
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from harness import run_suite
+    sys.exit(run_suite("http", [v for k, v in list(globals().items()) if k.startswith("test_")]))

@@ -120,6 +120,22 @@ def test_editor_creates_and_edits_with_checks(s):
     assert_in("org:%s" % oid, admin.get("/admin/audit?action=org.save").text)
 
 
+def test_directory_pages(s):
+    from test_http import sql
+    created = "now()" if s.database.startswith("postgres") else "strftime('%s', 'now')"
+    sql(s, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) "
+           "INSERT INTO orgs (name_zh, category, created_at, search_text) "
+           "SELECT '翻页测试' || i, 'media', " + created + ", '翻页测试' || i FROM n")
+    one = Person(s).get("/api/v1/orgs?q=" + quote("翻页测试")).json()
+    assert_eq((len(one["orgs"]), one["page"], one.get("next_page"), one.get("prev_page")), (30, 1, 2, None))
+    two = Person(s).get("/api/v1/orgs?page=2&q=" + quote("翻页测试")).json()
+    assert_eq((len(two["orgs"]), two["page"], two.get("next_page"), two.get("prev_page")), (10, 2, None, 1))
+    names = {o["name_zh"] for o in one["orgs"]} | {o["name_zh"] for o in two["orgs"]}
+    assert_eq(len(names), 40, "every organization once, none twice")
+    page = Person(s).get("/orgs?q=" + quote("翻页测试")).text
+    assert_in('href="?page=2&amp;q=', page, "the page links to the next one, filters kept")
+
+
 def test_sql_metacharacters_in_org_fields(s):
     ed = editor(s, "sql-editor@example.com")
     bad = "x'); DELETE FROM orgs; --"
