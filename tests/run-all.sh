@@ -59,24 +59,12 @@ suite "schema:sqlite=postgres" schema_parity
 
 suite "http:sqlite" $PY tests/http/test_http.py build/pgherd-asan
 suite "http:postgres" env PGHERD_TEST_PG_DIR="$PGDIR" $PY tests/http/test_http.py build/pgherd-asan "$PGURL"
-suite "accounts:sqlite" $PY tests/http/test_accounts.py build/pgherd-asan
-suite "accounts:postgres" $PY tests/http/test_accounts.py build/pgherd-asan \
-	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_accounts)"
-suite "profiles:sqlite" $PY tests/http/test_profiles.py build/pgherd-asan
-suite "profiles:postgres" $PY tests/http/test_profiles.py build/pgherd-asan \
-	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_profiles)"
-suite "orgs:sqlite" $PY tests/http/test_orgs.py build/pgherd-asan
-suite "orgs:postgres" $PY tests/http/test_orgs.py build/pgherd-asan \
-	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_orgs)"
-suite "api:sqlite" $PY tests/http/test_api.py build/pgherd-asan
-suite "api:postgres" $PY tests/http/test_api.py build/pgherd-asan \
-	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_api)"
-suite "files:sqlite" $PY tests/http/test_files.py build/pgherd-asan
-suite "files:postgres" $PY tests/http/test_files.py build/pgherd-asan \
-	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_files)"
-suite "roles:sqlite" $PY tests/http/test_roles.py build/pgherd-asan
-suite "roles:postgres" $PY tests/http/test_roles.py build/pgherd-asan \
-	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_roles)"
+# The feature suites, each on SQLite and on a PostgreSQL database of its own.
+for feature in accounts profiles orgs api files roles; do
+	suite "$feature:sqlite" $PY "tests/http/test_$feature.py" build/pgherd-asan
+	suite "$feature:postgres" $PY "tests/http/test_$feature.py" build/pgherd-asan \
+		"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" "pgherd_$feature")"
+done
 suite "browser" $PY tests/browser/test_home.py build/pgherd-asan
 suite "fuzz-smoke" make -s fuzz-smoke
 

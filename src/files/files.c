@@ -134,7 +134,7 @@ static int serve(req *r, resp *out)
 {
 	err e = ERR_INIT;
 	int64_t id;
-	if (parse_i64(req_param(r, "id"), 1, INT64_MAX, &id))
+	if (req_id(r, &id))
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	db *d = db_thread(&e);
 	if (!d)

@@ -129,6 +129,8 @@ typedef struct resp {
 
 /* Inputs (NULL when absent). Query and form values are valid UTF-8. */
 const char *req_param(const req *r, const char *name);   /* route :params */
+/* The route's :id as a positive number; -1 when it is not one (answer 404). */
+int req_id(const req *r, int64_t *id);
 const char *req_query(const req *r, const char *name);
 const char *req_header(const req *r, const char *name);
 const char *req_cookie(const req *r, const char *name);

@@ -50,6 +50,11 @@ const char *req_param(const req *r, const char *name)
 	return NULL;
 }
 
+int req_id(const req *r, int64_t *id)
+{
+	return parse_i64(req_param(r, "id"), 1, INT64_MAX, id);
+}
+
 const char *req_query(const req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);

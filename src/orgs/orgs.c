@@ -255,17 +255,12 @@ static int load(req *r, db *d, int64_t id, json_t **out, err *e)
 	return 0;
 }
 
-static int parse_id(req *r, int64_t *id)
-{
-	return parse_i64(req_param(r, "id"), 1, INT64_MAX, id);
-}
-
 static int show(req *r, resp *out)
 {
 	err e = ERR_INIT;
 	int64_t id;
 	json_t *o;
-	if (parse_id(r, &id))
+	if (req_id(r, &id))
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	db *d = db_thread(&e);
 	if (!d)
@@ -464,7 +459,7 @@ static int edit_form(req *r, resp *out)
 	err e = ERR_INIT;
 	int64_t id;
 	json_t *o;
-	if (parse_id(r, &id))
+	if (req_id(r, &id))
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	db *d = db_thread(&e);
 	if (!d)
@@ -500,7 +495,7 @@ static int save(req *r, resp *out)
 {
 	err e = ERR_INIT;
 	int64_t id = 0;
-	if (req_param(r, "id") && parse_id(r, &id))
+	if (req_param(r, "id") && req_id(r, &id))
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	db *d = db_thread(&e);
 	if (!d)
@@ -597,7 +592,7 @@ static int merge(req *r, resp *out)
 {
 	err e = ERR_INIT;
 	int64_t from, into = 0;
-	if (parse_id(r, &from))
+	if (req_id(r, &from))
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	db *d = db_thread(&e);
 	if (!d)
@@ -628,7 +623,7 @@ static int logo(req *r, resp *out)
 	err e = ERR_INIT;
 	int64_t org, id;
 	const char *why;
-	if (parse_id(r, &org))
+	if (req_id(r, &org))
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	db *d = db_thread(&e);
 	if (!d)

@@ -120,7 +120,7 @@ static int set_role(req *r, resp *out)
 	err e = ERR_INIT;
 	int64_t id;
 	int role = auth_role_from_name(req_form(r, "role"));
-	if (parse_i64(req_param(r, "id"), 1, INT64_MAX, &id) || role < 0)
+	if (req_id(r, &id) || role < 0)
 		return http_error(r, out, 422, "invalid", "users.err.role");
 	if (id == r->user_id)
 		return http_error(r, out, 422, "own_role", "users.err.own_role");
