@@ -1,7 +1,7 @@
 # pgherd: `make run` serves a demo community, `make test` runs every suite.
 VERSION := 0.1.0
 CC ?= cc
-PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libcmark-gfm
+PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libcmark-gfm libqrencode libical
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
 WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
@@ -72,11 +72,16 @@ deps-test:
 deps-bench:
 	@scripts/deps.sh bench
 
+# The registration rush client (tests and benchmark).
+build/burst: tools/burst.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -o $@ $< $$(pkg-config --libs libcurl)
+
 # ---- tests ----
 UNIT_BINS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 
 test: deps-test
-	$(MAKE) -j2 build/pgherd build/pgherd-asan $(UNIT_BINS)
+	$(MAKE) -j2 build/pgherd build/pgherd-asan build/burst $(UNIT_BINS)
 	tests/run-all.sh
 
 unit: $(UNIT_BINS)
@@ -101,7 +106,7 @@ fuzz-smoke: $(FUZZ_BINS)
 	tests/fuzz/run.sh 15 $(FUZZ_BINS)
 
 # ---- benchmarks ----
-bench: deps-bench build/pgherd
+bench: deps-bench build/pgherd build/burst
 	bench/run.sh
 
 clean:

@@ -17,7 +17,9 @@
 #include "db/db.h"
 #include "http/builtin.h"
 #include "http/http.h"
+#include "events/events.h"
 #include "files/files.h"
+#include "mail/outbox.h"
 #include "orgs/orgs.h"
 #include "people/people.h"
 #include "portal/portal.h"
@@ -35,7 +37,7 @@ struct cmd {
 
 static const struct route_table *route_tables(size_t *n)
 {
-	static struct route_table t[10];
+	static struct route_table t[12];
 	t[0] = builtin_routes;
 	t[1] = portal_routes;
 	t[2] = people_routes;
@@ -46,7 +48,9 @@ static const struct route_table *route_tables(size_t *n)
 	t[7] = orgs_routes;
 	t[8] = token_routes;
 	t[9] = files_routes;
-	*n = 10;
+	t[10] = events_routes;
+	t[11] = booking_routes;
+	*n = 12;
 	return t;
 }
 
@@ -132,6 +136,10 @@ static int cmd_serve(config *c, char **rest)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (events_start(c, &e) || outbox_start(c, &e)) {
+		fprintf(stderr, "pgherd: %s\n", e.msg);
+		return 1;
+	}
 
 	size_t nt;
 	const struct route_table *t = route_tables(&nt);
@@ -151,7 +159,10 @@ static int cmd_serve(config *c, char **rest)
 	int sig;
 	sigwait(&stop, &sig);
 	log_info("stopping on signal %d", sig);
+	events_stop(); /* registrations in flight are committed and answered */
 	server_stop(s);
+	events_free();
+	outbox_stop();
 	db_thread_teardown();
 	view_release();
 	i18n_release();

@@ -60,12 +60,17 @@ suite "schema:sqlite=postgres" schema_parity
 suite "http:sqlite" $PY tests/http/test_http.py build/pgherd-asan
 suite "http:postgres" env PGHERD_TEST_PG_DIR="$PGDIR" $PY tests/http/test_http.py build/pgherd-asan "$PGURL"
 # The feature suites, each on SQLite and on a PostgreSQL database of its own.
-for feature in accounts profiles orgs api files roles; do
+for feature in accounts profiles orgs api files roles events; do
 	suite "$feature:sqlite" $PY "tests/http/test_$feature.py" build/pgherd-asan
 	suite "$feature:postgres" $PY "tests/http/test_$feature.py" build/pgherd-asan \
 		"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" "pgherd_$feature")"
 done
+# A registration rush and a crash in the middle of one; two servers on PostgreSQL.
+suite "rush:sqlite" $PY tests/http/test_rush.py build/pgherd-asan build/burst
+suite "rush:postgres" $PY tests/http/test_rush.py build/pgherd-asan build/burst \
+	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_rush)"
 suite "browser" $PY tests/browser/test_home.py build/pgherd-asan
+suite "browser:events" $PY tests/browser/test_events.py build/pgherd-asan
 suite "fuzz-smoke" make -s fuzz-smoke
 
 echo

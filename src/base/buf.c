@@ -165,3 +165,15 @@ void buf_csv(buf *b, const char *s)
 	}
 	buf_addc(b, '"');
 }
+
+void buf_csv_start(buf *b)
+{
+	buf_adds(b, "\xEF\xBB\xBF");
+}
+
+void buf_csv_field(buf *b, size_t col, const char *s)
+{
+	if (col)
+		buf_addc(b, ',');
+	buf_csv(b, s);
+}

@@ -33,5 +33,9 @@ char *buf_detach(buf *b, size_t *len); /* caller frees; b is reset */
 void buf_html(buf *b, const char *s, size_t n);   /* text and attribute values */
 void buf_url_arg(buf *b, const char *s);          /* a query-string value */
 void buf_csv(buf *b, const char *s);              /* one CSV field, quoted when needed */
+/* A CSV file for spreadsheets starts with a UTF-8 byte order mark, so that
+ * Excel reads Chinese text as UTF-8; rows end in CRLF. */
+void buf_csv_start(buf *b);
+void buf_csv_field(buf *b, size_t col, const char *s); /* a comma before all but column 0 */
 
 #endif

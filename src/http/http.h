@@ -106,6 +106,8 @@ typedef struct req {
 	int over_capacity;
 	struct page_cache *cache; /* the server's page cache, or NULL when off */
 	const char *cache_key;    /* set by http_cache_lookup when cacheable */
+	handler_fn then;          /* set by http_suspend: answers after http_resume */
+	void *pending;            /* the work a suspended request waits for */
 } req;
 
 typedef struct resp {
@@ -168,11 +170,22 @@ int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const 
 /* Renders out (a page model) once for the cache and swaps it for the
  * cached copy with this visitor's token in it. No-op when not cacheable. */
 void http_cache_store(req *r, resp *out, const char *version_name, int64_t version, int ttl);
+/* A file to download (CSV, calendar): b's bytes pass to the response. */
+void http_download(req *r, resp *out, buf *b, const char *content_type, const char *filename);
 /* Adds "page", and "prev_page"/"next_page" where there are such pages, to
  * a list page's model; `more` when the query found a row past this page. */
 void http_pager(json_t *m, int64_t page, int more);
 /* How many query-string arguments the request has besides `except`. */
 int req_query_count(const req *r, const char *except);
+
+/* Answers that wait for another thread (the group-commit writer). The
+ * handler calls http_suspend(r, then) just before handing its work over
+ * and returns 0 with out left empty; the connection sleeps. The other
+ * thread calls http_resume(r) exactly once when the work is done (also
+ * when handing over failed), and then(r, out) builds the answer on a
+ * server thread, as a handler would. Everything in r stays valid. */
+void http_suspend(req *r, handler_fn then);
+void http_resume(req *r);
 
 /* Router (router.c). Returns 0 and fills the match, ERR_NOTFOUND, or
  * ERR_INPUT when the path exists for other methods (*allowed gets them). */

@@ -229,6 +229,15 @@ void http_cache_store(req *r, resp *out, const char *version_name, int64_t versi
 	buf_release(&b);
 }
 
+void http_download(req *r, resp *out, buf *b, const char *content_type, const char *filename)
+{
+	out->body = buf_detach(b, &out->body_len);
+	out->body_owned = 1;
+	out->content_type = content_type;
+	out->cache_control = "no-store";
+	out->disposition = arena_printf(&r->a, "attachment; filename=\"%s\"", filename);
+}
+
 void http_pager(json_t *m, int64_t page, int more)
 {
 	json_object_set_new(m, "page", json_integer(page));
@@ -397,7 +406,7 @@ static json_t *page_globals(req *r, const resp *out)
 	json_object_set_new(g, "page_title", json_string(out->title ? i18n_get(r->lang, out->title) : ""));
 	json_t *nav = json_array();
 	static const struct { const char *href, *key; } items[] = {
-		{ "/", "nav.home" }, { "/#events", "nav.events" }, { "/orgs", "nav.orgs" },
+		{ "/", "nav.home" }, { "/events", "nav.events" }, { "/orgs", "nav.orgs" },
 		{ "/#join", "nav.join" },
 	};
 	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++)
@@ -623,6 +632,28 @@ static int json_fields(req *r)
 	return rc;
 }
 
+static enum MHD_Result answer(req *r, int rc, resp *out0);
+
+void http_suspend(req *r, handler_fn then)
+{
+	r->then = then;
+	MHD_suspend_connection(r->conn);
+}
+
+void http_resume(req *r)
+{
+	MHD_resume_connection(r->conn);
+}
+
+/* The second half of a suspended request: the continuation answers. */
+static enum MHD_Result resume(req *r)
+{
+	resp out = { 0 };
+	handler_fn then = r->then;
+	r->then = NULL;
+	return answer(r, then(r, &out), &out);
+}
+
 static enum MHD_Result dispatch(struct server *s, req *r)
 {
 	int bad = 0;
@@ -712,6 +743,15 @@ static enum MHD_Result dispatch(struct server *s, req *r)
 
 	resp out = { 0 };
 	rc = r->route->fn(r, &out);
+	if (!rc && r->then)
+		return MHD_YES; /* suspended: http_resume brings it back */
+	return answer(r, rc, &out);
+}
+
+/* What a handler (or a continuation after http_resume) returned, sent. */
+static enum MHD_Result answer(req *r, int rc, resp *out0)
+{
+	resp out = *out0;
 	if (rc == ERR_UNAVAILABLE || rc == ERR_BUSY) {
 		json_decref(out.model);
 		return fail(r, 503, "unavailable", "error.unavailable");
@@ -818,7 +858,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		r->pp = NULL;
 	}
 	json_arena_begin(&r->a);
-	enum MHD_Result res = dispatch(s, r);
+	enum MHD_Result res = r->then ? resume(r) : dispatch(s, r);
 	json_arena_end();
 	return res;
 }
@@ -924,7 +964,7 @@ int server_start(const config *cfg, const struct route_table *tables, size_t nta
 	s->tables = tables;
 	s->ntables = ntables;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-			 MHD_USE_TURBO | (v6 ? MHD_USE_IPv6 : 0);
+			 MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME | (v6 ? MHD_USE_IPv6 : 0);
 	/* MHD's own limit sits above ours so that the overflow gets a 503 page
 	 * instead of a dropped connection. */
 	unsigned hard_limit = cfg->max_connections + cfg->max_connections / 8 + 16;

@@ -258,33 +258,23 @@ static int directory_csv(req *r, resp *out)
 	int rc = directory_query(r, d, &f, CSV_MAX, 0, &res, &e);
 	if (rc)
 		return rc;
-	/* A byte order mark, so Excel reads the Chinese as UTF-8. */
 	buf b = BUF_INIT;
-	buf_adds(&b, "\xEF\xBB\xBF");
+	buf_csv_start(&b);
 	const char *heads[] = { "id", "profile.name", "profile.job_role", "profile.org", "profile.title",
 				"profile.city", "subscribe.email", "account.phone" };
-	for (size_t c = 0; c < 8; c++) {
-		if (c)
-			buf_addc(&b, ',');
-		buf_csv(&b, c ? T(heads[c]) : "id");
-	}
+	for (size_t c = 0; c < 8; c++)
+		buf_csv_field(&b, c, c ? T(heads[c]) : "id");
 	buf_adds(&b, "\r\n");
 	for (int i = 0; i < res.nrows; i++) {
 		for (int c = 0; c < 8; c++) {
-			if (c)
-				buf_addc(&b, ',');
 			const char *v = db_get(&res, i, c);
 			if (c == 2 && *v)
 				v = T(arena_printf(&r->a, "job.%s", v));
-			buf_csv(&b, v ? v : "");
+			buf_csv_field(&b, (size_t)c, v ? v : "");
 		}
 		buf_adds(&b, "\r\n");
 	}
-	out->body = buf_detach(&b, &out->body_len);
-	out->body_owned = 1;
-	out->content_type = "text/csv; charset=utf-8";
-	out->cache_control = "no-store";
-	out->disposition = "attachment; filename=\"members.csv\"";
+	http_download(r, out, &b, "text/csv; charset=utf-8", "members.csv");
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "base/util.h"
+#include "events/events.h"
 #include "orgs/orgs.h"
 #include "portal/portal.h"
 #include "base/banned.h"
@@ -277,6 +278,8 @@ static int load(db *d, void *p, err *e)
 	for (int i = 0; i < all.nrows; i++)
 		if ((rc = orgs_refresh_search(d, db_get_int(&all, i, 0), e)))
 			goto out;
+	if ((rc = events_demo(d, e)))
+		goto out;
 	rc = db_exec(d, "INSERT INTO settings (key, value, updated_at) VALUES ('demo_loaded', '1', ?) "
 			"ON CONFLICT (key) DO UPDATE SET updated_at = excluded.updated_at",
 		     DB_ARGS(DB_TIME(now)), NULL, e);

@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "db/batch.h"
 #include "db/db.h"
+#include <pthread.h>
 
 static char sqlite_url[256];
 
@@ -181,7 +183,87 @@ static void migrations_apply_once(void **state)
 	free(schema);
 }
 
+/* Group commit: many jobs in one transaction, each in its own savepoint,
+ * each told how it ended only after the commit. */
+struct bjob {
+	struct db_job job;
+	const char *name;
+	int fail;  /* 1: insert, then fail (its insert must be undone) */
+	int runs, rc;
+	pthread_mutex_t *mu;
+	pthread_cond_t *cv;
+	int *left;
+};
+
+static int bjob_fn(db *d, void *p, err *e)
+{
+	struct bjob *j = p;
+	j->runs++;
+	int rc = db_exec(d, "INSERT INTO t_scratch (name, n) VALUES (?, 1)", DB_ARGS(DB_TEXT(j->name)), NULL, e);
+	if (!rc && j->fail)
+		rc = err_set(e, ERR_FAIL, "this job fails after writing");
+	return rc;
+}
+
+static void bjob_done(struct db_job *job, int rc)
+{
+	struct bjob *j = (struct bjob *)job;
+	pthread_mutex_lock(j->mu);
+	j->rc = rc;
+	if (--*j->left == 0)
+		pthread_cond_signal(j->cv);
+	pthread_mutex_unlock(j->mu);
+}
+
+static void group_commit_isolates_jobs(void **state)
+{
+	struct engine *en = *state;
+	err e = ERR_INIT;
+	struct db_batch *b;
+	assert_int_equal(db_batch_start(en->url, &b, &e), 0);
+	enum { N = 200 };
+	static struct bjob jobs[N];
+	static char names[N][16];
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+	int left = N;
+	for (int i = 0; i < N; i++) {
+		snprintf(names[i], sizeof(names[i]), "job%d", i % 150); /* 50 duplicates */
+		jobs[i] = (struct bjob){ .job = { .fn = bjob_fn, .done = bjob_done, .ctx = &jobs[i] },
+					 .name = names[i], .fail = i % 10 == 7, .mu = &mu, .cv = &cv, .left = &left };
+		assert_int_equal(db_batch_submit(b, &jobs[i].job), 0);
+	}
+	pthread_mutex_lock(&mu);
+	while (left)
+		pthread_cond_wait(&cv, &mu);
+	pthread_mutex_unlock(&mu);
+	int ok = 0, dup = 0, failed = 0;
+	for (int i = 0; i < N; i++) {
+		if (jobs[i].rc == 0)
+			ok++;
+		else if (jobs[i].rc == ERR_CONSTRAINT)
+			dup++;
+		else if (jobs[i].rc == ERR_FAIL)
+			failed++;
+	}
+	assert_int_equal(ok + dup + failed, N);
+	assert_int_equal(failed, 20);
+	/* Exactly the successful jobs' rows are there: failures left nothing. */
+	assert_int_equal(count_rows(en->d), ok);
+	assert_true(dup > 0);
+	struct db_batch_stats st;
+	db_batch_stats(b, &st);
+	assert_int_equal((int)st.jobs, N);
+	assert_true(st.batches < N); /* they were grouped */
+	db_batch_stop(b);
+	struct bjob late = { .job = { .fn = bjob_fn, .done = bjob_done } };
+	late.job.ctx = &late;
+	assert_int_equal(db_batch_submit(b, &late.job), ERR_UNAVAILABLE);
+	db_batch_free(b);
+}
+
 #define ENGINE_TESTS(st) \
+	cmocka_unit_test_prestate_setup_teardown(group_commit_isolates_jobs, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(params_types_and_nulls, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(errors_are_classified, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(transactions_roll_back_whole, setup, teardown, st), \

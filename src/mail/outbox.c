@@ -1,0 +1,127 @@
+/* outbox.c: delivering queued mail after its transaction commits. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "base/util.h"
+#include "mail/mail.h"
+#include "mail/outbox.h"
+#include "base/banned.h"
+
+enum { CLAIM = 20, CLAIM_SECONDS = 60, MAX_ATTEMPTS = 5 };
+
+int outbox_add(db *d, const char *to, const char *subject, const char *body, err *e)
+{
+	return db_exec(d, "INSERT INTO outbox (to_addr, subject, body, created_at) VALUES (?, ?, ?, ?)",
+		       DB_ARGS(DB_TEXT(to), DB_TEXT(subject), DB_TEXT(body), DB_TIME(unix_now())), NULL, e);
+}
+
+/* One sender per process; started and stopped by the serve command. */
+static struct {
+	const config *cfg;
+	char *url;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int running, stopping, kicked;
+} S = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+
+/* Claims up to CLAIM waiting mails and sends them; how many it claimed. */
+static int deliver(db *d)
+{
+	arena a = ARENA_INIT;
+	err e = ERR_INIT;
+	db_res m;
+	int64_t now = unix_now();
+	int rc = db_query(d, &a, "UPDATE outbox SET claimed_until = ?, attempts = attempts + 1 WHERE id IN "
+				 "(SELECT id FROM outbox WHERE sent_at IS NULL AND attempts < ? AND "
+				 "(claimed_until IS NULL OR claimed_until < ?) ORDER BY id LIMIT ?) "
+				 "RETURNING id, to_addr, subject, body",
+			  DB_ARGS(DB_TIME(now + CLAIM_SECONDS), DB_INT(MAX_ATTEMPTS), DB_TIME(now), DB_INT(CLAIM)), &m, &e);
+	if (rc) {
+		log_error("outbox: %s", e.msg);
+		arena_release(&a);
+		return 0;
+	}
+	for (int i = 0; i < m.nrows; i++) {
+		err se = ERR_INIT;
+		int src = mail_send(S.cfg, db_get(&m, i, 1), db_get(&m, i, 2), db_get(&m, i, 3), &se);
+		if (src)
+			log_warn("outbox: mail %lld not sent: %s", (long long)db_get_int(&m, i, 0), se.msg);
+		rc = src ? db_exec(d, "UPDATE outbox SET last_error = ?, claimed_until = NULL WHERE id = ?",
+				   DB_ARGS(DB_TEXT(se.msg), DB_INT(db_get_int(&m, i, 0))), NULL, &e)
+			 : db_exec(d, "UPDATE outbox SET sent_at = ?, last_error = NULL WHERE id = ?",
+				   DB_ARGS(DB_TIME(unix_now()), DB_INT(db_get_int(&m, i, 0))), NULL, &e);
+		if (rc)
+			log_error("outbox: %s", e.msg);
+	}
+	arena_release(&a);
+	return m.nrows;
+}
+
+static void *sender(void *p)
+{
+	(void)p;
+	err e = ERR_INIT;
+	db *d = NULL;
+	for (;;) {
+		pthread_mutex_lock(&S.mu);
+		if (!S.kicked && !S.stopping) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += 1;
+			pthread_cond_timedwait(&S.cv, &S.mu, &until);
+		}
+		int stopping = S.stopping;
+		S.kicked = 0;
+		pthread_mutex_unlock(&S.mu);
+		if (!d && db_open(S.url, &d, &e)) {
+			log_error("outbox: %s", e.msg);
+			d = NULL;
+		}
+		while (d && deliver(d) == CLAIM)
+			;
+		if (stopping)
+			break;
+	}
+	db_close(d);
+	return NULL;
+}
+
+int outbox_start(const config *cfg, err *e)
+{
+	S.cfg = cfg;
+	S.url = strdup(cfg->val[CFG_DATABASE]);
+	if (!S.url)
+		abort();
+	S.stopping = 0;
+	if (pthread_create(&S.thread, NULL, sender, NULL)) {
+		free(S.url);
+		return err_set(e, ERR_FAIL, "cannot start the mail sender");
+	}
+	S.running = 1;
+	return 0;
+}
+
+void outbox_kick(void)
+{
+	pthread_mutex_lock(&S.mu);
+	S.kicked = 1;
+	pthread_cond_signal(&S.cv);
+	pthread_mutex_unlock(&S.mu);
+}
+
+void outbox_stop(void)
+{
+	if (!S.running)
+		return;
+	pthread_mutex_lock(&S.mu);
+	S.stopping = 1;
+	pthread_cond_signal(&S.cv);
+	pthread_mutex_unlock(&S.mu);
+	pthread_join(S.thread, NULL);
+	free(S.url);
+	S.running = 0;
+}

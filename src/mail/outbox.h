@@ -1,0 +1,21 @@
+/* outbox.h: mail that must not be lost. A feature writes the mail into the
+ * outbox table inside the transaction that makes it true (a ticket, a seat
+ * freed from the waitlist); a sender thread delivers it after the commit
+ * with mail_send and marks it sent. Several servers on one PostgreSQL
+ * share the outbox: a sender claims a few rows for a minute at a time. */
+#ifndef PGHERD_MAIL_OUTBOX_H
+#define PGHERD_MAIL_OUTBOX_H
+
+#include "base/config.h"
+#include "db/db.h"
+
+/* Queues a mail; call inside the caller's transaction. */
+int outbox_add(db *d, const char *to, const char *subject, const char *body, err *e);
+/* The sender thread: delivers what is waiting every second, or sooner
+ * after outbox_kick(). */
+int outbox_start(const config *cfg, err *e);
+void outbox_kick(void);
+/* Delivers what is waiting now, then stops the thread. */
+void outbox_stop(void);
+
+#endif

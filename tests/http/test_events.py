@@ -1,0 +1,354 @@
+"""test_events.py: planning an event, registering with a waitlist that
+never oversells, tickets with QR codes and calendar files, check-in at the
+door, and every kind of bad input, over HTTP to the real binary on both
+engines:
+    python3 tests/http/test_events.py BINARY [DATABASE_URL]"""
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import MailSink, run_suite  # noqa: E402
+from test_accounts import Person  # noqa: E402
+from test_http import assert_eq, assert_in  # noqa: E402
+
+SINK = None
+OPEN_EVENT = 8  # the demo's 38th salon, open for registration on 2026-12-19
+
+
+def query(s, statement):
+    """Rows (tuples of text) read behind the server's back."""
+    if s.database.startswith("postgres"):
+        out = subprocess.run(["psql", "-qAt", "-F", "|", s.database, "-c", statement], check=True,
+                             stdout=subprocess.PIPE).stdout.decode()
+        return [tuple(line.split("|")) for line in out.splitlines() if line]
+    import sqlite3
+    c = sqlite3.connect(s.database[len("sqlite:"):], timeout=10)
+    rows = [tuple("" if v is None else str(v) for v in row) for row in c.execute(statement)]
+    c.commit()
+    c.close()
+    return rows
+
+
+def account(s, email, name, role="member"):
+    out = s.run("user", "add", email, name, role).stdout.decode()
+    p = Person(s)
+    assert_eq(p.login(email, re.search(r"one-time password: (\S+)", out).group(1)).status, 303)
+    return p
+
+
+def member(s, email, name="参会者"):
+    p = Person(s)
+    assert_eq(p.signup(email, name=name).status, 303)
+    return p
+
+
+def new_event(org, title="测试沙龙", capacity=2, status="open", date="2027-03-20", **extra):
+    fields = {"title_zh": title, "title_en": "Test salon", "series": "1", "city": "1", "venue": "测试会场",
+              "address": "测试路 1 号", "tz": "Asia/Shanghai", "date": date, "start": "09:00", "end": "17:30",
+              "status": status, "capacity": str(capacity), "orgs_host": "阿里", "description": "**欢迎**"}
+    fields.update(extra)
+    r = org.post("/events/new", fields)
+    assert_eq(r.status, 303, r.text[:2000])
+    return int(re.search(r"/events/(\d+)", r.header("Location")).group(1))
+
+
+def counters(s, eid):
+    """The seat counters and the rows they count must agree, always."""
+    c = query(s, "SELECT capacity, confirmed, waitlisted, checked_in FROM events WHERE id = %d" % eid)[0]
+    rows = query(s, "SELECT (SELECT count(*) FROM registrations WHERE event_id = %d AND status = 'confirmed'), "
+                    "(SELECT count(*) FROM registrations WHERE event_id = %d AND status = 'waitlisted'), "
+                    "(SELECT count(*) FROM registrations WHERE event_id = %d AND checked_in_at IS NOT NULL)"
+                 % (eid, eid, eid))[0]
+    assert_eq(tuple(c[1:]), rows, "counters match the rows")
+    assert int(c[1]) <= int(c[0]), "never more confirmed than seats"
+    return {"capacity": int(c[0]), "confirmed": int(c[1]), "waitlisted": int(c[2]), "checked_in": int(c[3])}
+
+
+def register(p, eid, **fields):
+    return p.post("/events/%d/register" % eid, fields)
+
+
+def ticket_of(r):
+    assert_eq(r.status, 303, r.text[:2000])
+    return re.search(r"^/t/([A-Za-z0-9_-]{22})$", r.header("Location")).group(1)
+
+
+def test_one_click_registration_gives_a_ticket_with_qr_and_calendar(s):
+    p = member(s, "first@example.com", "第一位")
+    p.post("/account/profile", {"name": "第一位", "org": "阿里", "title": "DBA"})
+    page = p.get("/events/%d" % OPEN_EVENT).text
+    assert_in('value="阿里巴巴"', page, "the form is prefilled from the profile")
+    code = ticket_of(register(p, OPEN_EVENT))
+    t = p.get("/t/" + code).text
+    assert_in("第一位", t)
+    assert_in("阿里巴巴", t, "the profile's organization is on the ticket")
+    assert_in('src="/t/%s/qr.svg"' % code, t)
+    qr = p.get("/t/%s/qr.svg" % code)
+    assert_eq(qr.status, 200)
+    assert_eq(qr.header("Content-Type"), "image/svg+xml")
+    assert qr.text.startswith("<svg") and qr.text.count("M") > 50, "a real QR code"
+    ics = p.get("/t/%s/event.ics" % code)
+    assert_eq(ics.header("Content-Type"), "text/calendar; charset=utf-8")
+    assert_in("BEGIN:VEVENT", ics.text)
+    assert_in("DTSTART:20261219T010000Z", ics.text, "09:00 in Hangzhou is 01:00 UTC")
+    assert_in("第 38 期", ics.text)
+    again = register(p, OPEN_EVENT)
+    assert_eq(ticket_of(again), code, "a double click gives the same ticket")
+    assert_in("查看电子票", p.get("/events/%d" % OPEN_EVENT).text, "the event page knows")
+    assert_eq(counters(s, OPEN_EVENT)["confirmed"], 1)
+    mails = SINK.wait_for("first@example.com")
+    assert_in("/t/" + code, mails[0].get_payload(decode=True).decode())
+    feed = Person(s).get("/series/salon/calendar.ics")
+    assert_eq(feed.status, 200)
+    assert feed.text.count("BEGIN:VEVENT") >= 10, "every published salon in the series feed"
+    assert_eq(Person(s).get("/t/AAAAAAAAAAAAAAAAAAAAAA").status, 404, "a forged code")
+    assert_eq(Person(s).get("/t/short").status, 404)
+
+
+def test_full_event_waitlists_in_order_and_a_cancellation_promotes(s):
+    org = account(s, "org-wait@example.com", "组织者甲", "organizer")
+    eid = new_event(org, capacity=2)
+    people = [member(s, "w%d@example.com" % i, "候补%d" % i) for i in range(4)]
+    codes = [ticket_of(register(p, eid)) for p in people]
+    assert_eq(counters(s, eid), {"capacity": 2, "confirmed": 2, "waitlisted": 2, "checked_in": 0})
+    assert_in("候补顺位 2", people[3].get("/t/" + codes[3]).text)
+    assert_in("加入候补名单", member(s, "late@example.com").get("/events/%d" % eid).text, "the button says so")
+    r = people[0].post("/events/%d/cancel" % eid, {})
+    assert_eq(r.status, 303)
+    assert_eq(counters(s, eid), {"capacity": 2, "confirmed": 2, "waitlisted": 1, "checked_in": 0})
+    assert_in("已确认", people[2].get("/t/" + codes[2]).text, "the first in line moved up")
+    assert_in("候补顺位 1", people[3].get("/t/" + codes[3]).text)
+    mail = SINK.wait_for("w2@example.com", count=2)
+    assert any("递补" in m.get_payload(decode=True).decode() for m in mail), "and was told by mail"
+    assert_eq(people[0].post("/events/%d/cancel" % eid, {}).status, 404, "nothing left to cancel")
+    assert_eq(people[3].post("/events/%d/cancel" % eid, {}).status, 303, "leaving the waitlist")
+    assert_eq(counters(s, eid)["waitlisted"], 0)
+    back = ticket_of(register(people[0], eid))
+    assert back != codes[0], "registering again is a new place in line"
+    assert_in("候补", people[0].get("/t/" + back).text)
+
+
+def test_registration_refused_when_not_open_and_nothing_changes(s):
+    org = account(s, "org-closed@example.com", "组织者乙", "organizer")
+    p = member(s, "refused@example.com")
+    cases = [("published", "报名尚未开始"), ("closed", "报名已截止"), ("cancelled", "活动已取消"),
+             ("finished", "活动已结束")]
+    for status, message in cases:
+        eid = new_event(org, status=status)
+        r = register(p, eid)
+        assert_eq(r.status, 409, status)
+        assert_in(message, r.text)
+        assert_eq(counters(s, eid)["confirmed"] + counters(s, eid)["waitlisted"], 0)
+    draft = new_event(org, status="draft")
+    assert_eq(register(p, draft).status, 404, "a draft is not there for members")
+    assert_eq(Person(s).get("/events/%d" % draft).status, 404)
+    past = new_event(org, date="2026-11-01")
+    assert_eq(register(p, past).status, 409, "an event that is over")
+    window = new_event(org, opens_date="2099-01-01", opens_time="10:00")
+    r = register(p, window)
+    assert_eq(r.status, 409)
+    assert_in("报名尚未开始", r.text)
+    assert_eq(register(p, 999999).status, 404)
+    bad = register(p, OPEN_EVENT, phone="<script>")
+    assert_eq(bad.status, 422, "a phone number that is not one")
+    assert_in("手机号只能包含数字", bad.text)
+    assert_in('value="&lt;script&gt;"', bad.text, "the form comes back refilled, escaped")
+    assert_eq(query(s, "SELECT count(*) FROM registrations r JOIN users u ON u.id = r.user_id "
+                       "WHERE u.email = 'refused@example.com'")[0][0], "0")
+    visitor = Person(s)
+    visitor.get("/")
+    assert_eq(register(visitor, OPEN_EVENT).status, 401, "visitors sign in first")
+    assert_eq(p.post("/events/%d/register" % OPEN_EVENT, {"_csrf": "forged"}).status, 403, "CSRF")
+
+
+def test_check_in_at_the_door(s):
+    org = account(s, "door@example.com", "门口志愿者", "organizer")
+    eid = new_event(org, capacity=1)
+    a, b = member(s, "door-a@example.com", "张三"), member(s, "door-b@example.com", "李四")
+    ca = ticket_of(register(a, eid, phone="13800001111"))
+    cb = ticket_of(register(b, eid))
+    assert_eq(b.post("/t/%s/checkin" % ca, {}).status, 403, "a member cannot check people in")
+    page = org.get("/t/" + ca).text
+    assert_in("签到</button>", page, "an organizer opening the ticket's URL gets the check-in button")
+    r = org.post("/t/%s/checkin" % ca, {})
+    assert_eq(r.status, 303)
+    assert_in("签到成功", org.get(r.header("Location")).text)
+    again = org.post("/t/%s/checkin" % ca, {})
+    assert_eq(again.status, 200)
+    assert_in("已经签到过了", again.text)
+    assert_in("门口志愿者", again.text, "says by whom")
+    assert_eq(org.post("/t/%s/checkin" % cb, {}).status, 409, "a waitlisted ticket holds no seat")
+    assert_eq(org.post("/t/AAAAAAAAAAAAAAAAAAAAAA/checkin", {}).status, 404, "a forged code")
+    assert_eq(counters(s, eid)["checked_in"], 1)
+    door = org.get("/events/%d/checkin?q=13800001111" % eid).text
+    assert_in("张三", door, "found by phone")
+    door = org.get("/events/%d/checkin?q=%s" % (eid, "%E6%9D%8E")).text
+    assert_in("李四", door, "found by name")
+    live = org.get("/api/v1/events/%d/counts" % eid).json()
+    assert_eq(live, {"capacity": 1, "confirmed": 1, "waitlisted": 1, "checked_in": 1})
+    assert_eq(a.post("/events/%d/cancel" % eid, {}).status, 409, "a checked-in ticket stays")
+    assert_eq(Person(s).get("/events/%d/checkin" % eid).status, 302 if False else 303, "visitors sign in")
+
+
+def test_agenda_items_stay_on_the_day_and_name_their_speakers(s):
+    org = account(s, "agenda@example.com", "议程组织者", "organizer")
+    speaker = member(s, "speaker@example.com", "讲者本人")
+    speaker.post("/account/profile", {"name": "讲者本人", "org": "腾讯"})
+    eid = new_event(org)
+    r = org.post("/events/%d/agenda" % eid, {"start": "09:30", "end": "10:15", "kind": "talk",
+                                             "title": "PostgreSQL 17 新特性",
+                                             "speakers": "speaker@example.com\n王五 / 华为"})
+    assert_eq(r.status, 303, r.text[:1500])
+    org.post("/events/%d/agenda" % eid, {"start": "08:30", "end": "09:00", "kind": "signin", "title": "签到"})
+    bad = org.post("/events/%d/agenda" % eid, {"date": "2027-03-21", "start": "09:00", "end": "10:00",
+                                               "kind": "talk", "title": "第二天的演讲"})
+    assert_eq(bad.status, 422, "outside the event's day")
+    assert_in("活动当天", bad.text)
+    assert_in('value="第二天的演讲"', bad.text, "refilled")
+    assert_eq(org.post("/events/%d/agenda" % eid, {"start": "11:00", "end": "10:00", "kind": "talk",
+                                                    "title": "x"}).status, 422, "ends before it starts")
+    assert_eq(org.post("/events/%d/agenda" % eid, {"start": "11:00", "end": "12:00", "kind": "karaoke",
+                                                    "title": "x"}).status, 422)
+    page = Person(s).get("/events/%d" % eid).text
+    assert page.index("08:30–09:00") < page.index("09:30–10:15"), "in time order"
+    assert_in("讲者本人", page)
+    assert_in('href="/people/', page, "a member speaker links to their profile")
+    assert_in("华为", page)
+    assert_in('href="/orgs/', page, "a guest's organization from the directory links to it")
+    assert_eq(len(query(s, "SELECT 1 FROM event_items WHERE event_id = %d" % eid)), 2)
+    api = Person(s).get("/api/v1/events/%d" % eid).json()
+    assert_eq([i["kind"] for i in api["event"]["agenda"]], ["signin", "talk"])
+
+
+def test_capacity_cannot_drop_below_confirmed_and_raising_it_promotes(s):
+    org = account(s, "cap@example.com", "容量组织者", "organizer")
+    eid = new_event(org, capacity=2)
+    for i in range(3):
+        register(member(s, "cap%d@example.com" % i), eid)
+    form = {"title_zh": "测试沙龙", "series": "1", "city": "1", "tz": "Asia/Shanghai", "date": "2027-03-20",
+            "start": "09:00", "end": "17:30", "status": "open"}
+    r = org.post("/events/%d/edit" % eid, dict(form, capacity="1"))
+    assert_eq(r.status, 409)
+    assert_in("已有 2 人确认参会", r.text)
+    assert_in('value="1"', r.text, "the form keeps what was typed")
+    assert_eq(counters(s, eid)["capacity"], 2, "nothing changed")
+    assert_eq(org.post("/events/%d/edit" % eid, dict(form, capacity="3")).status, 303)
+    assert_eq(counters(s, eid), {"capacity": 3, "confirmed": 3, "waitlisted": 0, "checked_in": 0})
+    SINK.wait_for("cap2@example.com", count=2)
+    bad = org.post("/events/%d/edit" % eid, dict(form, capacity="3", end="08:00"))
+    assert_eq(bad.status, 422, "ends before it starts")
+    assert_eq(org.post("/events/%d/edit" % eid, dict(form, capacity="-1")).status, 422)
+    assert_eq(org.post("/events/%d/edit" % eid, dict(form, capacity="3", tz="Mars/Base")).status, 422)
+
+
+def test_clone_from_a_template_shifts_dates_keeps_the_shape(s):
+    org = account(s, "clone@example.com", "克隆组织者", "organizer")
+    eid = new_event(org, capacity=150, checklist="订场地\n印刷物料")
+    org.post("/events/%d/agenda" % eid, {"start": "09:00", "end": "09:15", "kind": "opening", "title": "开场致辞",
+                                         "speakers": "主持人 / 阿里"})
+    org.post("/events/%d/agenda" % eid, {"start": "14:00", "end": "16:00", "kind": "debate", "title": "辩论赛"})
+    register(member(s, "clone-m@example.com"), eid)
+    r = org.post("/events/%d/clone" % eid, {"date": "2027-04-17"})
+    assert_eq(r.status, 303)
+    new = int(re.search(r"/events/(\d+)/edit", r.header("Location")).group(1))
+    form = org.get("/events/%d/edit" % new).text
+    assert_in('value="2027-04-17"', form)
+    assert_in("订场地", form, "the checklist came along")
+    assert_in('value="150"', form)
+    page = org.get("/events/%d" % new).text
+    assert_in("09:00–09:15", page, "the agenda keeps its local times on the new day")
+    assert_in("主持人", page)
+    assert_in("草稿", page, "a clone starts as a draft")
+    assert_eq(counters(s, new)["confirmed"], 0, "without the template's registrations")
+    assert_eq(org.post("/events/%d/clone" % eid, {"date": "soon"}).status, 422)
+
+
+def test_channel_links_count_registrations_and_export_to_excel(s):
+    org = account(s, "links@example.com", "渠道组织者", "organizer")
+    eid = new_event(org, capacity=10)
+    assert_eq(org.post("/events/%d/links" % eid, {"label": "杭州 PG 用户 3 群"}).status, 303)
+    code = query(s, "SELECT code FROM event_links WHERE event_id = %d" % eid)[0][0]
+    p = member(s, "via@example.com", "群友")
+    r = p.get("/e/" + code)
+    assert_eq(r.status, 303)
+    page = p.get(r.header("Location")).text
+    assert_in('name="via" value="%s"' % code, page)
+    ticket_of(register(p, eid, via=code))
+    ticket_of(register(member(s, "direct@example.com", "直接来的"), eid))
+    lst = org.get("/events/%d/registrations" % eid).text
+    assert_in("杭州 PG 用户 3 群", lst)
+    link_id = query(s, "SELECT id FROM event_links WHERE code = '%s'" % code)[0][0]
+    only = org.get("/events/%d/registrations?link=%s" % (eid, link_id)).text
+    assert_in("群友", only)
+    assert "直接来的" not in only, "filtered by channel"
+    csv = org.get("/events/%d/registrations.csv" % eid)
+    assert_eq(csv.header("Content-Type"), "text/csv; charset=utf-8")
+    assert csv.body.startswith(b"\xef\xbb\xbf"), "a byte order mark for Excel"
+    text = csv.body.decode("utf-8-sig")
+    assert_in("群友", text)
+    assert_in("杭州 PG 用户 3 群", text)
+    assert_eq(len(text.strip().split("\r\n")), 3, "a header and two rows")
+    assert_eq(p.get("/events/%d/registrations.csv" % eid).status, 403, "members cannot export")
+    qr = Person(s).get("/e/%s/qr.svg" % code)
+    assert_eq(qr.status, 200)
+    assert_eq(org.post("/events/%d/message" % eid, {"to": "confirmed", "subject": "明天见", "body": "九点签到"}).status, 303)
+    SINK.wait_for("via@example.com", count=2)
+    assert_eq(org.post("/events/%d/message" % eid, {"to": "everyone", "subject": "x", "body": "y"}).status, 422)
+
+
+def test_organizer_adds_a_guest_and_cancels_for_them(s):
+    org = account(s, "guests@example.com", "嘉宾组织者", "organizer")
+    eid = new_event(org, capacity=1)
+    r = org.post("/events/%d/registrations" % eid, {"name": "外部嘉宾", "org": "某银行", "email": "guest@example.com"})
+    assert_eq(r.status, 303)
+    assert_in("座位已确认", org.get(r.header("Location")).text)
+    r = org.post("/events/%d/registrations" % eid, {"name": "第二位嘉宾"})
+    assert_in("已加入候补名单", org.get(r.header("Location")).text, "capacity holds for organizers too")
+    assert_eq(org.post("/events/%d/registrations" % eid, {"name": ""}).status, 422)
+    rid = query(s, "SELECT id FROM registrations WHERE event_id = %d AND name = '外部嘉宾'" % eid)[0][0]
+    assert_eq(org.post("/events/%d/registrations/%s/cancel" % (eid, rid), {}).status, 303)
+    assert_eq(counters(s, eid), {"capacity": 1, "confirmed": 1, "waitlisted": 0, "checked_in": 0})
+    SINK.wait_for("guest@example.com")
+
+
+def test_members_propose_topics_that_organizers_pick(s):
+    p = member(s, "topic@example.com", "提议者")
+    r = p.post("/topics", {"title": "用 PostgreSQL 做时序数据", "speaker_name": "提议者", "speaker_org": "华为"})
+    assert_eq(r.status, 303)
+    assert_eq(p.post("/topics", {"title": "", "speaker_name": "x"}).status, 422)
+    tid = query(s, "SELECT id FROM topics WHERE title = '用 PostgreSQL 做时序数据'")[0][0]
+    org = account(s, "picker@example.com", "选题人", "organizer")
+    eid = new_event(org)
+    assert_in("用 PostgreSQL 做时序数据", org.get("/events/%d/agenda" % eid).text)
+    assert_eq(org.post("/events/%d/agenda" % eid, {"start": "10:00", "end": "10:40", "kind": "talk",
+                                                    "title": "用 PostgreSQL 做时序数据", "topic": tid,
+                                                    "speakers": "提议者 / 华为"}).status, 303)
+    assert_eq(query(s, "SELECT status, event_id FROM topics WHERE id = %s" % tid)[0], ("picked", str(eid)))
+    assert_in("已选入议程", p.get("/topics").text)
+    assert_eq(p.post("/topics/%s/decline" % tid, {}).status, 403)
+
+
+def test_api_registration(s):
+    p = member(s, "api-reg@example.com")
+    r = p.req("POST", "/api/v1/events/%d/register" % OPEN_EVENT, {})
+    assert_eq(r.status, 201)
+    body = r.json()
+    assert_eq(body["status"], "confirmed")
+    assert_eq(len(body["ticket"]), 22)
+    r = p.req("POST", "/api/v1/events/%d/register" % OPEN_EVENT, {})
+    assert_eq(r.status, 200)
+    assert_eq(r.json()["already"], True)
+    ev = Person(s).get("/api/v1/events").json()
+    assert any(e["id"] == OPEN_EVENT for e in ev["upcoming"])
+
+
+if __name__ == "__main__":
+    SINK = MailSink()
+    try:
+        code = run_suite("events", [v for k, v in list(globals().items()) if k.startswith("test_")],
+                         env={"PGHERD_SMTP_URL": SINK.url})
+    finally:
+        SINK.stop()
+    sys.exit(code)

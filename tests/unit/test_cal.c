@@ -1,0 +1,74 @@
+/* test_cal.c: an event's clock and calendar: wall-clock times in the
+ * event's own time zone (with daylight saving where it applies), .ics files
+ * calendar apps accept, and ticket QR codes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "events/cal.h"
+
+static void wall_clock_times_in_the_events_zone(void **state)
+{
+	(void)state;
+	err e = ERR_INIT;
+	assert_int_equal(cal_init(&e), 0);
+	/* 2026-12-19 09:00 in Hangzhou is 01:00 UTC. */
+	assert_int_equal(cal_to_utc("Asia/Shanghai", 2026, 12, 19, 9, 0), 1797642000);
+	assert_int_equal(cal_parse("Asia/Shanghai", "2026-12-19", "09:00"), 1797642000);
+	/* New York: UTC-5 in winter, UTC-4 in summer. */
+	assert_int_equal(cal_parse("America/New_York", "2027-01-15", "09:00") - cal_parse("UTC", "2027-01-15", "09:00"),
+			 5 * 3600);
+	assert_int_equal(cal_parse("America/New_York", "2027-07-15", "09:00") - cal_parse("UTC", "2027-07-15", "09:00"),
+			 4 * 3600);
+	struct cal_local l;
+	cal_local("Asia/Shanghai", 1797642000, &l);
+	assert_int_equal(l.hour, 9);
+	assert_int_equal(l.weekday, 7); /* a Saturday */
+	arena a = ARENA_INIT;
+	assert_string_equal(cal_date(&a, "Asia/Tokyo", 1797642000), "2026-12-19");
+	assert_string_equal(cal_hm(&a, "Asia/Tokyo", 1797642000), "10:00");
+	arena_release(&a);
+	/* What a form may send that is not a time. */
+	const char *bad[][2] = { { "2026-02-30", "09:00" }, { "2026-12-19", "24:00" }, { "2026-12-19", "9:00" },
+				 { "19/12/2026", "09:00" }, { "2026-12-19x", "09:00" }, { "", "" }, { "2026-12-19", "09:60" },
+				 { "1999-12-31", "09:00" } };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(cal_parse("Asia/Shanghai", bad[i][0], bad[i][1]), -1);
+	assert_int_equal(cal_parse("Mars/Olympus", "2026-12-19", "09:00"), -1);
+	assert_false(cal_zone_ok("Europe/Atlantis"));
+	assert_true(cal_zone_ok("Asia/Shanghai"));
+}
+
+static void ics_and_qr(void **state)
+{
+	(void)state;
+	err e = ERR_INIT;
+	buf b = BUF_INIT;
+	struct cal_event ev = { .id = 38, .title = "第 38 期 PG 天天象上, 杭州站; \"沙龙\"", .location = "杭州",
+				.url = "https://pg.example/events/38", .host = "pg.example", .starts_at = 1797642000,
+				.ends_at = 1797672600, .stamp = 1797000000 };
+	assert_int_equal(cal_ics(&ev, 1, "PG 沙龙", &b, &e), 0);
+	assert_non_null(strstr(b.s, "BEGIN:VCALENDAR"));
+	assert_non_null(strstr(b.s, "DTSTART:20261219T010000Z"));
+	assert_non_null(strstr(b.s, "DTEND:20261219T093000Z"));
+	assert_non_null(strstr(b.s, "UID:event-38@pg.example"));
+	assert_non_null(strstr(b.s, "X-WR-CALNAME:PG 沙龙"));
+	assert_non_null(strstr(b.s, "\\, 杭州站\\;")); /* commas and semicolons escaped */
+	buf_release(&b);
+	assert_int_equal(cal_qr_svg("https://pg.example/t/AAAAAAAAAAAAAAAAAAAAAA", &b, &e), 0);
+	assert_true(!strncmp(b.s, "<svg", 4));
+	assert_non_null(strstr(b.s, "viewBox=\"0 0 37 37\"")); /* version 4 (33 modules) + quiet zone */
+	buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(wall_clock_times_in_the_events_zone),
+		cmocka_unit_test(ics_and_qr),
+	};
+	return cmocka_run_group_tests_name("events calendar", tests, NULL, NULL);
+}
