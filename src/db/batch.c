@@ -20,7 +20,11 @@ struct db_batch {
 	struct db_batch_stats stats;
 };
 
-static int run_jobs(struct db_batch *b, struct db_job *jobs, int *retry)
+/* One try at the batch. Jobs run without savepoints first (two round
+ * trips each saved on PostgreSQL); when one fails, *isolate is set and the
+ * batch runs again with a savepoint around each job, so the failure undoes
+ * only its own job. */
+static int run_jobs(struct db_batch *b, struct db_job *jobs, int savepoints, int *retry, int *isolate)
 {
 	err e = ERR_INIT;
 	int rc = db_begin(b->d, &e);
@@ -31,7 +35,7 @@ static int run_jobs(struct db_batch *b, struct db_job *jobs, int *retry)
 	}
 	for (struct db_job *j = jobs; j; j = j->next) {
 		j->e = (err)ERR_INIT;
-		if ((rc = db_exec(b->d, "SAVEPOINT job", DB_NOARGS, NULL, &e)))
+		if (savepoints && (rc = db_exec(b->d, "SAVEPOINT job", DB_NOARGS, NULL, &e)))
 			break;
 		j->rc = j->fn(b->d, j->ctx, &j->e);
 		if (j->rc == ERR_BUSY || j->rc == ERR_UNAVAILABLE) {
@@ -41,9 +45,14 @@ static int run_jobs(struct db_batch *b, struct db_job *jobs, int *retry)
 			e = j->e;
 			break;
 		}
+		if (j->rc && !savepoints) {
+			db_rollback(b->d);
+			*isolate = 1;
+			return j->rc;
+		}
 		if (j->rc)
 			rc = db_exec(b->d, "ROLLBACK TO SAVEPOINT job", DB_NOARGS, NULL, &e);
-		if (!rc)
+		if (!rc && savepoints)
 			rc = db_exec(b->d, "RELEASE SAVEPOINT job", DB_NOARGS, NULL, &e);
 		if (rc)
 			break;
@@ -64,16 +73,21 @@ static int run_jobs(struct db_batch *b, struct db_job *jobs, int *retry)
 
 static void run_batch(struct db_batch *b, struct db_job *jobs, unsigned long long n)
 {
-	int rc = ERR_BUSY, retries = 0;
+	int rc = ERR_BUSY, retries = 0, savepoints = 0;
 	for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-		int retry = 0;
+		int retry = 0, isolate = 0;
 		if (attempt) {
 			struct timespec ts = { 0, (long)((1 << (attempt < 6 ? attempt : 6)) * 1000000L +
 							 (long)(now_us() % 1000) * 1000) };
 			nanosleep(&ts, NULL);
 			retries++;
 		}
-		rc = run_jobs(b, jobs, &retry);
+		rc = run_jobs(b, jobs, savepoints, &retry, &isolate);
+		if (isolate && !savepoints) {
+			savepoints = 1;
+			attempt--; /* not a failure of the batch: run it again, job by job */
+			continue;
+		}
 		if (!rc || !retry)
 			break;
 	}

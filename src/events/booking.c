@@ -78,21 +78,6 @@ static const char *new_ticket(arena *a)
 	return arena_strdup(a, text);
 }
 
-/* Locks the event's row for the rest of the transaction (SQLite's writer
- * holds the whole database already) and reads it. */
-int events_lock(db *d, arena *a, int64_t id, int lang, struct event_row *ev, int *found, err *e)
-{
-	if (db_engine_of(d) == DB_POSTGRES) {
-		db_res x;
-		int rc = db_query(d, a, "SELECT id FROM events WHERE id = ? FOR UPDATE", DB_ARGS(DB_INT(id)), &x, e);
-		if (rc || !x.nrows) {
-			*found = 0;
-			return rc;
-		}
-	}
-	return event_get(d, a, id, lang, ev, found, e);
-}
-
 /* A ticket mail: what, when, where, and the ticket's address. */
 static int queue_ticket_mail(db *d, arena *a, int lang, const char *base_url, const struct event_row *ev,
 			     const char *to, const char *name, const char *ticket, const char *intro_key, err *e)
@@ -141,6 +126,29 @@ int events_promote(db *d, arena *a, const char *base_url, struct event_row *ev, 
 	return 0;
 }
 
+/* The member's own registration for the event, when they have one. */
+static int find_mine(db *d, arena *a, int64_t event, int64_t user, db_res *mine, err *e)
+{
+	return db_query(d, a, "SELECT id, status, ticket FROM registrations WHERE event_id = ? AND user_id = ?",
+			DB_ARGS(DB_INT(event), DB_INT(user)), mine, e);
+}
+
+static int insert_registration(db *d, struct seat_job *j, int64_t event, int64_t link_id, int64_t now, db_res *out,
+			       err *e)
+{
+	return db_query(d, &j->r->a, "INSERT INTO registrations (event_id, user_id, name, org, title, phone, email, status, "
+				     "link_id, ticket, added_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+				     "ON CONFLICT (event_id, user_id) DO NOTHING RETURNING id",
+			DB_ARGS(DB_INT(event), j->user_id ? DB_INT(j->user_id) : DB_NULL, DB_TEXT(j->name), DB_TEXT(j->org),
+				DB_TEXT(j->title), DB_TEXT(j->phone), DB_TEXT(j->email), DB_TEXT(j->status),
+				link_id ? DB_INT(link_id) : DB_NULL, DB_TEXT(j->ticket), j->added_by ? DB_INT(j->added_by) : DB_NULL,
+				DB_TIME(now), DB_TIME(now)),
+			out, e);
+}
+
+/* Four statements on the common path (lock and read the event, insert,
+ * count, queue the mail): the writer runs them back to back for a whole
+ * batch, so each one saved is felt in a popular salon's first minute. */
 static int register_tx(db *d, void *p, err *e)
 {
 	struct seat_job *j = p;
@@ -148,6 +156,7 @@ static int register_tx(db *d, void *p, err *e)
 	struct event_row ev;
 	int found, rc;
 	int64_t now = unix_now();
+	db_res mine, ins;
 	j->outcome = OUT_NONE;
 	j->ticket = j->status = NULL;
 	j->closed_key = NULL;
@@ -157,23 +166,6 @@ static int register_tx(db *d, void *p, err *e)
 		j->outcome = OUT_NOT_FOUND;
 		return 0;
 	}
-	if (j->user_id) {
-		db_res mine;
-		if ((rc = db_query(d, a, "SELECT id, status, ticket FROM registrations WHERE event_id = ? AND user_id = ?",
-				   DB_ARGS(DB_INT(ev.id), DB_INT(j->user_id)), &mine, e)))
-			return rc;
-		if (mine.nrows && strcmp(db_get(&mine, 0, 1), "cancelled")) {
-			/* A second click, or a second tab: the first one stands. */
-			j->outcome = OUT_ALREADY;
-			j->status = db_get(&mine, 0, 1);
-			j->ticket = db_get(&mine, 0, 2);
-			return 0;
-		}
-		/* Registering again after cancelling joins the end of the line. */
-		if (mine.nrows && (rc = db_exec(d, "DELETE FROM registrations WHERE id = ?",
-						DB_ARGS(DB_INT(db_get_int(&mine, 0, 0))), NULL, e)))
-			return rc;
-	}
 	/* Members register while registration is open; organizers may add
 	 * guests until the event ends, but never past its capacity. */
 	j->closed_key = j->added_by ? (!strcmp(ev.status, "cancelled") ? "events.closed.cancelled"
@@ -181,38 +173,63 @@ static int register_tx(db *d, void *p, err *e)
 											: NULL)
 				    : event_closed_reason(&ev, now);
 	if (j->closed_key) {
-		j->outcome = OUT_CLOSED;
+		/* Closed now, but a member who registered in time keeps their ticket. */
+		if (j->user_id && (rc = find_mine(d, a, ev.id, j->user_id, &mine, e)))
+			return rc;
+		if (j->user_id && mine.nrows && strcmp(db_get(&mine, 0, 1), "cancelled")) {
+			j->outcome = OUT_ALREADY;
+			j->status = db_get(&mine, 0, 1);
+			j->ticket = db_get(&mine, 0, 2);
+		} else {
+			j->outcome = OUT_CLOSED;
+		}
 		return 0;
 	}
-	int64_t changed = 0;
-	if (!ev.waitlisted && ev.confirmed < ev.capacity &&
-	    (rc = db_exec(d, "UPDATE events SET confirmed = confirmed + 1 WHERE id = ? AND confirmed < capacity",
-			  DB_ARGS(DB_INT(ev.id)), &changed, e)))
-		return rc;
-	if (!changed && (rc = db_exec(d, "UPDATE events SET waitlisted = waitlisted + 1 WHERE id = ?",
-				      DB_ARGS(DB_INT(ev.id)), NULL, e)))
-		return rc;
-	j->status = changed ? "confirmed" : "waitlisted";
+	/* The row is locked: the counters read with it are the truth. Nobody
+	 * jumps the waitlist: a seat goes to a newcomer only when none wait. */
+	int seat = !ev.waitlisted && ev.confirmed < ev.capacity;
+	j->status = seat ? "confirmed" : "waitlisted";
 	j->ticket = new_ticket(a);
-	db_res link;
 	int64_t link_id = 0;
 	if (j->via && *j->via) {
+		db_res link;
 		if ((rc = db_query(d, a, "SELECT id FROM event_links WHERE code = ? AND event_id = ?",
 				   DB_ARGS(DB_TEXT(j->via), DB_INT(ev.id)), &link, e)))
 			return rc;
 		link_id = link.nrows ? db_get_int(&link, 0, 0) : 0;
 	}
-	if ((rc = db_exec(d, "INSERT INTO registrations (event_id, user_id, name, org, title, phone, email, status, "
-			     "link_id, ticket, added_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			  DB_ARGS(DB_INT(ev.id), j->user_id ? DB_INT(j->user_id) : DB_NULL, DB_TEXT(j->name),
-				  DB_TEXT(j->org), DB_TEXT(j->title), DB_TEXT(j->phone), DB_TEXT(j->email),
-				  DB_TEXT(j->status), link_id ? DB_INT(link_id) : DB_NULL, DB_TEXT(j->ticket),
-				  j->added_by ? DB_INT(j->added_by) : DB_NULL, DB_TIME(now), DB_TIME(now)),
-			  NULL, e)))
+	if ((rc = insert_registration(d, j, ev.id, link_id, now, &ins, e)))
 		return rc;
-	j->outcome = changed ? OUT_CONFIRMED : OUT_WAITLISTED;
+	if (!ins.nrows) {
+		/* Registered before: a second click (or tab) gets the first
+		 * ticket; after a cancellation, the end of the line. */
+		if ((rc = find_mine(d, a, ev.id, j->user_id, &mine, e)))
+			return rc;
+		if (!mine.nrows)
+			return err_set(e, ERR_BUSY, "registration of user %lld vanished", (long long)j->user_id);
+		if (strcmp(db_get(&mine, 0, 1), "cancelled")) {
+			j->outcome = OUT_ALREADY;
+			j->status = db_get(&mine, 0, 1);
+			j->ticket = db_get(&mine, 0, 2);
+			return 0;
+		}
+		if ((rc = db_exec(d, "DELETE FROM registrations WHERE id = ?", DB_ARGS(DB_INT(db_get_int(&mine, 0, 0))),
+				  NULL, e)) ||
+		    (rc = insert_registration(d, j, ev.id, link_id, now, &ins, e)))
+			return rc;
+		if (!ins.nrows)
+			return err_set(e, ERR_FAIL, "registration of user %lld refused twice", (long long)j->user_id);
+	}
+	int64_t changed = 0;
+	if ((rc = db_exec(d, seat ? "UPDATE events SET confirmed = confirmed + 1 WHERE id = ? AND confirmed < capacity"
+				  : "UPDATE events SET waitlisted = waitlisted + 1 WHERE id = ?",
+			  DB_ARGS(DB_INT(ev.id)), &changed, e)))
+		return rc;
+	if (!changed)
+		return err_set(e, ERR_FAIL, "event %lld: the locked counters moved", (long long)ev.id);
+	j->outcome = seat ? OUT_CONFIRMED : OUT_WAITLISTED;
 	return queue_ticket_mail(d, a, j->lang, j->base_url, &ev, j->email, j->name, j->ticket,
-				 changed ? "ticket.mail.confirmed" : "ticket.mail.waitlisted", e);
+				 seat ? "ticket.mail.confirmed" : "ticket.mail.waitlisted", e);
 }
 
 static int cancel_tx(db *d, void *p, err *e)
@@ -796,17 +813,12 @@ static json_t *counts(const struct event_row *ev)
 static int door(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	int64_t id;
-	int found;
+	db *d;
 	struct event_row ev;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
-	int rc = event_get(d, &r->a, id, r->lang, &ev, &found, &e);
-	if (rc || !found)
-		return rc ? rc : http_error(r, out, 404, "not_found", "error.not_found");
+	int rc = event_route(r, out, &d, &ev);
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	int64_t id = ev.id;
 	const char *q = trimmed(&r->a, req_query(r, "q"));
 	if (text_len(q) > 100)
 		return http_error(r, out, 400, "bad_filter", "orgs.err.filter");
@@ -845,18 +857,11 @@ static int door(req *r, resp *out)
 
 static int live_counts(req *r, resp *out)
 {
-	err e = ERR_INIT;
-	int64_t id;
-	int found;
+	db *d;
 	struct event_row ev;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
-	int rc = event_get(d, &r->a, id, r->lang, &ev, &found, &e);
-	if (rc || !found)
-		return rc ? rc : http_error(r, out, 404, "not_found", "error.not_found");
+	int rc = event_route(r, out, &d, &ev);
+	if (rc)
+		return rc > 0 ? 0 : rc;
 	out->model = counts(&ev);
 	out->cache_control = "no-store";
 	return 0;

@@ -13,6 +13,9 @@ struct event_row {
 
 /* *found is 0 when there is no such event (drafts count as events here). */
 int event_get(db *d, arena *a, int64_t id, int lang, struct event_row *ev, int *found, err *e);
+/* The event the route's :id names, on the thread's connection: 0 when it
+ * is there; 1 when out already answers 404; else a negative error code. */
+int event_route(req *r, resp *out, db **d, struct event_row *ev);
 /* "2026-12-19 周六 09:00–17:30" in the event's time zone. */
 const char *event_when(arena *a, int lang, const struct event_row *ev);
 /* The event page, with the registration form's values and errors when a

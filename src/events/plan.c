@@ -80,14 +80,42 @@ static void row_event(const db_res *x, int i, struct event_row *ev)
 	ev->checked_in = db_get_int(x, i, 21);
 }
 
-int event_get(db *d, arena *a, int64_t id, int lang, struct event_row *ev, int *found, err *e)
+static int event_read(db *d, arena *a, int64_t id, int lang, int lock, struct event_row *ev, int *found, err *e)
 {
 	db_res x;
 	const char *l = i18n_code(lang);
-	int rc = db_query(d, a, EVENT_COLS "WHERE e.id = ?", DB_ARGS(DB_TEXT(l), DB_TEXT(l), DB_TEXT(l), DB_INT(id)), &x, e);
+	/* SQLite has no row locks: its writer holds the whole database. */
+	int rc = db_query(d, a, lock && db_engine_of(d) == DB_POSTGRES ? EVENT_COLS "WHERE e.id = ? FOR UPDATE OF e"
+								      : EVENT_COLS "WHERE e.id = ?",
+			  DB_ARGS(DB_TEXT(l), DB_TEXT(l), DB_TEXT(l), DB_INT(id)), &x, e);
 	*found = !rc && x.nrows;
 	if (*found)
 		row_event(&x, 0, ev);
+	return rc;
+}
+
+int event_get(db *d, arena *a, int64_t id, int lang, struct event_row *ev, int *found, err *e)
+{
+	return event_read(d, a, id, lang, 0, ev, found, e);
+}
+
+int events_lock(db *d, arena *a, int64_t id, int lang, struct event_row *ev, int *found, err *e)
+{
+	return event_read(d, a, id, lang, 1, ev, found, e);
+}
+
+int event_route(req *r, resp *out, db **d, struct event_row *ev)
+{
+	err e = ERR_INIT;
+	int64_t id;
+	int found;
+	if (req_id(r, &id))
+		return http_error(r, out, 404, "not_found", "error.not_found"), 1;
+	if (!(*d = db_thread(&e)))
+		return ERR_UNAVAILABLE;
+	int rc = event_get(*d, &r->a, id, r->lang, ev, &found, &e);
+	if (!rc && !found)
+		return http_error(r, out, 404, "not_found", "error.not_found"), 1;
 	return rc;
 }
 
@@ -554,17 +582,12 @@ static const char *orgs_lines(req *r, db *d, int64_t id, const char *role, err *
 static int edit_form(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	int64_t id;
-	int found;
+	db *d;
 	struct event_row ev;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
-	int rc = event_get(d, &r->a, id, r->lang, &ev, &found, &e);
-	if (rc || !found)
-		return rc ? rc : http_error(r, out, 404, "not_found", "error.not_found");
+	int rc = event_route(r, out, &d, &ev);
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	int64_t id = ev.id;
 	db_res x;
 	if ((rc = db_query(d, &r->a, "SELECT checklist FROM events WHERE id = ?", DB_ARGS(DB_INT(id)), &x, &e)))
 		return rc;
@@ -898,17 +921,12 @@ static int agenda_get(req *r, resp *out)
 static int agenda_post(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	int64_t id;
+	db *d;
 	struct event_row ev;
-	int found;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
-	int rc = event_get(d, &r->a, id, r->lang, &ev, &found, &e);
-	if (rc || !found)
-		return rc ? rc : http_error(r, out, 404, "not_found", "error.not_found");
+	int rc = event_route(r, out, &d, &ev);
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	int64_t id = ev.id;
 	struct item_form f;
 	memset(&f, 0, sizeof(f));
 	json_t *errors = json_object();
@@ -1023,17 +1041,12 @@ static int clone_tx(db *d, void *p, err *e)
 static int clone(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	int64_t id;
+	db *d;
 	struct event_row ev;
-	int found;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
-	int rc = event_get(d, &r->a, id, r->lang, &ev, &found, &e);
-	if (rc || !found)
-		return rc ? rc : http_error(r, out, 404, "not_found", "error.not_found");
+	int rc = event_route(r, out, &d, &ev);
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	int64_t id = ev.id;
 	/* The shift is measured between local midnights, so a template's 09:00
 	 * stays 09:00 on the new day. */
 	int64_t day = cal_parse(ev.tz, form_text(r, "date"), "00:00");
@@ -1093,30 +1106,11 @@ static int add_link(req *r, resp *out)
 
 static int cover(req *r, resp *out)
 {
-	err e = ERR_INIT;
-	int64_t id, file;
-	const char *why;
+	int64_t id;
 	if (req_id(r, &id))
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
-	db_res x;
-	int rc = db_query(d, &r->a, "SELECT 1 FROM events WHERE id = ?", DB_ARGS(DB_INT(id)), &x, &e);
-	if (rc || !x.nrows)
-		return rc ? rc : http_error(r, out, 404, "not_found", "error.not_found");
-	rc = files_store_image(d, r, req_file(r, "cover"), &file, &why, &e);
-	if (rc == ERR_INPUT)
-		return http_error(r, out, 422, "invalid_image", why);
-	if (!rc)
-		rc = db_exec(d, "UPDATE events SET cover_file_id = ? WHERE id = ?", DB_ARGS(DB_INT(file), DB_INT(id)), NULL, &e);
-	if (rc)
-		return rc;
-	if (r->api) {
-		out->model = json_pack("{s:I}", "file_id", (json_int_t)file);
-		return 0;
-	}
-	return http_redirect(r, out, arena_printf(&r->a, "/events/%lld?saved=1", (long long)id));
+	return files_attach(r, out, "cover", "UPDATE events SET cover_file_id = ? WHERE id = ?", id, "event.cover",
+			    arena_printf(&r->a, "event:%lld", (long long)id), arena_printf(&r->a, "/events/%lld?saved=1", (long long)id));
 }
 
 /* ---- the topic library ---- */

@@ -5,6 +5,7 @@
  * decoders into the server for that, so it is done here and fuzzed. Files
  * are not re-encoded: they are served only as images, with their true type,
  * nosniff and a CSP, never as HTML. */
+#include "auth/auth.h"
 #include "files/files.h"
 
 #include <sodium.h>
@@ -128,6 +129,52 @@ int files_store_image(db *d, req *r, const struct field *f, int64_t *id, const c
 	if (!rc)
 		*id = db_get_int(&res, 0, 0);
 	return rc;
+}
+
+struct attach_ctx {
+	req *r;
+	const char *field, *update_sql, *audit, *target, *why;
+	int64_t row, file;
+};
+
+static int attach_tx(db *d, void *p, err *e)
+{
+	struct attach_ctx *c = p;
+	int64_t changed = 0;
+	int rc = files_store_image(d, c->r, req_file(c->r, c->field), &c->file, &c->why, e);
+	if (!rc)
+		rc = db_exec(d, c->update_sql, DB_ARGS(DB_INT(c->file), DB_INT(c->row)), &changed, e);
+	if (!rc && !changed)
+		rc = ERR_NOTFOUND;
+	if (!rc && c->audit)
+		rc = auth_audit(d, c->r->user_id, c->audit, c->target, arena_printf(&c->r->a, "file:%lld", (long long)c->file),
+				c->r->client, e);
+	return rc;
+}
+
+int files_attach(req *r, resp *out, const char *field, const char *update_sql, int64_t row, const char *audit,
+		 const char *target, const char *next)
+{
+	err e = ERR_INIT;
+	db *d = db_thread(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	struct attach_ctx c = { r, field, update_sql, audit, target, NULL, row, 0 };
+	int rc = db_tx(d, attach_tx, &c, &e);
+	if (rc == ERR_INPUT)
+		return http_error(r, out, 422, "invalid_image", c.why);
+	if (rc == ERR_NOTFOUND)
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	if (rc) {
+		log_error("upload: %s", e.msg);
+		return rc;
+	}
+	if (r->api) {
+		out->model = json_pack("{s:I,s:s}", "file_id", (json_int_t)c.file, "url",
+				       arena_printf(&r->a, "/files/%lld", (long long)c.file));
+		return 0;
+	}
+	return http_redirect(r, out, next);
 }
 
 static int serve(req *r, resp *out)

@@ -26,4 +26,13 @@ int image_sniff(const unsigned char *p, size_t n, struct image_info *out);
  * refused file returns ERR_INPUT with *why set to an i18n key. */
 int files_store_image(db *d, req *r, const struct field *f, int64_t *id, const char **why, err *e);
 
+/* The whole answer to an image upload: stores the image in form field
+ * `field` and points row `row` at it with update_sql (two parameters: the
+ * file's id, the row's id), in one transaction. A refused image answers
+ * 422, a row that is not there 404 (and nothing is kept); otherwise the
+ * API gets {"file_id","url"} and a browser goes to `next`. The audit log
+ * records `audit` (may be NULL) on `target`. */
+int files_attach(req *r, resp *out, const char *field, const char *update_sql, int64_t row, const char *audit,
+		 const char *target, const char *next);
+
 #endif

@@ -620,35 +620,11 @@ static int merge(req *r, resp *out)
 
 static int logo(req *r, resp *out)
 {
-	err e = ERR_INIT;
-	int64_t org, id;
-	const char *why;
+	int64_t org;
 	if (req_id(r, &org))
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
-	db_res x;
-	int rc = db_query(d, &r->a, "SELECT 1 FROM orgs WHERE id = ?", DB_ARGS(DB_INT(org)), &x, &e);
-	if (rc || !x.nrows)
-		return rc ? rc : http_error(r, out, 404, "not_found", "error.not_found");
-	rc = files_store_image(d, r, req_file(r, "logo"), &id, &why, &e);
-	if (rc == ERR_INPUT)
-		return http_error(r, out, 422, "invalid_image", why);
-	if (!rc)
-		rc = db_exec(d, "UPDATE orgs SET logo_file_id = ? WHERE id = ?", DB_ARGS(DB_INT(id), DB_INT(org)), NULL, &e);
-	if (!rc)
-		rc = auth_audit(d, r->user_id, "org.logo", arena_printf(&r->a, "org:%lld", (long long)org),
-				arena_printf(&r->a, "file:%lld", (long long)id), r->client, &e);
-	if (rc) {
-		log_error("logo: %s", e.msg);
-		return rc;
-	}
-	if (r->api) {
-		out->model = json_pack("{s:I}", "file_id", (json_int_t)id);
-		return 0;
-	}
-	return http_redirect(r, out, arena_printf(&r->a, "/orgs/%lld?saved=1", (long long)org));
+	return files_attach(r, out, "logo", "UPDATE orgs SET logo_file_id = ? WHERE id = ?", org, "org.logo",
+			    arena_printf(&r->a, "org:%lld", (long long)org), arena_printf(&r->a, "/orgs/%lld?saved=1", (long long)org));
 }
 
 static const struct route routes[] = {

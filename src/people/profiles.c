@@ -280,26 +280,8 @@ static int directory_csv(req *r, resp *out)
 
 static int avatar(req *r, resp *out)
 {
-	err e = ERR_INIT;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
-	int64_t id;
-	const char *why;
-	int rc = files_store_image(d, r, req_file(r, "avatar"), &id, &why, &e);
-	if (rc == ERR_INPUT)
-		return http_error(r, out, 422, "invalid_image", why);
-	if (!rc)
-		rc = db_exec(d, "UPDATE users SET avatar_file_id = ? WHERE id = ?", DB_ARGS(DB_INT(id), DB_INT(r->user_id)), NULL, &e);
-	if (rc) {
-		log_error("avatar: %s", e.msg);
-		return rc;
-	}
-	if (r->api) {
-		out->model = json_pack("{s:I,s:s}", "file_id", (json_int_t)id, "url", arena_printf(&r->a, "/files/%lld", (long long)id));
-		return 0;
-	}
-	return http_redirect(r, out, "/account/profile?saved=1");
+	return files_attach(r, out, "avatar", "UPDATE users SET avatar_file_id = ? WHERE id = ?", r->user_id, NULL, NULL,
+			    "/account/profile?saved=1");
 }
 
 static const struct route routes[] = {

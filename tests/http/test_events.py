@@ -76,6 +76,8 @@ def ticket_of(r):
 
 
 def test_one_click_registration_gives_a_ticket_with_qr_and_calendar(s):
+    before = counters(s, OPEN_EVENT)["confirmed"]
+    assert before >= 100, "the demo's open salon is filling up"
     p = member(s, "first@example.com", "第一位")
     p.post("/account/profile", {"name": "第一位", "org": "阿里", "title": "DBA"})
     page = p.get("/events/%d" % OPEN_EVENT).text
@@ -97,7 +99,7 @@ def test_one_click_registration_gives_a_ticket_with_qr_and_calendar(s):
     again = register(p, OPEN_EVENT)
     assert_eq(ticket_of(again), code, "a double click gives the same ticket")
     assert_in("查看电子票", p.get("/events/%d" % OPEN_EVENT).text, "the event page knows")
-    assert_eq(counters(s, OPEN_EVENT)["confirmed"], 1)
+    assert_eq(counters(s, OPEN_EVENT)["confirmed"], before + 1)
     mails = SINK.wait_for("first@example.com")
     assert_in("/t/" + code, mails[0].get_payload(decode=True).decode())
     feed = Person(s).get("/series/salon/calendar.ics")
