@@ -541,6 +541,20 @@ static int ticket_get(req *r, db *d, const char *code, struct ticket *t, int *fo
 	return event_get(d, &r->a, t->event_id, r->lang, &t->ev, found, e);
 }
 
+/* The ticket the route's :code names: 0 when it is there; 1 when out
+ * already answers 404 (unknown or forged code); else an error code. */
+static int ticket_route(req *r, resp *out, db **d, struct ticket *t)
+{
+	err e = ERR_INIT;
+	int found;
+	if (!(*d = db_thread(&e)))
+		return ERR_UNAVAILABLE;
+	int rc = ticket_get(r, *d, req_param(r, "code"), t, &found, &e);
+	if (!rc && !found)
+		return http_error(r, out, 404, "no_ticket", "ticket.err.unknown"), 1;
+	return rc;
+}
+
 static json_t *ticket_model(req *r, db *d, const struct ticket *t, err *e, int *rc)
 {
 	json_t *m = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:{s:I,s:s,s:s,s:s,s:s,s:s}}", "code", t->code, "name",
@@ -591,18 +605,30 @@ static int ticket_page(req *r, resp *out, unsigned status, const struct ticket *
 
 static int ticket(req *r, resp *out)
 {
-	err e = ERR_INIT;
 	struct ticket t;
-	int found;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
-	int rc = ticket_get(r, d, req_param(r, "code"), &t, &found, &e);
+	db *d;
+	int rc = ticket_route(r, out, &d, &t);
 	if (rc)
-		return rc;
-	if (!found)
-		return http_error(r, out, 404, "no_ticket", "ticket.err.unknown");
+		return rc > 0 ? 0 : rc;
 	return ticket_page(r, out, 200, &t, req_query(r, "checked") ? "ticket.checked_in" : NULL);
+}
+
+/* A QR code of url as an SVG answer. */
+static int qr_answer(resp *out, const char *url, const char *cache_control)
+{
+	err e = ERR_INIT;
+	buf b = BUF_INIT;
+	int rc = cal_qr_svg(url, &b, &e);
+	if (rc) {
+		buf_release(&b);
+		log_error("qr: %s", e.msg);
+		return rc;
+	}
+	out->body = buf_detach(&b, &out->body_len);
+	out->body_owned = 1;
+	out->content_type = "image/svg+xml";
+	out->cache_control = cache_control;
+	return 0;
 }
 
 static int ticket_qr(req *r, resp *out)
@@ -612,19 +638,7 @@ static int ticket_qr(req *r, resp *out)
 		return http_error(r, out, 404, "no_ticket", "ticket.err.unknown");
 	/* The QR carries the ticket's address: a phone camera opens it, and an
 	 * organizer signed in on that phone checks the ticket in from there. */
-	err e = ERR_INIT;
-	buf b = BUF_INIT;
-	int rc = cal_qr_svg(arena_printf(&r->a, "%s/t/%s", r->cfg->val[CFG_BASE_URL], code), &b, &e);
-	if (rc) {
-		buf_release(&b);
-		log_error("qr: %s", e.msg);
-		return rc;
-	}
-	out->body = buf_detach(&b, &out->body_len);
-	out->body_owned = 1;
-	out->content_type = "image/svg+xml";
-	out->cache_control = "private, max-age=86400";
-	return 0;
+	return qr_answer(out, arena_printf(&r->a, "%s/t/%s", r->cfg->val[CFG_BASE_URL], code), "private, max-age=86400");
 }
 
 /* Fills a cal_event for ev. */
@@ -658,17 +672,11 @@ static int ics_answer(req *r, resp *out, const struct cal_event *c, int n, const
 
 static int ticket_ics(req *r, resp *out)
 {
-	err e = ERR_INIT;
 	struct ticket t;
-	int found;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
-	int rc = ticket_get(r, d, req_param(r, "code"), &t, &found, &e);
+	db *d;
+	int rc = ticket_route(r, out, &d, &t);
 	if (rc)
-		return rc;
-	if (!found)
-		return http_error(r, out, 404, "no_ticket", "ticket.err.unknown");
+		return rc > 0 ? 0 : rc;
 	struct cal_event c;
 	cal_of(r, &t.ev, &c);
 	c.description = arena_printf(&r->a, "%s: %s/t/%s", T("ticket.title"), r->cfg->val[CFG_BASE_URL], t.code);
@@ -677,19 +685,12 @@ static int ticket_ics(req *r, resp *out)
 
 static int event_ics(req *r, resp *out)
 {
-	err e = ERR_INIT;
-	int64_t id;
-	int found;
+	db *d;
 	struct event_row ev;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
-	int rc = event_get(d, &r->a, id, r->lang, &ev, &found, &e);
+	int rc = event_route(r, out, &d, &ev);
 	if (rc)
-		return rc;
-	if (!found || !strcmp(ev.status, "draft"))
+		return rc > 0 ? 0 : rc;
+	if (!strcmp(ev.status, "draft"))
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	struct cal_event c;
 	cal_of(r, &ev, &c);
@@ -762,15 +763,11 @@ static int checkin(req *r, resp *out)
 	err e = ERR_INIT;
 	struct ticket t;
 	int found;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d;
 	const char *code = req_param(r, "code");
-	int rc = ticket_get(r, d, code, &t, &found, &e);
+	int rc = ticket_route(r, out, &d, &t);
 	if (rc)
-		return rc;
-	if (!found)
-		return http_error(r, out, 404, "no_ticket", "ticket.err.unknown");
+		return rc > 0 ? 0 : rc;
 	struct checkin_ctx c = { code, r->user_id, t.event_id, unix_now(), 0 };
 	if ((rc = db_tx(d, checkin_tx, &c, &e))) {
 		log_error("check-in: %s", e.msg);
@@ -1081,20 +1078,17 @@ static int message_tx(db *d, void *p, err *e)
 static int message(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	int64_t id;
-	int found;
+	db *d;
 	struct event_row ev;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
+	int rc = event_route(r, out, &d, &ev);
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	int64_t id = ev.id;
 	struct message_ctx m = { id, r->user_id, trimmed(&r->a, req_form(r, "subject")),
 				 trimmed(&r->a, req_form(r, "body")), trimmed(&r->a, req_form(r, "to")), 0, r };
 	if (!*m.subject || text_len(m.subject) > 200 || has_control(m.subject) || !*m.body || text_len(m.body) > 10000 ||
 	    (strcmp(m.to, "all") && strcmp(m.to, "confirmed")))
 		return http_error(r, out, 422, "invalid", "events.err.message");
-	db *d = db_thread(&e);
-	int rc = !d ? ERR_UNAVAILABLE : event_get(d, &r->a, id, r->lang, &ev, &found, &e);
-	if (rc || !found)
-		return rc ? rc : http_error(r, out, 404, "not_found", "error.not_found");
 	if ((rc = db_tx(d, message_tx, &m, &e))) {
 		log_error("message: %s", e.msg);
 		return rc;
@@ -1132,20 +1126,11 @@ static int link_qr(req *r, resp *out)
 	const char *code = req_param(r, "code");
 	if (strlen(code) > 40)
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	err e = ERR_INIT;
-	buf b = BUF_INIT, u = BUF_INIT;
+	buf u = BUF_INIT;
 	buf_url_arg(&u, code);
-	int rc = cal_qr_svg(arena_printf(&r->a, "%s/e/%s", r->cfg->val[CFG_BASE_URL], u.s), &b, &e);
+	const char *url = arena_printf(&r->a, "%s/e/%s", r->cfg->val[CFG_BASE_URL], u.s);
 	buf_release(&u);
-	if (rc) {
-		buf_release(&b);
-		return rc;
-	}
-	out->body = buf_detach(&b, &out->body_len);
-	out->body_owned = 1;
-	out->content_type = "image/svg+xml";
-	out->cache_control = "public, max-age=86400";
-	return 0;
+	return qr_answer(out, url, "public, max-age=86400");
 }
 
 #define ORGANIZER ALLOW(ROLE_ORGANIZER)

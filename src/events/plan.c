@@ -325,7 +325,10 @@ int event_page(req *r, resp *out, db *d, int64_t id, unsigned status, json_t *fo
 	return 0;
 }
 
-static int show(req *r, resp *out)
+typedef int (*event_page_fn)(req *r, resp *out, db *d, int64_t id, unsigned status, json_t *form, json_t *errors);
+
+/* A page about the route's event, as it first shows (no form sent yet). */
+static int page_of_route(req *r, resp *out, event_page_fn page)
 {
 	err e = ERR_INIT;
 	int64_t id;
@@ -334,7 +337,12 @@ static int show(req *r, resp *out)
 	db *d = db_thread(&e);
 	if (!d)
 		return ERR_UNAVAILABLE;
-	return event_page(r, out, d, id, 200, NULL, NULL);
+	return page(r, out, d, id, 200, NULL, NULL);
+}
+
+static int show(req *r, resp *out)
+{
+	return page_of_route(r, out, event_page);
 }
 
 /* ---- the list ---- */
@@ -908,14 +916,7 @@ static int agenda_page(req *r, resp *out, db *d, int64_t id, unsigned status, js
 
 static int agenda_get(req *r, resp *out)
 {
-	err e = ERR_INIT;
-	int64_t id;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
-	return agenda_page(r, out, d, id, 200, NULL, NULL);
+	return page_of_route(r, out, agenda_page);
 }
 
 static int agenda_post(req *r, resp *out)
@@ -1106,11 +1107,8 @@ static int add_link(req *r, resp *out)
 
 static int cover(req *r, resp *out)
 {
-	int64_t id;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
-	return files_attach(r, out, "cover", "UPDATE events SET cover_file_id = ? WHERE id = ?", id, "event.cover",
-			    arena_printf(&r->a, "event:%lld", (long long)id), arena_printf(&r->a, "/events/%lld?saved=1", (long long)id));
+	return files_attach_route(r, out, "cover", "UPDATE events SET cover_file_id = ? WHERE id = ?", "event.cover",
+				  "event", "/events");
 }
 
 /* ---- the topic library ---- */

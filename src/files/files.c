@@ -177,6 +177,16 @@ int files_attach(req *r, resp *out, const char *field, const char *update_sql, i
 	return http_redirect(r, out, next);
 }
 
+int files_attach_route(req *r, resp *out, const char *field, const char *update_sql, const char *audit,
+		       const char *kind, const char *path)
+{
+	int64_t id;
+	if (req_id(r, &id))
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	return files_attach(r, out, field, update_sql, id, audit, arena_printf(&r->a, "%s:%lld", kind, (long long)id),
+			    arena_printf(&r->a, "%s/%lld?saved=1", path, (long long)id));
+}
+
 static int serve(req *r, resp *out)
 {
 	err e = ERR_INIT;

@@ -35,4 +35,9 @@ int files_store_image(db *d, req *r, const struct field *f, int64_t *id, const c
 int files_attach(req *r, resp *out, const char *field, const char *update_sql, int64_t row, const char *audit,
 		 const char *target, const char *next);
 
+/* files_attach for the row the route's :id names: `kind` "org" audits
+ * "org:ID" and a browser goes back to `path`/ID?saved=1. */
+int files_attach_route(req *r, resp *out, const char *field, const char *update_sql, const char *audit,
+		       const char *kind, const char *path);
+
 #endif

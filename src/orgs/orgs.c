@@ -620,11 +620,8 @@ static int merge(req *r, resp *out)
 
 static int logo(req *r, resp *out)
 {
-	int64_t org;
-	if (req_id(r, &org))
-		return http_error(r, out, 404, "not_found", "error.not_found");
-	return files_attach(r, out, "logo", "UPDATE orgs SET logo_file_id = ? WHERE id = ?", org, "org.logo",
-			    arena_printf(&r->a, "org:%lld", (long long)org), arena_printf(&r->a, "/orgs/%lld?saved=1", (long long)org));
+	return files_attach_route(r, out, "logo", "UPDATE orgs SET logo_file_id = ? WHERE id = ?", "org.logo", "org",
+				  "/orgs");
 }
 
 static const struct route routes[] = {
