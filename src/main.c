@@ -37,7 +37,7 @@ struct cmd {
 
 static const struct route_table *route_tables(size_t *n)
 {
-	static struct route_table t[12];
+	static struct route_table t[13];
 	t[0] = builtin_routes;
 	t[1] = portal_routes;
 	t[2] = people_routes;
@@ -50,7 +50,8 @@ static const struct route_table *route_tables(size_t *n)
 	t[9] = files_routes;
 	t[10] = events_routes;
 	t[11] = booking_routes;
-	*n = 12;
+	t[12] = series_routes;
+	*n = sizeof(t) / sizeof(t[0]);
 	return t;
 }
 

@@ -9,6 +9,7 @@
 
 extern const struct route_table events_routes;  /* plan.c */
 extern const struct route_table booking_routes; /* booking.c */
+extern const struct route_table series_routes;  /* series.c */
 
 /* Loads the time zones and starts the registration writer (group commit). */
 int events_start(const config *cfg, err *e);

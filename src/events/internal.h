@@ -7,6 +7,7 @@
 struct event_row {
 	int64_t id, series_id, city_id, cover_file_id;
 	const char *title, *title_zh, *title_en, *tz, *status, *venue, *address, *city, *series, *description;
+	const char *series_slug; /* "" outside a series */
 	int64_t starts_at, ends_at, reg_opens_at, reg_closes_at; /* 0: no limit */
 	int64_t capacity, confirmed, waitlisted, checked_in;
 };
@@ -21,6 +22,9 @@ const char *event_when(arena *a, int lang, const struct event_row *ev);
 /* The event page, with the registration form's values and errors when a
  * registration was refused (both may be NULL). */
 int event_page(req *r, resp *out, db *d, int64_t id, unsigned status, json_t *form, json_t *errors);
+/* The events list (GET /events); on /series/:slug, the series' page: its
+ * name, kind and summary over its own events, 404 for an unknown slug. */
+int events_list(req *r, resp *out);
 /* What the status means to a member: may they register now? NULL when yes,
  * else the i18n key saying why not. */
 const char *event_closed_reason(const struct event_row *ev, int64_t now);

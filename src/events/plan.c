@@ -78,6 +78,7 @@ static void row_event(const db_res *x, int i, struct event_row *ev)
 	ev->confirmed = db_get_int(x, i, 19);
 	ev->waitlisted = db_get_int(x, i, 20);
 	ev->checked_in = db_get_int(x, i, 21);
+	ev->series_slug = db_get(x, i, 24);
 }
 
 static int event_read(db *d, arena *a, int64_t id, int lang, int lock, struct event_row *ev, int *found, err *e)
@@ -245,6 +246,7 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 	if (ev->reg_opens_at && now < ev->reg_opens_at)
 		json_object_set_new(m, "opens", json_string(arena_printf(&r->a, "%s %s", cal_date(&r->a, ev->tz, ev->reg_opens_at),
 									 cal_hm(&r->a, ev->tz, ev->reg_opens_at))));
+	json_object_set_new(m, "series_slug", json_string(ev->series_slug));
 	json_object_set_new(m, "starts_at", json_integer(ev->starts_at));
 	json_object_set_new(m, "ends_at", json_integer(ev->ends_at));
 	*out = m;
@@ -319,7 +321,7 @@ int event_page(req *r, resp *out, db *d, int64_t id, unsigned status, json_t *fo
 	if (req_query(r, "saved"))
 		json_object_set_new(m, "notice", json_string(T("events.saved")));
 	http_page(r, out, status, "events/show.html", NULL, m);
-	out->title = NULL;
+	out->title_text = ev.title;
 	if (!form)
 		http_cache_store(r, out, "events", version, EVENTS_TTL);
 	return 0;
@@ -347,14 +349,15 @@ static int show(req *r, resp *out)
 
 /* ---- the list ---- */
 
-static int list(req *r, resp *out)
+int events_list(req *r, resp *out)
 {
 	static const char *const args[] = { "series", NULL };
 	err e = ERR_INIT;
 	db *d = db_thread(&e);
 	if (!d)
 		return ERR_UNAVAILABLE;
-	const char *series = trimmed(&r->a, req_query(r, "series"));
+	const char *page_slug = req_param(r, "slug");
+	const char *series = page_slug ? page_slug : trimmed(&r->a, req_query(r, "series"));
 	if (text_len(series) > 40)
 		return http_error(r, out, 400, "bad_filter", "orgs.err.filter");
 	int64_t version = 0;
@@ -368,10 +371,17 @@ static int list(req *r, resp *out)
 					   "ORDER BY e.starts_at DESC, e.id DESC LIMIT 300",
 		      DB_ARGS(DB_TEXT(l), DB_TEXT(l), DB_TEXT(l), DB_BOOL(organizer), DB_TEXT(series), DB_TEXT(series)), &x, &e);
 	if (!rc)
-		rc = db_query(d, &r->a, "SELECT slug, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END AS name FROM event_series ORDER BY id",
-			      DB_ARGS(DB_TEXT(l)), &s, &e);
+		rc = db_query(d, &r->a, "SELECT slug, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END AS name, kind, "
+					"CASE WHEN ? = 'en' THEN summary_en ELSE summary_zh END FROM event_series ORDER BY id",
+			      DB_ARGS(DB_TEXT(l), DB_TEXT(l)), &s, &e);
 	if (rc)
 		return rc;
+	int current = -1;
+	for (int i = 0; i < s.nrows; i++)
+		if (!strcmp(series, db_get(&s, i, 0)))
+			current = i;
+	if (page_slug && current < 0)
+		return http_error(r, out, 404, "not_found", "error.not_found");
 	json_t *upcoming = json_array(), *past = json_array();
 	int64_t now = unix_now();
 	for (int i = 0; i < x.nrows; i++) {
@@ -391,7 +401,14 @@ static int list(req *r, resp *out)
 						    "selected", !strcmp(series, db_get(&s, i, 0))));
 	json_t *m = json_pack("{s:o,s:o,s:o,s:s,s:b}", "upcoming", upcoming, "past", past, "series", sl, "series_slug",
 			      series, "organizer", organizer);
+	if (page_slug) {
+		json_object_set_new(m, "page", json_pack("{s:s,s:s,s:s,s:s}", "slug", page_slug, "name", db_get(&s, current, 1),
+							"kind", T(arena_printf(&r->a, "series.kind.%s", db_get(&s, current, 2))),
+							"summary", db_get(&s, current, 3)));
+	}
 	http_page(r, out, 200, "events/list.html", "events.title", m);
+	if (page_slug)
+		out->title_text = db_get(&s, current, 1);
 	http_cache_store(r, out, "events", version, EVENTS_TTL);
 	return 0;
 }
@@ -1201,7 +1218,7 @@ static int topic_decline(req *r, resp *out)
 #define ORGANIZER ALLOW(ROLE_ORGANIZER)
 
 static const struct route routes[] = {
-	{ M_GET, "/events", list, EVERYONE, 0, "events" },
+	{ M_GET, "/events", events_list, EVERYONE, 0, "events" },
 	{ M_GET, "/events/new", new_form, ORGANIZER, 0, "event-new" },
 	{ M_POST, "/events/new", save, ORGANIZER, 1, "event-new" },
 	{ M_GET, "/events/:id", show, EVERYONE, 0, "event" },

@@ -115,6 +115,7 @@ typedef struct resp {
 	json_t *model;            /* page model = API answer */
 	const char *page;         /* template; NULL answers JSON even to browsers */
 	const char *title;        /* i18n key of the page title */
+	const char *title_text;   /* or the title itself (an event's, an org's name) */
 	const char *location;     /* redirect (303 unless status set) */
 	const void *body;         /* a ready body (static files, text) */
 	size_t body_len;

@@ -403,7 +403,8 @@ static json_t *page_globals(req *r, const resp *out)
 			      "csrf", r->csrf ? r->csrf : "",
 			      "css_href", arena_printf(&r->a, "/static/app.css?v=%s", css ? css->hash : "0"),
 			      "year", year);
-	json_object_set_new(g, "page_title", json_string(out->title ? i18n_get(r->lang, out->title) : ""));
+	json_object_set_new(g, "page_title", json_string(out->title_text ? out->title_text
+						       : out->title ? i18n_get(r->lang, out->title) : ""));
 	json_t *nav = json_array();
 	static const struct { const char *href, *key; } items[] = {
 		{ "/", "nav.home" }, { "/events", "nav.events" }, { "/orgs", "nav.orgs" },

@@ -284,6 +284,7 @@ static int show(req *r, resp *out)
 	if (req_query(r, "merged"))
 		json_object_set_new(m, "notice", json_string(T("orgs.merged")));
 	http_page(r, out, 200, "orgs/show.html", NULL, m);
+	out->title_text = json_string_value(json_object_get(o, "name"));
 	http_cache_store(r, out, "orgs", version, ORGS_TTL);
 	return 0;
 }

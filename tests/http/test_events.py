@@ -346,6 +346,66 @@ def test_api_registration(s):
     assert any(e["id"] == OPEN_EVENT for e in ev["upcoming"])
 
 
+def test_organizers_create_edit_and_remove_a_series(s):
+    org = account(s, "series@example.com", "系列组织者", "organizer")
+    m = member(s, "series-m@example.com")
+    new = {"slug": "summit", "name_zh": "全国大会", "name_en": "National summit", "kind": "summit",
+           "summary_zh": "每年一次，全国的 PostgreSQL 用户相聚。", "summary_en": "Once a year, the whole country."}
+    assert_eq(m.get("/series/new").status, 403)
+    assert_eq(m.post("/series/new", new).status, 403, "members cannot create a series")
+    before = query(s, "SELECT count(*) FROM event_series")[0][0]
+    bad = org.post("/series/new", dict(new, slug="Bad Slug!", name_zh="", kind="party"))
+    assert_eq(bad.status, 422)
+    assert_in("短名为 2–40 个小写字母", bad.text)
+    assert_in("请从列表中选择类型", bad.text)
+    assert_in("每年一次，全国的 PostgreSQL 用户相聚。", bad.text, "the form comes back refilled")
+    assert_eq(org.post("/series/new", dict(new, slug="new")).status, 422, "a reserved word")
+    assert_eq(query(s, "SELECT count(*) FROM event_series")[0][0], before, "nothing was written")
+    r = org.post("/series/new", new)
+    assert_eq(r.status, 303, r.text[:1500])
+    assert_eq(r.header("Location"), "/series/summit")
+    again = org.post("/series/new", dict(new, name_zh="另一个大会"))
+    assert_eq(again.status, 409)
+    assert_in("已有系列使用这个短名", again.text)
+    assert_in('value="另一个大会"', again.text)
+    index = Person(s).get("/series").text
+    assert_in('href="/series/summit"', index)
+    assert_in("全国大会", index)
+    assert_in("城市沙龙", index, "the demo's salon series is there too, with its kind")
+    sid = int(query(s, "SELECT id FROM event_series WHERE slug = 'summit'")[0][0])
+    eid = new_event(org, title="2027 全国大会", series=str(sid), capacity=500, date="2027-07-10")
+    page = Person(s).get("/series/summit")
+    assert_eq(page.status, 200)
+    assert_in("<title>全国大会 · ", page.text, "the series names the page")
+    assert_in('href="/events/%d"' % eid, page.text)
+    assert_in("/series/summit/calendar.ics", page.text)
+    en = Person(s).get("/series/summit?lang=en").text
+    assert_in("National summit", en)
+    assert_in("Once a year, the whole country.", en)
+    assert_in('href="/series/summit"', Person(s).get("/events/%d" % eid).text, "the event links to its series")
+    assert "2027 全国大会" not in Person(s).get("/series/salon").text, "each series shows its own events"
+    assert_eq(Person(s).get("/series/nothing-here").status, 404)
+    edit = org.get("/series/summit/edit").text
+    assert_in('value="National summit"', edit)
+    r = org.post("/series/summit/edit", dict(new, slug="renamed", name_zh="中国 PostgreSQL 大会"))
+    assert_eq(r.status, 303)
+    assert_eq(r.header("Location"), "/series/summit", "the short name stays: calendars subscribe to it")
+    assert_in("中国 PostgreSQL 大会", Person(s).get("/series").text, "the cached index sees the change")
+    assert_eq(org.post("/series/summit/edit", dict(new, name_zh="x" * 101)).status, 422)
+    full = org.post("/series/summit/delete", {})
+    assert_eq(full.status, 409)
+    assert_in("还有 1 场活动", full.text)
+    assert_eq(query(s, "SELECT count(*) FROM event_series WHERE slug = 'summit'")[0][0], "1")
+    assert_eq(org.post("/series/new", dict(new, slug="tour-2027", kind="tour")).status, 303)
+    assert_eq(m.post("/series/tour-2027/delete", {}).status, 403)
+    assert_eq(org.post("/series/tour-2027/delete", {}).status, 303)
+    assert_eq(query(s, "SELECT count(*) FROM event_series WHERE slug = 'tour-2027'")[0][0], "0")
+    assert_eq(Person(s).get("/series/tour-2027").status, 404)
+    assert "tour-2027" not in Person(s).get("/series").text
+    audit = query(s, "SELECT count(*) FROM audit_log WHERE action LIKE 'series.%'")[0][0]
+    assert_eq(audit, "4", "every change is in the audit log")
+
+
 if __name__ == "__main__":
     SINK = MailSink()
     try:

@@ -1,0 +1,315 @@
+/* series.c: the brands events belong to (the monthly city salon, the
+ * national summit, the university tour, enterprise visits, training days):
+ * the index of series, and the organizer's form to create, edit and remove
+ * one. A series' own page is the events list filtered to it (plan.c), and
+ * its calendar feed is in booking.c.
+ *
+ * The short name (slug) is fixed once the series exists: it is in every
+ * calendar subscription and shared link, and changing it would break them. */
+#include <string.h>
+
+#include "auth/auth.h"
+#include "base/util.h"
+#include "base/validate.h"
+#include "events/internal.h"
+#include "view/i18n.h"
+#include "base/banned.h"
+
+static const char *const series_kinds[] = { "salon", "summit", "tour", "university", "enterprise", "training" };
+
+enum { NAME_MAX = 100, SUMMARY_MAX = 1000, SLUG_MAX = 40 };
+
+struct series_form {
+	const char *slug, *name_zh, *name_en, *kind, *summary_zh, *summary_en;
+};
+
+/* ---- the index ---- */
+
+static int index_page(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	db *d = db_thread(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	int64_t version = 0;
+	int rc = http_cache_lookup(r, out, d, "events", NULL, &version, &e);
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	const char *l = i18n_code(r->lang);
+	int64_t now = unix_now();
+	db_res x;
+	/* Per series: how many events it has had, and the next one. */
+	rc = db_query(d, &r->a,
+		      "SELECT s.slug, CASE WHEN ? = 'en' THEN s.name_en ELSE s.name_zh END, "
+		      "CASE WHEN ? = 'en' THEN s.summary_en ELSE s.summary_zh END, s.kind, "
+		      "(SELECT count(*) FROM events e WHERE e.series_id = s.id AND e.status <> 'draft'), "
+		      "(SELECT e.id FROM events e WHERE e.series_id = s.id AND e.status NOT IN ('draft', 'cancelled') "
+		      " AND e.ends_at >= ? ORDER BY e.starts_at, e.id LIMIT 1) "
+		      "FROM event_series s ORDER BY s.id",
+		      DB_ARGS(DB_TEXT(l), DB_TEXT(l), DB_TIME(now)), &x, &e);
+	if (rc)
+		return rc;
+	json_t *list = json_array();
+	for (int i = 0; i < x.nrows; i++) {
+		const char *kind = db_get(&x, i, 3);
+		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:I}", "slug", db_get(&x, i, 0), "name", db_get(&x, i, 1), "summary",
+				      db_get(&x, i, 2), "kind", T(arena_printf(&r->a, "series.kind.%s", kind)), "events",
+				      (json_int_t)db_get_int(&x, i, 4));
+		if (db_get(&x, i, 5)) {
+			struct event_row ev;
+			int found;
+			if ((rc = event_get(d, &r->a, db_get_int(&x, i, 5), r->lang, &ev, &found, &e))) {
+				json_decref(list);
+				json_decref(o);
+				return rc;
+			}
+			if (found)
+				json_object_set_new(o, "next", json_pack("{s:I,s:s,s:s}", "id", (json_int_t)ev.id, "title", ev.title,
+									 "when", event_when(&r->a, r->lang, &ev)));
+		}
+		json_array_append_new(list, o);
+	}
+	json_t *m = json_pack("{s:o,s:b}", "series", list, "organizer", !http_allowed(ALLOW(ROLE_ORGANIZER), r->role));
+	http_page(r, out, 200, "events/series.html", "series.title", m);
+	http_cache_store(r, out, "events", version, 60);
+	return 0;
+}
+
+/* ---- the form ---- */
+
+static int slug_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || n > SLUG_MAX || !(*s >= 'a' && *s <= 'z') || s[n - 1] == '-' || !strcmp(s, "new"))
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+			return 0;
+	return 1;
+}
+
+static int form_page(req *r, resp *out, unsigned status, int editing, const struct series_form *f, json_t *errors)
+{
+	json_t *kinds = json_array();
+	for (size_t i = 0; i < COUNT(series_kinds); i++)
+		json_array_append_new(kinds, json_pack("{s:s,s:s,s:b}", "value", series_kinds[i], "label",
+						       T(arena_printf(&r->a, "series.kind.%s", series_kinds[i])), "selected",
+						       !strcmp(f->kind, series_kinds[i])));
+	json_t *m = json_pack("{s:{s:s,s:s,s:s,s:s,s:s,s:o},s:o,s:s,s:b}", "form", "slug", f->slug, "name_zh", f->name_zh,
+			      "name_en", f->name_en, "summary_zh", f->summary_zh, "summary_en", f->summary_en, "kinds", kinds,
+			      "errors", errors, "action",
+			      editing ? arena_printf(&r->a, "/series/%s/edit", f->slug) : "/series/new", "editing", editing);
+	if (json_object_size(errors))
+		json_object_set_new(m, "error", json_pack("{s:s,s:s,s:O}", "code", "invalid", "message", T("form.fix_errors"),
+							 "fields", errors));
+	out->cache_control = "private, no-store";
+	return http_page(r, out, status, "events/series_edit.html", editing ? "series.edit" : "series.new", m);
+}
+
+static int new_form(req *r, resp *out)
+{
+	struct series_form f = { "", "", "", "salon", "", "" };
+	return form_page(r, out, 200, 0, &f, json_object());
+}
+
+/* The series the route's :slug names; 1 when out already answers 404. */
+static int series_route(req *r, resp *out, db **d, struct series_form *f, int64_t *id)
+{
+	err e = ERR_INIT;
+	const char *slug = req_param(r, "slug");
+	if (!(*d = db_thread(&e)))
+		return ERR_UNAVAILABLE;
+	db_res x;
+	int rc = db_query(*d, &r->a, "SELECT id, slug, name_zh, name_en, kind, summary_zh, summary_en FROM event_series "
+				     "WHERE slug = ?", DB_ARGS(DB_TEXT(slug ? slug : "")), &x, &e);
+	if (rc)
+		return rc;
+	if (!x.nrows)
+		return http_error(r, out, 404, "not_found", "error.not_found"), 1;
+	*id = db_get_int(&x, 0, 0);
+	*f = (struct series_form){ db_get(&x, 0, 1), db_get(&x, 0, 2), db_get(&x, 0, 3),
+				   db_get(&x, 0, 4), db_get(&x, 0, 5), db_get(&x, 0, 6) };
+	return 0;
+}
+
+static int edit_form(req *r, resp *out)
+{
+	db *d;
+	struct series_form f;
+	int64_t id;
+	int rc = series_route(r, out, &d, &f, &id);
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	return form_page(r, out, 200, 1, &f, json_object());
+}
+
+static void read_form(req *r, struct series_form *f, json_t *errors)
+{
+	f->name_zh = trimmed(&r->a, req_form(r, "name_zh"));
+	f->name_en = trimmed(&r->a, req_form(r, "name_en"));
+	f->kind = trimmed(&r->a, req_form(r, "kind"));
+	f->summary_zh = trimmed(&r->a, req_form(r, "summary_zh"));
+	f->summary_en = trimmed(&r->a, req_form(r, "summary_en"));
+	if (!*f->name_zh || text_len(f->name_zh) > NAME_MAX || has_control(f->name_zh))
+		json_object_set_new(errors, "name_zh", json_string(T("series.err.name")));
+	if (text_len(f->name_en) > NAME_MAX || has_control(f->name_en))
+		json_object_set_new(errors, "name_en", json_string(T("series.err.name")));
+	int known = 0;
+	for (size_t i = 0; i < COUNT(series_kinds); i++)
+		known |= !strcmp(f->kind, series_kinds[i]);
+	if (!known) {
+		json_object_set_new(errors, "kind", json_string(T("series.err.kind")));
+		f->kind = "salon";
+	}
+	if (text_len(f->summary_zh) > SUMMARY_MAX)
+		json_object_set_new(errors, "summary_zh", json_string(T("series.err.summary")));
+	if (text_len(f->summary_en) > SUMMARY_MAX)
+		json_object_set_new(errors, "summary_en", json_string(T("series.err.summary")));
+}
+
+struct save_ctx {
+	req *r;
+	const struct series_form *f;
+	int64_t id; /* 0: a new series */
+	int taken;
+};
+
+static int save_tx(db *d, void *p, err *e)
+{
+	struct save_ctx *c = p;
+	const struct series_form *f = c->f;
+	const char *en = *f->name_en ? f->name_en : f->name_zh;
+	int rc;
+	if (c->id) {
+		rc = db_exec(d, "UPDATE event_series SET name_zh = ?, name_en = ?, kind = ?, summary_zh = ?, summary_en = ? "
+				"WHERE id = ?",
+			     DB_ARGS(DB_TEXT(f->name_zh), DB_TEXT(en), DB_TEXT(f->kind), DB_TEXT(f->summary_zh),
+				     DB_TEXT(f->summary_en), DB_INT(c->id)), NULL, e);
+	} else {
+		db_res x;
+		rc = db_query(d, &c->r->a, "INSERT INTO event_series (slug, name_zh, name_en, kind, summary_zh, summary_en) "
+					   "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING id",
+			      DB_ARGS(DB_TEXT(f->slug), DB_TEXT(f->name_zh), DB_TEXT(en), DB_TEXT(f->kind),
+				      DB_TEXT(f->summary_zh), DB_TEXT(f->summary_en)), &x, e);
+		if (!rc && !x.nrows)
+			return c->taken = 1, ERR_CONSTRAINT;
+		if (!rc)
+			c->id = db_get_int(&x, 0, 0);
+	}
+	if (rc)
+		return rc;
+	return auth_audit(d, c->r->user_id, "series.save", arena_printf(&c->r->a, "series:%lld", (long long)c->id),
+			  f->slug, c->r->client, e);
+}
+
+static int answer_saved(req *r, resp *out, const struct series_form *f, unsigned status)
+{
+	if (r->api) {
+		out->status = status;
+		out->model = json_pack("{s:s}", "slug", f->slug);
+		return 0;
+	}
+	return http_redirect(r, out, arena_printf(&r->a, "/series/%s", f->slug));
+}
+
+static int create(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	struct series_form f;
+	json_t *errors = json_object();
+	f.slug = ascii_lower(trimmed(&r->a, req_form(r, "slug")));
+	read_form(r, &f, errors);
+	if (!slug_ok(f.slug))
+		json_object_set_new(errors, "slug", json_string(T("series.err.slug")));
+	if (json_object_size(errors))
+		return form_page(r, out, 422, 0, &f, errors);
+	db *d = db_thread(&e);
+	if (!d) {
+		json_decref(errors);
+		return ERR_UNAVAILABLE;
+	}
+	struct save_ctx c = { r, &f, 0, 0 };
+	int rc = db_tx(d, save_tx, &c, &e);
+	if (rc && c.taken) {
+		json_object_set_new(errors, "slug", json_string(T("series.err.slug_taken")));
+		return form_page(r, out, 409, 0, &f, errors);
+	}
+	json_decref(errors);
+	return rc ? rc : answer_saved(r, out, &f, 201);
+}
+
+static int update(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	db *d;
+	struct series_form f;
+	int64_t id;
+	int rc = series_route(r, out, &d, &f, &id);
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	json_t *errors = json_object();
+	read_form(r, &f, errors);
+	if (json_object_size(errors))
+		return form_page(r, out, 422, 1, &f, errors);
+	json_decref(errors);
+	struct save_ctx c = { r, &f, id, 0 };
+	if ((rc = db_tx(d, save_tx, &c, &e)))
+		return rc;
+	return answer_saved(r, out, &f, 200);
+}
+
+struct remove_ctx {
+	req *r;
+	int64_t id, events;
+	const char *slug;
+};
+
+static int remove_tx(db *d, void *p, err *e)
+{
+	struct remove_ctx *c = p;
+	db_res x;
+	/* Only an empty series goes: events keep the brand they were held under. */
+	int rc = db_query(d, &c->r->a, "SELECT count(*) FROM events WHERE series_id = ?", DB_ARGS(DB_INT(c->id)), &x, e);
+	if (rc)
+		return rc;
+	if ((c->events = db_get_int(&x, 0, 0)))
+		return ERR_INPUT;
+	if ((rc = db_exec(d, "DELETE FROM event_series WHERE id = ?", DB_ARGS(DB_INT(c->id)), NULL, e)))
+		return rc;
+	return auth_audit(d, c->r->user_id, "series.delete", arena_printf(&c->r->a, "series:%lld", (long long)c->id),
+			  c->slug, c->r->client, e);
+}
+
+static int remove_series(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	db *d;
+	struct series_form f;
+	int64_t id;
+	int rc = series_route(r, out, &d, &f, &id);
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	struct remove_ctx c = { r, id, 0, f.slug };
+	rc = db_tx(d, remove_tx, &c, &e);
+	if (rc == ERR_INPUT) {
+		json_t *errors = json_pack("{s:s}", "delete", arena_printf(&r->a, T("series.err.not_empty"), (long long)c.events));
+		return form_page(r, out, 409, 1, &f, errors);
+	}
+	if (rc)
+		return rc;
+	return r->api ? (out->model = json_pack("{s:s}", "deleted", f.slug), 0) : http_redirect(r, out, "/series");
+}
+
+#define ORGANIZER ALLOW(ROLE_ORGANIZER)
+
+static const struct route routes[] = {
+	{ M_GET, "/series", index_page, EVERYONE, 0, "series" },
+	{ M_GET, "/series/new", new_form, ORGANIZER, 0, "series-new" },
+	{ M_POST, "/series/new", create, ORGANIZER, 1, "series-new" },
+	{ M_GET, "/series/:slug", events_list, EVERYONE, 0, "series-page" },
+	{ M_GET, "/series/:slug/edit", edit_form, ORGANIZER, 0, "series-edit" },
+	{ M_POST, "/series/:slug/edit", update, ORGANIZER, 1, "series-edit" },
+	{ M_POST, "/series/:slug/delete", remove_series, ORGANIZER, 1, "series-delete" },
+};
+
+const struct route_table series_routes = { routes, sizeof(routes) / sizeof(routes[0]) };
