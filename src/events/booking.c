@@ -21,6 +21,7 @@
 #include "events/internal.h"
 #include "mail/outbox.h"
 #include "view/i18n.h"
+#include "view/qr.h"
 #include "base/banned.h"
 
 enum { TICKET_BYTES = 16, DOOR_LIST = 50, CSV_MAX = 100000, LIST_PAGE = 100 };
@@ -78,9 +79,11 @@ static const char *new_ticket(arena *a)
 	return arena_strdup(a, text);
 }
 
-/* A ticket mail: what, when, where, and the ticket's address. */
+/* A ticket mail: what, when, where, and the ticket's address; with a seat,
+ * also the ticket's QR code to show at the door. */
 static int queue_ticket_mail(db *d, arena *a, int lang, const char *base_url, const struct event_row *ev,
-			     const char *to, const char *name, const char *ticket, const char *intro_key, err *e)
+			     const char *to, const char *name, const char *ticket, const char *intro_key, int seat,
+			     err *e)
 {
 	if (!to || !*to)
 		return 0;
@@ -90,7 +93,8 @@ static int queue_ticket_mail(db *d, arena *a, int lang, const char *base_url, co
 		event_when(a, lang, ev), i18n_get(lang, "events.where"), ev->venue, *ev->address ? ", " : "",
 		ev->address, i18n_get(lang, "ticket.title"), base_url, ticket, i18n_get(lang, "ticket.calendar"),
 		base_url, ticket, i18n_get(lang, "ticket.mail.outro"));
-	return outbox_add(d, to, arena_printf(a, "%s: %s", i18n_get(lang, "ticket.mail.subject"), ev->title), body, e);
+	return outbox_add(d, to, arena_printf(a, "%s: %s", i18n_get(lang, "ticket.mail.subject"), ev->title), body,
+			  seat ? arena_printf(a, "%s/t/%s", base_url, ticket) : NULL, e);
 }
 
 /* Moves people up from the waitlist, first come first served, while seats
@@ -120,7 +124,7 @@ int events_promote(db *d, arena *a, const char *base_url, struct event_row *ev, 
 		(*promoted)++;
 		int lang = i18n_parse_lang(db_get(&w, 0, 4));
 		if ((rc = queue_ticket_mail(d, a, lang < 0 ? LANG_ZH : lang, base_url, ev, db_get(&w, 0, 3),
-					    db_get(&w, 0, 1), db_get(&w, 0, 2), "ticket.mail.promoted", e)))
+					    db_get(&w, 0, 1), db_get(&w, 0, 2), "ticket.mail.promoted", 1, e)))
 			return rc;
 	}
 	return 0;
@@ -229,7 +233,7 @@ static int register_tx(db *d, void *p, err *e)
 		return err_set(e, ERR_FAIL, "event %lld: the locked counters moved", (long long)ev.id);
 	j->outcome = seat ? OUT_CONFIRMED : OUT_WAITLISTED;
 	return queue_ticket_mail(d, a, j->lang, j->base_url, &ev, j->email, j->name, j->ticket,
-				 seat ? "ticket.mail.confirmed" : "ticket.mail.waitlisted", e);
+				 seat ? "ticket.mail.confirmed" : "ticket.mail.waitlisted", seat, e);
 }
 
 static int cancel_tx(db *d, void *p, err *e)
@@ -618,7 +622,7 @@ static int qr_answer(resp *out, const char *url, const char *cache_control)
 {
 	err e = ERR_INIT;
 	buf b = BUF_INIT;
-	int rc = cal_qr_svg(url, &b, &e);
+	int rc = qr_svg(url, &b, &e);
 	if (rc) {
 		buf_release(&b);
 		log_error("qr: %s", e.msg);

@@ -1,6 +1,5 @@
 /* cal.c: time zones, .ics and QR codes for events (see cal.h). */
 #include <libical/ical.h>
-#include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,29 +129,5 @@ int cal_ics(const struct cal_event *ev, int n, const char *name, buf *b, err *e)
 		return err_set(e, ERR_FAIL, "libical: %s", icalerror_strerror(icalerrno));
 	buf_adds(b, text);
 	free(text);
-	return 0;
-}
-
-int cal_qr_svg(const char *text, buf *b, err *e)
-{
-	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	if (!q)
-		return err_set(e, ERR_FAIL, "cannot encode a QR code of %zu bytes", strlen(text));
-	enum { QUIET = 4 };
-	int w = q->width, size = w + 2 * QUIET;
-	buf_addf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\">"
-		    "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"", size, size, size, size);
-	for (int y = 0; y < w; y++)
-		for (int x = 0; x < w; x++) {
-			if (!(q->data[y * w + x] & 1))
-				continue;
-			int run = 1; /* one path segment per run of dark modules */
-			while (x + run < w && (q->data[y * w + x + run] & 1))
-				run++;
-			buf_addf(b, "M%d %dh%dv1h-%dz", x + QUIET, y + QUIET, run, run);
-			x += run - 1;
-		}
-	buf_adds(b, "\"/></svg>\n");
-	QRcode_free(q);
 	return 0;
 }

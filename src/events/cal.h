@@ -1,6 +1,6 @@
 /* cal.h: an event's clock and calendar: local times in the event's time
  * zone (IANA names, through libical and the system's tzdata), .ics files
- * (libical), and ticket QR codes (libqrencode) drawn as SVG. */
+ * (libical). */
 #ifndef PGHERD_EVENTS_CAL_H
 #define PGHERD_EVENTS_CAL_H
 
@@ -37,8 +37,5 @@ struct cal_event {
 };
 /* A VCALENDAR with these events (UTC times) into b. */
 int cal_ics(const struct cal_event *ev, int n, const char *name, buf *b, err *e);
-
-/* text as a QR code: an SVG image with a quiet zone, into b. */
-int cal_qr_svg(const char *text, buf *b, err *e);
 
 #endif

@@ -12,10 +12,11 @@
 
 enum { CLAIM = 20, CLAIM_SECONDS = 60, MAX_ATTEMPTS = 5 };
 
-int outbox_add(db *d, const char *to, const char *subject, const char *body, err *e)
+int outbox_add(db *d, const char *to, const char *subject, const char *body, const char *qr, err *e)
 {
-	return db_exec(d, "INSERT INTO outbox (to_addr, subject, body, created_at) VALUES (?, ?, ?, ?)",
-		       DB_ARGS(DB_TEXT(to), DB_TEXT(subject), DB_TEXT(body), DB_TIME(unix_now())), NULL, e);
+	return db_exec(d, "INSERT INTO outbox (to_addr, subject, body, qr, created_at) VALUES (?, ?, ?, ?, ?)",
+		       DB_ARGS(DB_TEXT(to), DB_TEXT(subject), DB_TEXT(body), qr ? DB_TEXT(qr) : DB_NULL,
+			       DB_TIME(unix_now())), NULL, e);
 }
 
 /* One sender per process; started and stopped by the serve command. */
@@ -38,7 +39,7 @@ static int deliver(db *d)
 	int rc = db_query(d, &a, "UPDATE outbox SET claimed_until = ?, attempts = attempts + 1 WHERE id IN "
 				 "(SELECT id FROM outbox WHERE sent_at IS NULL AND attempts < ? AND "
 				 "(claimed_until IS NULL OR claimed_until < ?) ORDER BY id LIMIT ?) "
-				 "RETURNING id, to_addr, subject, body",
+				 "RETURNING id, to_addr, subject, body, qr",
 			  DB_ARGS(DB_TIME(now + CLAIM_SECONDS), DB_INT(MAX_ATTEMPTS), DB_TIME(now), DB_INT(CLAIM)), &m, &e);
 	if (rc) {
 		log_error("outbox: %s", e.msg);
@@ -47,7 +48,7 @@ static int deliver(db *d)
 	}
 	for (int i = 0; i < m.nrows; i++) {
 		err se = ERR_INIT;
-		int src = mail_send(S.cfg, db_get(&m, i, 1), db_get(&m, i, 2), db_get(&m, i, 3), &se);
+		int src = mail_send(S.cfg, db_get(&m, i, 1), db_get(&m, i, 2), db_get(&m, i, 3), db_get(&m, i, 4), &se);
 		if (src)
 			log_warn("outbox: mail %lld not sent: %s", (long long)db_get_int(&m, i, 0), se.msg);
 		rc = src ? db_exec(d, "UPDATE outbox SET last_error = ?, claimed_until = NULL WHERE id = ?",

@@ -9,8 +9,9 @@
 #include "base/config.h"
 #include "db/db.h"
 
-/* Queues a mail; call inside the caller's transaction. */
-int outbox_add(db *d, const char *to, const char *subject, const char *body, err *e);
+/* Queues a mail; call inside the caller's transaction. qr: NULL, or the
+ * text the mail shows as a QR code (see mail_send). */
+int outbox_add(db *d, const char *to, const char *subject, const char *body, const char *qr, err *e);
 /* The sender thread: delivers what is waiting every second, or sooner
  * after outbox_kick(). */
 int outbox_start(const config *cfg, err *e);

@@ -64,7 +64,7 @@ static int request_link(req *r, resp *out)
 			lang = r->lang;
 		const char *body = arena_printf(&r->a, "%s\n\n%s/reset/%s\n\n%s\n", i18n_get(lang, "reset.mail.intro"),
 						r->cfg->val[CFG_BASE_URL], token, i18n_get(lang, "reset.mail.outro"));
-		if ((rc = mail_send(r->cfg, email, i18n_get(lang, "reset.mail.subject"), body, &e))) {
+		if ((rc = mail_send(r->cfg, email, i18n_get(lang, "reset.mail.subject"), body, NULL, &e))) {
 			log_error("reset: %s", e.msg);
 			return http_error(r, out, 503, "mail_failed", "reset.err.mail");
 		}

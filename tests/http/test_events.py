@@ -66,6 +66,41 @@ def counters(s, eid):
     return {"capacity": int(c[0]), "confirmed": int(c[1]), "waitlisted": int(c[2]), "checked_in": int(c[3])}
 
 
+def text_of(mail):
+    """The plain text of a mail, whether it is one part or a MIME tree."""
+    for part in mail.walk():
+        if part.get_content_type() == "text/plain":
+            return part.get_payload(decode=True).decode()
+    raise AssertionError("no text/plain part")
+
+
+def ticket_url(mail, code):
+    """The ticket's address as the mail's text gives it."""
+    return re.search(r"(https?://\S+/t/%s)\s" % code, text_of(mail)).group(1)
+
+
+def scanned_qr(mail):
+    """What a phone reads from the QR image shown inside the mail (zbarimg
+    scans the inline PNG the HTML part points at), or None without one."""
+    images = [p for p in mail.walk() if p.get_content_type() == "image/png"]
+    if not images:
+        assert_eq(mail.get_content_type(), "text/plain")
+        return None
+    assert_eq(len(images), 1)
+    png = images[0]
+    cid = png["Content-ID"].strip("<>")
+    assert png["Content-Disposition"].startswith("inline")
+    html = [p for p in mail.walk() if p.get_content_type() == "text/html"][0].get_payload(decode=True).decode()
+    assert_in('src="cid:%s"' % cid, html, "the HTML shows the inline image")
+    assert_in(text_of(mail).splitlines()[0], html, "the HTML says what the text says")
+    related = [p for p in mail.walk() if p.get_content_type() == "multipart/related"]
+    assert_eq(len(related), 1, "image and HTML are related parts")
+    data = png.get_payload(decode=True)
+    assert data.startswith(b"\x89PNG")
+    out = subprocess.run(["zbarimg", "--quiet", "--raw", "-"], input=data, stdout=subprocess.PIPE, check=True)
+    return out.stdout.decode().strip()
+
+
 def register(p, eid, **fields):
     return p.post("/events/%d/register" % eid, fields)
 
@@ -100,8 +135,9 @@ def test_one_click_registration_gives_a_ticket_with_qr_and_calendar(s):
     assert_eq(ticket_of(again), code, "a double click gives the same ticket")
     assert_in("查看电子票", p.get("/events/%d" % OPEN_EVENT).text, "the event page knows")
     assert_eq(counters(s, OPEN_EVENT)["confirmed"], before + 1)
-    mails = SINK.wait_for("first@example.com")
-    assert_in("/t/" + code, mails[0].get_payload(decode=True).decode())
+    mail = SINK.wait_for("first@example.com")[0]
+    assert_in("/t/" + code, text_of(mail))
+    assert_eq(scanned_qr(mail), ticket_url(mail, code), "the mail's QR code opens the ticket")
     feed = Person(s).get("/series/salon/calendar.ics")
     assert_eq(feed.status, 200)
     assert feed.text.count("BEGIN:VEVENT") >= 10, "every published salon in the series feed"
@@ -123,7 +159,11 @@ def test_full_event_waitlists_in_order_and_a_cancellation_promotes(s):
     assert_in("已确认", people[2].get("/t/" + codes[2]).text, "the first in line moved up")
     assert_in("候补顺位 1", people[3].get("/t/" + codes[3]).text)
     mail = SINK.wait_for("w2@example.com", count=2)
-    assert any("递补" in m.get_payload(decode=True).decode() for m in mail), "and was told by mail"
+    moved = [m for m in mail if "好消息" in text_of(m)]
+    assert_eq(len(moved), 1, "and was told by mail")
+    waiting = [m for m in mail if m is not moved[0]][0]
+    assert_eq(scanned_qr(waiting), None, "a place on the waitlist is no ticket to scan")
+    assert_eq(scanned_qr(moved[0]), ticket_url(moved[0], codes[2]), "with the ticket's QR code")
     assert_eq(people[0].post("/events/%d/cancel" % eid, {}).status, 404, "nothing left to cancel")
     assert_eq(people[3].post("/events/%d/cancel" % eid, {}).status, 303, "leaving the waitlist")
     assert_eq(counters(s, eid)["waitlisted"], 0)
