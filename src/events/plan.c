@@ -1008,6 +1008,7 @@ static int agenda_delete(req *r, resp *out)
 struct clone_ctx {
 	req *r;
 	int64_t from, to, shift;
+	const char *title_zh, *title_en; /* "": the template's */
 };
 
 static int clone_tx(db *d, void *p, err *e)
@@ -1017,13 +1018,18 @@ static int clone_tx(db *d, void *p, err *e)
 	int64_t now = unix_now();
 	/* Texts, place, capacity, checklist and organizations come along; the
 	 * new event starts as a draft with no registrations, its dates and its
-	 * agenda moved by whole days. */
+	 * agenda moved by whole days, its titles as the organizer gave them,
+	 * and, in a numbered series, the next number. */
 	int rc = db_query(d, &c->r->a, "INSERT INTO events (series_id, seq, title_zh, title_en, city_id, venue, address, tz, "
 				       "starts_at, ends_at, status, capacity, description, checklist, reg_opens_at, reg_closes_at, "
-				       "created_at, updated_at) SELECT series_id, NULL, title_zh, title_en, city_id, venue, address, tz, "
+				       "created_at, updated_at) SELECT series_id, CASE WHEN seq IS NULL OR series_id IS NULL THEN NULL "
+				       "ELSE (SELECT max(n.seq) + 1 FROM events n WHERE n.series_id = t.series_id) END, "
+				       "CASE WHEN ? = '' THEN title_zh ELSE ? END, CASE WHEN ? = '' THEN title_en ELSE ? END, "
+				       "city_id, venue, address, tz, "
 				       "starts_at + ?, ends_at + ?, 'draft', capacity, description, checklist, NULL, NULL, ?, ? "
-				       "FROM events WHERE id = ? RETURNING id",
-			  DB_ARGS(DB_INT(c->shift), DB_INT(c->shift), DB_TIME(now), DB_TIME(now), DB_INT(c->from)), &x, e);
+				       "FROM events t WHERE id = ? RETURNING id",
+			  DB_ARGS(DB_TEXT(c->title_zh), DB_TEXT(c->title_zh), DB_TEXT(c->title_en), DB_TEXT(c->title_en),
+				  DB_INT(c->shift), DB_INT(c->shift), DB_TIME(now), DB_TIME(now), DB_INT(c->from)), &x, e);
 	if (rc)
 		return rc;
 	if (!x.nrows)
@@ -1071,7 +1077,10 @@ static int clone(req *r, resp *out)
 	int64_t old = cal_parse(ev.tz, cal_date(&r->a, ev.tz, ev.starts_at), "00:00");
 	if (day < 0)
 		return http_error(r, out, 422, "invalid", "events.err.clone_date");
-	struct clone_ctx c = { r, id, 0, day - old };
+	const char *zh = form_text(r, "title_zh"), *en = form_text(r, "title_en");
+	if (text_len(zh) > 200 || has_control(zh) || text_len(en) > 200 || has_control(en))
+		return http_error(r, out, 422, "invalid", "events.err.title_text");
+	struct clone_ctx c = { r, id, 0, day - old, zh, en };
 	if ((rc = db_tx(d, clone_tx, &c, &e))) {
 		log_error("clone: %s", e.msg);
 		return rc;

@@ -305,6 +305,17 @@ def test_clone_from_a_template_shifts_dates_keeps_the_shape(s):
     assert_in("草稿", page, "a clone starts as a draft")
     assert_eq(counters(s, new)["confirmed"], 0, "without the template's registrations")
     assert_eq(org.post("/events/%d/clone" % eid, {"date": "soon"}).status, 422)
+    assert_eq(org.post("/events/%d/clone" % eid, {"date": "2027-05-15", "title_zh": "x" * 201}).status, 422)
+    assert_in('value="Test salon"', org.get("/events/%d" % eid).text, "the clone form offers the titles to edit")
+    # A salon cloned with its new titles takes the series' next number.
+    top = int(query(s, "SELECT max(seq) FROM events WHERE series_id = "
+                       "(SELECT series_id FROM events WHERE id = %d)" % OPEN_EVENT)[0][0])
+    r = org.post("/events/%d/clone" % OPEN_EVENT, {"date": "2027-01-16", "title_zh": "第 %d 期 PG 天天象上" % (top + 1),
+                                                   "title_en": "PG Elephant Days #%d" % (top + 1)})
+    assert_eq(r.status, 303)
+    nxt = int(re.search(r"/events/(\d+)/edit", r.header("Location")).group(1))
+    assert_eq(query(s, "SELECT seq, title_zh, title_en FROM events WHERE id = %d" % nxt)[0],
+              (str(top + 1), "第 %d 期 PG 天天象上" % (top + 1), "PG Elephant Days #%d" % (top + 1)))
 
 
 def test_channel_links_count_registrations_and_export_to_excel(s):
