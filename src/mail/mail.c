@@ -72,7 +72,7 @@ enum { QR_SCALE = 6 };
 static void html_part(buf *b, const char *body)
 {
 	buf_adds(b, "<!doctype html><html><body><div style=\"font-family:sans-serif;font-size:15px;line-height:1.6;"
-		    "white-space:pre-wrap\">");
+		    "white-space:pre-wrap;overflow-wrap:anywhere\">");
 	buf_html(b, body, strlen(body));
 	buf_adds(b, "</div><p><img src=\"cid:" QR_CID "\" alt=\"QR\" width=\"222\" height=\"222\"></p></body></html>");
 }

@@ -1,10 +1,13 @@
 """test_events.py: an organizer creates a salon from a template event and
 opens registration, a member registers on a phone and gets a ticket, and
 the organizer checks them in by opening the ticket's URL, as a phone
-camera would; screenshots of the event page (phone and desktop), the
-ticket and the door page go to build/screenshots/.
+camera would; an organizer creates a series and its page lists its
+events. Screenshots of the event page (phone and desktop), the ticket, the
+ticket mail as a mail app shows it, the door page and the series pages go
+to build/screenshots/.
 
     /usr/bin/python3 tests/browser/test_events.py BINARY"""
+import base64
 import os
 import re
 import sys
@@ -12,7 +15,7 @@ import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "http"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server  # noqa: E402
+from harness import MailSink, Server  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -42,12 +45,14 @@ def test_template_to_ticket_to_check_in(s, d):
     d.get(s.url("/events/7"))
     d.find_element(By.ID, "clone-date").send_keys("2027-03-20")
     d.execute_script("document.getElementById('clone-date').value = '2027-03-20'")
+    for field, text in (("clone-zh", "第 41 期 PG 天天象上 · 杭州站"), ("clone-en", "PG Elephant Days #41 · Hangzhou")):
+        d.find_element(By.ID, field).clear()
+        d.find_element(By.ID, field).send_keys(text)
     d.find_element(By.CSS_SELECTOR, "form[action='/events/7/clone'] button").click()
     WebDriverWait(d, 10).until(EC.url_contains("/edit"))
     new_id = re.search(r"/events/(\d+)/edit", d.current_url).group(1)
-    title = d.find_element(By.ID, "e-zh")
-    title.clear()
-    title.send_keys("第 41 期 PG 天天象上 · 杭州站")
+    check(d.find_element(By.ID, "e-en").get_attribute("value") == "PG Elephant Days #41 · Hangzhou",
+          "the clone has its new English title")
     Select(d.find_element(By.ID, "e-status")).select_by_value("open")
     cap = d.find_element(By.ID, "e-cap")
     cap.clear()
@@ -111,11 +116,67 @@ def test_template_to_ticket_to_check_in(s, d):
     check("Events" in d.find_element(By.TAG_NAME, "h1").text, "the events list in English")
     full_page_shot(d, 390, "events-en-phone.png")
 
+    # The ticket mail, as a phone's mail app shows its HTML part: the inline
+    # QR image put where its cid: reference is.
+    mail = [m for m in s.sink.wait_for("lin@example.com") if "已确认" in text_of_mail(m)][0]
+    html = [p for p in mail.walk() if p.get_content_type() == "text/html"][0].get_payload(decode=True).decode()
+    png = [p for p in mail.walk() if p.get_content_type() == "image/png"][0]
+    html = html.replace("cid:" + png["Content-ID"].strip("<>"),
+                        "data:image/png;base64," + base64.b64encode(png.get_payload(decode=True)).decode())
+    path = os.path.join(SHOTS, "ticket-mail.html")
+    with open(path, "w") as f:
+        f.write(html)
+    d.set_window_size(390, 844)
+    d.get("file://" + path)
+    img = d.find_element(By.TAG_NAME, "img")
+    check(d.execute_script("return arguments[0].naturalWidth", img) > 200, "the mail shows the QR code")
+    check("林小雨" in d.find_element(By.TAG_NAME, "body").text, "the mail names the member")
+    no_sideways_scroll(d, "the ticket mail")
+    full_page_shot(d, 390, "ticket-mail-zh-phone.png")
+
+
+def text_of_mail(mail):
+    return [p for p in mail.walk() if p.get_content_type() == "text/plain"][0].get_payload(decode=True).decode()
+
+
+def test_series_pages(s, d):
+    out = s.run("user", "add", "series-org@example.com", "系列组织者", "organizer").stdout.decode()
+    sign_in(s, d, "series-org@example.com", re.search(r"one-time password: (\S+)", out).group(1))
+    d.set_window_size(1280, 900)
+    d.get(s.url("/series/new"))
+    d.find_element(By.ID, "s-slug").send_keys("summit")
+    d.find_element(By.ID, "s-zh").send_keys("中国 PostgreSQL 数据库生态大会")
+    d.find_element(By.ID, "s-en").send_keys("PostgreSQL Ecosystem Conference of China")
+    Select(d.find_element(By.ID, "s-kind")).select_by_value("summit")
+    d.find_element(By.ID, "s-szh").send_keys("一年一度，全国的 PostgreSQL 用户、开发者和厂商相聚。")
+    d.find_element(By.ID, "s-sen").send_keys("Once a year, users, developers and vendors from the whole country meet.")
+    full_page_shot(d, 1280, "series-new-zh-desktop.png")
+    d.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    WebDriverWait(d, 10).until(EC.url_contains("/series/summit"))
+    check("数据库生态大会" in d.find_element(By.TAG_NAME, "h1").text, "the new series' page")
+    d.delete_all_cookies()
+    d.set_window_size(390, 844)
+    d.get(s.url("/series?lang=zh"))
+    cards = d.find_elements(By.CSS_SELECTOR, ".cards article")
+    check(len(cards) == 2, "the demo's salons and the new summit: %d" % len(cards))
+    check("下一场" in cards[0].text, "the salon series shows its next event: %r" % cards[0].text)
+    no_sideways_scroll(d, "the series index")
+    full_page_shot(d, 390, "series-zh-phone.png")
+    d.get(s.url("/series/salon?lang=en"))
+    check("City salon" in d.find_element(By.CSS_SELECTOR, "p.series").text, "the kind, in English")
+    check(len(d.find_elements(By.CSS_SELECTOR, "ol.past li")) >= 5, "the series' past salons")
+    no_sideways_scroll(d, "a series page")
+    full_page_shot(d, 390, "series-salon-en-phone.png")
+    d.set_window_size(1280, 900)
+    full_page_shot(d, 1280, "series-salon-en-desktop.png")
+
 
 def main():
     binary = sys.argv[1]
     os.makedirs(SHOTS, exist_ok=True)
-    s = Server(binary)
+    sink = MailSink()
+    s = Server(binary, extra_env={"PGHERD_SMTP_URL": sink.url})
+    s.sink = sink
     s.url = lambda path: "http://127.0.0.1:%d%s" % (s.port, path)
     failed = 0
     d = None
@@ -123,21 +184,23 @@ def main():
         s.run("demo")
         s.start()
         d = browser(390, 844)
-        try:
-            test_template_to_ticket_to_check_in(s, d)
-            print("ok    test_template_to_ticket_to_check_in", flush=True)
-        except Exception:
-            failed += 1
-            print("FAIL  test_template_to_ticket_to_check_in", flush=True)
-            traceback.print_exc()
+        for test in (test_template_to_ticket_to_check_in, test_series_pages):
+            try:
+                test(s, d)
+                print("ok    " + test.__name__, flush=True)
+            except Exception:
+                failed += 1
+                print("FAIL  " + test.__name__, flush=True)
+                traceback.print_exc()
     finally:
         if d:
             d.quit()
+        sink.stop()
         if s.stop() != 0:
             failed += 1
             print("FAIL  server exit code:\n" + s.read_log()[-4000:])
         s.cleanup()
-    print("browser events: %d passed, %d failed" % (1 - failed if not failed else 0, failed))
+    print("browser events: %d passed, %d failed" % (max(0, 2 - failed), failed))
     return 1 if failed else 0
 
 
