@@ -11,6 +11,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import MailSink, run_suite  # noqa: E402
 from test_accounts import Person  # noqa: E402
+from test_api import api, token_for  # noqa: E402
 from test_http import assert_eq, assert_in  # noqa: E402
 
 SINK = None
@@ -455,6 +456,31 @@ def test_organizers_create_edit_and_remove_a_series(s):
     assert "tour-2027" not in Person(s).get("/series").text
     audit = query(s, "SELECT count(*) FROM audit_log WHERE action LIKE 'series.%'")[0][0]
     assert_eq(audit, "4", "every change is in the audit log")
+
+
+def test_series_through_the_api(s):
+    _, token = token_for(s, "series-api@example.com", "organizer")
+    _, member_token = token_for(s, "series-api-m@example.com")
+    body = {"slug": "univ", "name_zh": "高校行", "name_en": "University tour", "kind": "university"}
+    assert_eq(api(s, "POST", "/api/v1/series/new", member_token, body).status, 403)
+    r = api(s, "POST", "/api/v1/series/new", token, body)
+    assert_eq(r.status, 201, r.text[:500])
+    assert_eq(r.json()["slug"], "univ")
+    again = api(s, "POST", "/api/v1/series/new", token, body)
+    assert_eq(again.status, 409)
+    assert "slug" in again.json()["error"]["fields"], again.text[:500]
+    bad = api(s, "POST", "/api/v1/series/new", token, dict(body, slug="x"))
+    assert_eq(bad.status, 422)
+    index = api(s, "GET", "/api/v1/series").json()["series"]
+    salon = [x for x in index if x["slug"] == "salon"][0]
+    assert salon["events"] >= 10 and salon["next"]["id"] == OPEN_EVENT, salon
+    assert any(x["slug"] == "univ" and x["events"] == 0 for x in index)
+    page = api(s, "GET", "/api/v1/series/salon").json()
+    assert_eq(page["page"]["slug"], "salon")
+    assert any(e["id"] == OPEN_EVENT for e in page["upcoming"])
+    assert_eq(api(s, "GET", "/api/v1/series/none").status, 404)
+    assert_eq(api(s, "POST", "/api/v1/series/univ/delete", token).status, 200)
+    assert_eq(api(s, "GET", "/api/v1/series/univ").status, 404)
 
 
 if __name__ == "__main__":
