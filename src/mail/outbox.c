@@ -29,6 +29,27 @@ static struct {
 	int running, stopping, kicked;
 } S = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 
+struct outcome {
+	const db_res *m;
+	const char *why[CLAIM]; /* NULL: sent */
+};
+
+/* What became of a claimed batch, in one transaction (one commit, not one
+ * per mail, while a registration rush shares the disk). */
+static int record_tx(db *d, void *p, err *e)
+{
+	struct outcome *o = p;
+	int rc = 0;
+	for (int i = 0; !rc && i < o->m->nrows; i++) {
+		int64_t id = db_get_int(o->m, i, 0);
+		rc = o->why[i] ? db_exec(d, "UPDATE outbox SET last_error = ?, claimed_until = NULL WHERE id = ?",
+					 DB_ARGS(DB_TEXT(o->why[i]), DB_INT(id)), NULL, e)
+			       : db_exec(d, "UPDATE outbox SET sent_at = ?, last_error = NULL WHERE id = ?",
+					 DB_ARGS(DB_TIME(unix_now()), DB_INT(id)), NULL, e);
+	}
+	return rc;
+}
+
 /* Claims up to CLAIM waiting mails and sends them; how many it claimed. */
 static int deliver(db *d)
 {
@@ -46,18 +67,18 @@ static int deliver(db *d)
 		arena_release(&a);
 		return 0;
 	}
+	struct outcome o = { &m, { NULL } };
 	for (int i = 0; i < m.nrows; i++) {
 		err se = ERR_INIT;
-		int src = mail_send(S.cfg, db_get(&m, i, 1), db_get(&m, i, 2), db_get(&m, i, 3), db_get(&m, i, 4), &se);
-		if (src)
+		if (mail_send(S.cfg, db_get(&m, i, 1), db_get(&m, i, 2), db_get(&m, i, 3), db_get(&m, i, 4), &se)) {
 			log_warn("outbox: mail %lld not sent: %s", (long long)db_get_int(&m, i, 0), se.msg);
-		rc = src ? db_exec(d, "UPDATE outbox SET last_error = ?, claimed_until = NULL WHERE id = ?",
-				   DB_ARGS(DB_TEXT(se.msg), DB_INT(db_get_int(&m, i, 0))), NULL, &e)
-			 : db_exec(d, "UPDATE outbox SET sent_at = ?, last_error = NULL WHERE id = ?",
-				   DB_ARGS(DB_TIME(unix_now()), DB_INT(db_get_int(&m, i, 0))), NULL, &e);
-		if (rc)
-			log_error("outbox: %s", e.msg);
+			o.why[i] = arena_strdup(&a, se.msg);
+		}
 	}
+	/* If this fails the claims lapse and the mails go again: a mail may
+	 * arrive twice, never not at all. */
+	if (m.nrows && db_tx(d, record_tx, &o, &e))
+		log_error("outbox: %s", e.msg);
 	arena_release(&a);
 	return m.nrows;
 }
