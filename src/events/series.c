@@ -212,50 +212,35 @@ static int answer_saved(req *r, resp *out, const struct series_form *f, unsigned
 	return http_redirect(r, out, arena_printf(&r->a, "/series/%s", f->slug));
 }
 
-static int create(req *r, resp *out)
+/* POST /series/new and /series/:slug/edit. */
+static int save(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	struct series_form f;
-	json_t *errors = json_object();
-	f.slug = ascii_lower(trimmed(&r->a, req_form(r, "slug")));
-	read_form(r, &f, errors);
-	if (!slug_ok(f.slug))
-		json_object_set_new(errors, "slug", json_string(T("series.err.slug")));
-	if (json_object_size(errors))
-		return form_page(r, out, 422, 0, &f, errors);
-	db *d = db_thread(&e);
-	if (!d) {
-		json_decref(errors);
+	db *d;
+	struct series_form f = { "", "", "", "salon", "", "" };
+	int64_t id = 0;
+	int editing = req_param(r, "slug") != NULL, rc;
+	if (editing && (rc = series_route(r, out, &d, &f, &id)))
+		return rc > 0 ? 0 : rc;
+	if (!editing && !(d = db_thread(&e)))
 		return ERR_UNAVAILABLE;
+	json_t *errors = json_object();
+	if (!editing) {
+		f.slug = ascii_lower(trimmed(&r->a, req_form(r, "slug")));
+		if (!slug_ok(f.slug))
+			json_object_set_new(errors, "slug", json_string(T("series.err.slug")));
 	}
-	struct save_ctx c = { r, &f, 0, 0 };
-	int rc = db_tx(d, save_tx, &c, &e);
+	read_form(r, &f, errors);
+	if (json_object_size(errors))
+		return form_page(r, out, 422, editing, &f, errors);
+	struct save_ctx c = { r, &f, id, 0 };
+	rc = db_tx(d, save_tx, &c, &e);
 	if (rc && c.taken) {
 		json_object_set_new(errors, "slug", json_string(T("series.err.slug_taken")));
 		return form_page(r, out, 409, 0, &f, errors);
 	}
 	json_decref(errors);
-	return rc ? rc : answer_saved(r, out, &f, 201);
-}
-
-static int update(req *r, resp *out)
-{
-	err e = ERR_INIT;
-	db *d;
-	struct series_form f;
-	int64_t id;
-	int rc = series_route(r, out, &d, &f, &id);
-	if (rc)
-		return rc > 0 ? 0 : rc;
-	json_t *errors = json_object();
-	read_form(r, &f, errors);
-	if (json_object_size(errors))
-		return form_page(r, out, 422, 1, &f, errors);
-	json_decref(errors);
-	struct save_ctx c = { r, &f, id, 0 };
-	if ((rc = db_tx(d, save_tx, &c, &e)))
-		return rc;
-	return answer_saved(r, out, &f, 200);
+	return rc ? rc : answer_saved(r, out, &f, editing ? 200 : 201);
 }
 
 struct remove_ctx {
@@ -305,10 +290,10 @@ static int remove_series(req *r, resp *out)
 static const struct route routes[] = {
 	{ M_GET, "/series", index_page, EVERYONE, 0, "series" },
 	{ M_GET, "/series/new", new_form, ORGANIZER, 0, "series-new" },
-	{ M_POST, "/series/new", create, ORGANIZER, 1, "series-new" },
+	{ M_POST, "/series/new", save, ORGANIZER, 1, "series-new" },
 	{ M_GET, "/series/:slug", events_list, EVERYONE, 0, "series-page" },
 	{ M_GET, "/series/:slug/edit", edit_form, ORGANIZER, 0, "series-edit" },
-	{ M_POST, "/series/:slug/edit", update, ORGANIZER, 1, "series-edit" },
+	{ M_POST, "/series/:slug/edit", save, ORGANIZER, 1, "series-edit" },
 	{ M_POST, "/series/:slug/delete", remove_series, ORGANIZER, 1, "series-delete" },
 };
 
