@@ -687,18 +687,19 @@ static int ticket_ics(req *r, resp *out)
 	return ics_answer(r, out, &c, 1, NULL, "event.ics");
 }
 
-static int event_ics(req *r, resp *out)
+static int event_ics_of(req *r, resp *out, db *d, struct event_row *ev)
 {
-	db *d;
-	struct event_row ev;
-	int rc = event_route(r, out, &d, &ev);
-	if (rc)
-		return rc > 0 ? 0 : rc;
-	if (!strcmp(ev.status, "draft"))
+	(void)d;
+	if (!strcmp(ev->status, "draft"))
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	struct cal_event c;
-	cal_of(r, &ev, &c);
+	cal_of(r, ev, &c);
 	return ics_answer(r, out, &c, 1, NULL, "event.ics");
+}
+
+static int event_ics(req *r, resp *out)
+{
+	return events_on_route(r, out, event_ics_of);
 }
 
 /* A series' calendar feed: every published event, for calendar apps to
@@ -811,15 +812,11 @@ static json_t *counts(const struct event_row *ev)
 			 (json_int_t)ev->checked_in);
 }
 
-static int door(req *r, resp *out)
+static int door_of(req *r, resp *out, db *d, struct event_row *ev)
 {
 	err e = ERR_INIT;
-	db *d;
-	struct event_row ev;
-	int rc = event_route(r, out, &d, &ev);
-	if (rc)
-		return rc > 0 ? 0 : rc;
-	int64_t id = ev.id;
+	int rc;
+	int64_t id = ev->id;
 	const char *q = trimmed(&r->a, req_query(r, "q"));
 	if (text_len(q) > 100)
 		return http_error(r, out, 400, "bad_filter", "orgs.err.filter");
@@ -843,29 +840,36 @@ static int door(req *r, resp *out)
 				      T(arena_printf(&r->a, "reg.status.%s", db_get(&x, i, 4))), "can_checkin",
 				      !strcmp(db_get(&x, i, 4), "confirmed") && !db_get(&x, i, 6));
 		if (db_get(&x, i, 6))
-			json_object_set_new(p, "checked_in_at", json_string(cal_hm(&r->a, ev.tz, db_get_int(&x, i, 6))));
+			json_object_set_new(p, "checked_in_at", json_string(cal_hm(&r->a, ev->tz, db_get_int(&x, i, 6))));
 		json_array_append_new(people, p);
 	}
 	buf qu = BUF_INIT;
 	buf_url_arg(&qu, q);
-	json_t *m = json_pack("{s:{s:I,s:s,s:s},s:o,s:s,s:s,s:o,s:b}", "event", "id", (json_int_t)id, "title", ev.title,
-			      "when", event_when(&r->a, r->lang, &ev), "counts", counts(&ev), "q", q, "q_url", qu.s,
+	json_t *m = json_pack("{s:{s:I,s:s,s:s},s:o,s:s,s:s,s:o,s:b}", "event", "id", (json_int_t)id, "title", ev->title,
+			      "when", event_when(&r->a, r->lang, ev), "counts", counts(ev), "q", q, "q_url", qu.s,
 			      "people", people, "searched", *q != 0);
 	buf_release(&qu);
 	out->cache_control = "private, no-store";
 	return http_page(r, out, 200, "events/door.html", "door.title", m);
 }
 
-static int live_counts(req *r, resp *out)
+static int door(req *r, resp *out)
 {
-	db *d;
-	struct event_row ev;
-	int rc = event_route(r, out, &d, &ev);
-	if (rc)
-		return rc > 0 ? 0 : rc;
-	out->model = counts(&ev);
+	return events_on_route(r, out, door_of);
+}
+
+static int live_counts_of(req *r, resp *out, db *d, struct event_row *ev)
+{
+	(void)r;
+	(void)d;
+	out->model = counts(ev);
 	out->cache_control = "no-store";
 	return 0;
+}
+
+static int live_counts(req *r, resp *out)
+{
+	return events_on_route(r, out, live_counts_of);
 }
 
 /* ---- the organizer's list ---- */
@@ -1079,15 +1083,11 @@ static int message_tx(db *d, void *p, err *e)
 	return rc;
 }
 
-static int message(req *r, resp *out)
+static int message_of(req *r, resp *out, db *d, struct event_row *ev)
 {
 	err e = ERR_INIT;
-	db *d;
-	struct event_row ev;
-	int rc = event_route(r, out, &d, &ev);
-	if (rc)
-		return rc > 0 ? 0 : rc;
-	int64_t id = ev.id;
+	int rc;
+	int64_t id = ev->id;
 	struct message_ctx m = { id, r->user_id, trimmed(&r->a, req_form(r, "subject")),
 				 trimmed(&r->a, req_form(r, "body")), trimmed(&r->a, req_form(r, "to")), 0, r };
 	if (!*m.subject || text_len(m.subject) > 200 || has_control(m.subject) || !*m.body || text_len(m.body) > 10000 ||
@@ -1103,6 +1103,11 @@ static int message(req *r, resp *out)
 		return 0;
 	}
 	return http_redirect(r, out, arena_printf(&r->a, "/events/%lld/registrations?sent=1", (long long)id));
+}
+
+static int message(req *r, resp *out)
+{
+	return events_on_route(r, out, message_of);
 }
 
 /* A channel's link: counts nothing by itself, carries the channel into

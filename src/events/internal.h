@@ -17,6 +17,10 @@ int event_get(db *d, arena *a, int64_t id, int lang, struct event_row *ev, int *
 /* The event the route's :id names, on the thread's connection: 0 when it
  * is there; 1 when out already answers 404; else a negative error code. */
 int event_route(req *r, resp *out, db **d, struct event_row *ev);
+/* Runs fn on the event the route's :id names, or answers 404: the start
+ * of every handler about one event. */
+typedef int (*events_fn)(req *r, resp *out, db *d, struct event_row *ev);
+int events_on_route(req *r, resp *out, events_fn fn);
 /* "2026-12-19 周六 09:00–17:30" in the event's time zone. */
 const char *event_when(arena *a, int lang, const struct event_row *ev);
 /* The event page, with the registration form's values and errors when a

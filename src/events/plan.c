@@ -120,6 +120,14 @@ int event_route(req *r, resp *out, db **d, struct event_row *ev)
 	return rc;
 }
 
+int events_on_route(req *r, resp *out, events_fn fn)
+{
+	db *d;
+	struct event_row ev;
+	int rc = event_route(r, out, &d, &ev);
+	return rc ? (rc > 0 ? 0 : rc) : fn(r, out, d, &ev);
+}
+
 const char *event_when(arena *a, int lang, const struct event_row *ev)
 {
 	struct cal_local s, f;
@@ -604,36 +612,37 @@ static const char *orgs_lines(req *r, db *d, int64_t id, const char *role, err *
 	return s;
 }
 
-static int edit_form(req *r, resp *out)
+static int edit_form_of(req *r, resp *out, db *d, struct event_row *ev)
 {
 	err e = ERR_INIT;
-	db *d;
-	struct event_row ev;
-	int rc = event_route(r, out, &d, &ev);
-	if (rc)
-		return rc > 0 ? 0 : rc;
-	int64_t id = ev.id;
+	int rc;
+	int64_t id = ev->id;
 	db_res x;
 	if ((rc = db_query(d, &r->a, "SELECT checklist FROM events WHERE id = ?", DB_ARGS(DB_INT(id)), &x, &e)))
 		return rc;
-	const char *ed = cal_date(&r->a, ev.tz, ev.ends_at), *sd = cal_date(&r->a, ev.tz, ev.starts_at);
+	const char *ed = cal_date(&r->a, ev->tz, ev->ends_at), *sd = cal_date(&r->a, ev->tz, ev->starts_at);
 	struct event_form f = {
-		.title_zh = ev.title_zh, .title_en = ev.title_en, .venue = ev.venue, .address = ev.address, .tz = ev.tz,
-		.date = sd, .end_date = strcmp(sd, ed) ? ed : "", .start = cal_hm(&r->a, ev.tz, ev.starts_at),
-		.end = cal_hm(&r->a, ev.tz, ev.ends_at), .status = ev.status, .description = ev.description,
+		.title_zh = ev->title_zh, .title_en = ev->title_en, .venue = ev->venue, .address = ev->address, .tz = ev->tz,
+		.date = sd, .end_date = strcmp(sd, ed) ? ed : "", .start = cal_hm(&r->a, ev->tz, ev->starts_at),
+		.end = cal_hm(&r->a, ev->tz, ev->ends_at), .status = ev->status, .description = ev->description,
 		.checklist = db_get(&x, 0, 0),
-		.opens_date = ev.reg_opens_at ? cal_date(&r->a, ev.tz, ev.reg_opens_at) : "",
-		.opens_time = ev.reg_opens_at ? cal_hm(&r->a, ev.tz, ev.reg_opens_at) : "",
-		.closes_date = ev.reg_closes_at ? cal_date(&r->a, ev.tz, ev.reg_closes_at) : "",
-		.closes_time = ev.reg_closes_at ? cal_hm(&r->a, ev.tz, ev.reg_closes_at) : "",
-		.capacity_text = arena_printf(&r->a, "%lld", (long long)ev.capacity),
-		.series_id = ev.series_id, .city_id = ev.city_id,
+		.opens_date = ev->reg_opens_at ? cal_date(&r->a, ev->tz, ev->reg_opens_at) : "",
+		.opens_time = ev->reg_opens_at ? cal_hm(&r->a, ev->tz, ev->reg_opens_at) : "",
+		.closes_date = ev->reg_closes_at ? cal_date(&r->a, ev->tz, ev->reg_closes_at) : "",
+		.closes_time = ev->reg_closes_at ? cal_hm(&r->a, ev->tz, ev->reg_closes_at) : "",
+		.capacity_text = arena_printf(&r->a, "%lld", (long long)ev->capacity),
+		.series_id = ev->series_id, .city_id = ev->city_id,
 	};
 	for (int k = 0; k < 4 && !rc; k++)
 		f.orgs_text[k] = orgs_lines(r, d, id, roles[k], &e, &rc);
 	if (rc)
 		return rc;
 	return form_page(r, out, d, 200, id, &f, json_object());
+}
+
+static int edit_form(req *r, resp *out)
+{
+	return events_on_route(r, out, edit_form_of);
 }
 
 struct save_ctx {
@@ -936,15 +945,11 @@ static int agenda_get(req *r, resp *out)
 	return page_of_route(r, out, agenda_page);
 }
 
-static int agenda_post(req *r, resp *out)
+static int agenda_post_of(req *r, resp *out, db *d, struct event_row *ev)
 {
 	err e = ERR_INIT;
-	db *d;
-	struct event_row ev;
-	int rc = event_route(r, out, &d, &ev);
-	if (rc)
-		return rc > 0 ? 0 : rc;
-	int64_t id = ev.id;
+	int rc;
+	int64_t id = ev->id;
 	struct item_form f;
 	memset(&f, 0, sizeof(f));
 	json_t *errors = json_object();
@@ -955,7 +960,7 @@ static int agenda_post(req *r, resp *out)
 	}
 	if (*topic && parse_i64(topic, 1, INT64_MAX, &f.topic_id))
 		json_object_set_new(errors, "topic", json_string(T("events.err.topic")));
-	if ((rc = read_item(r, d, &ev, &f, errors, &e))) {
+	if ((rc = read_item(r, d, ev, &f, errors, &e))) {
 		json_decref(errors);
 		return rc;
 	}
@@ -979,6 +984,11 @@ static int agenda_post(req *r, resp *out)
 		return 0;
 	}
 	return http_redirect(r, out, arena_printf(&r->a, "/events/%lld/agenda?saved=1", (long long)id));
+}
+
+static int agenda_post(req *r, resp *out)
+{
+	return events_on_route(r, out, agenda_post_of);
 }
 
 static int agenda_delete(req *r, resp *out)
@@ -1062,19 +1072,15 @@ static int clone_tx(db *d, void *p, err *e)
 			  arena_printf(&c->r->a, "from event:%lld", (long long)c->from), c->r->client, e);
 }
 
-static int clone(req *r, resp *out)
+static int clone_of(req *r, resp *out, db *d, struct event_row *ev)
 {
 	err e = ERR_INIT;
-	db *d;
-	struct event_row ev;
-	int rc = event_route(r, out, &d, &ev);
-	if (rc)
-		return rc > 0 ? 0 : rc;
-	int64_t id = ev.id;
+	int rc;
+	int64_t id = ev->id;
 	/* The shift is measured between local midnights, so a template's 09:00
 	 * stays 09:00 on the new day. */
-	int64_t day = cal_parse(ev.tz, form_text(r, "date"), "00:00");
-	int64_t old = cal_parse(ev.tz, cal_date(&r->a, ev.tz, ev.starts_at), "00:00");
+	int64_t day = cal_parse(ev->tz, form_text(r, "date"), "00:00");
+	int64_t old = cal_parse(ev->tz, cal_date(&r->a, ev->tz, ev->starts_at), "00:00");
 	if (day < 0)
 		return http_error(r, out, 422, "invalid", "events.err.clone_date");
 	const char *zh = form_text(r, "title_zh"), *en = form_text(r, "title_en");
@@ -1091,6 +1097,11 @@ static int clone(req *r, resp *out)
 		return 0;
 	}
 	return http_redirect(r, out, arena_printf(&r->a, "/events/%lld/edit", (long long)c.to));
+}
+
+static int clone(req *r, resp *out)
+{
+	return events_on_route(r, out, clone_of);
 }
 
 /* ---- channel links ---- */
