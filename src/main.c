@@ -14,6 +14,7 @@
 #include "base/config.h"
 #include "base/json_arena.h"
 #include "base/log.h"
+#include "base/util.h"
 #include "db/db.h"
 #include "http/builtin.h"
 #include "http/http.h"
@@ -37,7 +38,7 @@ struct cmd {
 
 static const struct route_table *route_tables(size_t *n)
 {
-	static struct route_table t[13];
+	static struct route_table t[15];
 	t[0] = builtin_routes;
 	t[1] = portal_routes;
 	t[2] = people_routes;
@@ -51,6 +52,8 @@ static const struct route_table *route_tables(size_t *n)
 	t[10] = events_routes;
 	t[11] = booking_routes;
 	t[12] = series_routes;
+	t[13] = record_routes;
+	t[14] = archive_routes;
 	*n = sizeof(t) / sizeof(t[0]);
 	return t;
 }
@@ -212,6 +215,63 @@ static int cmd_demo(config *c, char **rest)
 	return rc ? 1 : 0;
 }
 
+static int cmd_import(config *c, char **rest)
+{
+	const char *what = NULL, *file = NULL, *series = NULL;
+	int dry = 0;
+	for (char **a = rest; *a; a++) {
+		if (!strcmp(*a, "--dry-run"))
+			dry = 1;
+		else if (!strncmp(*a, "--series=", 9))
+			series = *a + 9;
+		else if (!strcmp(*a, "--series") && a[1])
+			series = *++a;
+		else if (!strncmp(*a, "--", 2) || (what && file)) {
+			fprintf(stderr, "pgherd import: unexpected argument '%s'\n", *a);
+			return 2;
+		} else if (!what)
+			what = *a;
+		else
+			file = *a;
+	}
+	if (!what || strcmp(what, "events") || !file) {
+		fprintf(stderr, "pgherd import: say what and from where: pgherd import events FILE.json [--series SLUG]\n");
+		return 2;
+	}
+	char *text;
+	size_t len;
+	err e = ERR_INIT;
+	if (read_file(file, 64 << 20, &text, &len, &e)) {
+		fprintf(stderr, "pgherd import: cannot read %s: %s\n", file, e.msg);
+		return 1;
+	}
+	db *d;
+	if (open_db(c, &d)) {
+		free(text);
+		return 1;
+	}
+	if (migrate_db(d)) {
+		free(text);
+		db_close(d);
+		return 1;
+	}
+	struct import_result res = { .a = ARENA_INIT };
+	int rc = events_import(d, text, len, series, dry, &res, &e);
+	if (rc == ERR_INPUT)
+		fprintf(stderr, "pgherd import: %s: %s\nNothing was imported.\n", file, res.error);
+	else if (rc)
+		fprintf(stderr, "pgherd import: %s: %s\nNothing was imported.\n", file, e.msg);
+	else
+		printf("%s%d salons read in %.3f s: %d events added, %d already there; %d agenda items, %d attending "
+		       "organizations, %d replays added; %d new organizations in the directory\n",
+		       dry ? "dry run, nothing written: " : "", res.salons, res.seconds, res.events_added, res.events_matched,
+		       res.items_added, res.attendees_added, res.media_added, res.orgs_created);
+	arena_release(&res.a);
+	free(text);
+	db_close(d);
+	return rc ? 1 : 0;
+}
+
 static int cmd_config(config *c, char **rest)
 {
 	(void)rest;
@@ -282,6 +342,7 @@ static int cmd_version(config *c, char **rest)
 }
 
 static const char *const demo_flags[] = { "force", NULL };
+static const char *const import_flags[] = { "series", "dry-run", NULL };
 
 static const struct cmd cmds[] = {
 	{ "serve", cmd_serve, "run the web server (applies migrations first)",
@@ -300,6 +361,17 @@ static const struct cmd cmds[] = {
 	  "coming salons, and the community's channels, in one transaction.\n"
 	  "A database that already holds events is left alone unless --force,\n"
 	  "which adds only what is missing.\n", demo_flags },
+	{ "import", cmd_import, "import past events from a JSON file",
+	  "pgherd import events FILE.json [--series SLUG] [--dry-run] [SETTINGS]\n\n"
+	  "Imports past salons kept outside pgherd (the shape of salons-2018.json:\n"
+	  "per salon seq, date, city, hosts, topics, companies, registrations,\n"
+	  "reach, replays) into a series that exists (--series, or the file's\n"
+	  "\"series\"). Hosts and attending companies are matched to the\n"
+	  "organization directory by name or alias; the ones it lacks are added.\n"
+	  "The whole file is checked first and imported in one transaction: a\n"
+	  "mistake is named by line and field and nothing is written. Importing\n"
+	  "the same file again changes nothing. --dry-run checks without writing.\n"
+	  "Example: pgherd import events salons-2018.json --series salon\n", import_flags },
 	{ "user", cmd_user, "manage accounts: add, list, set-role, reset-password",
 	  "pgherd user add EMAIL NAME [ROLE] | list | set-role EMAIL ROLE |\n"
 	  "       reset-password EMAIL | ensure-admin EMAIL [SETTINGS]\n\n"
@@ -369,7 +441,7 @@ int main(int argc, char **argv)
 		config_release(&c);
 		return 2;
 	}
-	for (char **a = rest; *a && cmd->run != cmd_user; a++)
+	for (char **a = rest; *a && cmd->run != cmd_user && cmd->run != cmd_import; a++)
 		if (strncmp(*a, "--", 2)) {
 			fprintf(stderr, "pgherd %s: unexpected argument '%s'\n", cmd->name, *a);
 			free(rest);

@@ -127,6 +127,8 @@ const char *db_get(const db_res *r, int row, int col)
 int64_t db_get_int(const db_res *r, int row, int col)
 {
 	const char *v = db_get(r, row, col);
+	if (v && r->types[col] == DBT_BOOL)
+		return *v == 't' || *v == '1'; /* PostgreSQL's booleans are 't' and 'f' */
 	return v ? strtoll(v, NULL, 10) : 0;
 }
 

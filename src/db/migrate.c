@@ -33,6 +33,15 @@ static int apply_one(db *d, void *ctx, err *e)
 			      DB_ARGS(DB_INT(s->version)), &r, e);
 	if (!rc && r.nrows == 0) {
 		rc = db_exec_script(d, (const char *)s->f->data, e);
+		/* Foreign keys are off during SQLite migrations (a table rebuild
+		 * needs it); what the migration left must still hold. */
+		if (!rc && db_engine_of(d) == DB_SQLITE) {
+			db_res bad;
+			rc = db_query(d, &a, "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check", DB_NOARGS, &bad, e);
+			if (!rc && bad.nrows)
+				rc = err_set(e, ERR_FAIL, "row %s of %s points to a missing %s", db_get(&bad, 0, 1),
+					     db_get(&bad, 0, 0), db_get(&bad, 0, 2));
+		}
 		if (rc)
 			log_error("migration %s failed: %s", s->f->name, e->msg);
 		if (!rc)
@@ -63,6 +72,11 @@ int db_migrate(db *d, int *applied, err *e)
 	if (rc)
 		return rc;
 	size_t plen = strlen(prefix);
+	/* SQLite's way to change a table's constraints is to rebuild it, which
+	 * needs foreign keys off; the pragma only works outside a transaction. */
+	int sqlite = db_engine_of(d) == DB_SQLITE;
+	if (sqlite && (rc = db_exec_script(d, "PRAGMA foreign_keys = OFF", e)))
+		return rc;
 	for (size_t i = 0; i < embed_count; i++) {
 		const struct embed_file *f = &embed_files[i];
 		if (strncmp(f->name, prefix, plen))
@@ -74,8 +88,18 @@ int db_migrate(db *d, int *applied, err *e)
 			return err_set(e, ERR_FAIL, "%s: migration names start with a 3-digit version", f->name);
 		struct step s = { f, version, &count };
 		if ((rc = db_tx(d, apply_one, &s, e)))
-			return rc;
+			break;
 	}
+	if (sqlite) {
+		err e2 = ERR_INIT;
+		int rc2 = db_exec_script(d, "PRAGMA foreign_keys = ON", &e2);
+		if (!rc && rc2) {
+			*e = e2;
+			rc = rc2;
+		}
+	}
+	if (rc)
+		return rc;
 	if (applied)
 		*applied = count;
 	return 0;

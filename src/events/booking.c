@@ -1142,7 +1142,6 @@ static int link_qr(req *r, resp *out)
 	return qr_answer(out, url, "public, max-age=86400");
 }
 
-#define ORGANIZER ALLOW(ROLE_ORGANIZER)
 
 static const struct route routes[] = {
 	{ M_POST, "/events/:id/register", register_, SIGNED_IN, 1, "event-register" },

@@ -4,12 +4,15 @@
 #ifndef PGHERD_EVENTS_H
 #define PGHERD_EVENTS_H
 
+#include "base/arena.h"
 #include "base/config.h"
 #include "http/http.h"
 
 extern const struct route_table events_routes;  /* plan.c */
 extern const struct route_table booking_routes; /* booking.c */
 extern const struct route_table series_routes;  /* series.c */
+extern const struct route_table record_routes;  /* record.c */
+extern const struct route_table archive_routes; /* archive.c */
 
 /* Loads the time zones and starts the registration writer (group commit). */
 int events_start(const config *cfg, err *e);
@@ -17,6 +20,23 @@ int events_start(const config *cfg, err *e);
  * registrations after it are answered 503), then frees it (after). */
 void events_stop(void);
 void events_free(void);
+
+/* What an import did (events_import, import.c). */
+struct import_result {
+	arena a; /* the result's texts live here: arena_release when done */
+	int salons, events_added, events_matched, orgs_created, items_added, attendees_added, media_added;
+	double seconds;
+	char error[512]; /* on ERR_INPUT: what is wrong, with its line and field */
+};
+/* Imports past salons from a JSON file's text (the shape of
+ * salons-2018.json) into the series series_slug (NULL: the one the file
+ * names), in one transaction: whole or not at all. A bad file or an
+ * unknown series returns ERR_INPUT with res->error saying why; dry_run
+ * checks everything against the database and writes nothing. */
+int events_import(db *d, const char *text, size_t len, const char *series_slug, int dry_run, struct import_result *res,
+		  err *e);
+/* The English name of a Chinese city the community meets in, or NULL. */
+const char *events_city_en(const char *zh);
 
 /* Fills the demo's events that have no agenda yet: a salon day built from
  * their talks, channel links and registrations (demo.c). */

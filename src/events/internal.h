@@ -4,12 +4,17 @@
 
 #include "events/events.h"
 
+/* The figures an event's record publishes, in this order; each may be
+ * exact, approximate or unknown, kept as the organizers wrote it. */
+enum { FIG_REGISTERED, FIG_CHECKED_IN, FIG_ONLINE, FIG_REACH, FIGURES };
+
 struct event_row {
 	int64_t id, series_id, city_id, cover_file_id;
 	const char *title, *title_zh, *title_en, *tz, *status, *venue, *address, *city, *series, *description;
 	const char *series_slug; /* "" outside a series */
 	int64_t starts_at, ends_at, reg_opens_at, reg_closes_at; /* 0: no limit */
 	int64_t capacity, confirmed, waitlisted, checked_in;
+	const char *figure[FIGURES]; /* as entered; NULL when not */
 };
 
 /* *found is 0 when there is no such event (drafts count as events here). */
@@ -40,6 +45,24 @@ int events_lock(db *d, arena *a, int64_t id, int lang, struct event_row *ev, int
  * the event's row is locked and ev is current. */
 int events_promote(db *d, arena *a, const char *base_url, struct event_row *ev, int *promoted, err *e);
 
+/* A figure as organizers publish it: "80" (exact), "1xx", "about 100",
+ * "约100", "100左右" (about), "2200+", "2200多", "more than 2200" (at
+ * least); "" is unknown. value is the number written (100 for "1xx"). */
+enum { FIGURE_UNKNOWN, FIGURE_EXACT, FIGURE_ABOUT, FIGURE_AT_LEAST };
+struct figure {
+	int kind;
+	int64_t value;
+};
+/* 0 when text reads as a figure (or is empty), -1 otherwise. */
+int figure_parse(const char *text, struct figure *f);
+/* The event's figures as pages show them: counted by pgherd where it took
+ * the registrations, else as published, else "not recorded". */
+json_t *record_figures(req *r, const struct event_row *ev);
+/* Adds the event's record to its page model m: "figures" and "media". */
+int record_model(req *r, db *d, const struct event_row *ev, json_t *m, err *e);
+
+/* Who plans events and keeps their record. */
+#define ORGANIZER ALLOW(ROLE_ORGANIZER)
 #define T(key) i18n_get(r->lang, key)
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -51,7 +51,7 @@ static json_t *options(req *r, const char *prefix, const char *const *list, size
 	"e.address, CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END, " \
 	"CASE WHEN ? = 'en' THEN s.name_en ELSE s.name_zh END, e.description, e.starts_at, e.ends_at, " \
 	"e.reg_opens_at, e.reg_closes_at, e.capacity, e.confirmed, e.waitlisted, e.checked_in, e.checklist, " \
-	"coalesce(e.seq, 0), coalesce(s.slug, '') " \
+	"coalesce(e.seq, 0), coalesce(s.slug, ''), e.registered_text, e.checked_in_text, e.online_text, e.reach_text " \
 	"FROM events e LEFT JOIN cities c ON c.id = e.city_id LEFT JOIN event_series s ON s.id = e.series_id "
 
 static void row_event(const db_res *x, int i, struct event_row *ev)
@@ -79,6 +79,8 @@ static void row_event(const db_res *x, int i, struct event_row *ev)
 	ev->waitlisted = db_get_int(x, i, 20);
 	ev->checked_in = db_get_int(x, i, 21);
 	ev->series_slug = db_get(x, i, 24);
+	for (int k = 0; k < FIGURES; k++)
+		ev->figure[k] = db_get(x, i, 25 + k);
 }
 
 static int event_read(db *d, arena *a, int64_t id, int lang, int lock, struct event_row *ev, int *found, err *e)
@@ -160,7 +162,7 @@ static int agenda(req *r, db *d, const struct event_row *ev, json_t **out, err *
 {
 	db_res it, sp;
 	int rc = db_query(d, &r->a, "SELECT id, starts_at, ends_at, kind, title, coalesce(slides_url, '') AS slides_url, "
-				    "coalesce(topic_id, 0) FROM event_items WHERE event_id = ? ORDER BY starts_at, id",
+				    "coalesce(topic_id, 0), time_known FROM event_items WHERE event_id = ? ORDER BY starts_at, id",
 			  DB_ARGS(DB_INT(ev->id)), &it, e);
 	if (!rc)
 		rc = db_query(d, &r->a, "SELECT s.item_id, s.pos, coalesce(s.user_id, 0), s.name, coalesce(s.org_id, 0), "
@@ -190,9 +192,11 @@ static int agenda(req *r, db *d, const struct event_row *ev, json_t **out, err *
 			buf_addf(&names, "%s%s%s%s", names.len ? "\n" : "", db_get(&sp, k, 3), *db_get(&sp, k, 5) ? " / " : "",
 				 db_get(&sp, k, 5));
 		}
+		/* Imported past items may have no recorded time. */
+		int timed = (int)db_get_int(&it, i, 7);
 		json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:s}", "id", (json_int_t)item,
-						       "start", cal_hm(&r->a, ev->tz, db_get_int(&it, i, 1)), "end",
-						       cal_hm(&r->a, ev->tz, db_get_int(&it, i, 2)), "kind", db_get(&it, i, 3),
+						       "start", timed ? cal_hm(&r->a, ev->tz, db_get_int(&it, i, 1)) : "", "end",
+						       timed ? cal_hm(&r->a, ev->tz, db_get_int(&it, i, 2)) : "", "kind", db_get(&it, i, 3),
 						       "kind_text", T(arena_printf(&r->a, "kind.%s", db_get(&it, i, 3))),
 						       "title", db_get(&it, i, 4), "slides_url", db_get(&it, i, 5),
 						       "speakers", speakers, "speakers_text", names.len ? names.s : ""));
@@ -211,18 +215,30 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 	json_t *items;
 	int rc = agenda(r, d, ev, &items, e);
 	if (!rc)
-		rc = db_query(d, &r->a, "SELECT eo.role, o.id, CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh) "
-					"ELSE o.name_zh END FROM event_orgs eo JOIN orgs o ON o.id = eo.org_id WHERE eo.event_id = ? "
-					"AND eo.role <> 'attendee' ORDER BY CASE eo.role WHEN 'host' THEN 1 WHEN 'sponsor' THEN 2 "
-					"WHEN 'venue' THEN 3 ELSE 4 END, o.id",
-			      DB_ARGS(DB_TEXT(i18n_code(r->lang)), DB_INT(ev->id)), &orgs, e);
+		/* Hosts and partners, then who came: the organizations named as
+		 * attending and those of checked-in people, matched to the
+		 * directory by any name or alias. */
+		rc = db_query(d, &r->a, "WITH came AS (SELECT org FROM registrations WHERE event_id = ? AND checked_in_at IS NOT NULL "
+					"AND org <> '') SELECT x.role, o.id, CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh) ELSE o.name_zh END "
+					"FROM (SELECT role, org_id FROM event_orgs WHERE event_id = ? UNION "
+					"SELECT 'attendee', id FROM orgs WHERE lower(name_zh) IN (SELECT lower(org) FROM came) "
+					"OR lower(name_en) IN (SELECT lower(org) FROM came) UNION "
+					"SELECT 'attendee', org_id FROM org_aliases WHERE lower(alias) IN (SELECT lower(org) FROM came)) x "
+					"JOIN orgs o ON o.id = x.org_id ORDER BY CASE x.role WHEN 'host' THEN 1 WHEN 'sponsor' THEN 2 "
+					"WHEN 'venue' THEN 3 WHEN 'media' THEN 4 ELSE 5 END, o.id",
+			      DB_ARGS(DB_INT(ev->id), DB_TEXT(i18n_code(r->lang)), DB_INT(ev->id)), &orgs, e);
 	*out = NULL;
 	if (rc) {
 		json_decref(items);
 		return rc;
 	}
-	json_t *groups = json_array(), *g = NULL;
+	json_t *groups = json_array(), *g = NULL, *came = json_array();
 	for (int i = 0; i < orgs.nrows; i++) {
+		if (!strcmp(db_get(&orgs, i, 0), "attendee")) {
+			json_array_append_new(came, json_pack("{s:I,s:s}", "id", (json_int_t)db_get_int(&orgs, i, 1), "name",
+							      db_get(&orgs, i, 2)));
+			continue;
+		}
 		if (!g || strcmp(json_string_value(json_object_get(g, "role")), db_get(&orgs, i, 0))) {
 			g = json_pack("{s:s,s:s,s:[]}", "role", db_get(&orgs, i, 0), "role_text",
 				      T(arena_printf(&r->a, "orgs.role.%s", db_get(&orgs, i, 0))), "list");
@@ -246,6 +262,8 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 			      (json_int_t)ev->confirmed, "waitlisted", (json_int_t)ev->waitlisted, "checked_in",
 			      (json_int_t)ev->checked_in, "seats_left", (json_int_t)(left > 0 ? left : 0), "open", !why,
 			      "full", !why && left <= 0, "agenda", items, "orgs", groups);
+	json_object_set_new(m, "attending", came);
+	json_object_set_new(m, "attending_count", json_integer((json_int_t)json_array_size(came)));
 	buf_release(&html);
 	if (why)
 		json_object_set_new(m, "closed_text", json_string(T(why)));
@@ -257,6 +275,11 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 	json_object_set_new(m, "series_slug", json_string(ev->series_slug));
 	json_object_set_new(m, "starts_at", json_integer(ev->starts_at));
 	json_object_set_new(m, "ends_at", json_integer(ev->ends_at));
+	json_object_set_new(m, "past", json_boolean(ev->ends_at < now || !strcmp(ev->status, "finished")));
+	if ((rc = record_model(r, d, ev, m, e))) {
+		json_decref(m);
+		return rc;
+	}
 	*out = m;
 	return 0;
 }
@@ -451,23 +474,17 @@ static int64_t optional_time(const char *tz, const char *date, const char *hm, j
 
 static int split_orgs(req *r, db *d, struct event_form *f, int k, json_t *errors, err *e)
 {
-	char *s = arena_strdup(&r->a, f->orgs_text[k]);
-	for (char *p = s; *p; p++)
-		if (*p == '\n' || *p == '\r' || *p == ',' || *p == ';')
-			*p = '\x1f';
-	char *save = NULL;
+	const char *names[MAX_ORGS + 1];
+	int n = orgs_split_list(&r->a, f->orgs_text[k], names, MAX_ORGS + 1);
 	f->norgs[k] = 0;
-	for (char *t = strtok_r(s, "\x1f", &save); t; t = strtok_r(NULL, "\x1f", &save)) {
-		const char *name = trimmed(&r->a, t);
+	for (int i = 0; i < n; i++) {
 		int64_t id;
-		if (!*name)
-			continue;
-		int rc = orgs_find(d, &r->a, name, &id, e);
+		int rc = orgs_find(d, &r->a, names[i], &id, e);
 		if (rc)
 			return rc;
 		if (!id || f->norgs[k] == MAX_ORGS) {
 			json_object_set_new(errors, arena_printf(&r->a, "orgs_%s", roles[k]),
-					    json_string(arena_printf(&r->a, "%s: %s", name, T("events.err.org_unknown"))));
+					    json_string(arena_printf(&r->a, "%s: %s", names[i], T("events.err.org_unknown"))));
 			continue;
 		}
 		f->org_ids[k][f->norgs[k]++] = id;
@@ -1235,7 +1252,6 @@ static int topic_decline(req *r, resp *out)
 	return r->api ? (out->model = json_pack("{s:s}", "status", "declined"), 0) : http_redirect(r, out, "/topics?saved=1");
 }
 
-#define ORGANIZER ALLOW(ROLE_ORGANIZER)
 
 static const struct route routes[] = {
 	{ M_GET, "/events", events_list, EVERYONE, 0, "events" },

@@ -285,7 +285,6 @@ static int remove_series(req *r, resp *out)
 	return r->api ? (out->model = json_pack("{s:s}", "deleted", f.slug), 0) : http_redirect(r, out, "/series");
 }
 
-#define ORGANIZER ALLOW(ROLE_ORGANIZER)
 
 static const struct route routes[] = {
 	{ M_GET, "/series", index_page, EVERYONE, 0, "series" },

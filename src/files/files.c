@@ -1,10 +1,11 @@
-/* files.c: images people upload (avatars, logos).
+/* files.c: images people upload (avatars, logos, event photos) and PDFs
+ * (slides).
  *
  * Recognizing PNG, JPEG and WebP takes a few dozen lines of reading their
  * headers; Debian's image libraries (libvips, libgd) would bring whole
- * decoders into the server for that, so it is done here and fuzzed. Files
- * are not re-encoded: they are served only as images, with their true type,
- * nosniff and a CSP, never as HTML. */
+ * decoders into the server for that, so it is done here and fuzzed; a PDF
+ * is known by its header and end marker. Files are not re-encoded: they
+ * are served only with their true type, nosniff and a CSP, never as HTML. */
 #include "auth/auth.h"
 #include "files/files.h"
 
@@ -92,43 +93,88 @@ int image_sniff(const unsigned char *p, size_t n, struct image_info *out)
 	return -1;
 }
 
-int files_store_image(db *d, req *r, const struct field *f, int64_t *id, const char **why, err *e)
+int pdf_sniff(const unsigned char *p, size_t n)
 {
-	struct image_info info;
+	if (n < 16 || memcmp(p, "%PDF-", 5) || p[5] < '1' || p[5] > '2' || p[6] != '.')
+		return 0;
+	size_t from = n > 1024 ? n - 1024 : 0;
+	for (size_t i = n - 4; i-- > from;)
+		if (!memcmp(p + i, "%%EOF", 5))
+			return 1;
+	return 0;
+}
+
+/* The uploaded file's own name, without folders or control characters,
+ * at most 100 bytes of whole characters. */
+static const char *file_name(arena *a, const char *name)
+{
+	if (!name)
+		return "";
+	const char *base = name;
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	char *s = arena_strndup(a, base, strlen(base) > 100 ? 100 : strlen(base));
+	size_t n = strlen(s);
+	while (n && ((unsigned char)s[n - 1] & 0xC0) == 0x80) /* a cut character's tail */
+		n--;
+	if (n && (unsigned char)s[n - 1] >= 0xC0)
+		n--;
+	s[n] = '\0';
+	for (char *p = s; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == '"')
+			*p = '_';
+	return utf8_valid(s, strlen(s)) ? s : "";
+}
+
+int files_store(db *d, req *r, const struct field *f, int kinds, int64_t *id, const char **why, err *e)
+{
+	struct image_info info = { 0 };
+	const unsigned char *p = f ? (const unsigned char *)f->value.s : NULL;
+	size_t n = f ? f->value.len : 0;
 	*why = NULL;
-	if (!f || !f->value.len) {
+	if (!n) {
 		*why = "files.err.none";
 		return ERR_INPUT;
 	}
-	if (f->value.len > IMAGE_MAX_BYTES) {
+	if ((kinds & FILE_PDF) && pdf_sniff(p, n)) {
+		if (n > PDF_MAX_BYTES) {
+			*why = "files.err.pdf_too_big";
+			return ERR_INPUT;
+		}
+		info.content_type = "application/pdf";
+	} else if (!(kinds & FILE_IMAGE) || image_sniff(p, n, &info)) {
+		*why = kinds == FILE_PDF ? "files.err.not_pdf" : kinds & FILE_PDF ? "files.err.type_pdf" : "files.err.type";
+		return ERR_INPUT;
+	} else if (n > IMAGE_MAX_BYTES) {
 		*why = "files.err.too_big";
 		return ERR_INPUT;
-	}
-	if (image_sniff((const unsigned char *)f->value.s, f->value.len, &info)) {
-		*why = "files.err.type";
-		return ERR_INPUT;
-	}
-	if (info.width > IMAGE_MAX_SIDE || info.height > IMAGE_MAX_SIDE) {
+	} else if (info.width > IMAGE_MAX_SIDE || info.height > IMAGE_MAX_SIDE) {
 		*why = "files.err.dimensions";
 		return ERR_INPUT;
 	}
 	unsigned char hash[crypto_hash_sha256_BYTES];
 	char hex[2 * crypto_hash_sha256_BYTES + 1];
-	crypto_hash_sha256(hash, (const unsigned char *)f->value.s, f->value.len);
+	crypto_hash_sha256(hash, p, n);
 	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
-	size_t cap = sodium_base64_ENCODED_LEN(f->value.len, sodium_base64_VARIANT_ORIGINAL);
+	size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
 	char *b64 = arena_alloc(&r->a, cap);
-	sodium_bin2base64(b64, cap, (const unsigned char *)f->value.s, f->value.len, sodium_base64_VARIANT_ORIGINAL);
+	sodium_bin2base64(b64, cap, p, n, sodium_base64_VARIANT_ORIGINAL);
 	db_res res;
-	int rc = db_query(d, &r->a, "INSERT INTO files (sha256, content_type, width, height, size, data_b64, user_id, created_at) "
-				    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	int rc = db_query(d, &r->a, "INSERT INTO files (sha256, content_type, width, height, size, data_b64, user_id, created_at, name) "
+				    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			  DB_ARGS(DB_TEXT(hex), DB_TEXT(info.content_type), DB_INT(info.width), DB_INT(info.height),
-				  DB_INT((int64_t)f->value.len), DB_TEXT(b64), r->user_id ? DB_INT(r->user_id) : DB_NULL,
-				  DB_TIME(unix_now())),
+				  DB_INT((int64_t)n), DB_TEXT(b64), r->user_id ? DB_INT(r->user_id) : DB_NULL,
+				  DB_TIME(unix_now()), DB_TEXT(file_name(&r->a, f->filename))),
 			  &res, e);
 	if (!rc)
 		*id = db_get_int(&res, 0, 0);
 	return rc;
+}
+
+int files_store_image(db *d, req *r, const struct field *f, int64_t *id, const char **why, err *e)
+{
+	return files_store(d, r, f, FILE_IMAGE, id, why, e);
 }
 
 struct attach_ctx {
@@ -197,7 +243,7 @@ static int serve(req *r, resp *out)
 	if (!d)
 		return ERR_UNAVAILABLE;
 	db_res res;
-	int rc = db_query(d, &r->a, "SELECT sha256, content_type, data_b64 FROM files WHERE id = ?", DB_ARGS(DB_INT(id)), &res, &e);
+	int rc = db_query(d, &r->a, "SELECT sha256, content_type, data_b64, name FROM files WHERE id = ?", DB_ARGS(DB_INT(id)), &res, &e);
 	if (rc)
 		return rc;
 	if (!res.nrows)
@@ -226,6 +272,13 @@ static int serve(req *r, resp *out)
 	out->body_owned = 1;
 	out->content_type = arena_strdup(&r->a, db_get(&res, 0, 1));
 	out->disposition = "inline";
+	if (*db_get(&res, 0, 3) && !strcmp(out->content_type, "application/pdf")) {
+		/* A PDF keeps its name when saved (RFC 6266, percent-encoded). */
+		buf name = BUF_INIT;
+		buf_url_arg(&name, db_get(&res, 0, 3));
+		out->disposition = arena_printf(&r->a, "inline; filename*=UTF-8''%s", name.s);
+		buf_release(&name);
+	}
 	return 0;
 }
 

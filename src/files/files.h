@@ -9,7 +9,10 @@
 #include "db/db.h"
 #include "http/http.h"
 
-enum { IMAGE_MAX_BYTES = 2 * 1024 * 1024, IMAGE_MAX_SIDE = 4096 };
+enum { IMAGE_MAX_BYTES = 2 * 1024 * 1024, IMAGE_MAX_SIDE = 4096, PDF_MAX_BYTES = 8 * 1024 * 1024 };
+
+/* What an upload may be: files_store takes a set of these. */
+enum { FILE_IMAGE = 1, FILE_PDF = 2 };
 
 extern const struct route_table files_routes;
 
@@ -22,7 +25,16 @@ struct image_info {
  * -1 for anything else (whatever its name or claimed type). */
 int image_sniff(const unsigned char *p, size_t n, struct image_info *out);
 
-/* Checks and stores the upload in `field`; *id gets the file's id. On a
+/* 1 when the bytes are a whole PDF: its header at the start and its
+ * end-of-file marker in the last kilobyte (a cut-off upload has none). */
+int pdf_sniff(const unsigned char *p, size_t n);
+
+/* Checks the upload f is one of `kinds` (FILE_IMAGE, FILE_PDF) by its
+ * bytes and within that kind's size, and stores it with its file name;
+ * *id gets the file's id. On a refused file returns ERR_INPUT with *why
+ * set to an i18n key. */
+int files_store(db *d, req *r, const struct field *f, int kinds, int64_t *id, const char **why, err *e);
+/* files_store for images only. Checks and stores the upload in `field`; *id gets the file's id. On a
  * refused file returns ERR_INPUT with *why set to an i18n key. */
 int files_store_image(db *d, req *r, const struct field *f, int64_t *id, const char **why, err *e);
 

@@ -72,6 +72,93 @@ int orgs_find(db *d, arena *a, const char *name, int64_t *id, err *e)
 	return rc;
 }
 
+int orgs_ensure(db *d, arena *a, const char *name, int64_t *id, int *created, err *e)
+{
+	db_res res;
+	int rc = orgs_find(d, a, name, id, e);
+	if (created)
+		*created = 0;
+	if (rc || *id)
+		return rc;
+	if ((rc = db_query(d, a, "INSERT INTO orgs (name_zh, created_at) VALUES (?, ?) RETURNING id",
+			   DB_ARGS(DB_TEXT(name), DB_TIME(unix_now())), &res, e)))
+		return rc;
+	*id = db_get_int(&res, 0, 0);
+	if (created)
+		*created = 1;
+	return orgs_refresh_search(d, *id, e);
+}
+
+/* What separates names in a pasted list, and what is never part of one at
+ * either end of an item. */
+static const char *const list_seps[] = { "、", "，", ",", "；", ";", "|", "｜", "\n", "\r", "\t", "。" };
+static const char *const list_strip[] = { " ", "\xe3\x80\x80" /* ideographic space */, ".", "…", "·", "-", "—", "*",
+					   "\"", "“", "”", "'", "‘", "’", "!", "！", ":", "：", "?", "？" };
+static const char *const list_tails[] = { "等等", "等公司", "等单位", "等企业", "等", "etc", "and others" };
+
+static size_t starts_with_any(const char *s, const char *const *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(s, set[i], strlen(set[i])))
+			return strlen(set[i]);
+	return 0;
+}
+
+static size_t ends_with_any(const char *s, size_t len, const char *const *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strlen(set[i]);
+		if (k <= len && !strncmp(s + len - k, set[i], k))
+			return k;
+	}
+	return 0;
+}
+
+/* One item between separators, trimmed of stray punctuation and a
+ * trailing "等"; NULL when nothing is left. */
+static const char *list_item(arena *a, const char *s, size_t len)
+{
+	for (int changed = 1; changed && len;) {
+		size_t k;
+		changed = 0;
+		if ((k = starts_with_any(s, list_strip, COUNT(list_strip)))) {
+			s += k, len -= k, changed = 1;
+			continue;
+		}
+		if ((k = ends_with_any(s, len, list_strip, COUNT(list_strip))) ||
+		    ((k = ends_with_any(s, len, list_tails, COUNT(list_tails))) && k < len))
+			len -= k, changed = 1;
+	}
+	for (size_t i = 0; len && i < COUNT(list_tails); i++)
+		if (strlen(list_tails[i]) == len && !strncmp(s, list_tails[i], len))
+			return NULL; /* "等" alone ends a list, it names nobody */
+	return len ? arena_strndup(a, s, len) : NULL;
+}
+
+int orgs_split_list(arena *a, const char *text, const char **names, int max)
+{
+	int n = 0;
+	const char *start = text, *p = text;
+	while (n < max) {
+		size_t sep = *p ? starts_with_any(p, list_seps, COUNT(list_seps)) : 1;
+		if (!sep) {
+			p++;
+			continue;
+		}
+		const char *name = list_item(a, start, (size_t)(p - start));
+		int dup = 0;
+		for (int i = 0; name && i < n && !dup; i++)
+			dup = !strcmp(names[i], name);
+		if (name && !dup)
+			names[n++] = name;
+		if (!*p)
+			break;
+		p += sep;
+		start = p;
+	}
+	return n;
+}
+
 int orgs_refresh_search(db *d, int64_t id, err *e)
 {
 	arena a = ARENA_INIT;

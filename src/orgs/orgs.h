@@ -15,6 +15,16 @@ extern const struct route_table orgs_routes;
 /* The organization whose Chinese or English name or alias is `name`
  * (case-blind); *id is 0 when none is. */
 int orgs_find(db *d, arena *a, const char *name, int64_t *id, err *e);
+/* The organization named `name` (any name or alias), added to the
+ * directory as a user organization when none is; *created (may be NULL)
+ * says which. */
+int orgs_ensure(db *d, arena *a, const char *name, int64_t *id, int *created, err *e);
+/* Splits a pasted list of organization names the way chat groups write
+ * them: separated by 、，,；;| or line breaks; stray punctuation (。。。,
+ * …, quotes) and a trailing 等 / etc. dropped, empty items skipped, each
+ * name once. Fills names[] (arena strings) and returns how many, at most
+ * max. */
+int orgs_split_list(arena *a, const char *text, const char **names, int max);
 /* Rebuilds the search text (names and aliases) of one organization. */
 int orgs_refresh_search(db *d, int64_t id, err *e);
 
