@@ -38,7 +38,7 @@ struct cmd {
 
 static const struct route_table *route_tables(size_t *n)
 {
-	static struct route_table t[15];
+	static struct route_table t[16];
 	t[0] = builtin_routes;
 	t[1] = portal_routes;
 	t[2] = people_routes;
@@ -54,6 +54,7 @@ static const struct route_table *route_tables(size_t *n)
 	t[12] = series_routes;
 	t[13] = record_routes;
 	t[14] = archive_routes;
+	t[15] = import_routes;
 	*n = sizeof(t) / sizeof(t[0]);
 	return t;
 }

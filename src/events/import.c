@@ -372,9 +372,15 @@ static int add_org(db *d, struct import *im, int64_t ev, const char *name, const
 {
 	int64_t org, changed = 0;
 	int created;
+	db_res x;
 	int rc = orgs_ensure(d, &im->res->a, name, &org, &created, e);
+	/* Asked first, not left to ON CONFLICT: on PostgreSQL even a statement
+	 * that changes no row fires the page cache's statement trigger. */
 	if (!rc)
-		rc = db_exec(d, "INSERT INTO event_orgs (event_id, org_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+		rc = db_query(d, &im->res->a, "SELECT 1 FROM event_orgs WHERE event_id = ? AND org_id = ? AND role = ?",
+			      DB_ARGS(DB_INT(ev), DB_INT(org), DB_TEXT(role)), &x, e);
+	if (!rc && !x.nrows)
+		rc = db_exec(d, "INSERT INTO event_orgs (event_id, org_id, role) VALUES (?, ?, ?)",
 			     DB_ARGS(DB_INT(ev), DB_INT(org), DB_TEXT(role)), &changed, e);
 	im->res->orgs_created += created;
 	if (!strcmp(role, "attendee"))
@@ -477,8 +483,10 @@ static int write_salon(db *d, struct import *im, int64_t series, const char *ser
 	json_array_foreach(s->replays, j, v) {
 		int64_t changed = 0;
 		if (!rc)
-			rc = db_exec(d, "INSERT INTO event_media (event_id, kind, url, created_at) VALUES (?, 'replay', ?, ?) "
-					"ON CONFLICT DO NOTHING",
+			rc = db_query(d, a, "SELECT 1 FROM event_media WHERE event_id = ? AND url = ?",
+				      DB_ARGS(DB_INT(ev), DB_TEXT(json_string_value(v))), &x, e);
+		if (!rc && !x.nrows)
+			rc = db_exec(d, "INSERT INTO event_media (event_id, kind, url, created_at) VALUES (?, 'replay', ?, ?)",
 				     DB_ARGS(DB_INT(ev), DB_TEXT(json_string_value(v)), DB_TIME(unix_now())), &changed, e);
 		im->res->media_added += (int)changed;
 	}
@@ -558,3 +566,92 @@ const char *events_city_en(const char *zh)
 			return city_names[i].en;
 	return NULL;
 }
+
+/* ---- the organizers' import page ---- */
+
+static int import_page(req *r, resp *out, db *d, unsigned status, const char *series, json_t *result, const char *error)
+{
+	err e = ERR_INIT;
+	db_res sl;
+	int rc = db_query(d, &r->a, "SELECT slug AS value, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END AS label, "
+				    "slug = ? AS selected FROM event_series ORDER BY id",
+			  DB_ARGS(DB_TEXT(i18n_code(r->lang)), DB_TEXT(series ? series : "")), &sl, &e);
+	if (rc) {
+		json_decref(result);
+		return rc;
+	}
+	json_t *opts = json_array();
+	for (int i = 0; i < sl.nrows; i++)
+		json_array_append_new(opts, json_pack("{s:s,s:s,s:b}", "value", db_get(&sl, i, 0), "label", db_get(&sl, i, 1),
+						      "selected", (int)db_get_int(&sl, i, 2)));
+	json_t *m = json_pack("{s:o}", "series", opts);
+	if (result)
+		json_object_set_new(m, "result", result);
+	if (error)
+		json_object_set_new(m, "error", json_pack("{s:s,s:s,s:s}", "code", "invalid_file", "message",
+							 T("import.err"), "detail", error));
+	out->cache_control = "private, no-store";
+	return http_page(r, out, status, "events/import.html", "import.title", m);
+}
+
+static int import_get(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	db *d = db_thread(&e);
+	return d ? import_page(r, out, d, 200, req_query(r, "series"), NULL, NULL) : ERR_UNAVAILABLE;
+}
+
+static int import_post(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	db *d = db_thread(&e);
+	if (!d)
+		return ERR_UNAVAILABLE;
+	const struct field *f = req_file(r, "file");
+	const char *series = trimmed(&r->a, req_form(r, "series"));
+	const char *text = f ? f->value.s : req_form(r, "json");
+	size_t len = f ? f->value.len : text ? strlen(text) : 0;
+	int dry = req_form(r, "dry_run") != NULL;
+	struct import_result res = { .a = ARENA_INIT };
+	int rc = !len ? ERR_INPUT : events_import(d, text, len, series, dry, &res, &e);
+	if (!len)
+		snprintf(res.error, sizeof(res.error), "%s", T("import.err.none"));
+	if (rc == ERR_INPUT) {
+		char why[sizeof(res.error)];
+		memcpy(why, res.error, sizeof(why));
+		arena_release(&res.a);
+		log_info("import refused: %s", why);
+		if (r->api) {
+			out->status = 422;
+			out->model = json_pack("{s:{s:s,s:s,s:s}}", "error", "code", "invalid_file", "message", T("import.err"),
+					       "detail", why);
+			return 0;
+		}
+		return import_page(r, out, d, 422, series, NULL, arena_strdup(&r->a, why));
+	}
+	if (rc) {
+		arena_release(&res.a);
+		log_error("import: %s", e.msg);
+		return rc;
+	}
+	if (!dry)
+		auth_audit(d, r->user_id, "events.import", arena_printf(&r->a, "series:%s", series),
+			   arena_printf(&r->a, "%d added, %d there", res.events_added, res.events_matched), r->client, &e);
+	json_t *result = json_pack("{s:b,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:f}", "dry_run", dry, "salons", res.salons,
+				   "events_added", res.events_added, "events_matched", res.events_matched, "items_added",
+				   res.items_added, "attendees_added", res.attendees_added, "media_added", res.media_added,
+				   "orgs_created", res.orgs_created, "seconds", res.seconds);
+	arena_release(&res.a);
+	if (r->api) {
+		out->model = result;
+		return 0;
+	}
+	return import_page(r, out, d, 200, series, result, NULL);
+}
+
+static const struct route routes[] = {
+	{ M_GET, "/import/events", import_get, ORGANIZER, 0, "events-import-form" },
+	{ M_POST, "/import/events", import_post, ORGANIZER, 1, "events-import" },
+};
+
+const struct route_table import_routes = { routes, COUNT(routes) };
