@@ -171,6 +171,46 @@ def test_series_pages(s, d):
     full_page_shot(d, 1280, "series-salon-en-desktop.png")
 
 
+def test_2018_archive_and_a_past_salon(s, d):
+    """The 2018 salons imported from the community's own records read as an
+    archive a newcomer browses: the series year by year, one city, and a
+    past salon's page with its talks, figures, replays and who came."""
+    data = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared",
+                                         "data", "salons-2018.json"))
+    out = s.run("import", "events", data, "--series", "salon").stdout.decode()
+    check("8 events added" in out, out)
+    for lang in ("zh", "en"):
+        d.delete_all_cookies()
+        d.set_window_size(390, 844)
+        d.get(s.url("/archive?series=salon&lang=%s" % lang))
+        years = [h.text for h in d.find_elements(By.CSS_SELECTOR, ".archive h2")]
+        check("2018" in years and "2026" in years, "the archive goes year by year: %s" % years)
+        cards = d.find_elements(By.CSS_SELECTOR, "article.past-event")
+        check(len(cards) >= 15, "every past salon has its card (%d)" % len(cards))
+        no_sideways_scroll(d, "the archive")
+        full_page_shot(d, 390, "archive-salon-%s-phone.png" % lang)
+        full_page_shot(d, 1280, "archive-salon-%s-desktop.png" % lang)
+        # From the archive to the Shanghai salon of 2018 by its city.
+        d.set_window_size(390, 844)
+        link = [a for a in d.find_elements(By.CSS_SELECTOR, "article.past-event h3 a")
+                if "#7 " in a.text or "第 7 期" in a.text][0]
+        link.click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "attending")))
+        body = d.find_element(By.TAG_NAME, "body").text
+        for text in ("2200+", "周飞", "董红禹", "HELLOBIKE"):
+            check(text in body, "the past salon shows %s" % text)
+        chips = d.find_elements(By.CSS_SELECTOR, "#attending + .chips li")
+        check(len(chips) == 28, "28 organizations came (%d)" % len(chips))
+        check(len(d.find_elements(By.CSS_SELECTOR, ".media a")) == 2, "two replays")
+        no_sideways_scroll(d, "a past salon")
+        full_page_shot(d, 390, "past-salon-%s-phone.png" % lang)
+        full_page_shot(d, 1280, "past-salon-%s-desktop.png" % lang)
+        d.set_window_size(390, 844)
+        d.get(s.url("/archive?city=1&lang=%s" % lang))
+        check(("杭州" if lang == "zh" else "Hangzhou") in d.find_element(By.TAG_NAME, "h1").text, "the city's archive")
+        full_page_shot(d, 390, "archive-city-%s-phone.png" % lang)
+
+
 def main():
     binary = sys.argv[1]
     os.makedirs(SHOTS, exist_ok=True)
@@ -184,7 +224,8 @@ def main():
         s.run("demo")
         s.start()
         d = browser(390, 844)
-        for test in (test_template_to_ticket_to_check_in, test_series_pages):
+        tests = (test_template_to_ticket_to_check_in, test_series_pages, test_2018_archive_and_a_past_salon)
+        for test in tests:
             try:
                 test(s, d)
                 print("ok    " + test.__name__, flush=True)
@@ -200,7 +241,7 @@ def main():
             failed += 1
             print("FAIL  server exit code:\n" + s.read_log()[-4000:])
         s.cleanup()
-    print("browser events: %d passed, %d failed" % (max(0, 2 - failed), failed))
+    print("browser events: %d passed, %d failed" % (max(0, 3 - failed), failed))
     return 1 if failed else 0
 
 
