@@ -27,7 +27,9 @@ TARGETS = {  # page: (min ratio to ceiling, max p99 ms), checked on SQLite
     "orgs, 10k, search 邮储银行": (0.40, 15.0),
     "profile page, signed in": (0.40, 15.0),
     "event page, 10-item agenda, 300 registrations": (0.40, 15.0),
+    "past salon page: 35 organizations, 9 talks, replays, slides": (0.40, 15.0),
 }
+SALONS_2018 = os.path.join(os.path.dirname(ROOT), "shared", "data", "salons-2018.json")
 BURST_LIMIT_S = {"sqlite": 2.0, "postgres": 3.0}  # 5,000 members, 300 seats, whole burst answered
 
 # 10,000 organizations in one statement that both engines understand.
@@ -106,6 +108,27 @@ def event_with_agenda(server):
     return event
 
 
+def imported_2018(server, label, rows):
+    """Imports the community's 2018 salons and gives the Nanjing salon (35
+    attending organizations, 9 talks, 3 replays) its slides as a PDF."""
+    from test_events import query
+    t0 = time.time()
+    out = server.run("import", "events", SALONS_2018, "--series", "salon").stdout.decode()
+    wall = time.time() - t0
+    inside = float(re.search(r"read in ([0-9.]+) s", out).group(1))
+    rows.append((label, "import of salons-2018.json (8 salons): %.3f s in the transaction, %.2f s for the whole "
+                        "command" % (inside, wall), 0, 0, 0, None))
+    event = int(query(server, "SELECT e.id FROM events e JOIN event_series s ON s.id = e.series_id "
+                              "WHERE s.slug = 'salon' AND e.seq = 8")[0][0])
+    pg = server.database.startswith("postgres")
+    f = query(server, "INSERT INTO files (sha256, content_type, width, height, size, data_b64, created_at, name) "
+                      "VALUES ('bench', 'application/pdf', 0, 0, 12, 'JVBERi0xLjQKJSVFT0YK', %s, '双活数据中心.pdf') "
+                      "RETURNING id" % ("now()" if pg else "0"))[0][0]
+    query(server, "INSERT INTO event_media (event_id, kind, title, file_id, created_at) VALUES "
+                  "(%d, 'slides', '双活数据中心实践', %s, %s)" % (event, f, "now()" if pg else "0"))
+    return event
+
+
 def registration_burst(server, label, rows):
     """5,000 members click Register at once for 300 seats: how long until
     every one has an answer, and is the outcome right."""
@@ -155,6 +178,11 @@ def measure(server, label, rows, ceiling=None):
                                 ("event page, signed in", "/events/%d" % event, ["Cookie: " + cookie]),
                                 ("events list", "/events", [])]:
         rps, p99 = wrk(base + path, headers)
+        rows.append((label, name, rps, p99, rps / ceiling[0], TARGETS.get(name)))
+    past = imported_2018(server, label, rows)
+    for name, path in [("past salon page: 35 organizations, 9 talks, replays, slides", "/events/%d" % past),
+                       ("series archive: every past salon (15)", "/archive?series=salon")]:
+        rps, p99 = wrk(base + path)
         rows.append((label, name, rps, p99, rps / ceiling[0], TARGETS.get(name)))
     registration_burst(server, label, rows)
     if label == "sqlite":
