@@ -30,11 +30,17 @@ WEBP = b"RIFF" + struct.pack("<I", 22) + b"WEBPVP8X" + struct.pack("<I", 10) + b
     (99).to_bytes(3, "little") + (49).to_bytes(3, "little")
 
 
-def upload(p, path, field, filename, data, ctype="image/png"):
+def multipart(p, path, fields, files=()):
+    """A multipart form post as a browser sends it: the CSRF token and
+    fields, then files as (name, filename, type, bytes)."""
     boundary = "pgherdUpload9f8e7d"
-    body = (("--%s\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n%s\r\n" % (boundary, p.cookies.get("csrf", "")))
-            .encode() + ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\nContent-Type: %s\r\n\r\n"
-                         % (boundary, field, filename, ctype)).encode() + data + ("\r\n--%s--\r\n" % boundary).encode())
+    body = b""
+    for k, v in dict(fields, _csrf=p.cookies.get("csrf", "")).items():
+        body += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n" % (boundary, k, v)).encode()
+    for name, filename, ctype, data in files:
+        body += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\nContent-Type: %s\r\n\r\n"
+                 % (boundary, name, filename, ctype)).encode() + data + b"\r\n"
+    body += ("--%s--\r\n" % boundary).encode()
     saved = p.s.cookies
     p.s.cookies = p.cookies
     try:
@@ -43,6 +49,10 @@ def upload(p, path, field, filename, data, ctype="image/png"):
             "Origin": "http://127.0.0.1:%d" % p.s.port})
     finally:
         p.s.cookies = saved
+
+
+def upload(p, path, field, filename, data, ctype="image/png"):
+    return multipart(p, path, {}, [(field, filename, ctype, data)])
 
 
 def test_avatar_png_round_trip(s):

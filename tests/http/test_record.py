@@ -16,6 +16,7 @@ from harness import run_suite  # noqa: E402
 from test_accounts import Person  # noqa: E402
 from test_api import api, token_for  # noqa: E402
 from test_events import account, query  # noqa: E402
+from test_files import multipart, png  # noqa: E402
 from test_http import assert_eq, assert_in  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -38,26 +39,6 @@ def salon(s, seq):
 def imported(s):
     if not query(s, "SELECT 1 FROM events WHERE seq = 8"):
         s.run("import", "events", DATA, "--series", "salon")
-
-
-def multipart(p, path, fields, files=()):
-    """A multipart form post: fields, then (name, filename, type, bytes)."""
-    boundary = "pgherdRecord7c1d"
-    body = b""
-    for k, v in dict(fields, _csrf=p.cookies.get("csrf", "")).items():
-        body += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n" % (boundary, k, v)).encode()
-    for name, filename, ctype, data in files:
-        body += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\nContent-Type: %s\r\n\r\n"
-                 % (boundary, name, filename, ctype)).encode() + data + b"\r\n"
-    body += ("--%s--\r\n" % boundary).encode()
-    saved = p.s.cookies
-    p.s.cookies = p.cookies
-    try:
-        return p.s.request("POST", path, body=body, headers={
-            "Content-Type": "multipart/form-data; boundary=" + boundary,
-            "Origin": "http://127.0.0.1:%d" % p.s.port})
-    finally:
-        p.s.cookies = saved
 
 
 def pdf(size=600):
@@ -265,7 +246,6 @@ def test_replays_slides_and_photos(s):
     assert_eq(f.header("Content-Type"), "application/pdf")
     assert f.body.startswith(b"%PDF-1.4"), f.body[:20]
     # A PNG named .pdf, an HTML page claiming to be a PDF, a PDF too big.
-    from test_files import png
     for name, data, why in [("fake.pdf", png(8, 8), "不是 PDF"), ("x.pdf", b"<html>%PDF-1.4 %%EOF</html>", "不是 PDF"),
                             ("big.pdf", pdf(9 * 1024 * 1024), "8 MB")]:
         r = multipart(org, "/events/%d/media" % eid, {"kind": "slides"}, [("file", name, "application/pdf", data)])
