@@ -635,7 +635,7 @@ static int import_post(req *r, resp *out)
 		return rc;
 	}
 	if (!dry)
-		auth_audit(d, r->user_id, "events.import", arena_printf(&r->a, "series:%s", series),
+		auth_audit(d, r->user_id, "event.import", arena_printf(&r->a, "series:%s", series),
 			   arena_printf(&r->a, "%d added, %d there", res.events_added, res.events_matched), r->client, &e);
 	json_t *result = json_pack("{s:b,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:f}", "dry_run", dry, "salons", res.salons,
 				   "events_added", res.events_added, "events_matched", res.events_matched, "items_added",
