@@ -94,11 +94,12 @@ static void skip_value(struct walk *w)
 		w->p++;
 }
 
-/* The line of salons[index] (field == NULL) or of its field. */
+/* The line of salons[index] (field == NULL) or of its field; with index
+ * -1, of the top-level field. */
 static int line_of(const char *text, size_t len, int index, const char *field)
 {
 	struct walk w = { text, text + len, 1 };
-	const char *path[2] = { "salons", field };
+	const char *path[2] = { index < 0 ? field : "salons", field };
 	char key[64];
 	ws(&w);
 	if (w.p >= w.end || *w.p != '{')
@@ -127,7 +128,7 @@ static int line_of(const char *text, size_t len, int index, const char *field)
 		w.p++; /* ':' */
 		ws(&w);
 		if (!strcmp(key, path[depth ? 1 : 0])) {
-			if (depth == 2)
+			if (depth == 2 || index < 0)
 				return w.line;
 			if (w.p >= w.end || *w.p != '[')
 				return w.line;
@@ -280,7 +281,7 @@ static int check_file(struct import *im)
 	json_object_foreach(im->root, k, v)
 		if (strcmp(k, "about") && strcmp(k, "salons") && strcmp(k, "series")) {
 			snprintf(im->res->error, sizeof(im->res->error), "line %d: \"%.60s\" is not a field pgherd knows",
-				 line_of(im->text, im->len, 0, NULL), k);
+				 line_of(im->text, im->len, -1, k), k);
 			return ERR_INPUT;
 		}
 	const char *series = json_string_value(json_object_get(im->root, "series"));

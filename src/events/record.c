@@ -442,26 +442,54 @@ static int media_post(req *r, resp *out)
 	return events_on_route(r, out, media_post_of);
 }
 
+struct remove_ctx {
+	req *r;
+	const char *param, *sql, *action;
+	int64_t id, what, changed;
+};
+
+static int remove_tx(db *d, void *p, err *e)
+{
+	struct remove_ctx *c = p;
+	db_res f;
+	int64_t file = 0;
+	int media = !strcmp(c->param, "item");
+	int rc = media ? db_query(d, &c->r->a, "SELECT coalesce(file_id, 0) FROM event_media WHERE id = ? AND event_id = ?",
+				  DB_ARGS(DB_INT(c->what), DB_INT(c->id)), &f, e) : 0;
+	if (!rc && media && f.nrows)
+		file = db_get_int(&f, 0, 0);
+	if (!rc)
+		rc = db_exec(d, c->sql, DB_ARGS(DB_INT(c->what), DB_INT(c->id)), &c->changed, e);
+	/* Slides and photos belong to their media row: the file goes with it
+	 * unless something else shows it. */
+	if (!rc && file)
+		rc = db_exec(d, "DELETE FROM files WHERE id = ? AND NOT EXISTS (SELECT 1 FROM event_media WHERE file_id = ?) "
+				"AND NOT EXISTS (SELECT 1 FROM events WHERE cover_file_id = ?) AND NOT EXISTS (SELECT 1 FROM users "
+				"WHERE avatar_file_id = ?) AND NOT EXISTS (SELECT 1 FROM orgs WHERE logo_file_id = ?)",
+			     DB_ARGS(DB_INT(file), DB_INT(file), DB_INT(file), DB_INT(file), DB_INT(file)), NULL, e);
+	if (!rc && c->changed)
+		rc = auth_audit(d, c->r->user_id, c->action, arena_printf(&c->r->a, "event:%lld", (long long)c->id),
+				arena_printf(&c->r->a, "%s:%lld", c->param, (long long)c->what), c->r->client, e);
+	return rc;
+}
+
 /* Removes one row the route names (":item" or ":org") from the event, with
- * an audit line; 404 when it is not the event's. */
+ * an audit line, in one transaction; 404 when it is not the event's. */
 static int remove_of(req *r, resp *out, const char *param, const char *sql, const char *action)
 {
 	err e = ERR_INIT;
-	int64_t id, what, changed = 0;
-	if (req_id(r, &id) || parse_i64(req_param(r, param), 1, INT64_MAX, &what))
+	struct remove_ctx c = { r, param, sql, action, 0, 0, 0 };
+	if (req_id(r, &c.id) || parse_i64(req_param(r, param), 1, INT64_MAX, &c.what))
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	db *d = db_thread(&e);
 	if (!d)
 		return ERR_UNAVAILABLE;
-	int rc = db_exec(d, sql, DB_ARGS(DB_INT(what), DB_INT(id)), &changed, &e);
-	if (!rc && changed)
-		rc = auth_audit(d, r->user_id, action, arena_printf(&r->a, "event:%lld", (long long)id),
-				arena_printf(&r->a, "%s:%lld", param, (long long)what), r->client, &e);
+	int rc = db_tx(d, remove_tx, &c, &e);
 	if (rc)
 		return rc;
-	if (!changed)
+	if (!c.changed)
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	return saved(r, out, id, json_pack("{s:b}", "deleted", 1));
+	return saved(r, out, c.id, json_pack("{s:b}", "deleted", 1));
 }
 
 static int media_delete(req *r, resp *out)

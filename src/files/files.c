@@ -116,9 +116,7 @@ static const char *file_name(arena *a, const char *name)
 			base = p + 1;
 	char *s = arena_strndup(a, base, strlen(base) > 100 ? 100 : strlen(base));
 	size_t n = strlen(s);
-	while (n && ((unsigned char)s[n - 1] & 0xC0) == 0x80) /* a cut character's tail */
-		n--;
-	if (n && (unsigned char)s[n - 1] >= 0xC0)
+	while (n && !utf8_valid(s, n)) /* a character cut at 100 bytes goes whole */
 		n--;
 	s[n] = '\0';
 	for (char *p = s; *p; p++)

@@ -152,6 +152,10 @@ def test_malformed_import_files_name_line_and_field(s):
     clash["salons"][0]["seq"] = 31  # the demo's 31st salon, held in 2026
     refused(json.dumps(clash, ensure_ascii=False), "salons[0].seq", "another date")
     refused("", "line 1")
+    # A top-level field with a typo is named on its own line.
+    top = json.dumps(dict(good, sereis="salon"), ensure_ascii=False, indent=1)
+    line = top.split("\n").index([x for x in top.split("\n") if "sereis" in x][0]) + 1
+    refused(top, "line %d: \"sereis\"" % line)
     assert before == snapshot(s), "no refused file wrote anything"
     # The same from the organizers' page: 422, the reason shown, nothing written.
     bad = json.loads(json.dumps(good))
@@ -245,6 +249,15 @@ def test_replays_slides_and_photos(s):
     assert_eq(f.status, 200)
     assert_eq(f.header("Content-Type"), "application/pdf")
     assert f.body.startswith(b"%PDF-1.4"), f.body[:20]
+    assert_in("UTF-8''" + "%E8%BF%81%E7%A7%BB%E5%AE%9E%E8%B7%B5.pdf", f.header("Content-Disposition"))
+    # A name ending in Chinese keeps its last character.
+    r = multipart(org, "/events/%d/media" % eid, {"kind": "slides"}, [("file", "讲义", "application/pdf", pdf())])
+    assert_eq(r.status, 303)
+    fid2 = query(s, "SELECT max(file_id) FROM event_media WHERE event_id = %d" % eid)[0][0]
+    assert_in("%E8%AE%B2%E4%B9%89", Person(s).get("/files/%s" % fid2).header("Content-Disposition"))
+    mid2 = query(s, "SELECT id FROM event_media WHERE file_id = %s" % fid2)[0][0]
+    assert_eq(org.post("/events/%d/media/%s/delete" % (eid, mid2), {}).status, 303)
+    assert_eq(Person(s).get("/files/%s" % fid2).status, 404, "removed slides take their file along")
     # A PNG named .pdf, an HTML page claiming to be a PDF, a PDF too big.
     for name, data, why in [("fake.pdf", png(8, 8), "不是 PDF"), ("x.pdf", b"<html>%PDF-1.4 %%EOF</html>", "不是 PDF"),
                             ("big.pdf", pdf(9 * 1024 * 1024), "8 MB")]:
