@@ -38,7 +38,7 @@ struct cmd {
 
 static const struct route_table *route_tables(size_t *n)
 {
-	static struct route_table t[16];
+	static struct route_table t[18];
 	t[0] = builtin_routes;
 	t[1] = portal_routes;
 	t[2] = people_routes;
@@ -55,6 +55,8 @@ static const struct route_table *route_tables(size_t *n)
 	t[13] = record_routes;
 	t[14] = archive_routes;
 	t[15] = import_routes;
+	t[16] = contest_routes;
+	t[17] = metrics_routes;
 	*n = sizeof(t) / sizeof(t[0]);
 	return t;
 }

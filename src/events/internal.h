@@ -61,6 +61,34 @@ json_t *record_figures(req *r, const struct event_row *ev);
 /* Adds the event's record to its page model m: "figures" and "media". */
 int record_model(req *r, db *d, const struct event_row *ev, json_t *m, err *e);
 
+/* The debate and prize draws (contest.c) into the event's page model m:
+ * "debate" and "draws"; organizer adds each entry's proof. */
+int contest_model(req *r, db *d, const struct event_row *ev, int organizer, json_t *m, err *e);
+
+/* A prize draw's entry as the draw sees it. hash is BLAKE2b-256 of
+ * "seed:no" in hex; rank is 1 for the first prize, 0 for no prize. */
+enum { DRAW_HASH_HEX = 65 };
+struct draw_entry {
+	int64_t id, no, likes;
+	int eligible, rank;
+	char hash[DRAW_HASH_HEX];
+};
+void draw_hash(const char *seed, int64_t no, char hex[DRAW_HASH_HEX]);
+/* Ranks the entries with at least min_likes by hash, lowest first, and
+ * gives ranks 1..prizes to the first; *eligible counts them. Returns the
+ * number of winners. The same seed and entries always give the same. */
+int draw_pick(arena *a, const char *seed, struct draw_entry *v, int n, int64_t min_likes, int prizes, int *eligible);
+/* The prizes of a draw, one per line ("T恤 ×3" is three); how many, or -1
+ * when a line is too long or there are more than max. */
+int draw_prizes(arena *a, const char *text, const char **out, int max);
+/* One pasted entry: "name, likes, proof" (tabs, commas or bars), or
+ * "name likes proof" by spaces; "32赞" counts 32. 0, or -1 when it is not. */
+struct entry_line {
+	const char *name, *proof;
+	int64_t likes;
+};
+int draw_entry_parse(arena *a, const char *line, struct entry_line *out);
+
 /* Who plans events and keeps their record. */
 #define ORGANIZER ALLOW(ROLE_ORGANIZER)
 #define T(key) i18n_get(r->lang, key)

@@ -276,7 +276,7 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 	json_object_set_new(m, "starts_at", json_integer(ev->starts_at));
 	json_object_set_new(m, "ends_at", json_integer(ev->ends_at));
 	json_object_set_new(m, "past", json_boolean(ev->ends_at < now || !strcmp(ev->status, "finished")));
-	if ((rc = record_model(r, d, ev, m, e))) {
+	if ((rc = record_model(r, d, ev, m, e)) || (rc = contest_model(r, d, ev, 0, m, e))) {
 		json_decref(m);
 		return rc;
 	}

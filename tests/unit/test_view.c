@@ -183,7 +183,7 @@ static void catalogs_are_complete(void **state)
 	int missing = 0, checked = 0;
 	regex_t tag, lit;
 	assert_int_equal(regcomp(&tag, "\\{\\{_ *([a-z0-9_.]+) *\\}\\}", REG_EXTENDED), 0);
-	assert_int_equal(regcomp(&lit, "\"((nav|home|footer|site|error|subscribe|form|event\\.status|events|ticket|door|reg|kind|topic|topics|account|signup|login|password|role|reset|delete|audit|users|pager|profile|job|directory|orgs|cat|ind|tokens|files|record|figure|media|attend|import|archive)\\.[a-z0-9_.]+)\"",
+	assert_int_equal(regcomp(&lit, "\"((nav|home|footer|site|error|subscribe|form|event\\.status|events|ticket|door|reg|kind|topic|topics|account|signup|login|password|role|reset|delete|audit|users|pager|profile|job|directory|orgs|cat|ind|tokens|files|record|figure|media|attend|import|archive|contest|debate|draw|metrics)\\.[a-z0-9_.]+)\"",
 				 REG_EXTENDED), 0);
 	for (size_t i = 0; i < embed_count; i++) {
 		const struct embed_file *f = &embed_files[i];
