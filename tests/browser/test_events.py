@@ -211,6 +211,74 @@ def test_2018_archive_and_a_past_salon(s, d):
         full_page_shot(d, 390, "archive-city-%s-phone.png" % lang)
 
 
+def test_debate_draw_and_the_numbers(s, d):
+    """An organizer records salon #7's debate and runs its share-to-win
+    draw from the contest page; visitors see both on the salon's page, the
+    draw checkable from its seed; then the numbers of a series whose
+    registrations went through pgherd, by event, city and channel."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "http"))
+    from test_contest import metrics_fixture
+    from test_events import query
+    out = s.run("user", "add", "contest@example.com", "活动组织者", "organizer").stdout.decode()
+    sign_in(s, d, "contest@example.com", re.search(r"one-time password: (\S+)", out).group(1))
+    seven = int(query(s, "SELECT e.id FROM events e JOIN event_series s ON s.id = e.series_id "
+                         "WHERE s.slug = 'salon' AND e.seq = 7")[0][0])
+    d.set_window_size(390, 844)
+    d.get(s.url("/events/%d/contest" % seven))
+
+    def submit(action, **fields):
+        form = d.find_element(By.CSS_SELECTOR, "form[action$='%s']" % action)
+        for name, value in fields.items():
+            el = form.find_element(By.NAME, name)
+            if el.tag_name == "select":
+                Select(el).select_by_visible_text(value)
+            else:
+                el.clear()
+                el.send_keys(value)
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(d, 10).until(EC.staleness_of(form))
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.notice")))
+
+    submit("/debate", motion="新业务选型：PostgreSQL 还是 MySQL？")
+    submit("/teams", name="大象队", side="正方", captain="李华", members="李华、张伟、王芳")
+    submit("/teams", name="海豚队", side="反方", captain="陈静", members="陈静、刘洋")
+    submit("/questions", team="海豚队", question="PostgreSQL 的 VACUUM 会不会拖慢业务？",
+           answer="autovacuum 调得合适时几乎察觉不到；大表可以分区，\n再配合监控死元组。")
+    submit("/questions", team="大象队", question="MySQL 的在线 DDL 为什么常常要靠外部工具？",
+           answer="因为很多 ALTER 仍要重建表。")
+    submit("/winner", team="大象队")
+    submit("/draws", title="转发集赞抽奖", min_likes="24", prizes="《PostgreSQL 实战》\nPG 马克杯 ×2")
+    pasted = "\n".join(["张三, 32, 截图已发群", "李四, 10, 截图", "王五, 24, 截图", "赵六, 40, 截图",
+                        "钱七, 26, 截图", "孙八, 50, 截图"])
+    submit("/entries", list=pasted)
+    full_page_shot(d, 390, "contest-organizer-zh-phone.png")
+    submit("/draw", seed="上证指数 2018-11-20 收盘 2645.43")
+    check(len(d.find_elements(By.CSS_SELECTOR, ".winners li")) == 3, "three winners drawn")
+    for lang in ("zh", "en"):
+        d.set_window_size(390, 844)
+        d.get(s.url("/events/%d?lang=%s" % (seven, lang)))
+        d.find_element(By.CSS_SELECTOR, "details.verify summary").click()
+        body = d.find_element(By.TAG_NAME, "body").text
+        for text in ("大象队", "李华", "VACUUM", "上证指数 2018-11-20 收盘 2645.43", "《PostgreSQL 实战》"):
+            check(text in body, "the salon page shows %s (%s)" % (text, lang))
+        check("截图已发群" not in body, "proof stays with the organizers")
+        check(len(d.find_elements(By.CSS_SELECTOR, "table.hashes tbody tr")) == 6, "every entry has its hash")
+        no_sideways_scroll(d, "a salon with a debate and a draw")
+        d.execute_script("document.getElementById('debate').scrollIntoView()")
+        d.save_screenshot(os.path.join(SHOTS, "debate-draw-%s-phone.png" % lang))
+        full_page_shot(d, 1280, "debate-draw-%s-desktop.png" % lang)
+
+    metrics_fixture(s)
+    for lang in ("zh", "en"):
+        d.set_window_size(390, 844)
+        d.get(s.url("/series/fixture/metrics?lang=%s" % lang))
+        cells = [td.text for td in d.find_elements(By.CSS_SELECTOR, "#cities + .scroll tbody td")]
+        check(("北京" if lang == "zh" else "Beijing") in cells and "71%" in cells, "the cities table: %s" % cells)
+        no_sideways_scroll(d, "the series numbers")
+        full_page_shot(d, 390, "metrics-series-%s-phone.png" % lang)
+        full_page_shot(d, 1280, "metrics-series-%s-desktop.png" % lang)
+
+
 def main():
     binary = sys.argv[1]
     os.makedirs(SHOTS, exist_ok=True)
@@ -224,7 +292,8 @@ def main():
         s.run("demo")
         s.start()
         d = browser(390, 844)
-        tests = (test_template_to_ticket_to_check_in, test_series_pages, test_2018_archive_and_a_past_salon)
+        tests = (test_template_to_ticket_to_check_in, test_series_pages, test_2018_archive_and_a_past_salon,
+                 test_debate_draw_and_the_numbers)
         for test in tests:
             try:
                 test(s, d)
