@@ -138,9 +138,8 @@ static int contest_rows(req *r, db *d, int64_t id, db_res *teams, db_res *qs, db
 	return rc;
 }
 
-static json_t *debate_model(req *r, const struct event_row *ev, const char *motion, const db_res *t, const db_res *q)
+static json_t *debate_model(const char *motion, const db_res *t, const db_res *q)
 {
-	(void)ev;
 	json_t *teams = json_array(), *questions = json_array(), *winner = NULL;
 	for (int i = 0; i < t->nrows; i++) {
 		json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)db_get_int(t, i, 0), "name",
@@ -159,7 +158,6 @@ static json_t *debate_model(req *r, const struct event_row *ev, const char *moti
 			      "any", (motion && *motion) || t->nrows || q->nrows);
 	if (winner)
 		json_object_set_new(m, "winner", winner);
-	(void)r;
 	return m;
 }
 
@@ -175,6 +173,7 @@ static json_t *draw_model(req *r, const struct event_row *ev, const db_res *w, i
 	for (int k = 0; k < np; k++)
 		json_array_append_new(pz, json_pack("{s:i,s:s}", "rank", k + 1, "prize", prizes[k]));
 	int total = 0, eligible = 0;
+	int64_t first_no = 1; /* the example in the recipe: this draw's first entry */
 	for (int k = 0; k < x->nrows; k++) {
 		if (db_get_int(x, k, 0) != id)
 			continue;
@@ -195,6 +194,8 @@ static json_t *draw_model(req *r, const struct event_row *ev, const db_res *w, i
 			json_array_append(winners, o);
 		}
 		json_array_append_new(entries, o);
+		if (!total)
+			first_no = no;
 		total++;
 		eligible += likes >= min;
 	}
@@ -215,7 +216,7 @@ static json_t *draw_model(req *r, const struct event_row *ev, const db_res *w, i
 	if (*seed) {
 		json_object_set_new(o, "drawn_date", json_string(cal_date(&r->a, ev->tz, db_get_int(w, i, 5))));
 		json_object_set_new(o, "check", json_string(arena_printf(&r->a, "printf '%%s' '%s:%lld' | b2sum -l 256",
-									 seed, (long long)(total ? db_get_int(x, 0, 2) : 1))));
+									 seed, (long long)first_no)));
 	}
 	return o;
 }
@@ -229,7 +230,7 @@ int contest_model(req *r, db *d, const struct event_row *ev, int organizer, json
 			      &mo, e);
 	if (rc)
 		return rc;
-	json_object_set_new(m, "debate", debate_model(r, ev, mo.nrows ? db_get(&mo, 0, 0) : "", &t, &q));
+	json_object_set_new(m, "debate", debate_model(mo.nrows ? db_get(&mo, 0, 0) : "", &t, &q));
 	json_t *draws = json_array();
 	for (int i = 0; i < w.nrows; i++)
 		json_array_append_new(draws, draw_model(r, ev, &w, i, &x, organizer));
