@@ -75,6 +75,19 @@ int draw_pick(arena *a, const char *seed, struct draw_entry *v, int n, int64_t m
 	return won;
 }
 
+/* The next line of *s, trimmed, into the arena; advances *s past it.
+ * NULL at the end of the text. */
+static char *next_line(arena *a, const char **s)
+{
+	if (!**s)
+		return NULL;
+	const char *end = strchr(*s, '\n');
+	size_t len = end ? (size_t)(end - *s) : strlen(*s);
+	char *line = trimmed(a, arena_strndup(a, *s, len));
+	*s += len + (end != NULL);
+	return line;
+}
+
 /* The prizes, one per line, first prize first; "T恤 ×3" (or x3, *3) is
  * three of them. Returns how many, -1 when a line is too long or there
  * are more than max. */
@@ -82,11 +95,8 @@ int draw_prizes(arena *a, const char *text, const char **out, int max)
 {
 	int n = 0;
 	const char *s = text;
-	while (*s) {
-		const char *end = strchr(s, '\n');
-		size_t len = end ? (size_t)(end - s) : strlen(s);
-		char *line = trimmed(a, arena_strndup(a, s, len));
-		s += len + (end != NULL);
+	char *line;
+	while ((line = next_line(a, &s))) {
 		if (!*line)
 			continue;
 		long times = 1;
@@ -679,6 +689,17 @@ int draw_entry_parse(arena *a, const char *line, struct entry_line *out)
 	       text_len(out->proof) > PROOF_MAX || has_control(out->proof) ? -1 : 0;
 }
 
+/* The draw id of event_id, its row locked for the rest of the transaction
+ * (SQLite's writer holds the database already): seed ("" until drawn),
+ * min_likes, prizes. No row when it is not this event's. */
+static int draw_locked(db *d, arena *a, int64_t draw_id, int64_t event_id, db_res *x, err *e)
+{
+	return db_query(d, a, db_engine_of(d) == DB_POSTGRES ?
+			"SELECT coalesce(seed, ''), min_likes, prizes FROM prize_draws WHERE id = ? AND event_id = ? FOR UPDATE" :
+			"SELECT coalesce(seed, ''), min_likes, prizes FROM prize_draws WHERE id = ? AND event_id = ?",
+			DB_ARGS(DB_INT(draw_id), DB_INT(event_id)), x, e);
+}
+
 struct entries_ctx {
 	req *r;
 	int64_t event_id, draw_id;
@@ -691,10 +712,7 @@ static int entries_tx(db *d, void *p, err *e)
 	struct entries_ctx *c = p;
 	db_res x;
 	c->added = c->updated = c->missing = c->frozen = 0;
-	int rc = db_query(d, &c->r->a, db_engine_of(d) == DB_POSTGRES ?
-			  "SELECT coalesce(seed, '') FROM prize_draws WHERE id = ? AND event_id = ? FOR UPDATE" :
-			  "SELECT coalesce(seed, '') FROM prize_draws WHERE id = ? AND event_id = ?",
-			  DB_ARGS(DB_INT(c->draw_id), DB_INT(c->event_id)), &x, e);
+	int rc = draw_locked(d, &c->r->a, c->draw_id, c->event_id, &x, e);
 	if (rc || (c->missing = !x.nrows) || (c->frozen = *db_get(&x, 0, 0) != '\0'))
 		return rc;
 	for (int i = 0; !rc && i < c->n; i++) {
@@ -750,11 +768,8 @@ static int entries_post_of(req *r, resp *out, db *d, struct event_row *ev)
 	c.v = arena_alloc(&r->a, sizeof(*c.v) * ENTRIES_MAX);
 	const char *s = list ? list : "";
 	int line = 0;
-	while (*s) {
-		const char *end = strchr(s, '\n');
-		size_t len = end ? (size_t)(end - s) : strlen(s);
-		const char *text = trimmed(&r->a, arena_strndup(&r->a, s, len));
-		s += len + (end != NULL);
+	const char *text;
+	while ((text = next_line(&r->a, &s))) {
 		line++;
 		if (!*text)
 			continue;
@@ -809,10 +824,7 @@ static int drawing_tx(db *d, void *p, err *e)
 	struct drawing_ctx *c = p;
 	db_res w, x;
 	c->missing = c->same = c->other_seed = c->eligible = c->winners = 0;
-	int rc = db_query(d, &c->r->a, db_engine_of(d) == DB_POSTGRES ?
-			  "SELECT coalesce(seed, ''), min_likes, prizes FROM prize_draws WHERE id = ? AND event_id = ? FOR UPDATE" :
-			  "SELECT coalesce(seed, ''), min_likes, prizes FROM prize_draws WHERE id = ? AND event_id = ?",
-			  DB_ARGS(DB_INT(c->draw_id), DB_INT(c->event_id)), &w, e);
+	int rc = draw_locked(d, &c->r->a, c->draw_id, c->event_id, &w, e);
 	if (rc || (c->missing = !w.nrows))
 		return rc;
 	c->drawn_seed = db_get(&w, 0, 0);
