@@ -9,6 +9,7 @@
 #include "base/validate.h"
 #include "events/cal.h"
 #include "events/internal.h"
+#include "orgs/orgs.h"
 #include "view/i18n.h"
 #include "base/banned.h"
 
@@ -78,13 +79,11 @@ static int archive(req *r, resp *out)
 	 * person's organization as the directory knows it. */
 	if (!rc)
 		rc = db_query(d, &r->a, "WITH ev AS (" ARCHIVE_IDS "), "
-					"came AS (SELECT g.event_id, lower(g.org) AS org FROM registrations g WHERE g.event_id IN "
-					"(SELECT id FROM ev) AND g.checked_in_at IS NOT NULL AND g.org <> '') "
+					"came AS (SELECT DISTINCT g.event_id AS k, lower(g.org) AS name FROM registrations g "
+					"WHERE g.event_id IN (SELECT id FROM ev) AND g.checked_in_at IS NOT NULL AND g.org <> '') "
 					"SELECT event_id, count(DISTINCT org_id) FROM (SELECT event_id, org_id FROM event_orgs "
-					"WHERE role = 'attendee' AND event_id IN (SELECT id FROM ev) UNION SELECT c.event_id, o.id "
-					"FROM came c JOIN orgs o ON lower(o.name_zh) = c.org OR lower(o.name_en) = c.org UNION "
-					"SELECT c.event_id, a.org_id FROM came c JOIN org_aliases a ON lower(a.alias) = c.org) x "
-					"GROUP BY event_id ORDER BY event_id",
+					"WHERE role = 'attendee' AND event_id IN (SELECT id FROM ev) UNION "
+					ORGS_MATCH_SQL("came") ") x GROUP BY event_id ORDER BY event_id",
 			      DB_ARGS(ARCHIVE_ARGS), &came, &e);
 	if (!rc)
 		rc = db_query(d, &r->a, "SELECT event_id, count(*) FROM event_media WHERE kind IN ('live', 'replay') "

@@ -217,15 +217,17 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 	if (!rc)
 		/* Hosts and partners, then who came: the organizations named as
 		 * attending and those of checked-in people, matched to the
-		 * directory by any name or alias. */
-		rc = db_query(d, &r->a, "WITH came AS (SELECT org FROM registrations WHERE event_id = ? AND checked_in_at IS NOT NULL "
-					"AND org <> '') SELECT x.role, o.id, CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh) ELSE o.name_zh END "
+		 * directory by any name or alias. Names are read by key, one
+		 * row per organization found: a join here lets PostgreSQL hash
+		 * the whole directory. */
+		rc = db_query(d, &r->a, "WITH came AS (SELECT DISTINCT 'attendee' AS k, lower(org) AS name FROM registrations "
+					"WHERE event_id = ? AND checked_in_at IS NOT NULL AND org <> '') "
+					"SELECT x.role, x.org_id, (SELECT CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh) "
+					"ELSE o.name_zh END FROM orgs o WHERE o.id = x.org_id) "
 					"FROM (SELECT role, org_id FROM event_orgs WHERE event_id = ? UNION "
-					"SELECT 'attendee', id FROM orgs WHERE lower(name_zh) IN (SELECT lower(org) FROM came) "
-					"OR lower(name_en) IN (SELECT lower(org) FROM came) UNION "
-					"SELECT 'attendee', org_id FROM org_aliases WHERE lower(alias) IN (SELECT lower(org) FROM came)) x "
-					"JOIN orgs o ON o.id = x.org_id ORDER BY CASE x.role WHEN 'host' THEN 1 WHEN 'sponsor' THEN 2 "
-					"WHEN 'venue' THEN 3 WHEN 'media' THEN 4 ELSE 5 END, o.id",
+					ORGS_MATCH_SQL("came") ") x "
+					"ORDER BY CASE x.role WHEN 'host' THEN 1 WHEN 'sponsor' THEN 2 "
+					"WHEN 'venue' THEN 3 WHEN 'media' THEN 4 ELSE 5 END, x.org_id",
 			      DB_ARGS(DB_INT(ev->id), DB_TEXT(i18n_code(r->lang)), DB_INT(ev->id)), &orgs, e);
 	*out = NULL;
 	if (rc) {

@@ -222,10 +222,10 @@ int record_model(req *r, db *d, const struct event_row *ev, json_t *m, err *e)
  * candidates for creation. */
 static int unmatched_checkins(req *r, db *d, int64_t id, db_res *x, err *e)
 {
-	return db_query(d, &r->a, "SELECT g.org, count(*) FROM registrations g WHERE g.event_id = ? AND g.checked_in_at IS NOT NULL "
-				  "AND g.org <> '' AND NOT EXISTS (SELECT 1 FROM orgs o WHERE lower(o.name_zh) = lower(g.org) "
-				  "OR lower(o.name_en) = lower(g.org)) AND NOT EXISTS (SELECT 1 FROM org_aliases a "
-				  "WHERE lower(a.alias) = lower(g.org)) GROUP BY g.org ORDER BY count(*) DESC, g.org LIMIT 100",
+	return db_query(d, &r->a, "WITH came AS (SELECT org, lower(org) AS k, lower(org) AS name FROM registrations "
+				  "WHERE event_id = ? AND checked_in_at IS NOT NULL AND org <> '') "
+				  "SELECT org, count(*) FROM came WHERE k NOT IN (SELECT k FROM (" ORGS_MATCH_SQL("came") ") m) "
+				  "GROUP BY org ORDER BY count(*) DESC, org LIMIT 100",
 			DB_ARGS(DB_INT(id)), x, e);
 }
 

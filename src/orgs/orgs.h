@@ -15,6 +15,16 @@ extern const struct route_table orgs_routes;
 /* The organization whose Chinese or English name or alias is `name`
  * (case-blind); *id is 0 when none is. */
 int orgs_find(db *d, arena *a, const char *name, int64_t *id, err *e);
+/* SQL for the organizations a set of names denotes: `names` is a table or
+ * CTE with columns k (any tag the caller groups by) and name (already
+ * lower-cased); the result is (k, org_id) for every Chinese name, English
+ * name or alias that matches. Three lookups joined from the names, each on
+ * its own case-folded index (migration 013), so the cost follows the
+ * names, not the size of the directory. */
+#define ORGS_MATCH_SQL(names) \
+	"SELECT n.k, o.id FROM " names " n JOIN orgs o ON lower(o.name_zh) = n.name UNION " \
+	"SELECT n.k, o.id FROM " names " n JOIN orgs o ON lower(o.name_en) = n.name UNION " \
+	"SELECT n.k, a.org_id FROM " names " n JOIN org_aliases a ON lower(a.alias) = n.name"
 /* The organization named `name` (any name or alias), added to the
  * directory as a user organization when none is; *created (may be NULL)
  * says which. */

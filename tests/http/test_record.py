@@ -217,17 +217,26 @@ def test_attending_organizations_pasted_and_from_check_ins(s):
     gone = query(s, "SELECT id FROM orgs WHERE name_zh = '华为'")[0][0]
     assert_eq(org.post("/events/%d/attendees/%s/delete" % (eid, gone), {}).status, 303)
     assert_eq(names(), ["新来的公司甲", "阿里巴巴"])
-    # A checked-in person's organization counts, by any of its names; one
-    # the directory lacks is offered to the organizer.
-    for i, who in enumerate(["HELLOBIKE", "某某新创"]):
+    # A checked-in person's organization counts, by any of its names and
+    # in any letter case, once however many came from it; one the
+    # directory lacks is offered to the organizer.
+    for i, who in enumerate(["HELLOBIKE", "某某新创", "hellobike", "阿里巴巴"]):
         query(s, "INSERT INTO registrations (event_id, name, org, status, ticket, created_at, updated_at, checked_in_at) "
                  "VALUES (%d, '来宾%d', '%s', 'confirmed', 'rec-%d-%d', %s, %s, %s)"
               % (eid, i, who, eid, i, *(["now()"] * 3 if s.database.startswith("postgres") else ["0"] * 3)))
-    query(s, "UPDATE events SET checked_in = checked_in + 2 WHERE id = %d" % eid)
+    query(s, "UPDATE events SET checked_in = checked_in + 4 WHERE id = %d" % eid)
     page = Person(s).get("/events/%d" % eid).text
     assert_in("哈啰出行", page)
+    assert_eq(page.count(">哈啰出行<") + page.count(">阿里巴巴<"), 2, "each organization listed once")
     assert "某某新创" not in page
-    assert_in("某某新创", org.get("/events/%d/record" % eid).text)
+    record = org.get("/events/%d/record" % eid).text
+    assert_in("某某新创", record)
+    assert "hellobike" not in record and "HELLOBIKE" not in record, "a known alias is not offered for creation"
+    # The archive counts the same three: 新来的公司甲, 阿里巴巴, 哈啰出行.
+    arch = Person(s).get("/archive?series=salon").text
+    card = arch[arch.index("/events/%d\"" % eid):]
+    card = card[:card.index("</article>")]
+    assert_in("参会单位 <strong>3</strong>", card)
 
 
 def test_replays_slides_and_photos(s):
