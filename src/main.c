@@ -259,7 +259,11 @@ static int cmd_import(config *c, char **rest)
 		return 1;
 	}
 	struct import_result res = { .a = ARENA_INIT };
-	int rc = events_import(d, text, len, series, dry, &res, &e);
+	struct import_opts o = { series, dry, LANG_EN, 0, "command line" };
+	/* What is wrong with a file is told from the catalog. */
+	int rc = i18n_load(NULL, &e);
+	if (!rc)
+		rc = events_import(d, text, len, &o, &res, &e);
 	if (rc == ERR_INPUT)
 		fprintf(stderr, "pgherd import: %s: %s\nNothing was imported.\n", file, res.error);
 	else if (rc)
@@ -272,6 +276,7 @@ static int cmd_import(config *c, char **rest)
 	arena_release(&res.a);
 	free(text);
 	db_close(d);
+	i18n_release();
 	return rc ? 1 : 0;
 }
 

@@ -31,13 +31,19 @@ struct import_result {
 	double seconds;
 	char error[512]; /* on ERR_INPUT: what is wrong, with its line and field */
 };
+/* How to import: into which series, for real or not, and for whom. */
+struct import_opts {
+	const char *series; /* the series' slug; NULL or "": the one the file names */
+	int dry_run;        /* check everything against the database, write nothing */
+	int lang;           /* the language res->error is written in */
+	int64_t by;         /* who imports, for the audit log (0: the command line) */
+	const char *client; /* where from, for the audit log */
+};
 /* Imports past salons from a JSON file's text (the shape of
- * salons-2018.json) into the series series_slug (NULL: the one the file
- * names), in one transaction: whole or not at all. A bad file or an
- * unknown series returns ERR_INPUT with res->error saying why; dry_run
- * checks everything against the database and writes nothing. */
-int events_import(db *d, const char *text, size_t len, const char *series_slug, int dry_run, struct import_result *res,
-		  err *e);
+ * salons-2018.json) in one transaction, the audit line included: whole or
+ * not at all. A bad file or an unknown series returns ERR_INPUT with
+ * res->error saying why, naming the line and field, in o->lang. */
+int events_import(db *d, const char *text, size_t len, const struct import_opts *o, struct import_result *res, err *e);
 /* The English name of a Chinese city the community meets in, or NULL. */
 const char *events_city_en(const char *zh);
 

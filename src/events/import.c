@@ -8,6 +8,7 @@
  * the series already holds on the same date only gains what it lacks.
  * `pgherd import events FILE` and the organizers' page /events/import share
  * events_import. */
+#include <stdarg.h>
 #include <string.h>
 
 #include "auth/auth.h"
@@ -156,22 +157,33 @@ struct salon {
 struct import {
 	const char *text;
 	size_t len;
-	const char *series_slug;
-	int dry_run;
+	const struct import_opts *o;
+	const char *series_slug; /* o->series, or the one the file names */
 	json_t *root;
 	struct salon *salons;
 	int n;
 	struct import_result *res;
 };
 
-static int bad(struct import *im, int index, const char *field, const char *fmt, const char *value)
+/* Refuses the file: res->error becomes the catalog text `key` in the
+ * importer's language, filled in with the arguments. */
+static int refuse(struct import *im, const char *key, ...)
+{
+	va_list ap;
+	va_start(ap, key);
+	vsnprintf(im->res->error, sizeof(im->res->error), i18n_get(im->o->lang, key), ap);
+	va_end(ap);
+	return ERR_INPUT;
+}
+
+/* Refuses the file over one salon's field, named by line and path:
+ * `key`'s text says what is wrong, with value in it when it takes one. */
+static int bad(struct import *im, int index, const char *field, const char *key, const char *value)
 {
 	int line = line_of(im->text, im->len, index, field);
 	char what[300];
-	snprintf(what, sizeof(what), fmt, value ? value : "");
-	snprintf(im->res->error, sizeof(im->res->error), "line %d: salons[%d]%s%s: %s", line, index, field ? "." : "",
-		 field ? field : "", what);
-	return ERR_INPUT;
+	snprintf(what, sizeof(what), i18n_get(im->o->lang, key), value ? value : "");
+	return refuse(im, "import.err.at", line, index, field ? "." : "", field ? field : "", what);
 }
 
 /* A list of names, each at most `max` characters (NULL when absent). */
@@ -182,14 +194,13 @@ static int names_field(struct import *im, int i, json_t *o, const char *field, s
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_array(v))
-		return bad(im, i, field, "should be a list of texts", NULL);
+		return bad(im, i, field, "import.err.list", NULL);
 	size_t k;
 	json_t *x;
 	json_array_foreach(v, k, x) {
 		const char *s = json_string_value(x);
 		if (!s || !*s || text_len(s) > max || has_control(s))
-			return bad(im, i, field, s && *s ? "“%s” is too long or holds control characters"
-							: "holds something that is not a name", s);
+			return bad(im, i, field, s && *s ? "import.err.name" : "import.err.not_name", s);
 	}
 	*out = v;
 	return 0;
@@ -203,33 +214,33 @@ static int check_salon(struct import *im, int i, json_t *o, struct salon *s)
 	const char *k;
 	json_t *v;
 	if (!json_is_object(o))
-		return bad(im, i, NULL, "should be an object with seq, date and city", NULL);
+		return bad(im, i, NULL, "import.err.salon", NULL);
 	json_object_foreach(o, k, v) {
 		int ok = 0;
 		for (size_t j = 0; j < COUNT(known); j++)
 			ok |= !strcmp(k, known[j]);
 		if (!ok)
-			return bad(im, i, k, "is not a field pgherd knows (a typo?)", NULL);
+			return bad(im, i, k, "import.err.field", NULL);
 	}
 	memset(s, 0, sizeof(*s));
 	v = json_object_get(o, "seq");
 	if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 100000)
-		return bad(im, i, "seq", "should be the salon's number, 1 or more", NULL);
+		return bad(im, i, "seq", "import.err.seq", NULL);
 	s->seq = json_integer_value(v);
 	s->date = json_string_value(json_object_get(o, "date"));
 	if (!s->date)
-		return bad(im, i, "date", "is missing (YYYY-MM-DD)", NULL);
+		return bad(im, i, "date", "import.err.no_date", NULL);
 	s->starts_at = cal_parse("Asia/Shanghai", s->date, "09:00");
 	if (s->starts_at < 0)
-		return bad(im, i, "date", "“%s” is not a date that exists (YYYY-MM-DD)", s->date);
+		return bad(im, i, "date", "import.err.date", s->date);
 	s->ends_at = cal_parse("Asia/Shanghai", s->date, "17:30");
 	s->city = json_string_value(json_object_get(o, "city"));
 	if (!s->city || !*s->city || text_len(s->city) > 40 || has_control(s->city))
-		return bad(im, i, "city", "should name the city, as 杭州", NULL);
+		return bad(im, i, "city", "import.err.city", NULL);
 	s->title_zh = json_string_value(json_object_get(o, "title_zh"));
 	s->title_en = json_string_value(json_object_get(o, "title_en"));
 	if ((s->title_zh && (!*s->title_zh || text_len(s->title_zh) > 200)) || (s->title_en && text_len(s->title_en) > 200))
-		return bad(im, i, s->title_zh ? "title_zh" : "title_en", "should be a title of at most 200 characters", NULL);
+		return bad(im, i, s->title_zh ? "title_zh" : "title_en", "import.err.title", NULL);
 	for (int f = 0; f < FIGURES; f++) {
 		struct figure fig;
 		v = json_object_get(o, fig_fields[f]);
@@ -239,7 +250,7 @@ static int check_salon(struct import *im, int i, json_t *o, struct salon *s)
 						 : json_string_value(v);
 		if (!s->figure[f] || text_len(s->figure[f]) > 40 || figure_parse(s->figure[f], &fig) ||
 		    (json_is_integer(v) && json_integer_value(v) < 0))
-			return bad(im, i, fig_fields[f], "“%s” is not a figure (80, 1xx, about 100, 2200+)",
+			return bad(im, i, fig_fields[f], "import.err.figure",
 				   s->figure[f] ? s->figure[f] : "");
 		if (fig.kind == FIGURE_UNKNOWN)
 			s->figure[f] = NULL;
@@ -254,11 +265,11 @@ static int check_salon(struct import *im, int i, json_t *o, struct salon *s)
 	json_array_foreach(s->replays, j, v) {
 		const char *u = json_string_value(v);
 		if ((strncmp(u, "https://", 8) && strncmp(u, "http://", 7)) || strpbrk(u, " \"<>"))
-			return bad(im, i, "replays", "“%s” is not a web address (https://...)", u);
+			return bad(im, i, "replays", "import.err.url", u);
 	}
 	for (int p = 0; p < i; p++)
 		if (im->salons[p].seq == s->seq)
-			return bad(im, i, "seq", "number %s appears twice in the file",
+			return bad(im, i, "seq", "import.err.seq_twice",
 				   arena_printf(&im->res->a, "%lld", (long long)s->seq));
 	return 0;
 }
@@ -267,36 +278,23 @@ static int check_file(struct import *im)
 {
 	json_error_t je;
 	im->root = json_loadb(im->text, im->len, JSON_REJECT_DUPLICATES, &je);
-	if (!im->root) {
-		snprintf(im->res->error, sizeof(im->res->error), "line %d, column %d: %s", je.line, je.column, je.text);
-		return ERR_INPUT;
-	}
+	if (!im->root)
+		return refuse(im, "import.err.json", je.line, je.column, je.text);
 	json_t *salons = json_object_get(im->root, "salons");
-	if (!json_is_object(im->root) || !json_is_array(salons)) {
-		snprintf(im->res->error, sizeof(im->res->error), "line 1: the file should be an object with a \"salons\" list");
-		return ERR_INPUT;
-	}
+	if (!json_is_object(im->root) || !json_is_array(salons))
+		return refuse(im, "import.err.root");
 	const char *k;
 	json_t *v;
 	json_object_foreach(im->root, k, v)
-		if (strcmp(k, "about") && strcmp(k, "salons") && strcmp(k, "series")) {
-			snprintf(im->res->error, sizeof(im->res->error), "line %d: \"%.60s\" is not a field pgherd knows",
-				 line_of(im->text, im->len, -1, k), k);
-			return ERR_INPUT;
-		}
+		if (strcmp(k, "about") && strcmp(k, "salons") && strcmp(k, "series"))
+			return refuse(im, "import.err.top_field", line_of(im->text, im->len, -1, k), k);
 	const char *series = json_string_value(json_object_get(im->root, "series"));
-	if (!im->series_slug || !*im->series_slug)
-		im->series_slug = series;
-	if (!im->series_slug) {
-		snprintf(im->res->error, sizeof(im->res->error),
-			 "the file names no series: say which one the salons belong to (--series SLUG)");
-		return ERR_INPUT;
-	}
+	im->series_slug = im->o->series && *im->o->series ? im->o->series : series;
+	if (!im->series_slug)
+		return refuse(im, "import.err.which_series");
 	im->n = (int)json_array_size(salons);
-	if (im->n > MAX_SALONS) {
-		snprintf(im->res->error, sizeof(im->res->error), "at most %d salons per file", MAX_SALONS);
-		return ERR_INPUT;
-	}
+	if (im->n > MAX_SALONS)
+		return refuse(im, "import.err.too_many", MAX_SALONS);
 	im->salons = arena_alloc(&im->res->a, sizeof(struct salon) * (size_t)(im->n ? im->n : 1));
 	for (int i = 0; i < im->n; i++) {
 		int rc = check_salon(im, i, json_array_get(salons, (size_t)i), &im->salons[i]);
@@ -437,7 +435,7 @@ static int write_salon(db *d, struct import *im, int64_t series, const char *ser
 	if (x.nrows) {
 		ev = db_get_int(&x, 0, 0);
 		if (cal_date(a, "Asia/Shanghai", db_get_int(&x, 0, 1)) && strcmp(cal_date(a, "Asia/Shanghai", db_get_int(&x, 0, 1)), s->date))
-			return bad(im, index, "seq", "the series already has this number on another date (%s)",
+			return bad(im, index, "seq", "import.err.seq_taken",
 				   cal_date(a, "Asia/Shanghai", db_get_int(&x, 0, 1)));
 		im->res->events_matched++;
 		/* Figures the file gives and the event lacks or holds differently. */
@@ -513,27 +511,30 @@ static int import_tx(db *d, void *p, err *e)
 		buf names = BUF_INIT;
 		for (int i = 0; i < all.nrows; i++)
 			buf_addf(&names, "%s%s", i ? ", " : "", db_get(&all, i, 0));
-		snprintf(res->error, sizeof(res->error), "there is no series \"%.40s\" (the series are: %s); create it first",
-			 im->series_slug, all.nrows ? names.s : "none yet");
+		rc = refuse(im, "import.err.series", im->series_slug,
+			    all.nrows ? names.s : i18n_get(im->o->lang, "import.err.no_series_yet"));
 		buf_release(&names);
-		return ERR_INPUT;
+		return rc;
 	}
 	for (int i = 0; !rc && i < im->n; i++)
 		rc = write_salon(d, im, db_get_int(&x, 0, 0), db_get(&x, 0, 1), db_get(&x, 0, 2), i, e);
-	if (!rc && im->dry_run)
+	/* Who imported what, in the same transaction as the import. */
+	if (!rc && !im->o->dry_run)
+		rc = auth_audit(d, im->o->by, "event.import", arena_printf(a, "series:%s", im->series_slug),
+				arena_printf(a, "%d added, %d there", res->events_added, res->events_matched),
+				im->o->client ? im->o->client : "", e);
+	if (!rc && im->o->dry_run)
 		rc = DRY_RUN_DONE;
 	return rc;
 }
 
-int events_import(db *d, const char *text, size_t len, const char *series_slug, int dry_run, struct import_result *res,
-		  err *e)
+int events_import(db *d, const char *text, size_t len, const struct import_opts *o, struct import_result *res, err *e)
 {
-	struct import im = { text, len, series_slug, dry_run, NULL, NULL, 0, res };
+	struct import im = { text, len, o, NULL, NULL, NULL, 0, res };
 	uint64_t t0 = now_us();
 	res->error[0] = '\0';
-	int rc = len > IMPORT_MAX_BYTES ? ERR_INPUT : check_file(&im);
-	if (len > IMPORT_MAX_BYTES)
-		snprintf(res->error, sizeof(res->error), "the file is larger than %d MB", IMPORT_MAX_BYTES >> 20);
+	int rc = !len ? refuse(&im, "import.err.none")
+		 : len > IMPORT_MAX_BYTES ? refuse(&im, "import.err.too_big", IMPORT_MAX_BYTES >> 20) : check_file(&im);
 	res->salons = im.n;
 	if (!rc)
 		rc = db_tx(d, import_tx, &im, e);
@@ -614,9 +615,8 @@ static int import_post(req *r, resp *out)
 	size_t len = f ? f->value.len : text ? strlen(text) : 0;
 	int dry = req_form(r, "dry_run") != NULL;
 	struct import_result res = { .a = ARENA_INIT };
-	int rc = !len ? ERR_INPUT : events_import(d, text, len, series, dry, &res, &e);
-	if (!len)
-		snprintf(res.error, sizeof(res.error), "%s", T("import.err.none"));
+	struct import_opts o = { series, dry, r->lang, r->user_id, r->client };
+	int rc = events_import(d, text, len, &o, &res, &e);
 	if (rc == ERR_INPUT) {
 		char why[sizeof(res.error)];
 		memcpy(why, res.error, sizeof(why));
@@ -635,9 +635,6 @@ static int import_post(req *r, resp *out)
 		log_error("import: %s", e.msg);
 		return rc;
 	}
-	if (!dry)
-		auth_audit(d, r->user_id, "event.import", arena_printf(&r->a, "series:%s", series),
-			   arena_printf(&r->a, "%d added, %d there", res.events_added, res.events_matched), r->client, &e);
 	json_t *result = json_pack("{s:b,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:f}", "dry_run", dry, "salons", res.salons,
 				   "events_added", res.events_added, "events_matched", res.events_matched, "items_added",
 				   res.items_added, "attendees_added", res.attendees_added, "media_added", res.media_added,

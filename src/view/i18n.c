@@ -250,9 +250,48 @@ int i18n_has(int lang, const char *key)
 	return p && p->str[0];
 }
 
+/* The printf conversions a text takes, in order ("%d %.60s" gives "ds"):
+ * length modifiers, '*' and the conversion letter, flags, widths and
+ * precisions left out, "%%" skipped. Both languages' texts of a key are
+ * handed the same arguments, so they must take the same conversions. */
+static void conversions(const char *s, char *out, size_t cap)
+{
+	size_t n = 0;
+	for (const char *p = strchr(s, '%'); p; p = strchr(p, '%')) {
+		p++;
+		if (*p == '%') {
+			p++;
+			continue;
+		}
+		for (; *p && strchr("-+ #0123456789.*hlqjzt", *p); p++)
+			if (strchr("*hlqjzt", *p) && n + 1 < cap)
+				out[n++] = *p;
+		if (*p && n + 1 < cap)
+			out[n++] = *p;
+	}
+	out[n] = '\0';
+}
+
 int i18n_check(FILE *report)
 {
-	int missing = 0;
+	int problems = 0;
+	/* Texts with arguments: the same conversions in every language. */
+	for (size_t i = 0; i < catalogs[LANG_ZH].n; i++) {
+		const char *id = catalogs[LANG_ZH].v[i].id;
+		char zh[64], other[64];
+		if (!id[0] || !strchr(catalogs[LANG_ZH].v[i].str, '%'))
+			continue;
+		conversions(catalogs[LANG_ZH].v[i].str, zh, sizeof(zh));
+		for (int o = LANG_ZH + 1; o < LANG__COUNT; o++) {
+			conversions(i18n_get(o, id), other, sizeof(other));
+			if (strcmp(zh, other) && i18n_has(o, id)) {
+				problems++;
+				if (report)
+					fprintf(report, "po/%s: \"%s\" takes %%%s where po/%s takes %%%s\n", po_files[o], id,
+						other, po_files[LANG_ZH], zh);
+			}
+		}
+	}
 	for (int l = 0; l < LANG__COUNT; l++)
 		for (size_t i = 0; i < catalogs[l].n; i++) {
 			const char *id = catalogs[l].v[i].id;
@@ -263,12 +302,12 @@ int i18n_check(FILE *report)
 					continue;
 				if (o < l && find(o, id))
 					continue; /* reported already */
-				missing++;
+				problems++;
 				if (report)
 					fprintf(report, "po/%s: \"%s\" is missing or empty\n", po_files[o], id);
 			}
 		}
-	return missing;
+	return problems;
 }
 
 const char *i18n_code(int lang) { return lang == LANG_EN ? "en" : "zh"; }

@@ -29,7 +29,8 @@ void i18n_release(void);
 /* The text for key in lang; the key itself when it is missing. */
 const char *i18n_get(int lang, const char *key);
 int i18n_has(int lang, const char *key);
-/* Writes one line per key missing (or empty) in either catalog; returns the count. */
+/* Writes one line per key missing (or empty) in either catalog, and per key
+ * whose texts take different printf conversions; returns the count. */
 int i18n_check(FILE *report);
 const char *i18n_code(int lang);      /* "zh" / "en" */
 const char *i18n_html_lang(int lang); /* "zh-CN" / "en" */

@@ -58,6 +58,11 @@ def test_import_2018_twice_changes_nothing_the_second_time(s):
     assert_in("0 agenda items, 0 attending organizations, 0 replays added; 0 new organizations", again)
     second = snapshot(s)
     assert first == second, [k for k in first if first[k] != second[k]]
+    # Each import leaves its line in the audit log, written with it.
+    assert_eq([tuple(x) for x in query(s, "SELECT coalesce(actor_id, 0), target, detail, client FROM audit_log "
+                                          "WHERE action = 'event.import' ORDER BY id")],
+              [("0", "series:salon", "8 added, 0 there", "command line"),
+               ("0", "series:salon", "0 added, 8 there", "command line")])
     # What the file says, as the database now holds it.
     seven = salon(s, 7)
     figures = query(s, "SELECT registered_text, reach_text, status FROM events WHERE id = %d" % seven)[0]
@@ -114,6 +119,8 @@ def test_past_salon_page_and_archive_read_as_a_record(s):
 
 def test_malformed_import_files_name_line_and_field(s):
     org = account(s, "importer@example.com", "导入员", "organizer")
+    imports = lambda: query(s, "SELECT count(*) FROM audit_log WHERE action = 'event.import'")[0][0]
+    audits = imports()
     good = json.load(open(DATA, encoding="utf-8"))
     before = snapshot(s)
     d = tempfile.mkdtemp(prefix="pgherd-import-")
@@ -151,7 +158,7 @@ def test_malformed_import_files_name_line_and_field(s):
     clash = json.loads(json.dumps(good))
     clash["salons"][0]["seq"] = 31  # the demo's 31st salon, held in 2026
     refused(json.dumps(clash, ensure_ascii=False), "salons[0].seq", "another date")
-    refused("", "line 1")
+    refused("", "The file is empty")
     # A top-level field with a typo is named on its own line.
     top = json.dumps(dict(good, sereis="salon"), ensure_ascii=False, indent=1)
     line = top.split("\n").index([x for x in top.split("\n") if "sereis" in x][0]) + 1
@@ -163,9 +170,20 @@ def test_malformed_import_files_name_line_and_field(s):
     r = multipart(org, "/import/events", {"series": "salon"},
                   [("file", "bad.json", "application/json", json.dumps(bad, ensure_ascii=False, indent=1).encode())])
     assert_eq(r.status, 422)
-    assert_in("salons[4].date", r.text)
+    assert_in("salons[4].date：“2018-13-01”不是一个存在的日期", r.text)
     assert_in("未导入任何内容", r.text)
+    assert_in("value=\"salon\" selected", r.text)
+    r = multipart(org, "/import/events?lang=en", {"series": "salon"},
+                  [("file", "bad.json", "application/json", json.dumps(bad, ensure_ascii=False, indent=1).encode())])
+    assert_eq(r.status, 422)
+    assert_in("salons[4].date: “2018-13-01” is not a date that exists", r.text)
+    assert_in("nothing was imported", r.text)
+    r = multipart(org, "/import/events?lang=zh", {"series": "nope"}, [("file", "s.json", "application/json", open(DATA, "rb").read())])
+    assert_eq(r.status, 422)
+    assert_in("没有名为“nope”的系列", r.text)
     assert before == snapshot(s)
+    assert_eq(imports(), audits,
+              "a refused import leaves no audit line")
     member = Person(s)
     member.signup("noimport@example.com")
     assert_eq(member.get("/import/events").status, 403)

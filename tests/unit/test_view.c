@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/embed.h"
 #include "base/util.h"
@@ -157,6 +158,48 @@ static void po_parser(void **state)
 	assert_non_null(strstr(e.msg, "line 1"));
 	const char *orphan = "msgstr \"1\"\n";
 	assert_int_not_equal(po_parse(orphan, strlen(orphan), &v, &n, &e), 0);
+}
+
+/* Texts handed the same arguments must take the same conversions in both
+ * languages: a %s where the other takes %d is reported, a different
+ * precision or a literal %% is not. */
+static void catalog_formats_agree(void **state)
+{
+	(void)state;
+	static const char *const po[2][2] = {
+		{ "zh_CN.po", "msgid \"a\"\nmsgstr \"第 %d 行：“%.60s”，100%%\"\n\n"
+			      "msgid \"b\"\nmsgstr \"第 %d 行：%s\"\n\nmsgid \"c\"\nmsgstr \"%lld 人\"\n" },
+		{ "en.po", "msgid \"a\"\nmsgstr \"line %d: \\\"%s\\\", 100%%\"\n\n"
+			   "msgid \"b\"\nmsgstr \"line %s: %d\"\n\nmsgid \"c\"\nmsgstr \"%d people\"\n" },
+	};
+	char dir[] = "/tmp/pgherd-po-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	for (int l = 0; l < 2; l++) {
+		char path[256];
+		snprintf(path, sizeof(path), "%s/%s", dir, po[l][0]);
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(po[l][1], f);
+		fclose(f);
+	}
+	err e = ERR_INIT;
+	assert_int_equal(i18n_load(dir, &e), 0);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *report = open_memstream(&out, &len);
+	assert_int_equal(i18n_check(report), 2); /* b and c; a agrees */
+	fclose(report);
+	assert_non_null(strstr(out, "\"b\" takes %sd where po/zh_CN.po takes %ds"));
+	assert_non_null(strstr(out, "\"c\" takes %d where po/zh_CN.po takes %lld"));
+	assert_null(strstr(out, "\"a\""));
+	free(out);
+	for (int l = 0; l < 2; l++) {
+		char path[256];
+		snprintf(path, sizeof(path), "%s/%s", dir, po[l][0]);
+		unlink(path);
+	}
+	rmdir(dir);
+	assert_int_equal(i18n_load(NULL, &e), 0);
 }
 
 static void language_negotiation(void **state)
@@ -361,6 +404,7 @@ int main(void)
 		cmocka_unit_test(partials_and_translations),
 		cmocka_unit_test(compile_errors_name_the_line),
 		cmocka_unit_test(po_parser),
+		cmocka_unit_test(catalog_formats_agree),
 		cmocka_unit_test(language_negotiation),
 		cmocka_unit_test(catalogs_are_complete),
 		cmocka_unit_test(all_builtin_templates_compile),
