@@ -571,7 +571,10 @@ const char *events_city_en(const char *zh)
 
 /* ---- the organizers' import page ---- */
 
-static int import_page(req *r, resp *out, db *d, unsigned status, const char *series, json_t *result, const char *error)
+/* The import form, with the outcome of the last try: the series and the
+ * dry-run box stay as they were sent (a browser never refills a file). */
+static int import_page(req *r, resp *out, db *d, unsigned status, const char *series, int dry, json_t *result,
+		       const char *error)
 {
 	err e = ERR_INIT;
 	db_res sl;
@@ -586,7 +589,7 @@ static int import_page(req *r, resp *out, db *d, unsigned status, const char *se
 	for (int i = 0; i < sl.nrows; i++)
 		json_array_append_new(opts, json_pack("{s:s,s:s,s:b}", "value", db_get(&sl, i, 0), "label", db_get(&sl, i, 1),
 						      "selected", (int)db_get_int(&sl, i, 2)));
-	json_t *m = json_pack("{s:o}", "series", opts);
+	json_t *m = json_pack("{s:o,s:b}", "series", opts, "dry_run", dry);
 	if (result)
 		json_object_set_new(m, "result", result);
 	if (error)
@@ -600,7 +603,7 @@ static int import_get(req *r, resp *out)
 {
 	err e = ERR_INIT;
 	db *d = db_thread(&e);
-	return d ? import_page(r, out, d, 200, req_query(r, "series"), NULL, NULL) : ERR_UNAVAILABLE;
+	return d ? import_page(r, out, d, 200, req_query(r, "series"), 0, NULL, NULL) : ERR_UNAVAILABLE;
 }
 
 static int import_post(req *r, resp *out)
@@ -628,7 +631,7 @@ static int import_post(req *r, resp *out)
 					       "detail", why);
 			return 0;
 		}
-		return import_page(r, out, d, 422, series, NULL, arena_strdup(&r->a, why));
+		return import_page(r, out, d, 422, series, dry, NULL, arena_strdup(&r->a, why));
 	}
 	if (rc) {
 		arena_release(&res.a);
@@ -644,7 +647,7 @@ static int import_post(req *r, resp *out)
 		out->model = result;
 		return 0;
 	}
-	return import_page(r, out, d, 200, series, result, NULL);
+	return import_page(r, out, d, 200, series, dry, result, NULL);
 }
 
 static const struct route routes[] = {
