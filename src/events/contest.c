@@ -143,7 +143,8 @@ static int contest_rows(req *r, db *d, int64_t id, db_res *teams, db_res *qs, db
 					"FROM prize_draws WHERE event_id = ? ORDER BY id", DB_ARGS(DB_INT(id)), draws, e);
 	if (!rc)
 		rc = db_query(d, &r->a, "SELECT p.draw_id, p.id, p.no, p.name, p.proof, p.likes, coalesce(p.rank, 0), "
-					"coalesce(p.prize, '') FROM prize_entries p JOIN prize_draws w ON w.id = p.draw_id "
+					"coalesce(p.prize, ''), p.user_id IS NOT NULL FROM prize_entries p "
+					"JOIN prize_draws w ON w.id = p.draw_id "
 					"WHERE w.event_id = ? ORDER BY p.draw_id, p.no", DB_ARGS(DB_INT(id)), entries, e);
 	return rc;
 }
@@ -191,8 +192,10 @@ static json_t *draw_model(req *r, const struct event_row *ev, const db_res *w, i
 		json_t *o = json_pack("{s:I,s:I,s:s,s:I,s:b}", "id", (json_int_t)db_get_int(x, k, 1), "no", (json_int_t)no,
 				      "name", db_get(x, k, 3), "likes", (json_int_t)likes, "eligible", likes >= min);
 		json_object_set_new(o, "draw_id", json_integer(id));
-		if (organizer)
+		if (organizer) {
 			json_object_set_new(o, "proof", json_string(db_get(x, k, 4)));
+			json_object_set_new(o, "member", json_boolean(db_get_int(x, k, 8)));
+		}
 		if (*seed) {
 			char hex[DRAW_HASH_HEX];
 			draw_hash(seed, no, hex);
@@ -220,7 +223,9 @@ static json_t *draw_model(req *r, const struct event_row *ev, const db_res *w, i
 			json_array_set(winners, b - 1, q);
 			json_array_set_new(winners, b, p);
 		}
-	json_t *o = json_pack("{s:I,s:s,s:I,s:o,s:o,s:o,s:i,s:i,s:b,s:s}", "id", (json_int_t)id, "title", db_get(w, i, 1),
+	/* draw_id as well as id: inside {{#me}} on the page, id is the member's. */
+	json_t *o = json_pack("{s:I,s:I,s:s,s:I,s:o,s:o,s:o,s:i,s:i,s:b,s:s}", "id", (json_int_t)id, "draw_id",
+			      (json_int_t)id, "title", db_get(w, i, 1),
 			      "min_likes", (json_int_t)min, "prizes", pz, "entries", entries, "winners", winners, "total",
 			      total, "eligible", eligible, "drawn", *seed != '\0', "seed", seed);
 	if (*seed) {
@@ -245,6 +250,33 @@ int contest_model(req *r, db *d, const struct event_row *ev, int organizer, json
 	for (int i = 0; i < w.nrows; i++)
 		json_array_append_new(draws, draw_model(r, ev, &w, i, &x, organizer));
 	json_object_set_new(m, "draws", draws);
+	return 0;
+}
+
+int contest_mine(req *r, db *d, int64_t event_id, json_t *em, json_t *refused, err *e)
+{
+	db_res x;
+	int rc = db_query(d, &r->a, "SELECT p.draw_id, p.no, p.likes, p.proof, coalesce(p.rank, 0), coalesce(p.prize, '') "
+				    "FROM prize_entries p JOIN prize_draws w ON w.id = p.draw_id "
+				    "WHERE w.event_id = ? AND p.user_id = ?",
+			  DB_ARGS(DB_INT(event_id), DB_INT(r->user_id)), &x, e);
+	if (rc)
+		return rc;
+	size_t i;
+	json_t *w;
+	json_array_foreach(json_object_get(em, "draws"), i, w) {
+		json_int_t id = json_integer_value(json_object_get(w, "id"));
+		for (int k = 0; k < x.nrows; k++)
+			if (db_get_int(&x, k, 0) == id) {
+				json_t *my = json_pack("{s:I,s:I,s:s}", "no", (json_int_t)db_get_int(&x, k, 1), "likes",
+						       (json_int_t)db_get_int(&x, k, 2), "proof", db_get(&x, k, 3));
+				if (db_get_int(&x, k, 4))
+					json_object_set_new(my, "prize", json_string(db_get(&x, k, 5)));
+				json_object_set_new(w, "my", my);
+			}
+		if (refused && json_integer_value(json_object_get(refused, "id")) == id)
+			json_object_set(w, "refused", refused);
+	}
 	return 0;
 }
 
@@ -809,6 +841,117 @@ static int entries_post(req *r, resp *out)
 	return events_on_route(r, out, entries_post_of);
 }
 
+/* ---- members entering a draw themselves ---- */
+
+/* A signed-in member enters under their display name with their proof
+ * and like count, or changes them, or withdraws, until the draw is made.
+ * One entry per member (a partial unique index); a name an organizer
+ * already pasted is not claimed, the member is told to ask them. */
+struct enter_ctx {
+	req *r;
+	int64_t event_id, draw_id, likes, no;
+	const char *proof;
+	int withdraw, missing, frozen, taken, none;
+};
+
+static int enter_tx(db *d, void *p, err *e)
+{
+	struct enter_ctx *c = p;
+	arena *a = &c->r->a;
+	db_res x, mine;
+	c->missing = c->frozen = c->taken = c->none = 0;
+	int rc = draw_locked(d, a, c->draw_id, c->event_id, &x, e);
+	if (rc || (c->missing = !x.nrows) || (c->frozen = *db_get(&x, 0, 0) != '\0'))
+		return rc;
+	if ((rc = db_query(d, a, "SELECT id, no FROM prize_entries WHERE draw_id = ? AND user_id = ?",
+			   DB_ARGS(DB_INT(c->draw_id), DB_INT(c->r->user_id)), &mine, e)))
+		return rc;
+	const char *action = "event.draw_enter";
+	if (c->withdraw) {
+		if ((c->none = !mine.nrows))
+			return 0;
+		c->no = db_get_int(&mine, 0, 1);
+		action = "event.draw_withdraw";
+		rc = db_exec(d, "DELETE FROM prize_entries WHERE id = ?", DB_ARGS(DB_INT(db_get_int(&mine, 0, 0))), NULL, e);
+	} else if (mine.nrows) {
+		c->no = db_get_int(&mine, 0, 1);
+		rc = db_exec(d, "UPDATE prize_entries SET likes = ?, proof = ? WHERE id = ?",
+			     DB_ARGS(DB_INT(c->likes), DB_TEXT(c->proof), DB_INT(db_get_int(&mine, 0, 0))), NULL, e);
+	} else {
+		if ((rc = db_query(d, a, "SELECT 1 FROM prize_entries WHERE draw_id = ? AND name = ?",
+				   DB_ARGS(DB_INT(c->draw_id), DB_TEXT(c->r->user_name)), &x, e)) ||
+		    (c->taken = x.nrows > 0))
+			return rc;
+		rc = db_query(d, a, "INSERT INTO prize_entries (draw_id, no, user_id, name, proof, likes, created_at) VALUES "
+				    "(?, (SELECT coalesce(max(no), 0) + 1 FROM prize_entries WHERE draw_id = ?), ?, ?, ?, ?, ?) "
+				    "RETURNING no",
+			      DB_ARGS(DB_INT(c->draw_id), DB_INT(c->draw_id), DB_INT(c->r->user_id), DB_TEXT(c->r->user_name),
+				      DB_TEXT(c->proof), DB_INT(c->likes), DB_TIME(unix_now())),
+			      &x, e);
+		if (!rc)
+			c->no = db_get_int(&x, 0, 0);
+	}
+	if (!rc)
+		rc = auth_audit(d, c->r->user_id, action, arena_printf(a, "event:%lld", (long long)c->event_id),
+				arena_printf(a, "draw:%lld no %lld, %lld likes", (long long)c->draw_id, (long long)c->no,
+					     (long long)c->likes),
+				c->r->client, e);
+	return rc;
+}
+
+/* The event page again, the member's entry form refilled with why it was
+ * refused (or the API's error). */
+static int enter_refused(req *r, resp *out, db *d, const struct enter_ctx *c, unsigned status, const char *key,
+			 const char *proof, const char *likes)
+{
+	const char *message = arena_printf(&r->a, T(key), r->user_name);
+	if (r->api)
+		return http_error(r, out, status, status == 409 ? "conflict" : "invalid", message);
+	json_t *errors = json_pack("{s:{s:I,s:s,s:s,s:s}}", "draw", "id", (json_int_t)c->draw_id, "message", message,
+				   "proof", proof, "likes", likes);
+	return event_page(r, out, d, c->event_id, status, NULL, errors);
+}
+
+static int enter_post_of(req *r, resp *out, db *d, struct event_row *ev)
+{
+	err e = ERR_INIT;
+	struct enter_ctx c = { .r = r, .event_id = ev->id, .withdraw = strstr(r->path, "/withdraw") != NULL };
+	if (route_draw(r, out, &c.draw_id))
+		return 0;
+	if (!strcmp(ev->status, "draft") && http_allowed(ALLOW(ROLE_ORGANIZER), r->role))
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	const char *proof = trimmed(&r->a, req_form(r, "proof")), *likes = trimmed(&r->a, req_form(r, "likes"));
+	c.proof = proof;
+	if (!c.withdraw) {
+		const char *why = !*proof || text_len(proof) > PROOF_MAX || has_control(proof) ? "draw.err.my_proof" :
+				  parse_likes(&r->a, likes, &c.likes) ? "draw.err.my_likes" : NULL;
+		if (why)
+			return enter_refused(r, out, d, &c, 422, why, proof, likes);
+	}
+	int rc = db_tx(d, enter_tx, &c, &e);
+	if (rc) {
+		log_error("draw entry: %s", e.msg);
+		return rc;
+	}
+	if (c.missing || c.none)
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	if (c.frozen || c.taken)
+		return enter_refused(r, out, d, &c, 409, c.frozen ? "draw.err.my_frozen" : "draw.err.name_taken", proof,
+				     likes);
+	if (r->api) {
+		out->model = c.withdraw ? json_pack("{s:b}", "withdrawn", 1)
+					: json_pack("{s:I,s:I}", "no", (json_int_t)c.no, "likes", (json_int_t)c.likes);
+		return 0;
+	}
+	return http_redirect(r, out, arena_printf(&r->a, "/events/%lld?%s=%lld#draw-%lld", (long long)ev->id,
+						  c.withdraw ? "withdrawn" : "entered", (long long)c.no, (long long)c.draw_id));
+}
+
+static int enter_post(req *r, resp *out)
+{
+	return events_on_route(r, out, enter_post_of);
+}
+
 /* ---- drawing ---- */
 
 struct drawing_ctx {
@@ -957,6 +1100,8 @@ static const struct route routes[] = {
 	{ M_POST, "/events/:id/draws/:draw/entries", entries_post, ORGANIZER, 1, "event-draw-entries" },
 	{ M_POST, "/events/:id/draws/:draw/entries/:entry/delete", entry_delete, ORGANIZER, 1, "event-draw-entry-delete" },
 	{ M_POST, "/events/:id/draws/:draw/draw", drawing_post, ORGANIZER, 1, "event-draw" },
+	{ M_POST, "/events/:id/draws/:draw/enter", enter_post, SIGNED_IN, 1, "event-draw-enter" },
+	{ M_POST, "/events/:id/draws/:draw/withdraw", enter_post, SIGNED_IN, 1, "event-draw-withdraw" },
 	{ M_POST, "/events/:id/draws/:draw/cancel", draw_cancel, ORGANIZER, 1, "event-draw-cancel" },
 };
 

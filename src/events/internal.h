@@ -64,6 +64,10 @@ int record_model(req *r, db *d, const struct event_row *ev, json_t *m, err *e);
 /* The debate and prize draws (contest.c) into the event's page model m:
  * "debate" and "draws"; organizer adds each entry's proof. */
 int contest_model(req *r, db *d, const struct event_row *ev, int organizer, json_t *m, err *e);
+/* The signed-in member's own entries in the event's draws, set as "my" on
+ * each draw of the event model em (contest.c); refused, when not NULL, is
+ * a refused entry ({id, message, proof, likes}) shown on its draw. */
+int contest_mine(req *r, db *d, int64_t event_id, json_t *em, json_t *refused, err *e);
 
 /* A prize draw's entry as the draw sees it. hash is BLAKE2b-256 of
  * "seed:no" in hex; rank is 1 for the first prize, 0 for no prize. */

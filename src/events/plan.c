@@ -338,6 +338,19 @@ int event_page(req *r, resp *out, db *d, int64_t id, unsigned status, json_t *fo
 								 (json_int_t)db_get_int(&mine, 0, 2)));
 		if (!form && u.nrows)
 			form = db_row_json(&u, 0);
+		/* Their entries in the prize draws; a refused entry comes back
+		 * to its draw, not to the registration form. */
+		json_t *refused = errors ? json_object_get(errors, "draw") : NULL;
+		if ((rc = contest_mine(r, d, id, em, refused, &e))) {
+			json_decref(m);
+			json_decref(form);
+			json_decref(errors);
+			return rc;
+		}
+		if (refused) {
+			json_decref(errors);
+			errors = NULL;
+		}
 	}
 	if (form)
 		json_object_set_new(m, "form", form);
@@ -353,6 +366,11 @@ int event_page(req *r, resp *out, db *d, int64_t id, unsigned status, json_t *fo
 		json_object_set_new(m, "notice", json_string(T("events.cancelled")));
 	if (req_query(r, "saved"))
 		json_object_set_new(m, "notice", json_string(T("events.saved")));
+	int64_t no;
+	if (!parse_i64(req_query(r, "entered"), 1, INT64_MAX, &no))
+		json_object_set_new(m, "notice", json_string(arena_printf(&r->a, T("draw.entered"), (long long)no)));
+	if (req_query(r, "withdrawn"))
+		json_object_set_new(m, "notice", json_string(T("draw.withdrawn")));
 	http_page(r, out, status, "events/show.html", NULL, m);
 	out->title_text = ev.title;
 	if (!form)

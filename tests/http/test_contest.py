@@ -181,6 +181,90 @@ def test_a_prize_draw_anyone_can_re_run(s):
     assert_eq(got, expected_winners(body["seed"], [(1, 1), (2, 2), (3, 3)], 0, 2))
 
 
+def test_members_enter_a_draw_themselves(s):
+    """A member enters from the event page with their proof and like
+    count, changes it, withdraws; a name an organizer already pasted is
+    not claimed; once drawn, nothing changes and the winner is told."""
+    org = account(s, "selfdraw@example.com", "抽奖组织者", "organizer")
+    eid = new_event(org, "自助抽奖沙龙", date="2027-06-12")
+    assert_eq(org.post("/events/%d/draws" % eid, {"title": "转发抽奖", "min_likes": "24", "prizes": "PG 徽章"}).status, 303)
+    draw = int(query(s, "SELECT id FROM prize_draws WHERE event_id = %d" % eid)[0][0])
+    base = "/events/%d/draws/%d" % (eid, draw)
+    entries = lambda: query(s, "SELECT no, coalesce(user_id, 0), name, likes, proof FROM prize_entries "
+                               "WHERE draw_id = %d ORDER BY no" % draw)
+    # A visitor is offered sign-in; posting without an account changes nothing.
+    page = Person(s).get("/events/%d" % eid).text
+    assert_in("登录后参加抽奖", page)
+    anon = Person(s)
+    anon.get("/events/%d" % eid)
+    assert_in(anon.post(base + "/enter", {"proof": "x", "likes": "30"}).status, (303, 401, 403))
+    assert_eq(entries(), [])
+    jia = Person(s)
+    assert_eq(jia.signup("jia@example.com", name="会员甲").status, 303)
+    uid = query(s, "SELECT id FROM users WHERE email = 'jia@example.com'")[0][0]
+    # Bad input: the form comes back filled in, with the reason, nothing written.
+    for fields, why in [({"proof": "", "likes": "30"}, "请填写分享的链接或说明"),
+                        ({"proof": "https://weibo.example/s/1", "likes": "很多"}, "点赞数请写一个数字"),
+                        ({"proof": "x" * 501, "likes": "30"}, "最多 500 字")]:
+        r = jia.post(base + "/enter", fields)
+        assert_eq(r.status, 422, fields)
+        assert_in(why, r.text)
+        assert_in("value=\"%s\"" % fields["likes"], r.text)
+    assert_eq(entries(), [])
+    r = jia.post(base + "/enter", {"proof": "https://weibo.example/s/1", "likes": "30赞"})
+    assert_eq(r.status, 303)
+    assert_eq(r.header("Location"), "/events/%d?entered=1#draw-%d" % (eid, draw))
+    page = jia.get(r.header("Location").split("#")[0]).text  # a browser keeps the fragment to itself
+    assert_in("你已参加抽奖，编号 #1", page)
+    assert_in("value=\"https://weibo.example/s/1\"", page)
+    assert_in("更新我的参与", page)
+    assert_eq(entries(), [("1", uid, "会员甲", "30", "https://weibo.example/s/1")])
+    # Entering again changes the count and keeps the number.
+    assert_eq(jia.post(base + "/enter", {"proof": "https://weibo.example/s/1", "likes": "41"}).status, 303)
+    assert_eq(entries(), [("1", uid, "会员甲", "41", "https://weibo.example/s/1")])
+    # The organizer sees who entered themselves.
+    assert_in("本人登记", org.get("/events/%d/contest" % eid).text)
+    # A name already pasted by an organizer is not taken over.
+    assert_eq(org.post(base + "/entries", {"list": "会员乙, 30, 群截图"}).status, 303)
+    yi = Person(s)
+    assert_eq(yi.signup("yi@example.com", name="会员乙").status, 303)
+    r = yi.post(base + "/enter", {"proof": "我的链接", "likes": "35"})
+    assert_eq(r.status, 409)
+    assert_in("抽奖名单里已有“会员乙”", r.text)
+    assert_eq(len(entries()), 2)
+    # Withdrawing, then again: nothing left to withdraw.
+    bing = Person(s)
+    assert_eq(bing.signup("bing@example.com", name="会员丙").status, 303)
+    assert_eq(bing.post(base + "/enter", {"proof": "朋友圈截图", "likes": "50"}).status, 303)
+    assert_eq(len(entries()), 3)
+    r = bing.post(base + "/withdraw", {})
+    assert_eq(r.status, 303)
+    assert_in("已退出这次抽奖", bing.get(r.header("Location").split("#")[0]).text)
+    assert_eq(bing.post(base + "/withdraw", {}).status, 404)
+    assert_eq([e[2] for e in entries()], ["会员甲", "会员乙"])
+    # Another event's draw through this event: 404.
+    other = new_event(org, "别的沙龙", date="2027-06-13")
+    assert_eq(jia.post("/events/%d/draws/%d/enter" % (other, draw), {"proof": "x", "likes": "30"}).status, 404)
+    # Through the API, with a member's token.
+    _, token = token_for(s, "ding@example.com")
+    r = api(s, "POST", "/api/v1%s/enter" % base, token, {"proof": "https://x.example/p", "likes": 25})
+    assert_eq(r.status, 200, r.text[:300])
+    assert_eq(r.json(), {"no": 3, "likes": 25})
+    # Drawn: entries are frozen, for members too; the winner is told.
+    r = org.post(base + "/draw", {"seed": "自助 2027-06-12"})
+    assert_eq(r.status, 303)
+    want = expected_winners("自助 2027-06-12", [(1, 41), (2, 30), (3, 25)], 24, 1)
+    r = jia.post(base + "/enter", {"proof": "改一下", "likes": "99"})
+    assert_eq(r.status, 409)
+    assert_in("已经开奖", r.text)
+    assert_eq(jia.post(base + "/withdraw", {}).status, 409)
+    assert_eq(entries()[0][3], "41")
+    assert_eq(want, [1])  # this seed picks 会员甲's entry; checked by hashlib above
+    assert_eq(winners(s, draw), want)
+    assert_in("恭喜，你中奖了： <strong>PG 徽章</strong>", jia.get("/events/%d" % eid).text)
+    assert "恭喜" not in bing.get("/events/%d" % eid).text
+
+
 def t(s, epoch):
     return "to_timestamp(%d)" % epoch if s.database.startswith("postgres") else str(epoch)
 
