@@ -893,8 +893,9 @@ static int enter_tx(db *d, void *p, err *e)
 	}
 	if (!rc)
 		rc = auth_audit(d, c->r->user_id, action, arena_printf(a, "event:%lld", (long long)c->event_id),
-				arena_printf(a, "draw:%lld no %lld, %lld likes", (long long)c->draw_id, (long long)c->no,
-					     (long long)c->likes),
+				c->withdraw ? arena_printf(a, "draw:%lld no %lld", (long long)c->draw_id, (long long)c->no)
+					    : arena_printf(a, "draw:%lld no %lld, %lld likes", (long long)c->draw_id,
+							   (long long)c->no, (long long)c->likes),
 				c->r->client, e);
 	return rc;
 }
