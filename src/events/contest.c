@@ -130,18 +130,21 @@ int draw_prizes(arena *a, const char *text, const char **out, int max)
 
 /* ---- what the event page and the organizer's page show ---- */
 
+/* Questions belong to teams and entries to draws: an event with neither
+ * (most of them) costs two statements, not four. */
 static int contest_rows(req *r, db *d, int64_t id, db_res *teams, db_res *qs, db_res *draws, db_res *entries, err *e)
 {
+	*qs = *entries = (db_res){ 0 };
 	int rc = db_query(d, &r->a, "SELECT id, name, side, captain, members, won FROM debate_teams WHERE event_id = ? "
 				    "ORDER BY id", DB_ARGS(DB_INT(id)), teams, e);
-	if (!rc)
+	if (!rc && teams->nrows)
 		rc = db_query(d, &r->a, "SELECT q.id, q.team_id, t.name, q.question, q.answer, q.kb FROM debate_questions q "
 					"JOIN debate_teams t ON t.id = q.team_id WHERE q.event_id = ? ORDER BY q.id",
 			      DB_ARGS(DB_INT(id)), qs, e);
 	if (!rc)
 		rc = db_query(d, &r->a, "SELECT id, title, min_likes, prizes, coalesce(seed, ''), coalesce(drawn_at, created_at) "
 					"FROM prize_draws WHERE event_id = ? ORDER BY id", DB_ARGS(DB_INT(id)), draws, e);
-	if (!rc)
+	if (!rc && draws->nrows)
 		rc = db_query(d, &r->a, "SELECT p.draw_id, p.id, p.no, p.name, p.proof, p.likes, coalesce(p.rank, 0), "
 					"coalesce(p.prize, ''), p.user_id IS NOT NULL FROM prize_entries p "
 					"JOIN prize_draws w ON w.id = p.draw_id "
@@ -256,6 +259,8 @@ int contest_model(req *r, db *d, const struct event_row *ev, int organizer, json
 int contest_mine(req *r, db *d, int64_t event_id, json_t *em, json_t *refused, err *e)
 {
 	db_res x;
+	if (!json_array_size(json_object_get(em, "draws")))
+		return 0;
 	int rc = db_query(d, &r->a, "SELECT p.draw_id, p.no, p.likes, p.proof, coalesce(p.rank, 0), coalesce(p.prize, '') "
 				    "FROM prize_entries p JOIN prize_draws w ON w.id = p.draw_id "
 				    "WHERE w.event_id = ? AND p.user_id = ?",
