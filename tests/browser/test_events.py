@@ -11,15 +11,14 @@ import base64
 import os
 import re
 import sys
-import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "http"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import MailSink, Server  # noqa: E402
+from harness import MailSink  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
-from test_home import SHOTS, browser, check, full_page_shot  # noqa: E402
+from test_home import SHOTS, check, full_page_shot, run_browser_suite  # noqa: E402
 
 
 def sign_in(s, d, email, password):
@@ -350,39 +349,9 @@ def test_debate_draw_and_the_numbers(s, d):
 
 
 def main():
-    binary = sys.argv[1]
-    os.makedirs(SHOTS, exist_ok=True)
-    sink = MailSink()
-    s = Server(binary, extra_env={"PGHERD_SMTP_URL": sink.url})
-    s.sink = sink
-    s.url = lambda path: "http://127.0.0.1:%d%s" % (s.port, path)
-    failed = passed = 0
-    d = None
-    tests = (test_template_to_ticket_to_check_in, test_series_pages, test_import_page_names_the_mistake,
-             test_2018_archive_and_a_past_salon, test_debate_draw_and_the_numbers)
-    try:
-        s.run("demo")
-        s.start()
-        d = browser(390, 844)
-        for test in tests:
-            try:
-                test(s, d)
-                passed += 1
-                print("ok    " + test.__name__, flush=True)
-            except Exception:
-                failed += 1
-                print("FAIL  " + test.__name__, flush=True)
-                traceback.print_exc()
-    finally:
-        if d:
-            d.quit()
-        sink.stop()
-        if s.stop() != 0:
-            failed += 1
-            print("FAIL  server exit code:\n" + s.read_log()[-4000:])
-        s.cleanup()
-    print("browser events: %d of %d passed, %d failed" % (passed, len(tests), failed))
-    return 1 if failed else 0
+    return run_browser_suite("browser events", (test_template_to_ticket_to_check_in, test_series_pages,
+                                                test_import_page_names_the_mistake, test_2018_archive_and_a_past_salon,
+                                                test_debate_draw_and_the_numbers), MailSink())
 
 
 if __name__ == "__main__":

@@ -169,10 +169,13 @@ def test_join_fill_profile_find_company(s, d):
     check(d.find_element(By.CSS_SELECTOR, "a.me").text == "登录", "signed out")
 
 
-def main():
-    binary = sys.argv[1]
+def run_browser_suite(name, tests, sink=None):
+    """Runs browser tests in order against one demo server (its mail going
+    to sink, when given) and one phone-sized Chromium; a failed test does
+    not stop the rest. Returns the exit code."""
     os.makedirs(SHOTS, exist_ok=True)
-    s = Server(binary)
+    s = Server(sys.argv[1], extra_env={"PGHERD_SMTP_URL": sink.url} if sink else None)
+    s.sink = sink
     s.url = lambda path: "http://127.0.0.1:%d%s" % (s.port, path)
     passed = failed = 0
     d = None
@@ -180,8 +183,7 @@ def main():
         s.run("demo")
         s.start()
         d = browser(390, 844)
-        for t in (test_phone_chinese_then_english, test_desktop_both_languages, test_subscription_form,
-                  test_join_fill_profile_find_company):
+        for t in tests:
             try:
                 t(s, d)
                 passed += 1
@@ -193,13 +195,20 @@ def main():
     finally:
         if d:
             d.quit()
+        if sink:
+            sink.stop()
         if s.stop() != 0:
             failed += 1
             print("FAIL  server exit code:\n" + s.read_log()[-4000:])
         s.cleanup()
     print("screenshots in build/screenshots/")
-    print("browser: %d passed, %d failed" % (passed, failed))
+    print("%s: %d of %d passed, %d failed" % (name, passed, len(tests), failed))
     return 1 if failed else 0
+
+
+def main():
+    return run_browser_suite("browser", (test_phone_chinese_then_english, test_desktop_both_languages,
+                                         test_subscription_form, test_join_fill_profile_find_company))
 
 
 if __name__ == "__main__":
