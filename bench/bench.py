@@ -29,7 +29,7 @@ TARGETS = {  # page: (min ratio to ceiling, max p99 ms), checked on SQLite
     "event page, 10-item agenda, 300 registrations": (0.40, 15.0),
     "past salon page: 35 organizations, 9 talks, replays, slides": (0.40, 15.0),
 }
-SALONS_2018 = os.path.join(os.path.dirname(ROOT), "shared", "data", "salons-2018.json")
+SALONS_2018 = os.path.join(ROOT, "examples", "salons-2018.json")
 BURST_LIMIT_S = {"sqlite": 2.0, "postgres": 3.0}  # 5,000 members, 300 seats, whole burst answered
 
 # 10,000 organizations in one statement that both engines understand.

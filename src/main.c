@@ -34,7 +34,11 @@ struct cmd {
 	const char *summary;
 	const char *usage;
 	const char *const *flags; /* extra flags besides the settings */
+	unsigned long long settings; /* the settings it reads, for --help */
 };
+
+/* What the commands that only open the database read. */
+#define DB_SETTINGS CFG_BIT(CFG_DATABASE)
 
 static const struct route_table *route_tables(size_t *n)
 {
@@ -357,18 +361,18 @@ static const struct cmd cmds[] = {
 	  "pgherd serve [SETTINGS]\n\n"
 	  "Serves the community site and /api/v1 on the listen address until\n"
 	  "SIGINT or SIGTERM. Pending migrations are applied before it listens.\n"
-	  "Example: pgherd serve --listen 0.0.0.0:8080 --database postgres://pgherd@db/pgherd\n", NULL },
+	  "Example: pgherd serve --listen 0.0.0.0:8080 --database postgres://pgherd@db/pgherd\n", NULL, CFG_ALL },
 	{ "migrate", cmd_migrate, "bring the database schema up to date",
 	  "pgherd migrate [SETTINGS]\n\n"
 	  "Applies the migrations built into this binary that the database has\n"
 	  "not seen yet, each in its own transaction. Safe to run twice, and from\n"
-	  "several machines at once.\n", NULL },
+	  "several machines at once.\n", NULL, DB_SETTINGS },
 	{ "demo", cmd_demo, "fill an empty database with a demo community",
 	  "pgherd demo [--force] [SETTINGS]\n\n"
 	  "Creates cities, organizations, a monthly salon series with past and\n"
 	  "coming salons, and the community's channels, in one transaction.\n"
 	  "A database that already holds events is left alone unless --force,\n"
-	  "which adds only what is missing.\n", demo_flags },
+	  "which adds only what is missing.\n", demo_flags, DB_SETTINGS },
 	{ "import", cmd_import, "import past events from a JSON file",
 	  "pgherd import events FILE.json [--series SLUG] [--dry-run] [SETTINGS]\n\n"
 	  "Imports past salons kept outside pgherd (the shape of salons-2018.json:\n"
@@ -379,27 +383,27 @@ static const struct cmd cmds[] = {
 	  "The whole file is checked first and imported in one transaction: a\n"
 	  "mistake is named by line and field and nothing is written. Importing\n"
 	  "the same file again changes nothing. --dry-run checks without writing.\n"
-	  "Example: pgherd import events salons-2018.json --series salon\n", import_flags },
+	  "Example: pgherd import events examples/salons-2018.json --series salon\n", import_flags, DB_SETTINGS },
 	{ "user", cmd_user, "manage accounts: add, list, set-role, reset-password",
 	  "pgherd user add EMAIL NAME [ROLE] | list | set-role EMAIL ROLE |\n"
 	  "       reset-password EMAIL | ensure-admin EMAIL [SETTINGS]\n\n"
 	  "Creates and changes accounts from the command line. New passwords are\n"
 	  "random, printed once, and stored only as argon2id hashes. Roles:\n"
 	  "member speaker volunteer organizer editor treasurer admin.\n"
-	  "Every change is written to the audit log.\n", NULL },
+	  "Every change is written to the audit log.\n", NULL, DB_SETTINGS },
 	{ "config", cmd_config, "print the effective configuration, secrets masked",
 	  "pgherd config [SETTINGS]\n\n"
 	  "Prints every setting, its value and where it came from (default,\n"
-	  "file, environment or flag). Passwords in the database URL are masked.\n", NULL },
+	  "file, environment or flag). Passwords in the database URL are masked.\n", NULL, CFG_ALL },
 	{ "schema", cmd_schema, "list the database's tables and columns",
 	  "pgherd schema [SETTINGS]\n\n"
 	  "Prints one table.column per line, sorted. The test suite compares\n"
-	  "this output between SQLite and PostgreSQL.\n", NULL },
+	  "this output between SQLite and PostgreSQL.\n", NULL, DB_SETTINGS },
 	{ "routes", cmd_routes, "list every route: methods, path, who may use it, CSRF",
 	  "pgherd routes\n\nPrints the route table: methods, path pattern, who may use the route\n"
 	  "(everyone, signed-in, or roles; admins pass every check), whether\n"
-	  "state-changing requests need the CSRF token, and the route's name.\n", NULL },
-	{ "version", cmd_version, "print the version", "pgherd version\n", NULL },
+	  "state-changing requests need the CSRF token, and the route's name.\n", NULL, 0 },
+	{ "version", cmd_version, "print the version", "pgherd version\n", NULL, 0 },
 };
 
 static void usage(FILE *f)
@@ -432,8 +436,7 @@ int main(int argc, char **argv)
 	for (int i = 2; i < argc; i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			printf("Usage: %s\n", cmd->usage);
-			if (cmd->run != cmd_version)
-				config_help(stdout);
+			config_help(stdout, cmd->settings);
 			return 0;
 		}
 	if (sodium_init() < 0) {

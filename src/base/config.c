@@ -353,11 +353,15 @@ void config_print(const config *c, FILE *f)
 	}
 }
 
-void config_help(FILE *f)
+void config_help(FILE *f, unsigned long long keys)
 {
+	if (!keys)
+		return;
 	fprintf(f, "Settings (flag, environment variable, default; a flag beats the\n"
 		   "environment, which beats the file pgherd.conf or --config FILE):\n");
 	for (int k = 0; k < CFG__COUNT; k++) {
+		if (!(keys & CFG_BIT(k)))
+			continue;
 		char flag[64];
 		snprintf(flag, sizeof(flag), "%s", settings[k].name);
 		for (char *p = flag; *p; p++)

@@ -64,8 +64,11 @@ int config_load(config *c, int argc, char **argv, const char *const *extra_flags
 void config_release(config *c);
 /* Prints every setting with its source; secrets masked. */
 void config_print(const config *c, FILE *f);
-/* Prints the settings as flag help for --help texts. */
-void config_help(FILE *f);
+/* The settings a command reads, as a mask of CFG_BIT(key). */
+#define CFG_BIT(k) (1ull << (k))
+#define CFG_ALL ((1ull << CFG__COUNT) - 1)
+/* Prints the settings in `keys` as flag help for a command's --help. */
+void config_help(FILE *f, unsigned long long keys);
 /* The database URL with any password replaced by ****. Caller frees. */
 char *config_mask_url(const char *url);
 

@@ -1,5 +1,5 @@
 /* import.c: past events from a JSON file, as communities kept them before
- * pgherd (../shared/data/salons-2018.json is one): per salon its number,
+ * pgherd (examples/salons-2018.json is one): per salon its number,
  * date, city, hosts, topics ("<speaker org>，<speaker>，<title>"),
  * attending organizations, approximate counts and replay links. The whole
  * file is checked before anything is written, a mistake is named by line

@@ -174,8 +174,8 @@ def test_2018_archive_and_a_past_salon(s, d):
     """The 2018 salons imported from the community's own records read as an
     archive a newcomer browses: the series year by year, one city, and a
     past salon's page with its talks, figures, replays and who came."""
-    data = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared",
-                                         "data", "salons-2018.json"))
+    data = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples",
+                                         "salons-2018.json"))
     out = s.run("import", "events", data, "--series", "salon").stdout.decode()
     check("8 events added" in out, out)
     for lang in ("zh", "en"):
@@ -218,8 +218,8 @@ def test_import_page_names_the_mistake(s, d):
     import json
     import tempfile
     from test_events import query
-    data = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared",
-                                         "data", "salons-2018.json"))
+    data = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples",
+                                         "salons-2018.json"))
     good = json.load(open(data, encoding="utf-8"))
     bad = json.loads(json.dumps(good))
     bad["salons"][4]["date"] = "2018-13-01"

@@ -382,6 +382,12 @@ def test_cli_help_migrate_config_version(s):
         sub = s.run(cmd, "--help").stdout.decode()
         assert_in("Usage: pgherd " + cmd, sub)
     assert_in("PGHERD_DATABASE", s.run("serve", "--help").stdout.decode())
+    # A command lists only the settings it reads.
+    migrate = s.run("migrate", "--help").stdout.decode()
+    assert_in("PGHERD_DATABASE", migrate)
+    for unused in ("PGHERD_LISTEN", "PGHERD_SMTP_URL", "PGHERD_THREADS"):
+        assert unused not in migrate, "migrate --help lists %s" % unused
+    assert "PGHERD_" not in s.run("routes", "--help").stdout.decode(), "routes reads no setting"
     assert_in("0 migrations applied", s.run("migrate").stdout.decode())
     assert_in("nothing added", s.run("demo").stdout.decode())
     v = s.run("version").stdout.decode()

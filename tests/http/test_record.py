@@ -1,5 +1,5 @@
 """test_record.py: the record an event leaves and the archive of past
-events: importing ../shared/data/salons-2018.json (twice: the second
+events: importing examples/salons-2018.json (twice: the second
 changes nothing), malformed files named by line and field, figures kept as
 published, attending organizations pasted the chat-group way or derived
 from check-ins, replay links, PDF slides and photos, over HTTP to the real
@@ -20,7 +20,7 @@ from test_files import multipart, png  # noqa: E402
 from test_http import assert_eq, assert_in  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "data", "salons-2018.json"))
+DATA = os.path.normpath(os.path.join(HERE, "..", "..", "examples", "salons-2018.json"))
 TABLES = ["events", "event_orgs", "event_items", "item_speakers", "event_media", "orgs", "org_aliases", "cities"]
 
 
