@@ -5,7 +5,7 @@ PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libcmark-gfm libqr
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
 WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
-	-Wcast-qual -Wformat=2 -Wno-format-nonliteral -Wvla
+	-Wcast-qual -Wformat=2 -Wno-format-nonliteral -Wvla -Wno-missing-field-initializers
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g $(WARN) -Isrc -DPGHERD_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
 RELEASE_CFLAGS := -O2
 SAN_CFLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -16,14 +16,11 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "db/db.h"
-#include "http/builtin.h"
+#include "http/feature.h"
 #include "http/http.h"
 #include "events/events.h"
-#include "files/files.h"
 #include "mail/outbox.h"
-#include "orgs/orgs.h"
 #include "people/people.h"
-#include "portal/portal.h"
 #include "view/i18n.h"
 #include "view/view.h"
 #include "base/banned.h"
@@ -39,31 +36,6 @@ struct cmd {
 
 /* What the commands that only open the database read. */
 #define DB_SETTINGS CFG_BIT(CFG_DATABASE)
-
-static const struct route_table *route_tables(size_t *n)
-{
-	static struct route_table t[18];
-	t[0] = builtin_routes;
-	t[1] = portal_routes;
-	t[2] = people_routes;
-	t[3] = reset_routes;
-	t[4] = privacy_routes;
-	t[5] = admin_routes;
-	t[6] = profile_routes;
-	t[7] = orgs_routes;
-	t[8] = token_routes;
-	t[9] = files_routes;
-	t[10] = events_routes;
-	t[11] = booking_routes;
-	t[12] = series_routes;
-	t[13] = record_routes;
-	t[14] = archive_routes;
-	t[15] = import_routes;
-	t[16] = contest_routes;
-	t[17] = metrics_routes;
-	*n = sizeof(t) / sizeof(t[0]);
-	return t;
-}
 
 static int open_db(const config *c, db **d)
 {
@@ -147,13 +119,13 @@ static int cmd_serve(config *c, char **rest)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (events_start(c, &e) || outbox_start(c, &e)) {
+	if (features_start(c, &e) || outbox_start(c, &e)) {
 		fprintf(stderr, "pgherd: %s\n", e.msg);
 		return 1;
 	}
 
-	size_t nt;
-	const struct route_table *t = route_tables(&nt);
+	struct route_table t[FEATURES_MAX_ROUTE_TABLES];
+	size_t nt = features_routes(t, FEATURES_MAX_ROUTE_TABLES);
 	struct server *s;
 	if (server_start(c, t, nt, &s, &e)) {
 		fprintf(stderr, "pgherd: %s\n", e.msg);
@@ -170,9 +142,9 @@ static int cmd_serve(config *c, char **rest)
 	int sig;
 	sigwait(&stop, &sig);
 	log_info("stopping on signal %d", sig);
-	events_stop(); /* registrations in flight are committed and answered */
+	features_stop(); /* registrations in flight are committed and answered */
 	server_stop(s);
-	events_free();
+	features_release();
 	outbox_stop();
 	db_thread_teardown();
 	view_release();
@@ -211,7 +183,7 @@ static int cmd_demo(config *c, char **rest)
 		return 1;
 	}
 	err e = ERR_INIT;
-	int added = 0, rc = demo_load(d, force, &added, &e);
+	int added = 0, rc = features_demo(d, force, &added, &e);
 	if (rc)
 		fprintf(stderr, "pgherd: demo failed (nothing was written): %s\n", e.msg);
 	else if (added)
@@ -328,8 +300,8 @@ static int cmd_routes(config *c, char **rest)
 {
 	(void)c;
 	(void)rest;
-	size_t nt;
-	const struct route_table *t = route_tables(&nt);
+	struct route_table t[FEATURES_MAX_ROUTE_TABLES];
+	size_t nt = features_routes(t, FEATURES_MAX_ROUTE_TABLES);
 	arena a = ARENA_INIT;
 	err e = ERR_INIT;
 	int rc = router_check(t, nt, &e);

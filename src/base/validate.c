@@ -66,3 +66,71 @@ size_t text_len(const char *s)
 {
 	return utf8_len(s, strlen(s));
 }
+
+int valid_phone(const char *s)
+{
+	size_t n = strlen(s), digits = 0;
+	if (n > PHONE_MAX)
+		return 0;
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (!strchr("+- ()", *p))
+			return 0;
+	}
+	return digits >= 5 && digits <= 20;
+}
+
+int valid_url(const char *s, size_t max)
+{
+	if (strncmp(s, "https://", 8) && strncmp(s, "http://", 7))
+		return 0;
+	const char *host = strstr(s, "//") + 2;
+	return *host && *host != '/' && text_len(s) <= max && !has_control(s) && !strpbrk(s, " \"<>");
+}
+
+int valid_slug(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	return n && n <= max && s[0] >= 'a' && s[0] <= 'z' && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+int valid_date(const char *s, int *y, int *m, int *d)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int64_t yy, mm, dd;
+	char part[5];
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || strspn(s, "0123456789") != 4 ||
+	    strspn(s + 5, "0123456789") != 2 || strspn(s + 8, "0123456789") != 2)
+		return 0;
+	memcpy(part, s, 4), part[4] = '\0';
+	if (parse_i64(part, 1900, 2999, &yy))
+		return 0;
+	memcpy(part, s + 5, 2), part[2] = '\0';
+	if (parse_i64(part, 1, 12, &mm))
+		return 0;
+	memcpy(part, s + 8, 2), part[2] = '\0';
+	int leap = (yy % 4 == 0 && yy % 100) || yy % 400 == 0;
+	if (parse_i64(part, 1, days[mm - 1] + (mm == 2 && leap), &dd))
+		return 0;
+	if (y)
+		*y = (int)yy, *m = (int)mm, *d = (int)dd;
+	return 1;
+}
+
+int valid_time(const char *s, int *h, int *min)
+{
+	int64_t hh, mm;
+	char part[3];
+	if (strlen(s) != 5 || s[2] != ':' || strspn(s, "0123456789") != 2 || strspn(s + 3, "0123456789") != 2)
+		return 0;
+	memcpy(part, s, 2), part[2] = '\0';
+	if (parse_i64(part, 0, 23, &hh))
+		return 0;
+	memcpy(part, s + 3, 2);
+	if (parse_i64(part, 0, 59, &mm))
+		return 0;
+	if (h)
+		*h = (int)hh, *min = (int)mm;
+	return 1;
+}

@@ -11,6 +11,20 @@
 /* A plausible address: one '@', a dot in the domain, no spaces or
  * specials, at most 254 bytes. */
 int valid_email(const char *s);
+/* One check per kind of value, shared by every form and the API; each
+ * returns 1 when s is one. A phone number: 5 to 20 digits with + - ( )
+ * and spaces, at most PHONE_MAX characters. */
+enum { PHONE_MAX = 24 };
+int valid_phone(const char *s);
+/* An http:// or https:// address with a host, at most max characters,
+ * without spaces, quotes, angle brackets or control characters. */
+int valid_url(const char *s, size_t max);
+/* a-z, 0-9 and '-', starting with a letter, 1 to max bytes. */
+int valid_slug(const char *s, size_t max);
+/* YYYY-MM-DD naming a real day (1900-2999); y, m, d (may be NULL) get it. */
+int valid_date(const char *s, int *y, int *m, int *d);
+/* HH:MM on a 24-hour clock; h, min (may be NULL) get it. */
+int valid_time(const char *s, int *h, int *min);
 /* 1 when s has a control character (tabs and newlines included). */
 int has_control(const char *s);
 /* A copy without leading and trailing white space ("" for NULL). */

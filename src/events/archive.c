@@ -42,9 +42,7 @@ static int archive(req *r, resp *out)
 {
 	static const char *const args[] = { "series", "city", NULL };
 	err e = ERR_INIT;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	const char *series = trimmed(&r->a, req_query(r, "series")), *city_text = trimmed(&r->a, req_query(r, "city"));
 	int64_t city = 0;
 	if (text_len(series) > 40 || has_control(series) || (*city_text && parse_i64(city_text, 1, INT64_MAX, &city)))

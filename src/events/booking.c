@@ -312,12 +312,6 @@ static int submit(req *r, struct seat_job *j, db_tx_fn fn, handler_fn then)
 
 /* ---- registering ---- */
 
-static int valid_phone(const char *s)
-{
-	size_t n = strlen(s);
-	return n <= 30 && strspn(s, "0123456789+-() ") == n;
-}
-
 /* The details a registration carries, checked; errors go into errors. */
 static void read_details(req *r, struct seat_job *j, json_t *errors, int need_email)
 {
@@ -336,7 +330,7 @@ static void read_details(req *r, struct seat_job *j, json_t *errors, int need_em
 		json_object_set_new(errors, "org", json_string(T("events.err.org")));
 	if (text_len(j->title) > 100 || has_control(j->title))
 		json_object_set_new(errors, "title", json_string(T("events.err.title")));
-	if (!valid_phone(j->phone))
+	if (*j->phone && !valid_phone(j->phone))
 		json_object_set_new(errors, "phone", json_string(T("events.err.phone")));
 	if ((j->email && !valid_email(j->email)) || (need_email && !j->email && !*j->phone))
 		json_object_set_new(errors, "email", json_string(T("events.err.email")));
@@ -362,11 +356,7 @@ static int register_(req *r, resp *out)
 	memset(j, 0, sizeof(*j));
 	json_t *errors = json_object();
 	read_details(r, j, errors, 0);
-	db *d = db_thread(&e);
-	if (!d) {
-		json_decref(errors);
-		return ERR_UNAVAILABLE;
-	}
+	db *d = r->db;
 	if (json_object_size(errors))
 		return event_page(r, out, d, id, 422, details_form(j), errors);
 	json_decref(errors);
@@ -393,12 +383,9 @@ static int register_(req *r, resp *out)
 
 static int refused(req *r, resp *out, struct seat_job *j)
 {
-	err e = ERR_INIT;
 	if (j->outcome == OUT_NOT_FOUND)
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	json_t *errors = json_pack("{s:s}", "registration", T(j->closed_key ? j->closed_key : "events.closed.over"));
 	return event_page(r, out, d, j->event_id, 409, details_form(j), errors);
 }
@@ -545,19 +532,20 @@ static int ticket_get(req *r, db *d, const char *code, struct ticket *t, int *fo
 	return event_get(d, &r->a, t->event_id, r->lang, &t->ev, found, e);
 }
 
-/* The ticket the route's :code names: 0 when it is there; 1 when out
- * already answers 404 (unknown or forged code); else an error code. */
-static int ticket_route(req *r, resp *out, db **d, struct ticket *t)
+/* The ticket the route's :code names, with its event: the loader of the
+ * /t/:code routes; an unknown or forged code is 404. */
+static int load_ticket(req *r, err *e)
 {
-	err e = ERR_INIT;
+	struct ticket *t = arena_alloc(&r->a, sizeof(*t));
 	int found;
-	if (!(*d = db_thread(&e)))
-		return ERR_UNAVAILABLE;
-	int rc = ticket_get(r, *d, req_param(r, "code"), t, &found, &e);
+	int rc = ticket_get(r, r->db, req_param(r, "code"), t, &found, e);
 	if (!rc && !found)
-		return http_error(r, out, 404, "no_ticket", "ticket.err.unknown"), 1;
+		return ERR_NOTFOUND;
+	r->row = t;
 	return rc;
 }
+
+static const struct loader ticket_loader = { "ticket", load_ticket, "no_ticket", "ticket.err.unknown" };
 
 static json_t *ticket_model(req *r, db *d, const struct ticket *t, err *e, int *rc)
 {
@@ -586,9 +574,7 @@ static json_t *ticket_model(req *r, db *d, const struct ticket *t, err *e, int *
 static int ticket_page(req *r, resp *out, unsigned status, const struct ticket *t, const char *notice_key)
 {
 	err e = ERR_INIT;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	int rc;
 	json_t *tk = ticket_model(r, d, t, &e, &rc);
 	if (rc) {
@@ -609,12 +595,7 @@ static int ticket_page(req *r, resp *out, unsigned status, const struct ticket *
 
 static int ticket(req *r, resp *out)
 {
-	struct ticket t;
-	db *d;
-	int rc = ticket_route(r, out, &d, &t);
-	if (rc)
-		return rc > 0 ? 0 : rc;
-	return ticket_page(r, out, 200, &t, req_query(r, "checked") ? "ticket.checked_in" : NULL);
+	return ticket_page(r, out, 200, r->row, req_query(r, "checked") ? "ticket.checked_in" : NULL);
 }
 
 /* A QR code of url as an SVG answer. */
@@ -676,20 +657,16 @@ static int ics_answer(req *r, resp *out, const struct cal_event *c, int n, const
 
 static int ticket_ics(req *r, resp *out)
 {
-	struct ticket t;
-	db *d;
-	int rc = ticket_route(r, out, &d, &t);
-	if (rc)
-		return rc > 0 ? 0 : rc;
+	const struct ticket *t = r->row;
 	struct cal_event c;
-	cal_of(r, &t.ev, &c);
-	c.description = arena_printf(&r->a, "%s: %s/t/%s", T("ticket.title"), r->cfg->val[CFG_BASE_URL], t.code);
+	cal_of(r, &t->ev, &c);
+	c.description = arena_printf(&r->a, "%s: %s/t/%s", T("ticket.title"), r->cfg->val[CFG_BASE_URL], t->code);
 	return ics_answer(r, out, &c, 1, NULL, "event.ics");
 }
 
-static int event_ics_of(req *r, resp *out, db *d, struct event_row *ev)
+static int event_ics(req *r, resp *out)
 {
-	(void)d;
+	struct event_row *ev = r->row;
 	if (!strcmp(ev->status, "draft"))
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	struct cal_event c;
@@ -697,19 +674,12 @@ static int event_ics_of(req *r, resp *out, db *d, struct event_row *ev)
 	return ics_answer(r, out, &c, 1, NULL, "event.ics");
 }
 
-static int event_ics(req *r, resp *out)
-{
-	return events_on_route(r, out, event_ics_of);
-}
-
 /* A series' calendar feed: every published event, for calendar apps to
  * subscribe to. */
 static int series_ics(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	db_res s, ids;
 	int rc = db_query(d, &r->a, "SELECT id, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END FROM event_series WHERE slug = ?",
 			  DB_ARGS(DB_TEXT(i18n_code(r->lang)), DB_TEXT(req_param(r, "slug"))), &s, &e);
@@ -766,14 +736,12 @@ static int checkin_tx(db *d, void *p, err *e)
 static int checkin(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	struct ticket t;
+	struct ticket t = *(const struct ticket *)r->row;
 	int found;
-	db *d;
+	db *d = r->db;
 	const char *code = req_param(r, "code");
-	int rc = ticket_route(r, out, &d, &t);
-	if (rc)
-		return rc > 0 ? 0 : rc;
 	struct checkin_ctx c = { code, r->user_id, t.event_id, unix_now(), 0 };
+	int rc;
 	if ((rc = db_tx(d, checkin_tx, &c, &e))) {
 		log_error("check-in: %s", e.msg);
 		return rc;
@@ -812,8 +780,10 @@ static json_t *counts(const struct event_row *ev)
 			 (json_int_t)ev->checked_in);
 }
 
-static int door_of(req *r, resp *out, db *d, struct event_row *ev)
+static int door(req *r, resp *out)
 {
+	db *d = r->db;
+	struct event_row *ev = r->row;
 	err e = ERR_INIT;
 	int rc;
 	int64_t id = ev->id;
@@ -853,23 +823,15 @@ static int door_of(req *r, resp *out, db *d, struct event_row *ev)
 	return http_page(r, out, 200, "events/door.html", "door.title", m);
 }
 
-static int door(req *r, resp *out)
+static int live_counts(req *r, resp *out)
 {
-	return events_on_route(r, out, door_of);
-}
-
-static int live_counts_of(req *r, resp *out, db *d, struct event_row *ev)
-{
+	db *d = r->db;
+	struct event_row *ev = r->row;
 	(void)r;
 	(void)d;
 	out->model = counts(ev);
 	out->cache_control = "no-store";
 	return 0;
-}
-
-static int live_counts(req *r, resp *out)
-{
-	return events_on_route(r, out, live_counts_of);
 }
 
 /* ---- the organizer's list ---- */
@@ -943,9 +905,9 @@ static int list_page(req *r, resp *out, unsigned status, json_t *form, json_t *e
 	}
 	if (parse_i64(req_query(r, "page"), 1, 100000, &page))
 		page = 1;
-	db *d = db_thread(&e);
+	db *d = r->db;
 	db_res res, links;
-	int rc = !d ? ERR_UNAVAILABLE : event_get(d, &r->a, id, r->lang, &ev, &found, &e);
+	int rc = event_get(d, &r->a, id, r->lang, &ev, &found, &e);
 	if (!rc && found)
 		rc = reg_query(r, d, id, &f, LIST_PAGE + 1, (page - 1) * LIST_PAGE, &res, &e);
 	if (!rc && found)
@@ -1027,9 +989,9 @@ static int registrations_csv(req *r, resp *out)
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	if (read_filter(r, &f))
 		return http_error(r, out, 400, "bad_filter", "orgs.err.filter");
-	db *d = db_thread(&e);
+	db *d = r->db;
 	db_res res;
-	int rc = !d ? ERR_UNAVAILABLE : event_get(d, &r->a, id, r->lang, &ev, &found, &e);
+	int rc = event_get(d, &r->a, id, r->lang, &ev, &found, &e);
 	if (!rc && found)
 		rc = reg_query(r, d, id, &f, CSV_MAX, 0, &res, &e);
 	if (rc || !found)
@@ -1083,8 +1045,10 @@ static int message_tx(db *d, void *p, err *e)
 	return rc;
 }
 
-static int message_of(req *r, resp *out, db *d, struct event_row *ev)
+static int message(req *r, resp *out)
 {
+	db *d = r->db;
+	struct event_row *ev = r->row;
 	err e = ERR_INIT;
 	int rc;
 	int64_t id = ev->id;
@@ -1105,20 +1069,13 @@ static int message_of(req *r, resp *out, db *d, struct event_row *ev)
 	return http_redirect(r, out, arena_printf(&r->a, "/events/%lld/registrations?sent=1", (long long)id));
 }
 
-static int message(req *r, resp *out)
-{
-	return events_on_route(r, out, message_of);
-}
-
 /* A channel's link: counts nothing by itself, carries the channel into
  * the event page's registration form. */
 static int channel_link(req *r, resp *out)
 {
 	err e = ERR_INIT;
 	const char *code = req_param(r, "code");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	db_res x;
 	int rc = db_query(d, &r->a, "SELECT event_id FROM event_links WHERE code = ?", DB_ARGS(DB_TEXT(code)), &x, &e);
 	if (rc || !x.nrows)
@@ -1146,18 +1103,18 @@ static int link_qr(req *r, resp *out)
 static const struct route routes[] = {
 	{ M_POST, "/events/:id/register", register_, SIGNED_IN, 1, "event-register" },
 	{ M_POST, "/events/:id/cancel", cancel_own, SIGNED_IN, 1, "event-cancel" },
-	{ M_GET, "/events/:id/event.ics", event_ics, EVERYONE, 0, "event-ics" },
-	{ M_GET, "/events/:id/checkin", door, ORGANIZER, 0, "event-door" },
-	{ M_GET, "/events/:id/counts", live_counts, ORGANIZER, 0, "event-counts" },
+	{ M_GET, "/events/:id/event.ics", event_ics, EVERYONE, 0, "event-ics", .load = &event_loader },
+	{ M_GET, "/events/:id/checkin", door, ORGANIZER, 0, "event-door", .load = &event_loader },
+	{ M_GET, "/events/:id/counts", live_counts, ORGANIZER, 0, "event-counts", .load = &event_loader },
 	{ M_GET, "/events/:id/registrations", registrations, ORGANIZER, 0, "event-registrations" },
 	{ M_POST, "/events/:id/registrations", add_guest, ORGANIZER, 1, "event-add-guest" },
 	{ M_GET, "/events/:id/registrations.csv", registrations_csv, ORGANIZER, 0, "event-registrations-csv" },
 	{ M_POST, "/events/:id/registrations/:rid/cancel", cancel_other, ORGANIZER, 1, "event-cancel-other" },
-	{ M_POST, "/events/:id/message", message, ORGANIZER, 1, "event-message" },
-	{ M_GET, "/t/:code", ticket, EVERYONE, 0, "ticket" },
+	{ M_POST, "/events/:id/message", message, ORGANIZER, 1, "event-message", .load = &event_loader },
+	{ M_GET, "/t/:code", ticket, EVERYONE, 0, "ticket", .load = &ticket_loader },
 	{ M_GET, "/t/:code/qr.svg", ticket_qr, EVERYONE, 0, "ticket-qr" },
-	{ M_GET, "/t/:code/event.ics", ticket_ics, EVERYONE, 0, "ticket-ics" },
-	{ M_POST, "/t/:code/checkin", checkin, ORGANIZER, 1, "ticket-checkin" },
+	{ M_GET, "/t/:code/event.ics", ticket_ics, EVERYONE, 0, "ticket-ics", .load = &ticket_loader },
+	{ M_POST, "/t/:code/checkin", checkin, ORGANIZER, 1, "ticket-checkin", .load = &ticket_loader },
 	{ M_GET, "/e/:code", channel_link, EVERYONE, 0, "channel-link" },
 	{ M_GET, "/e/:code/qr.svg", link_qr, EVERYONE, 0, "channel-link-qr" },
 	{ M_GET, "/series/:slug/calendar.ics", series_ics, EVERYONE, 0, "series-ics" },

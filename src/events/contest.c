@@ -308,14 +308,11 @@ static int contest_page(req *r, resp *out, db *d, const struct event_row *ev, un
 	return http_page(r, out, status, "events/contest.html", "contest.title", m);
 }
 
-static int contest_get_of(req *r, resp *out, db *d, struct event_row *ev)
-{
-	return contest_page(r, out, d, ev, 200, NULL, NULL);
-}
-
 static int contest_get(req *r, resp *out)
 {
-	return events_on_route(r, out, contest_get_of);
+	db *d = r->db;
+	struct event_row *ev = r->row;
+	return contest_page(r, out, d, ev, 200, NULL, NULL);
 }
 
 /* A refused change: 422 (or status) with the message, the form refilled
@@ -397,8 +394,10 @@ static int change(db *d, struct change_ctx *c)
 
 /* ---- the debate ---- */
 
-static int motion_post_of(req *r, resp *out, db *d, struct event_row *ev)
+static int motion_post(req *r, resp *out)
 {
+	db *d = r->db;
+	struct event_row *ev = r->row;
 	const char *motion = trimmed(&r->a, req_form(r, "motion"));
 	if (text_len(motion) > MOTION_MAX || has_control(motion))
 		return refuse(r, out, d, ev, 422, T("debate.err.motion"), json_pack("{s:s}", "motion", motion));
@@ -409,13 +408,10 @@ static int motion_post_of(req *r, resp *out, db *d, struct event_row *ev)
 	return rc ? rc : done(r, out, ev->id, "debate", json_pack("{s:b}", "saved", 1));
 }
 
-static int motion_post(req *r, resp *out)
+static int team_post(req *r, resp *out)
 {
-	return events_on_route(r, out, motion_post_of);
-}
-
-static int team_post_of(req *r, resp *out, db *d, struct event_row *ev)
-{
+	db *d = r->db;
+	struct event_row *ev = r->row;
 	const char *name = trimmed(&r->a, req_form(r, "name")), *side = trimmed(&r->a, req_form(r, "side")),
 		   *captain = trimmed(&r->a, req_form(r, "captain")), *members = trimmed(&r->a, req_form(r, "members"));
 	json_t *form = json_pack("{s:s,s:s,s:s,s:s}", "team_name", name, "side", side, "captain", captain, "members", members);
@@ -439,11 +435,6 @@ static int team_post_of(req *r, resp *out, db *d, struct event_row *ev)
 		return rc;
 	out->status = 201;
 	return done(r, out, ev->id, "debate", json_pack("{s:I}", "id", (json_int_t)c.id));
-}
-
-static int team_post(req *r, resp *out)
-{
-	return events_on_route(r, out, team_post_of);
 }
 
 /* The team that won, or none (team=0): one row at most is won, which a
@@ -477,8 +468,10 @@ static int winner_tx(db *d, void *p, err *e)
 	return rc;
 }
 
-static int winner_post_of(req *r, resp *out, db *d, struct event_row *ev)
+static int winner_post(req *r, resp *out)
 {
+	db *d = r->db;
+	struct event_row *ev = r->row;
 	err e = ERR_INIT;
 	struct winner_ctx c = { r, ev->id, 0, 0 };
 	if (parse_i64(req_form(r, "team"), 0, INT64_MAX, &c.team))
@@ -489,11 +482,6 @@ static int winner_post_of(req *r, resp *out, db *d, struct event_row *ev)
 	if (!c.found)
 		return refuse(r, out, d, ev, 422, T("debate.err.team"), NULL);
 	return done(r, out, ev->id, "debate", json_pack("{s:b}", "saved", 1));
-}
-
-static int winner_post(req *r, resp *out)
-{
-	return events_on_route(r, out, winner_post_of);
 }
 
 /* Line breaks are what questions and answers are made of; other control
@@ -508,8 +496,10 @@ static int bad_text(const char *s, size_t max)
 	return 0;
 }
 
-static int question_post_of(req *r, resp *out, db *d, struct event_row *ev)
+static int question_post(req *r, resp *out)
 {
+	db *d = r->db;
+	struct event_row *ev = r->row;
 	const char *question = trimmed(&r->a, req_form(r, "question")), *answer = trimmed(&r->a, req_form(r, "answer"));
 	const char *team_s = req_form(r, "team"), *kb_s = req_form(r, "kb");
 	int kb = kb_s && *kb_s && strcmp(kb_s, "0");
@@ -539,11 +529,6 @@ static int question_post_of(req *r, resp *out, db *d, struct event_row *ev)
 	return done(r, out, ev->id, "questions", json_pack("{s:I}", "id", (json_int_t)c.id));
 }
 
-static int question_post(req *r, resp *out)
-{
-	return events_on_route(r, out, question_post_of);
-}
-
 /* The one-row changes a route names by :param: 404 when the row is not
  * this event's, 409 (message conflict) when it is but may not change. */
 static int row_change(req *r, resp *out, const char *param, const char *check, const char *sql, const char *then,
@@ -552,10 +537,7 @@ static int row_change(req *r, resp *out, const char *param, const char *check, c
 	int64_t id, what;
 	if (req_id(r, &id) || parse_i64(req_param(r, param), 1, INT64_MAX, &what))
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	err e = ERR_INIT;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	struct change_ctx c = { .r = r, .sql = sql, .then = then, .action = action,
 				.detail = arena_printf(&r->a, "%s:%lld", param, (long long)what), .args = { extra, DB_INT(what) },
 				.nargs = extra.type == DBP_NULL ? 0 : 2, .event_id = id, .check = check,
@@ -598,8 +580,10 @@ static int question_kb(req *r, resp *out)
 
 /* ---- prize draws ---- */
 
-static int draw_post_of(req *r, resp *out, db *d, struct event_row *ev)
+static int draw_post(req *r, resp *out)
 {
+	db *d = r->db;
+	struct event_row *ev = r->row;
 	const char *title = trimmed(&r->a, req_form(r, "title")), *min_s = trimmed(&r->a, req_form(r, "min_likes")),
 		   *prizes = trimmed(&r->a, req_form(r, "prizes"));
 	json_t *form = json_pack("{s:s,s:s,s:s}", "draw_title", title, "min_likes", min_s, "prizes", prizes);
@@ -622,11 +606,6 @@ static int draw_post_of(req *r, resp *out, db *d, struct event_row *ev)
 		return rc;
 	out->status = 201;
 	return done(r, out, ev->id, arena_printf(&r->a, "draw-%lld", (long long)c.id), json_pack("{s:I}", "id", (json_int_t)c.id));
-}
-
-static int draw_post(req *r, resp *out)
-{
-	return events_on_route(r, out, draw_post_of);
 }
 
 static int draw_delete(req *r, resp *out)
@@ -789,8 +768,10 @@ static int route_draw(req *r, resp *out, int64_t *draw)
 	return 0;
 }
 
-static int entries_post_of(req *r, resp *out, db *d, struct event_row *ev)
+static int entries_post(req *r, resp *out)
 {
+	db *d = r->db;
+	struct event_row *ev = r->row;
 	err e = ERR_INIT;
 	struct entries_ctx c = { r, ev->id, 0, NULL, 0, 0, 0, 0, 0 };
 	if (route_draw(r, out, &c.draw_id))
@@ -839,11 +820,6 @@ static int entries_post_of(req *r, resp *out, db *d, struct event_row *ev)
 	json_decref(form);
 	return done(r, out, ev->id, arena_printf(&r->a, "draw-%lld", (long long)c.draw_id),
 		    json_pack("{s:i,s:i}", "added", c.added, "updated", c.updated));
-}
-
-static int entries_post(req *r, resp *out)
-{
-	return events_on_route(r, out, entries_post_of);
 }
 
 /* ---- members entering a draw themselves ---- */
@@ -918,8 +894,10 @@ static int enter_refused(req *r, resp *out, db *d, const struct enter_ctx *c, un
 	return event_page(r, out, d, c->event_id, status, NULL, errors);
 }
 
-static int enter_post_of(req *r, resp *out, db *d, struct event_row *ev)
+static int enter_post(req *r, resp *out)
 {
+	db *d = r->db;
+	struct event_row *ev = r->row;
 	err e = ERR_INIT;
 	struct enter_ctx c = { .r = r, .event_id = ev->id, .withdraw = strstr(r->path, "/withdraw") != NULL };
 	if (route_draw(r, out, &c.draw_id))
@@ -951,11 +929,6 @@ static int enter_post_of(req *r, resp *out, db *d, struct event_row *ev)
 	}
 	return http_redirect(r, out, arena_printf(&r->a, "/events/%lld?%s=%lld#draw-%lld", (long long)ev->id,
 						  c.withdraw ? "withdrawn" : "entered", (long long)c.no, (long long)c.draw_id));
-}
-
-static int enter_post(req *r, resp *out)
-{
-	return events_on_route(r, out, enter_post_of);
 }
 
 /* ---- drawing ---- */
@@ -1027,8 +1000,10 @@ static int drawing_tx(db *d, void *p, err *e)
 	return rc;
 }
 
-static int drawing_post_of(req *r, resp *out, db *d, struct event_row *ev)
+static int drawing_post(req *r, resp *out)
 {
+	db *d = r->db;
+	struct event_row *ev = r->row;
 	err e = ERR_INIT;
 	struct drawing_ctx c = { .r = r, .event_id = ev->id, .seed = trimmed(&r->a, req_form(r, "seed")) };
 	if (route_draw(r, out, &c.draw_id))
@@ -1077,11 +1052,6 @@ static int drawing_post_of(req *r, resp *out, db *d, struct event_row *ev)
 						  c.same ? "same" : "1", (long long)c.draw_id));
 }
 
-static int drawing_post(req *r, resp *out)
-{
-	return events_on_route(r, out, drawing_post_of);
-}
-
 /* Undoes a draw (the audit log keeps the seed it had), so entries can be
  * corrected and the draw made again. */
 static int draw_cancel(req *r, resp *out)
@@ -1093,21 +1063,21 @@ static int draw_cancel(req *r, resp *out)
 }
 
 static const struct route routes[] = {
-	{ M_GET, "/events/:id/contest", contest_get, ORGANIZER, 0, "event-contest" },
-	{ M_POST, "/events/:id/debate", motion_post, ORGANIZER, 1, "event-debate" },
-	{ M_POST, "/events/:id/teams", team_post, ORGANIZER, 1, "event-team-add" },
+	{ M_GET, "/events/:id/contest", contest_get, ORGANIZER, 0, "event-contest", .load = &event_loader },
+	{ M_POST, "/events/:id/debate", motion_post, ORGANIZER, 1, "event-debate", .load = &event_loader },
+	{ M_POST, "/events/:id/teams", team_post, ORGANIZER, 1, "event-team-add", .load = &event_loader },
 	{ M_POST, "/events/:id/teams/:team/delete", team_delete, ORGANIZER, 1, "event-team-delete" },
-	{ M_POST, "/events/:id/winner", winner_post, ORGANIZER, 1, "event-debate-winner" },
-	{ M_POST, "/events/:id/questions", question_post, ORGANIZER, 1, "event-question-add" },
+	{ M_POST, "/events/:id/winner", winner_post, ORGANIZER, 1, "event-debate-winner", .load = &event_loader },
+	{ M_POST, "/events/:id/questions", question_post, ORGANIZER, 1, "event-question-add", .load = &event_loader },
 	{ M_POST, "/events/:id/questions/:question/delete", question_delete, ORGANIZER, 1, "event-question-delete" },
 	{ M_POST, "/events/:id/questions/:question/kb", question_kb, ORGANIZER, 1, "event-question-kb" },
-	{ M_POST, "/events/:id/draws", draw_post, ORGANIZER, 1, "event-draw-add" },
+	{ M_POST, "/events/:id/draws", draw_post, ORGANIZER, 1, "event-draw-add", .load = &event_loader },
 	{ M_POST, "/events/:id/draws/:draw/delete", draw_delete, ORGANIZER, 1, "event-draw-delete" },
-	{ M_POST, "/events/:id/draws/:draw/entries", entries_post, ORGANIZER, 1, "event-draw-entries" },
+	{ M_POST, "/events/:id/draws/:draw/entries", entries_post, ORGANIZER, 1, "event-draw-entries", .load = &event_loader },
 	{ M_POST, "/events/:id/draws/:draw/entries/:entry/delete", entry_delete, ORGANIZER, 1, "event-draw-entry-delete" },
-	{ M_POST, "/events/:id/draws/:draw/draw", drawing_post, ORGANIZER, 1, "event-draw" },
-	{ M_POST, "/events/:id/draws/:draw/enter", enter_post, SIGNED_IN, 1, "event-draw-enter" },
-	{ M_POST, "/events/:id/draws/:draw/withdraw", enter_post, SIGNED_IN, 1, "event-draw-withdraw" },
+	{ M_POST, "/events/:id/draws/:draw/draw", drawing_post, ORGANIZER, 1, "event-draw", .load = &event_loader },
+	{ M_POST, "/events/:id/draws/:draw/enter", enter_post, SIGNED_IN, 1, "event-draw-enter", .load = &event_loader },
+	{ M_POST, "/events/:id/draws/:draw/withdraw", enter_post, SIGNED_IN, 1, "event-draw-withdraw", .load = &event_loader },
 	{ M_POST, "/events/:id/draws/:draw/cancel", draw_cancel, ORGANIZER, 1, "event-draw-cancel" },
 };
 

@@ -119,8 +119,10 @@ static int registrations(db *d, arena *a, int64_t ev, int64_t start, int n, int 
 	return rc;
 }
 
-int events_demo(db *d, err *e)
+int events_demo(db *d, struct demo_ctx *c, err *e)
 {
+	if (c->skip)
+		return 0;
 	arena a = ARENA_INIT;
 	db_res ev;
 	int64_t now = unix_now();

@@ -6,23 +6,14 @@
 
 #include "base/arena.h"
 #include "base/config.h"
+#include "http/feature.h"
 #include "http/http.h"
 
-extern const struct route_table events_routes;  /* plan.c */
-extern const struct route_table booking_routes; /* booking.c */
-extern const struct route_table series_routes;  /* series.c */
-extern const struct route_table record_routes;  /* record.c */
-extern const struct route_table archive_routes; /* archive.c */
-extern const struct route_table import_routes;  /* import.c */
-extern const struct route_table contest_routes; /* contest.c */
-extern const struct route_table metrics_routes; /* metrics.c */
-
-/* Loads the time zones and starts the registration writer (group commit). */
-int events_start(const config *cfg, err *e);
-/* Finishes queued registrations and stops the writer (before server_stop;
- * registrations after it are answered 503), then frees it (after). */
-void events_stop(void);
-void events_free(void);
+/* Events and their series, the archive, the import and the numbers;
+ * booking (registration, tickets, check-in: it starts the registration
+ * writer); an event's record afterwards; the debate and prize draws
+ * (feature.c). */
+extern const struct feature events_feature, booking_feature, record_feature, contest_feature;
 
 /* What an import did (events_import, import.c). */
 struct import_result {
@@ -49,6 +40,6 @@ const char *events_city_en(const char *zh);
 
 /* Fills the demo's events that have no agenda yet: a salon day built from
  * their talks, channel links and registrations (demo.c). */
-int events_demo(db *d, err *e);
+int events_demo(db *d, struct demo_ctx *c, err *e);
 
 #endif

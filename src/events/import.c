@@ -264,7 +264,7 @@ static int check_salon(struct import *im, int i, json_t *o, struct salon *s)
 	size_t j;
 	json_array_foreach(s->replays, j, v) {
 		const char *u = json_string_value(v);
-		if ((strncmp(u, "https://", 8) && strncmp(u, "http://", 7)) || strpbrk(u, " \"<>"))
+		if (!valid_url(u, 500))
 			return bad(im, i, "replays", "import.err.url", u);
 	}
 	for (int p = 0; p < i; p++)
@@ -601,17 +601,14 @@ static int import_page(req *r, resp *out, db *d, unsigned status, const char *se
 
 static int import_get(req *r, resp *out)
 {
-	err e = ERR_INIT;
-	db *d = db_thread(&e);
-	return d ? import_page(r, out, d, 200, req_query(r, "series"), 0, NULL, NULL) : ERR_UNAVAILABLE;
+	db *d = r->db;
+	return import_page(r, out, d, 200, req_query(r, "series"), 0, NULL, NULL);
 }
 
 static int import_post(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	const struct field *f = req_file(r, "file");
 	const char *series = trimmed(&r->a, req_form(r, "series"));
 	const char *text = f ? f->value.s : req_form(r, "json");

@@ -4,6 +4,22 @@
 
 #include "events/events.h"
 
+extern const struct route_table events_routes;  /* plan.c */
+extern const struct route_table booking_routes; /* booking.c */
+extern const struct route_table series_routes;  /* series.c */
+extern const struct route_table record_routes;  /* record.c */
+extern const struct route_table archive_routes; /* archive.c */
+extern const struct route_table import_routes;  /* import.c */
+extern const struct route_table contest_routes; /* contest.c */
+extern const struct route_table metrics_routes; /* metrics.c */
+
+/* Loads the time zones and starts the registration writer (group commit). */
+int events_start(const config *cfg, err *e);
+/* Finishes queued registrations and stops the writer (before server_stop;
+ * registrations after it are answered 503), then frees it (after). */
+void events_stop(void);
+void events_free(void);
+
 /* The figures an event's record publishes, in this order; each may be
  * exact, approximate or unknown, kept as the organizers wrote it. */
 enum { FIG_REGISTERED, FIG_CHECKED_IN, FIG_ONLINE, FIG_REACH, FIGURES };
@@ -19,13 +35,9 @@ struct event_row {
 
 /* *found is 0 when there is no such event (drafts count as events here). */
 int event_get(db *d, arena *a, int64_t id, int lang, struct event_row *ev, int *found, err *e);
-/* The event the route's :id names, on the thread's connection: 0 when it
- * is there; 1 when out already answers 404; else a negative error code. */
-int event_route(req *r, resp *out, db **d, struct event_row *ev);
-/* Runs fn on the event the route's :id names, or answers 404: the start
- * of every handler about one event. */
-typedef int (*events_fn)(req *r, resp *out, db *d, struct event_row *ev);
-int events_on_route(req *r, resp *out, events_fn fn);
+/* The event the route's :id names (drafts included), loaded into r->row
+ * before the handler runs; 404 when there is none. */
+extern const struct loader event_loader;
 /* "2026-12-19 周六 09:00–17:30" in the event's time zone. */
 const char *event_when(arena *a, int lang, const struct event_row *ev);
 /* The event page, with the registration form's values and errors when a
@@ -60,6 +72,16 @@ int figure_parse(const char *text, struct figure *f);
 json_t *record_figures(req *r, const struct event_row *ev);
 /* Adds the event's record to its page model m: "figures" and "media". */
 int record_model(req *r, db *d, const struct event_row *ev, json_t *m, err *e);
+
+/* What the event page's "event.member" sections see for a signed-in
+ * member: the event, its page model, and a refused draw entry to show
+ * on its draw ({id, message, proof, likes}) or NULL. The "event"
+ * sections see the struct event_row itself. */
+struct event_member {
+	const struct event_row *ev;
+	json_t *event;
+	json_t *refused;
+};
 
 /* The debate and prize draws (contest.c) into the event's page model m:
  * "debate" and "draws"; organizer adds each entry's proof. */

@@ -231,24 +231,19 @@ static int metrics_page(req *r, resp *out, db *d, int64_t event_id, int64_t seri
 	return http_page(r, out, 200, "events/metrics.html", "metrics.title", m);
 }
 
-static int event_metrics_of(req *r, resp *out, db *d, struct event_row *ev)
+static int event_metrics(req *r, resp *out)
 {
+	db *d = r->db;
+	struct event_row *ev = r->row;
 	json_t *head = json_pack("{s:s,s:{s:I,s:s,s:s,s:s}}", "scope", "event", "event", "id", (json_int_t)ev->id, "title",
 				 ev->title, "when", event_when(&r->a, r->lang, ev), "series_slug", ev->series_slug);
 	return metrics_page(r, out, d, ev->id, 0, METRIC_EVENTS "WHERE e.id = ?", head);
 }
 
-static int event_metrics(req *r, resp *out)
-{
-	return events_on_route(r, out, event_metrics_of);
-}
-
 static int series_metrics(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	db_res s;
 	int rc = db_query(d, &r->a, "SELECT id, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END, slug FROM event_series "
 				    "WHERE slug = ?",
@@ -264,7 +259,7 @@ static int series_metrics(req *r, resp *out)
 }
 
 static const struct route routes[] = {
-	{ M_GET, "/events/:id/metrics", event_metrics, ORGANIZER, 0, "event-metrics" },
+	{ M_GET, "/events/:id/metrics", event_metrics, ORGANIZER, 0, "event-metrics", .load = &event_loader },
 	{ M_GET, "/series/:slug/metrics", series_metrics, ORGANIZER, 0, "series-metrics" },
 };
 

@@ -107,28 +107,22 @@ int events_lock(db *d, arena *a, int64_t id, int lang, struct event_row *ev, int
 	return event_read(d, a, id, lang, 1, ev, found, e);
 }
 
-int event_route(req *r, resp *out, db **d, struct event_row *ev)
+/* The route's :id as an event: the loader of every route about one event. */
+static int load_event(req *r, err *e)
 {
-	err e = ERR_INIT;
 	int64_t id;
 	int found;
 	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found"), 1;
-	if (!(*d = db_thread(&e)))
-		return ERR_UNAVAILABLE;
-	int rc = event_get(*d, &r->a, id, r->lang, ev, &found, &e);
+		return ERR_NOTFOUND;
+	struct event_row *ev = arena_alloc(&r->a, sizeof(*ev));
+	int rc = event_get(r->db, &r->a, id, r->lang, ev, &found, e);
 	if (!rc && !found)
-		return http_error(r, out, 404, "not_found", "error.not_found"), 1;
+		return ERR_NOTFOUND;
+	r->row = ev;
 	return rc;
 }
 
-int events_on_route(req *r, resp *out, events_fn fn)
-{
-	db *d;
-	struct event_row ev;
-	int rc = event_route(r, out, &d, &ev);
-	return rc ? (rc > 0 ? 0 : rc) : fn(r, out, d, &ev);
-}
+const struct loader event_loader = { "event", load_event, NULL, NULL };
 
 const char *event_when(arena *a, int lang, const struct event_row *ev)
 {
@@ -278,7 +272,8 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 	json_object_set_new(m, "starts_at", json_integer(ev->starts_at));
 	json_object_set_new(m, "ends_at", json_integer(ev->ends_at));
 	json_object_set_new(m, "past", json_boolean(ev->ends_at < now || !strcmp(ev->status, "finished")));
-	if ((rc = record_model(r, d, ev, m, e)) || (rc = contest_model(r, d, ev, 0, m, e))) {
+	/* The record, the debate and the draws: what other features show here. */
+	if ((rc = features_sections("event", r, d, ev, m, e))) {
 		json_decref(m);
 		return rc;
 	}
@@ -341,7 +336,8 @@ int event_page(req *r, resp *out, db *d, int64_t id, unsigned status, json_t *fo
 		/* Their entries in the prize draws; a refused entry comes back
 		 * to its draw, not to the registration form. */
 		json_t *refused = errors ? json_object_get(errors, "draw") : NULL;
-		if ((rc = contest_mine(r, d, id, em, refused, &e))) {
+		struct event_member v = { &ev, em, refused };
+		if ((rc = features_sections("event.member", r, d, &v, m, &e))) {
 			json_decref(m);
 			json_decref(form);
 			json_decref(errors);
@@ -383,13 +379,10 @@ typedef int (*event_page_fn)(req *r, resp *out, db *d, int64_t id, unsigned stat
 /* A page about the route's event, as it first shows (no form sent yet). */
 static int page_of_route(req *r, resp *out, event_page_fn page)
 {
-	err e = ERR_INIT;
 	int64_t id;
 	if (req_id(r, &id))
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	return page(r, out, d, id, 200, NULL, NULL);
 }
 
@@ -404,9 +397,7 @@ int events_list(req *r, resp *out)
 {
 	static const char *const args[] = { "series", NULL };
 	err e = ERR_INIT;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	const char *page_slug = req_param(r, "slug");
 	const char *series = page_slug ? page_slug : trimmed(&r->a, req_query(r, "series"));
 	if (text_len(series) > 40)
@@ -625,10 +616,7 @@ static int form_page(req *r, resp *out, db *d, unsigned status, int64_t id, cons
 
 static int new_form(req *r, resp *out)
 {
-	err e = ERR_INIT;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	struct event_form f = { .title_zh = "", .title_en = "", .venue = "", .address = "", .tz = "Asia/Shanghai",
 				.date = "", .end_date = "", .start = "09:00", .end = "17:30", .status = "draft",
 				.description = "", .checklist = "", .opens_date = "", .opens_time = "", .closes_date = "",
@@ -649,8 +637,10 @@ static const char *orgs_lines(req *r, db *d, int64_t id, const char *role, err *
 	return s;
 }
 
-static int edit_form_of(req *r, resp *out, db *d, struct event_row *ev)
+static int edit_form(req *r, resp *out)
 {
+	db *d = r->db;
+	struct event_row *ev = r->row;
 	err e = ERR_INIT;
 	int rc;
 	int64_t id = ev->id;
@@ -675,11 +665,6 @@ static int edit_form_of(req *r, resp *out, db *d, struct event_row *ev)
 	if (rc)
 		return rc;
 	return form_page(r, out, d, 200, id, &f, json_object());
-}
-
-static int edit_form(req *r, resp *out)
-{
-	return events_on_route(r, out, edit_form_of);
 }
 
 struct save_ctx {
@@ -760,9 +745,7 @@ static int save(req *r, resp *out)
 	int64_t id = 0;
 	if (req_param(r, "id") && req_id(r, &id))
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	struct event_form f;
 	memset(&f, 0, sizeof(f));
 	json_t *errors = json_object();
@@ -875,8 +858,10 @@ static int read_item(req *r, db *d, const struct event_row *ev, struct item_form
 		json_object_set_new(errors, "kind", json_string(T("events.err.kind")));
 	if (!*f->title || text_len(f->title) > 200 || has_control(f->title))
 		json_object_set_new(errors, "title", json_string(T("events.err.title_text")));
-	if (*f->slides && (text_len(f->slides) > 300 || has_control(f->slides) || strpbrk(f->slides, " \"<>") ||
-			   (strncmp(f->slides, "https://", 8) && strncmp(f->slides, "http://", 7) && f->slides[0] != '/')))
+	/* Slides are a link, or a path on this site (uploaded slides). */
+	if (*f->slides && !valid_url(f->slides, 300) &&
+	    (f->slides[0] != '/' || f->slides[1] == '/' || text_len(f->slides) > 300 || has_control(f->slides) ||
+	     strpbrk(f->slides, " \"<>")))
 		json_object_set_new(errors, "slides_url", json_string(T("orgs.err.website")));
 	if (f->starts_at < 0 || f->ends_at < 0)
 		json_object_set_new(errors, "start", json_string(T("events.err.time")));
@@ -982,8 +967,10 @@ static int agenda_get(req *r, resp *out)
 	return page_of_route(r, out, agenda_page);
 }
 
-static int agenda_post_of(req *r, resp *out, db *d, struct event_row *ev)
+static int agenda_post(req *r, resp *out)
 {
+	db *d = r->db;
+	struct event_row *ev = r->row;
 	err e = ERR_INIT;
 	int rc;
 	int64_t id = ev->id;
@@ -1023,20 +1010,13 @@ static int agenda_post_of(req *r, resp *out, db *d, struct event_row *ev)
 	return http_redirect(r, out, arena_printf(&r->a, "/events/%lld/agenda?saved=1", (long long)id));
 }
 
-static int agenda_post(req *r, resp *out)
-{
-	return events_on_route(r, out, agenda_post_of);
-}
-
 static int agenda_delete(req *r, resp *out)
 {
 	err e = ERR_INIT;
 	int64_t id, item, changed = 0;
 	if (req_id(r, &id) || parse_i64(req_param(r, "item"), 1, INT64_MAX, &item))
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	int rc = db_exec(d, "DELETE FROM event_items WHERE id = ? AND event_id = ?", DB_ARGS(DB_INT(item), DB_INT(id)),
 			 &changed, &e);
 	if (rc)
@@ -1109,8 +1089,10 @@ static int clone_tx(db *d, void *p, err *e)
 			  arena_printf(&c->r->a, "from event:%lld", (long long)c->from), c->r->client, e);
 }
 
-static int clone_of(req *r, resp *out, db *d, struct event_row *ev)
+static int clone(req *r, resp *out)
 {
+	db *d = r->db;
+	struct event_row *ev = r->row;
 	err e = ERR_INIT;
 	int rc;
 	int64_t id = ev->id;
@@ -1136,11 +1118,6 @@ static int clone_of(req *r, resp *out, db *d, struct event_row *ev)
 	return http_redirect(r, out, arena_printf(&r->a, "/events/%lld/edit", (long long)c.to));
 }
 
-static int clone(req *r, resp *out)
-{
-	return events_on_route(r, out, clone_of);
-}
-
 /* ---- channel links ---- */
 
 static int add_link(req *r, resp *out)
@@ -1152,9 +1129,7 @@ static int add_link(req *r, resp *out)
 	const char *label = form_text(r, "label"), *ch = form_text(r, "channel");
 	if ((*ch && parse_i64(ch, 1, INT64_MAX, &channel)) || !*label || text_len(label) > 60 || has_control(label))
 		return http_error(r, out, 422, "invalid", "events.err.link");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	db_res x;
 	int rc = db_query(d, &r->a, "SELECT 1 FROM events WHERE id = ?", DB_ARGS(DB_INT(id)), &x, &e);
 	if (rc || !x.nrows)
@@ -1190,9 +1165,7 @@ static int cover(req *r, resp *out)
 static int topics(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	db_res x;
 	int rc = db_query(d, &r->a, "SELECT t.id, t.title, t.abstract, t.speaker_name, t.speaker_org, t.status, "
 				    "coalesce(t.event_id, 0) AS event_id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END AS event "
@@ -1236,9 +1209,7 @@ static int propose(req *r, resp *out)
 		return http_page(r, out, 422, "events/topics.html", "topics.title", m);
 	}
 	json_decref(errors);
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	db_res x;
 	int rc = db_query(d, &r->a, "INSERT INTO topics (title, abstract, speaker_name, speaker_org, proposer_id, created_at) "
 				    "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -1260,9 +1231,7 @@ static int topic_decline(req *r, resp *out)
 	int64_t id, changed = 0;
 	if (req_id(r, &id))
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	int rc = db_exec(d, "UPDATE topics SET status = 'declined' WHERE id = ? AND status = 'proposed'", DB_ARGS(DB_INT(id)),
 			 &changed, &e);
 	if (rc)
@@ -1278,13 +1247,13 @@ static const struct route routes[] = {
 	{ M_GET, "/events/new", new_form, ORGANIZER, 0, "event-new" },
 	{ M_POST, "/events/new", save, ORGANIZER, 1, "event-new" },
 	{ M_GET, "/events/:id", show, EVERYONE, 0, "event" },
-	{ M_GET, "/events/:id/edit", edit_form, ORGANIZER, 0, "event-edit" },
+	{ M_GET, "/events/:id/edit", edit_form, ORGANIZER, 0, "event-edit", .load = &event_loader },
 	{ M_POST, "/events/:id/edit", save, ORGANIZER, 1, "event-edit" },
 	{ M_POST, "/events/:id/cover", cover, ORGANIZER, 1, "event-cover" },
-	{ M_POST, "/events/:id/clone", clone, ORGANIZER, 1, "event-clone" },
+	{ M_POST, "/events/:id/clone", clone, ORGANIZER, 1, "event-clone", .load = &event_loader },
 	{ M_GET, "/events/:id/agenda", agenda_get, ORGANIZER, 0, "event-agenda" },
-	{ M_POST, "/events/:id/agenda", agenda_post, ORGANIZER, 1, "event-agenda-add" },
-	{ M_POST, "/events/:id/agenda/:item", agenda_post, ORGANIZER, 1, "event-agenda-edit" },
+	{ M_POST, "/events/:id/agenda", agenda_post, ORGANIZER, 1, "event-agenda-add", .load = &event_loader },
+	{ M_POST, "/events/:id/agenda/:item", agenda_post, ORGANIZER, 1, "event-agenda-edit", .load = &event_loader },
 	{ M_POST, "/events/:id/agenda/:item/delete", agenda_delete, ORGANIZER, 1, "event-agenda-delete" },
 	{ M_POST, "/events/:id/links", add_link, ORGANIZER, 1, "event-link-add" },
 	{ M_GET, "/topics", topics, SIGNED_IN, 0, "topics" },

@@ -287,14 +287,11 @@ static int record_page(req *r, resp *out, db *d, const struct event_row *ev, uns
 	return http_page(r, out, status, "events/record.html", "record.title", m);
 }
 
-static int record_get_of(req *r, resp *out, db *d, struct event_row *ev)
-{
-	return record_page(r, out, d, ev, 200, NULL, NULL, NULL);
-}
-
 static int record_get(req *r, resp *out)
 {
-	return events_on_route(r, out, record_get_of);
+	db *d = r->db;
+	struct event_row *ev = r->row;
+	return record_page(r, out, d, ev, 200, NULL, NULL, NULL);
 }
 
 static int saved(req *r, resp *out, int64_t id, json_t *model)
@@ -331,8 +328,10 @@ static int figures_tx(db *d, void *p, err *e)
 	return rc;
 }
 
-static int figures_post_of(req *r, resp *out, db *d, struct event_row *ev)
+static int figures_post(req *r, resp *out)
 {
+	db *d = r->db;
+	struct event_row *ev = r->row;
 	err e = ERR_INIT;
 	struct figures_ctx c = { r, ev->id, { 0 } };
 	json_t *errors = json_object(), *form = json_object();
@@ -353,11 +352,6 @@ static int figures_post_of(req *r, resp *out, db *d, struct event_row *ev)
 		return rc;
 	}
 	return saved(r, out, ev->id, json_pack("{s:b}", "saved", 1));
-}
-
-static int figures_post(req *r, resp *out)
-{
-	return events_on_route(r, out, figures_post_of);
 }
 
 /* ---- media ---- */
@@ -393,8 +387,10 @@ static int media_tx(db *d, void *p, err *e)
 			  c->r->client, e);
 }
 
-static int media_post_of(req *r, resp *out, db *d, struct event_row *ev)
+static int media_post(req *r, resp *out)
 {
+	db *d = r->db;
+	struct event_row *ev = r->row;
 	err e = ERR_INIT;
 	struct media_ctx c = { r, ev->id, 0, 0, trimmed(&r->a, req_form(r, "kind")), trimmed(&r->a, req_form(r, "title")),
 			       trimmed(&r->a, req_form(r, "url")), NULL, req_file(r, "file") };
@@ -409,8 +405,7 @@ static int media_post_of(req *r, resp *out, db *d, struct event_row *ev)
 	if (text_len(c.title) > TITLE_MAX || has_control(c.title))
 		json_object_set_new(errors, "title", json_string(T("events.err.title_text")));
 	if (!c.file) {
-		if (!*c.url || text_len(c.url) > URL_MAX || has_control(c.url) || strpbrk(c.url, " \"<>") ||
-		    (strncmp(c.url, "https://", 8) && strncmp(c.url, "http://", 7)))
+		if (!valid_url(c.url, URL_MAX))
 			json_object_set_new(errors, "url", json_string(T(*c.url ? "orgs.err.website" : "media.err.none")));
 	} else if (known && strcmp(c.kind, "slides") && strcmp(c.kind, "photo")) {
 		json_object_set_new(errors, "url", json_string(T("media.err.link_only")));
@@ -435,11 +430,6 @@ static int media_post_of(req *r, resp *out, db *d, struct event_row *ev)
 	}
 	out->status = 201;
 	return saved(r, out, ev->id, json_pack("{s:I}", "id", (json_int_t)c.id));
-}
-
-static int media_post(req *r, resp *out)
-{
-	return events_on_route(r, out, media_post_of);
 }
 
 struct remove_ctx {
@@ -481,9 +471,7 @@ static int remove_of(req *r, resp *out, const char *param, const char *sql, cons
 	struct remove_ctx c = { r, param, sql, action, 0, 0, 0 };
 	if (req_id(r, &c.id) || parse_i64(req_param(r, param), 1, INT64_MAX, &c.what))
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	int rc = db_tx(d, remove_tx, &c, &e);
 	if (rc)
 		return rc;
@@ -580,8 +568,10 @@ static int form_list(req *r, const char *name, const char **out, int max, int *o
 	return n;
 }
 
-static int attendees_post_of(req *r, resp *out, db *d, struct event_row *ev)
+static int attendees_post(req *r, resp *out)
 {
+	db *d = r->db;
+	struct event_row *ev = r->row;
 	err e = ERR_INIT;
 	const char **names = arena_alloc(&r->a, sizeof(char *) * PASTE_MAX);
 	const char **create = arena_alloc(&r->a, sizeof(char *) * PASTE_MAX);
@@ -624,17 +614,12 @@ static int attendees_post_of(req *r, resp *out, db *d, struct event_row *ev)
 	return record_page(r, out, d, &now, 200, NULL, NULL, c.unknown);
 }
 
-static int attendees_post(req *r, resp *out)
-{
-	return events_on_route(r, out, attendees_post_of);
-}
-
 static const struct route routes[] = {
-	{ M_GET, "/events/:id/record", record_get, ORGANIZER, 0, "event-record" },
-	{ M_POST, "/events/:id/figures", figures_post, ORGANIZER, 1, "event-figures" },
-	{ M_POST, "/events/:id/media", media_post, ORGANIZER, 1, "event-media-add" },
+	{ M_GET, "/events/:id/record", record_get, ORGANIZER, 0, "event-record", .load = &event_loader },
+	{ M_POST, "/events/:id/figures", figures_post, ORGANIZER, 1, "event-figures", .load = &event_loader },
+	{ M_POST, "/events/:id/media", media_post, ORGANIZER, 1, "event-media-add", .load = &event_loader },
 	{ M_POST, "/events/:id/media/:item/delete", media_delete, ORGANIZER, 1, "event-media-delete" },
-	{ M_POST, "/events/:id/attendees", attendees_post, ORGANIZER, 1, "event-attendees" },
+	{ M_POST, "/events/:id/attendees", attendees_post, ORGANIZER, 1, "event-attendees", .load = &event_loader },
 	{ M_POST, "/events/:id/attendees/:org/delete", attendee_delete, ORGANIZER, 1, "event-attendee-delete" },
 };
 

@@ -28,9 +28,7 @@ struct series_form {
 static int index_page(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	int64_t version = 0;
 	int rc = http_cache_lookup(r, out, d, "events", NULL, &version, &e);
 	if (rc)
@@ -112,35 +110,35 @@ static int new_form(req *r, resp *out)
 	return form_page(r, out, 200, 0, &f, json_object());
 }
 
-/* The series the route's :slug names; 1 when out already answers 404. */
-static int series_route(req *r, resp *out, db **d, struct series_form *f, int64_t *id)
+/* A series as its form shows it, with its id. */
+struct series_row {
+	int64_t id;
+	struct series_form f;
+};
+
+/* The series the route's :slug names: the loader of its edit routes. */
+static int load_series(req *r, err *e)
 {
-	err e = ERR_INIT;
 	const char *slug = req_param(r, "slug");
-	if (!(*d = db_thread(&e)))
-		return ERR_UNAVAILABLE;
 	db_res x;
-	int rc = db_query(*d, &r->a, "SELECT id, slug, name_zh, name_en, kind, summary_zh, summary_en FROM event_series "
-				     "WHERE slug = ?", DB_ARGS(DB_TEXT(slug ? slug : "")), &x, &e);
-	if (rc)
-		return rc;
-	if (!x.nrows)
-		return http_error(r, out, 404, "not_found", "error.not_found"), 1;
-	*id = db_get_int(&x, 0, 0);
-	*f = (struct series_form){ db_get(&x, 0, 1), db_get(&x, 0, 2), db_get(&x, 0, 3),
-				   db_get(&x, 0, 4), db_get(&x, 0, 5), db_get(&x, 0, 6) };
+	int rc = db_query(r->db, &r->a, "SELECT id, slug, name_zh, name_en, kind, summary_zh, summary_en FROM event_series "
+					"WHERE slug = ?", DB_ARGS(DB_TEXT(slug ? slug : "")), &x, e);
+	if (rc || !x.nrows)
+		return rc ? rc : ERR_NOTFOUND;
+	struct series_row *s = arena_alloc(&r->a, sizeof(*s));
+	s->id = db_get_int(&x, 0, 0);
+	s->f = (struct series_form){ db_get(&x, 0, 1), db_get(&x, 0, 2), db_get(&x, 0, 3),
+				     db_get(&x, 0, 4), db_get(&x, 0, 5), db_get(&x, 0, 6) };
+	r->row = s;
 	return 0;
 }
 
+static const struct loader series_loader = { "series", load_series, NULL, NULL };
+
 static int edit_form(req *r, resp *out)
 {
-	db *d;
-	struct series_form f;
-	int64_t id;
-	int rc = series_route(r, out, &d, &f, &id);
-	if (rc)
-		return rc > 0 ? 0 : rc;
-	return form_page(r, out, 200, 1, &f, json_object());
+	struct series_row *s = r->row;
+	return form_page(r, out, 200, 1, &s->f, json_object());
 }
 
 static void read_form(req *r, struct series_form *f, json_t *errors)
@@ -216,14 +214,13 @@ static int answer_saved(req *r, resp *out, const struct series_form *f, unsigned
 static int save(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	db *d;
+	db *d = r->db;
+	const struct series_row *s = r->row;
 	struct series_form f = { "", "", "", "salon", "", "" };
-	int64_t id = 0;
-	int editing = req_param(r, "slug") != NULL, rc;
-	if (editing && (rc = series_route(r, out, &d, &f, &id)))
-		return rc > 0 ? 0 : rc;
-	if (!editing && !(d = db_thread(&e)))
-		return ERR_UNAVAILABLE;
+	int64_t id = s ? s->id : 0;
+	int editing = s != NULL, rc;
+	if (s)
+		f = s->f;
 	json_t *errors = json_object();
 	if (!editing) {
 		f.slug = ascii_lower(trimmed(&r->a, req_form(r, "slug")));
@@ -268,14 +265,10 @@ static int remove_tx(db *d, void *p, err *e)
 static int remove_series(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	db *d;
-	struct series_form f;
-	int64_t id;
-	int rc = series_route(r, out, &d, &f, &id);
-	if (rc)
-		return rc > 0 ? 0 : rc;
-	struct remove_ctx c = { r, id, 0, f.slug };
-	rc = db_tx(d, remove_tx, &c, &e);
+	struct series_row *s = r->row;
+	struct series_form f = s->f;
+	struct remove_ctx c = { r, s->id, 0, f.slug };
+	int rc = db_tx(r->db, remove_tx, &c, &e);
 	if (rc == ERR_INPUT) {
 		json_t *errors = json_pack("{s:s}", "delete", arena_printf(&r->a, T("series.err.not_empty"), (long long)c.events));
 		return form_page(r, out, 409, 1, &f, errors);
@@ -291,9 +284,9 @@ static const struct route routes[] = {
 	{ M_GET, "/series/new", new_form, ORGANIZER, 0, "series-new" },
 	{ M_POST, "/series/new", save, ORGANIZER, 1, "series-new" },
 	{ M_GET, "/series/:slug", events_list, EVERYONE, 0, "series-page" },
-	{ M_GET, "/series/:slug/edit", edit_form, ORGANIZER, 0, "series-edit" },
-	{ M_POST, "/series/:slug/edit", save, ORGANIZER, 1, "series-edit" },
-	{ M_POST, "/series/:slug/delete", remove_series, ORGANIZER, 1, "series-delete" },
+	{ M_GET, "/series/:slug/edit", edit_form, ORGANIZER, 0, "series-edit", .load = &series_loader },
+	{ M_POST, "/series/:slug/edit", save, ORGANIZER, 1, "series-edit", .load = &series_loader },
+	{ M_POST, "/series/:slug/delete", remove_series, ORGANIZER, 1, "series-delete", .load = &series_loader },
 };
 
 const struct route_table series_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

@@ -200,9 +200,7 @@ int files_attach(req *r, resp *out, const char *field, const char *update_sql, i
 		 const char *target, const char *next)
 {
 	err e = ERR_INIT;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	struct attach_ctx c = { r, field, update_sql, audit, target, NULL, row, 0 };
 	int rc = db_tx(d, attach_tx, &c, &e);
 	if (rc == ERR_INPUT)
@@ -237,9 +235,7 @@ static int serve(req *r, resp *out)
 	int64_t id;
 	if (req_id(r, &id))
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	db_res res;
 	int rc = db_query(d, &r->a, "SELECT sha256, content_type, data_b64, name FROM files WHERE id = ?", DB_ARGS(DB_INT(id)), &res, &e);
 	if (rc)
@@ -285,3 +281,5 @@ static const struct route routes[] = {
 };
 
 const struct route_table files_routes = { routes, sizeof(routes) / sizeof(routes[0]) };
+
+const struct feature files_feature = { .name = "files", .routes = { &files_routes } };

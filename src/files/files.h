@@ -14,6 +14,9 @@ enum { IMAGE_MAX_BYTES = 2 * 1024 * 1024, IMAGE_MAX_SIDE = 4096, PDF_MAX_BYTES =
 /* What an upload may be: files_store takes a set of these. */
 enum { FILE_IMAGE = 1, FILE_PDF = 2 };
 
+#include "http/feature.h"
+
+extern const struct feature files_feature;
 extern const struct route_table files_routes;
 
 struct image_info {

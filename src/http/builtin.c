@@ -112,11 +112,13 @@ static int bench_1k(req *r, resp *out)
 }
 
 static const struct route routes[] = {
-	{ M_GET, "/healthz", healthz, EVERYONE, 0, "healthz" },
-	{ M_GET, "/static/*path", static_file, EVERYONE, 0, "static" },
-	{ M_GET, "/robots.txt", robots, EVERYONE, 0, "robots" },
-	{ M_GET, "/favicon.ico", favicon, EVERYONE, 0, "favicon" },
-	{ M_GET, "/_bench/1k", bench_1k, EVERYONE, 0, "bench" },
+	{ M_GET, "/healthz", healthz, EVERYONE, 0, "healthz", .flags = ROUTE_NODB },
+	{ M_GET, "/static/*path", static_file, EVERYONE, 0, "static", .flags = ROUTE_NODB },
+	{ M_GET, "/robots.txt", robots, EVERYONE, 0, "robots", .flags = ROUTE_NODB },
+	{ M_GET, "/favicon.ico", favicon, EVERYONE, 0, "favicon", .flags = ROUTE_NODB },
+	{ M_GET, "/_bench/1k", bench_1k, EVERYONE, 0, "bench", .flags = ROUTE_NODB },
 };
 
 const struct route_table builtin_routes = { routes, sizeof(routes) / sizeof(routes[0]) };
+
+const struct feature builtin_feature = { .name = "site", .routes = { &builtin_routes } };

@@ -5,6 +5,10 @@
 
 #include "http/http.h"
 
+#include "http/feature.h"
+
+/* Static files, health, the benchmark endpoint: the site itself. */
+extern const struct feature builtin_feature;
 extern const struct route_table builtin_routes;
 
 #endif

@@ -47,6 +47,57 @@ struct req;
 struct resp;
 typedef int (*handler_fn)(struct req *r, struct resp *out);
 
+/* What a route loads before its handler runs: the row its parameters name
+ * (an event by :id, a ticket by :code, a series by :slug). load() reads it
+ * through r->db into the arena and sets r->row; it returns 0, ERR_NOTFOUND
+ * (the dispatcher answers 404 with `missing`, or error.not_found) or
+ * another error. Each loader is written once, beside its table. */
+struct loader {
+	const char *name;
+	int (*load)(struct req *r, err *e);
+	const char *missing_code, *missing_key; /* the 404's code and message */
+};
+
+/* The kinds of value a route takes. Each has one validator, shared by every
+ * feature (http/inputs.c); text is trimmed and counted in characters. */
+enum input_kind {
+	IN_LINE,     /* one line of text, no control characters; max characters */
+	IN_TEXT,     /* several lines (newlines and tabs kept); max characters */
+	IN_MARKDOWN, /* Markdown source, as IN_TEXT (20,000 characters unless max) */
+	IN_PHONE,    /* 5 to 20 digits, with + - ( ) and spaces, at most 24 characters */
+	IN_EMAIL,    /* an address, lower-cased */
+	IN_URL,      /* http:// or https://, no spaces or quotes; max characters (300) */
+	IN_DATE,     /* YYYY-MM-DD, a real day */
+	IN_TIME,     /* HH:MM */
+	IN_INT,      /* a whole number in [min, max] */
+	IN_SLUG,     /* a-z, 0-9 and -, starting with a letter; max characters (40) */
+	IN_FLAG,     /* a checkbox: sent or not */
+	IN_FILE,     /* an uploaded file of at most max bytes */
+};
+enum {
+	IN_REQUIRED = 1, /* absent or empty is an error */
+	IN_QUERY = 2,    /* from the query string rather than the body */
+};
+struct input {
+	const char *name;
+	int kind;     /* IN_* */
+	int flags;    /* IN_REQUIRED | IN_QUERY */
+	int64_t min, max;
+	const char *msg; /* i18n key of the message when it is wrong; NULL: the kind's */
+};
+/* A validated value: text (NULL when absent), the number of IN_INT and
+ * IN_FLAG, the field of IN_FILE. */
+struct in_value {
+	const char *text;
+	int64_t num;
+	const struct field *file;
+};
+
+/* Route flags. */
+enum {
+	ROUTE_NODB = 1, /* answers without the database (static files, the ceiling) */
+};
+
 struct route {
 	int methods;          /* M_* mask */
 	const char *pattern;  /* "/events/:id"; a final "*name" takes the rest */
@@ -54,6 +105,10 @@ struct route {
 	unsigned allow;       /* EVERYONE, SIGNED_IN or ALLOW(role) | ... */
 	int csrf;             /* 1: unsafe methods need the CSRF token */
 	const char *name;     /* for logs */
+	const struct loader *load;  /* the row it loads, or NULL */
+	const struct input *inputs; /* what it takes, ended by a NULL name; NULL: not declared yet */
+	handler_fn invalid;   /* shows the form again when inputs are wrong (r->form, r->errors) */
+	int flags;            /* ROUTE_* */
 };
 
 struct route_table {
@@ -66,6 +121,7 @@ struct field {
 	buf value;             /* text or file bytes */
 	const char *filename;  /* NULL for a text field */
 	const char *content_type;
+	int hidden;            /* not declared by the route: its handler never sees it */
 	struct field *next;
 };
 
@@ -98,6 +154,11 @@ typedef struct req {
 	const char *session;   /* the session cookie's token, when signed in */
 	int bearer;            /* signed in by an API token: no cookies, no CSRF */
 	const char *client;    /* the User-Agent, for session lists and the audit log */
+	db *db;                /* this thread's database handle (NULL for ROUTE_NODB) */
+	void *row;             /* what the route's loader loaded */
+	struct in_value *in;   /* the route's inputs, validated, in declaration order */
+	json_t *form;          /* the inputs as sent (trimmed), to refill a form */
+	json_t *errors;        /* {name: message} when an input is wrong */
 	/* bookkeeping */
 	uint64_t t0;
 	int calls;
@@ -129,6 +190,19 @@ typedef struct resp {
 	const char *disposition;  /* Content-Disposition, for downloads */
 	unsigned retry_after;
 } resp;
+
+/* A route's declared inputs, validated: the text (NULL when absent or
+ * empty), the number (dflt when absent), the file (NULL when none). */
+const char *in_text(const req *r, const char *name);
+int64_t in_num(const req *r, const char *name, int64_t dflt);
+const struct field *in_file(const req *r, const char *name);
+/* Validates r's inputs against the route's declaration: fills r->in and
+ * r->form, and r->errors (messages in r's language) for wrong ones; drops
+ * undeclared body fields. 0 when every input is right. (inputs.c) */
+int inputs_check(req *r);
+/* 0 when s is a value of kind (IN_PHONE, IN_EMAIL, IN_URL, IN_DATE,
+ * IN_TIME, IN_SLUG) within max characters (0: the kind's own limit). */
+int input_valid(int kind, const char *s, int64_t max);
 
 /* Inputs (NULL when absent). Query and form values are valid UTF-8. */
 const char *req_param(const req *r, const char *name);   /* route :params */

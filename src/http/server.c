@@ -18,6 +18,7 @@
 #include "auth/auth.h"
 #include "base/util.h"
 #include "db/db.h"
+#include "http/feature.h"
 #include "http/http.h"
 #include "view/i18n.h"
 #include "view/page_cache.h"
@@ -73,7 +74,7 @@ const char *req_cookie(const req *r, const char *name)
 const char *req_form(const req *r, const char *name)
 {
 	for (const struct field *f = r->fields; f; f = f->next)
-		if (!f->filename && !strcmp(f->name, name))
+		if (!f->filename && !f->hidden && !strcmp(f->name, name))
 			return f->value.s;
 	return NULL;
 }
@@ -89,7 +90,7 @@ static int has_ctl(const char *s)
 const struct field *req_file(const req *r, const char *name)
 {
 	for (const struct field *f = r->fields; f; f = f->next)
-		if (f->filename && !strcmp(f->name, name))
+		if (f->filename && !f->hidden && !strcmp(f->name, name))
 			return f;
 	return NULL;
 }
@@ -405,16 +406,7 @@ static json_t *page_globals(req *r, const resp *out)
 			      "year", year);
 	json_object_set_new(g, "page_title", json_string(out->title_text ? out->title_text
 						       : out->title ? i18n_get(r->lang, out->title) : ""));
-	json_t *nav = json_array();
-	static const struct { const char *href, *key; } items[] = {
-		{ "/", "nav.home" }, { "/events", "nav.events" }, { "/orgs", "nav.orgs" },
-		{ "/#join", "nav.join" },
-	};
-	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++)
-		json_array_append_new(nav, json_pack("{s:s,s:s,s:b}", "href", items[i].href,
-						     "label", i18n_get(r->lang, items[i].key),
-						     "current", r->path && !strcmp(items[i].href, r->path)));
-	json_object_set_new(g, "nav", nav);
+	json_object_set_new(g, "nav", features_nav(r->lang, r->path));
 	if (r->user_id)
 		json_object_set_new(g, "me", json_pack("{s:I,s:s,s:s}", "id", (json_int_t)r->user_id, "name",
 						       r->user_name, "role", auth_role_name(r->role)));
@@ -742,7 +734,35 @@ static enum MHD_Result dispatch(struct server *s, req *r)
 	if (!(r->method & M_SAFE) && r->route->csrf && !r->bearer && (!origin_ok(r) || !csrf_ok(r)))
 		return fail(r, 403, "csrf", "error.csrf");
 
+	/* The request's database handle, the row the route loads, and its
+	 * inputs checked: what every handler starts from. */
 	resp out = { 0 };
+	if (!(r->route->flags & ROUTE_NODB)) {
+		err e = ERR_INIT;
+		if (!(r->db = db_thread(&e))) {
+			log_error("database: %s", e.msg);
+			return fail(r, 503, "unavailable", "error.unavailable");
+		}
+	}
+	const struct loader *ld = r->route->load;
+	if (ld) {
+		err e = ERR_INIT;
+		rc = ld->load(r, &e);
+		if (rc == ERR_NOTFOUND)
+			return fail(r, 404, ld->missing_code ? ld->missing_code : "not_found",
+				    ld->missing_key ? ld->missing_key : "error.not_found");
+		if (rc) {
+			log_error("%s: loading the %s: %s", r->route->name, ld->name, e.msg);
+			return answer(r, rc, &out);
+		}
+	}
+	if (inputs_check(r)) {
+		if (r->route->invalid)
+			return answer(r, r->route->invalid(r, &out), &out);
+		http_error(r, &out, 422, "invalid", "form.fix_errors");
+		json_object_set(json_object_get(out.model, "error"), "fields", r->errors);
+		return send_resp(r, &out);
+	}
 	rc = r->route->fn(r, &out);
 	if (!rc && r->then)
 		return MHD_YES; /* suspended: http_resume brings it back */

@@ -212,9 +212,7 @@ static int list(req *r, resp *out)
 		return http_error(r, out, 400, "bad_filter", "orgs.err.filter");
 	if (parse_i64(req_query(r, "page"), 1, 100000, &page))
 		page = 1;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	int64_t version = 0;
 	int crc = http_cache_lookup(r, out, d, "orgs", args, &version, &e);
 	if (crc)
@@ -349,9 +347,7 @@ static int show(req *r, resp *out)
 	json_t *o;
 	if (req_id(r, &id))
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	static const char *const args[] = { NULL };
 	int64_t version = 0;
 	int rc = http_cache_lookup(r, out, d, "orgs", args, &version, &e);
@@ -436,8 +432,7 @@ static json_t *read_form(req *r, struct org_form *f)
 		json_object_set_new(errors, "industry", json_string(T("orgs.err.industry")));
 	if (city && *city && parse_i64(city, 1, INT32_MAX, &f->city))
 		json_object_set_new(errors, "city", json_string(T("subscribe.err.city")));
-	if (*f->website && (text_len(f->website) > 200 || has_control(f->website) || strpbrk(f->website, " \"<>") ||
-			    (strncmp(f->website, "https://", 8) && strncmp(f->website, "http://", 7))))
+	if (*f->website && !valid_url(f->website, 200))
 		json_object_set_new(errors, "website", json_string(T("orgs.err.website")));
 	if (text_len(f->description) > DESC_MAX)
 		json_object_set_new(errors, "description", json_string(T("orgs.err.description")));
@@ -533,10 +528,7 @@ static int save_tx(db *d, void *p, err *e)
 
 static int new_form(req *r, resp *out)
 {
-	err e = ERR_INIT;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	struct org_form f = { .name_zh = "", .name_en = "", .category = "user", .industry = "", .website = "",
 			      .description = "", .aliases_text = "" };
 	return form_page(r, out, d, 200, 0, &f, json_object());
@@ -549,9 +541,7 @@ static int edit_form(req *r, resp *out)
 	json_t *o;
 	if (req_id(r, &id))
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	int rc = load(r, d, id, &o, &e);
 	if (rc || !o)
 		return rc ? rc : http_error(r, out, 404, "not_found", "error.not_found");
@@ -585,9 +575,7 @@ static int save(req *r, resp *out)
 	int64_t id = 0;
 	if (req_param(r, "id") && req_id(r, &id))
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	struct org_form f;
 	json_t *errors = read_form(r, &f);
 	if (json_object_size(errors))
@@ -682,9 +670,7 @@ static int merge(req *r, resp *out)
 	int64_t from, into = 0;
 	if (req_id(r, &from))
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	char *target = trimmed(&r->a, req_form(r, "into"));
 	int rc = 0;
 	if (parse_i64(target, 1, INT64_MAX, &into) && (rc = orgs_find(d, &r->a, target, &into, &e)))
@@ -724,3 +710,9 @@ static const struct route routes[] = {
 };
 
 const struct route_table orgs_routes = { routes, sizeof(routes) / sizeof(routes[0]) };
+
+const struct feature orgs_feature = {
+	.name = "orgs",
+	.routes = { &orgs_routes },
+	.nav = { { 30, "/orgs", "nav.orgs" } },
+};

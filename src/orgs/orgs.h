@@ -10,6 +10,9 @@
 #include "db/db.h"
 #include "http/http.h"
 
+#include "http/feature.h"
+
+extern const struct feature orgs_feature;
 extern const struct route_table orgs_routes;
 
 /* The organization whose Chinese or English name or alias is `name`

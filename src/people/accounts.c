@@ -37,14 +37,6 @@ static int form_again(req *r, resp *out, unsigned status, const char *page, cons
 	return http_page(r, out, status, page, title, m);
 }
 
-static db *need_db(err *e)
-{
-	db *d = db_thread(e);
-	if (!d)
-		log_error("accounts: %s", e->msg);
-	return d;
-}
-
 /* 1 when the request is answered already: 429, or an error in *rc. With
  * count 0 the key is only looked at (failures are counted separately). */
 static int throttled(req *r, resp *out, db *d, const char *key, int limit, int count, int *rc, err *e)
@@ -84,20 +76,6 @@ static int signup_form(req *r, resp *out)
 			  json_pack("{s:s,s:s,s:s}", "name", "", "email", "", "phone", ""), json_object());
 }
 
-static int valid_phone(const char *s)
-{
-	size_t n = strlen(s), digits = 0;
-	if (n > 24)
-		return 0;
-	for (const char *p = s; *p; p++) {
-		if (*p >= '0' && *p <= '9')
-			digits++;
-		else if (!strchr("+- ()", *p))
-			return 0;
-	}
-	return digits >= 5 && digits <= 20;
-}
-
 static void check_password(req *r, json_t *errors, const char *field, const char *pw)
 {
 	size_t n = strlen(pw);
@@ -129,11 +107,7 @@ static int signup(req *r, resp *out)
 		field_error(r, errors, "phone", "account.err.phone");
 	check_password(r, errors, "password", pw);
 
-	db *d = need_db(&e);
-	if (!d) {
-		json_decref(errors);
-		return ERR_UNAVAILABLE;
-	}
+	db *d = r->db;
 	int rc;
 	if (throttled(r, out, d, req_address_key(r, "signup"), SIGNUP_LIMIT_ADDRESS, 1, &rc, &e)) {
 		json_decref(errors);
@@ -189,10 +163,8 @@ static int login(req *r, resp *out)
 	char *email = ascii_lower(trimmed(&r->a, req_form(r, "email")));
 	const char *pw = req_form(r, "password");
 	const char *next = http_local_path(req_form(r, "next"), "");
-	db *d = need_db(&e);
+	db *d = r->db;
 	int rc;
-	if (!d)
-		return ERR_UNAVAILABLE;
 	if (!pw)
 		pw = "";
 	/* Per address and per account, so neither a crowd of addresses nor
@@ -224,9 +196,7 @@ static int login(req *r, resp *out)
 static int logout(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	db *d = need_db(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	int rc = auth_session_end(d, req_cookie(r, "sid"), &e);
 	if (rc) {
 		log_error("logout: %s", e.msg);
@@ -241,9 +211,7 @@ static int logout(req *r, resp *out)
 static int account(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	db *d = need_db(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	db_res u, s;
 	int rc;
 	if ((rc = db_query(d, &r->a, "SELECT id, display_name AS name, email, phone, role, created_at FROM users WHERE id = ?",
@@ -294,9 +262,7 @@ static int account(req *r, resp *out)
 static int logout_everywhere(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	db *d = need_db(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	int rc = auth_session_end_all(d, r->user_id, NULL, &e);
 	if (!rc)
 		rc = auth_audit(d, r->user_id, "sessions.end_all", arena_printf(&r->a, "user:%lld", (long long)r->user_id),
@@ -336,12 +302,8 @@ static int password_change(req *r, resp *out)
 	err e = ERR_INIT;
 	const char *cur = req_form(r, "current"), *pw = req_form(r, "password");
 	json_t *errors = json_object();
-	db *d = need_db(&e);
+	db *d = r->db;
 	int rc;
-	if (!d) {
-		json_decref(errors);
-		return ERR_UNAVAILABLE;
-	}
 	if (throttled(r, out, d, arena_printf(&r->a, "password:%lld", (long long)r->user_id), LOGIN_LIMIT_ACCOUNT, 1, &rc, &e)) {
 		json_decref(errors);
 		return rc;

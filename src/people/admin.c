@@ -42,9 +42,7 @@ static const char sql_audit[] =
 static int audit(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	char *action = trimmed(&r->a, req_query(r, "action"));
 	char *actor = trimmed(&r->a, req_query(r, "actor"));
 	const char *from = req_query(r, "from"), *to = req_query(r, "to");
@@ -85,9 +83,7 @@ static int audit(req *r, resp *out)
 static int users(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	int64_t page = page_number(r);
 	db_res res;
 	int rc = db_query(d, &r->a, "SELECT id, email, display_name AS name, role, created_at FROM users "
@@ -124,9 +120,7 @@ static int set_role(req *r, resp *out)
 		return http_error(r, out, 422, "invalid", "users.err.role");
 	if (id == r->user_id)
 		return http_error(r, out, 422, "own_role", "users.err.own_role");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	db_res res;
 	int rc = db_query(d, &r->a, "UPDATE users SET role = ? WHERE id = ? AND deleted_at IS NULL RETURNING email",
 			  DB_ARGS(DB_TEXT(auth_role_name(role)), DB_INT(id)), &res, &e);

@@ -6,7 +6,10 @@
 #include <stdio.h>
 
 #include "db/db.h"
+#include "http/feature.h"
 #include "http/http.h"
+
+extern const struct feature people_feature;
 
 extern const struct route_table people_routes;
 extern const struct route_table reset_routes;

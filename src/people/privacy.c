@@ -19,9 +19,7 @@
 static int export_data(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	db_res u, s, sub, pr, au;
 	int rc;
 	const db_param me[] = { DB_INT(r->user_id) };
@@ -87,9 +85,7 @@ static int delete_account(req *r, resp *out)
 {
 	err e = ERR_INIT;
 	const char *pw = req_form(r, "password");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	db_res u;
 	int rc = db_query(d, &r->a, "SELECT password_hash FROM users WHERE id = ?", DB_ARGS(DB_INT(r->user_id)), &u, &e);
 	if (rc)

@@ -47,10 +47,8 @@ static const char sql_me[] =
 static int edit_form(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	db *d = db_thread(&e);
+	db *d = r->db;
 	db_res res;
-	if (!d)
-		return ERR_UNAVAILABLE;
 	int rc = db_query(d, &r->a, sql_me, DB_ARGS(DB_INT(r->user_id)), &res, &e);
 	if (rc || !res.nrows)
 		return rc ? rc : http_error(r, out, 404, "not_found", "error.not_found");
@@ -100,9 +98,7 @@ static int save(req *r, resp *out)
 		return http_page(r, out, 422, "people/profile_edit.html", "profile.edit", m);
 	}
 	json_decref(errors);
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	/* The organization from the directory when its name matches one. */
 	int64_t org_id;
 	int rc = orgs_find(d, &r->a, org, &org_id, &e);
@@ -139,9 +135,7 @@ static int show(req *r, resp *out)
 	int64_t id;
 	if (req_id(r, &id))
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	db_res res;
 	int rc = db_query(d, &r->a, sql_public, DB_ARGS(DB_TEXT(i18n_code(r->lang)), DB_INT(id)), &res, &e);
 	if (rc)
@@ -213,9 +207,7 @@ static int directory(req *r, resp *out)
 		return http_error(r, out, 400, "bad_filter", "audit.err.filter");
 	if (parse_i64(req_query(r, "page"), 1, 100000, &page))
 		page = 1;
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	db_res res;
 	int rc = directory_query(r, d, &f, DIR_PAGE + 1, (page - 1) * DIR_PAGE, &res, &e);
 	if (rc) {
@@ -251,9 +243,7 @@ static int directory_csv(req *r, resp *out)
 	struct filters f;
 	if (read_filters(r, &f))
 		return http_error(r, out, 400, "bad_filter", "audit.err.filter");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	db_res res;
 	int rc = directory_query(r, d, &f, CSV_MAX, 0, &res, &e);
 	if (rc)

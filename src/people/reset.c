@@ -31,9 +31,7 @@ static int request_link(req *r, resp *out)
 		return http_page(r, out, 422, "people/reset_request.html", "reset.title",
 				 json_pack("{s:{s:s},s:{s:s}}", "form", "email", email, "errors", "email",
 					   T("subscribe.err.email_shape")));
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	int retry_addr = 0, retry_acct = 0, rc;
 	if ((rc = auth_throttle(d, req_address_key(r, "reset"), RESET_LIMIT_ADDRESS, WINDOW, &retry_addr, &e)))
 		return rc;
@@ -97,10 +95,8 @@ static int dead_link(req *r, resp *out)
 static int new_password_form(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	db *d = db_thread(&e);
+	db *d = r->db;
 	int64_t user;
-	if (!d)
-		return ERR_UNAVAILABLE;
 	int rc = link_user(r, d, req_param(r, "token"), &user, &e);
 	if (rc)
 		return rc;
@@ -146,9 +142,7 @@ static int set_new_password(req *r, resp *out)
 {
 	err e = ERR_INIT;
 	const char *token = req_param(r, "token"), *pw = req_form(r, "password");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	if (!pw || text_len(pw) < AUTH_PW_MIN || strlen(pw) > AUTH_PW_MAX)
 		return http_page(r, out, 422, "people/reset_form.html", "reset.choose",
 				 json_pack("{s:s,s:{s:s}}", "token", token, "errors", "password",

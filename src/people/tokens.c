@@ -21,9 +21,7 @@ static int create(req *r, resp *out)
 	char *name = trimmed(&r->a, req_form(r, "name"));
 	if (!*name || text_len(name) > 64 || has_control(name))
 		return http_error(r, out, 422, "invalid", "tokens.err.name");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	db_res n;
 	int rc = db_query(d, &r->a, "SELECT count(*) FROM api_tokens WHERE user_id = ?", DB_ARGS(DB_INT(r->user_id)), &n, &e);
 	if (rc)
@@ -53,9 +51,7 @@ static int revoke(req *r, resp *out)
 	const char *id = req_param(r, "id");
 	if (!id || strlen(id) != 16 || strspn(id, "0123456789abcdef") != 16)
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	db *d = db_thread(&e);
-	if (!d)
-		return ERR_UNAVAILABLE;
+	db *d = r->db;
 	int64_t gone = 0;
 	int rc = db_exec(d, "DELETE FROM api_tokens WHERE user_id = ? AND substr(token_hash, 1, 16) = ?",
 			 DB_ARGS(DB_INT(r->user_id), DB_TEXT(id)), &gone, &e);

@@ -125,11 +125,6 @@ static int64_t find_id(db *d, arena *a, const char *sql, const char *key, err *e
 	return !*rc && r.nrows ? db_get_int(&r, 0, 0) : 0;
 }
 
-struct demo_ctx {
-	int force;
-	int added;
-};
-
 static int add_org_role(db *d, arena *a, int64_t ev, const char *name, const char *role, err *e)
 {
 	int rc;
@@ -156,9 +151,8 @@ static int for_each(db *d, arena *a, int64_t ev, const char *list, const char *r
 	return 0;
 }
 
-static int load(db *d, void *p, err *e)
+int portal_demo(db *d, struct demo_ctx *c, err *e)
 {
-	struct demo_ctx *c = p;
 	arena a = ARENA_INIT;
 	db_res r;
 	int rc;
@@ -167,8 +161,10 @@ static int load(db *d, void *p, err *e)
 
 	if ((rc = db_query(d, &a, "SELECT count(*) FROM events", DB_NOARGS, &r, e)))
 		goto out;
-	if (db_get_int(&r, 0, 0) > 0 && !c->force)
+	if (db_get_int(&r, 0, 0) > 0 && !c->force) {
+		c->skip = 1;
 		goto out;
+	}
 
 	for (size_t i = 0; i < sizeof(cities) / sizeof(cities[0]); i++)
 		if ((rc = db_exec(d, "INSERT INTO cities (name_zh, name_en) VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -278,21 +274,10 @@ static int load(db *d, void *p, err *e)
 	for (int i = 0; i < all.nrows; i++)
 		if ((rc = orgs_refresh_search(d, db_get_int(&all, i, 0), e)))
 			goto out;
-	if ((rc = events_demo(d, e)))
-		goto out;
 	rc = db_exec(d, "INSERT INTO settings (key, value, updated_at) VALUES ('demo_loaded', '1', ?) "
 			"ON CONFLICT (key) DO UPDATE SET updated_at = excluded.updated_at",
 		     DB_ARGS(DB_TIME(now)), NULL, e);
 out:
 	arena_release(&a);
-	return rc;
-}
-
-int demo_load(db *d, int force, int *added, err *e)
-{
-	struct demo_ctx c = { force, 0 };
-	int rc = db_tx(d, load, &c, e);
-	if (!rc && added)
-		*added = c.added;
 	return rc;
 }

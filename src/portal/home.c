@@ -149,14 +149,10 @@ static int home(req *r, resp *out)
 {
 	static const char *const args[] = { "subscribed", "account_deleted", "signed_out", NULL };
 	err e = ERR_INIT;
-	db *d = db_thread(&e);
+	db *d = r->db;
 	json_t *m;
 	int64_t version = 0;
 	int rc;
-	if (!d) {
-		log_error("home: %s", e.msg);
-		return ERR_UNAVAILABLE;
-	}
 	if ((rc = http_cache_lookup(r, out, d, "home", args, &version, &e)))
 		return rc > 0 ? 0 : rc;
 	if ((rc = home_model(r, d, &m, &e))) {
@@ -194,12 +190,7 @@ static int subscribe(req *r, resp *out)
 	if (text_len(name) > 64 || has_control(name))
 		json_object_set_new(errors, "name", json_string(i18n_get(r->lang, "subscribe.err.name")));
 
-	db *d = db_thread(&e);
-	if (!d) {
-		json_decref(errors);
-		log_error("subscribe: %s", e.msg);
-		return ERR_UNAVAILABLE;
-	}
+	db *d = r->db;
 	if (city && *city) {
 		db_res cr;
 		int rc;
@@ -264,3 +255,10 @@ static const struct route routes[] = {
 };
 
 const struct route_table portal_routes = { routes, sizeof(routes) / sizeof(routes[0]) };
+
+const struct feature portal_feature = {
+	.name = "portal",
+	.routes = { &portal_routes },
+	.demo = portal_demo,
+	.nav = { { 10, "/", "nav.home" }, { 90, "/#join", "nav.join" } },
+};

@@ -18,9 +18,8 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "db/db.h"
-#include "http/builtin.h"
+#include "http/feature.h"
 #include "http/http.h"
-#include "portal/portal.h"
 #include "view/i18n.h"
 #include "view/view.h"
 
@@ -31,7 +30,7 @@ static unsigned port;
 static void start(void)
 {
 	static config c;
-	static struct route_table tables[2];
+	static struct route_table tables[FEATURES_MAX_ROUTE_TABLES];
 	char dir[] = "/tmp/pgherd-fuzz-XXXXXX", url[128];
 	err e;
 	if (!mkdtemp(dir) || sodium_init() < 0)
@@ -48,15 +47,14 @@ static void start(void)
 	log_set_level(LOG_ERROR + 1);
 	db *d;
 	if (i18n_load(NULL, &e) || view_init(0, ".", &e) || db_open(url, &d, &e) || db_migrate(d, NULL, &e) ||
-	    demo_load(d, 0, NULL, &e))
+	    features_demo(d, 0, NULL, &e) || features_start(&c, &e))
 		abort();
 	db_close(d);
 	if (db_thread_setup(url, &e))
 		abort();
-	tables[0] = builtin_routes;
-	tables[1] = portal_routes;
+	size_t nt = features_routes(tables, FEATURES_MAX_ROUTE_TABLES);
 	struct server *s;
-	if (server_start(&c, tables, 2, &s, &e))
+	if (server_start(&c, tables, nt, &s, &e))
 		abort();
 	port = server_port(s);
 }

@@ -1,12 +1,12 @@
 /* fuzz_router.c: libFuzzer target for the route matcher with pgherd's real
- * route tables. Input: one method byte, then the path. */
+ * and complete route table, as the feature table gives it. Input: one
+ * method byte, then the path. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/builtin.h"
+#include "http/feature.h"
 #include "http/http.h"
-#include "portal/portal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,12 +19,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *path = malloc(size);
 	memcpy(path, data + 1, size - 1);
 	path[size - 1] = '\0';
-	struct route_table tables[2] = { builtin_routes, portal_routes };
+	struct route_table tables[FEATURES_MAX_ROUTE_TABLES];
+	size_t nt = features_routes(tables, FEATURES_MAX_ROUTE_TABLES);
 	arena a = ARENA_INIT;
 	const struct route *rt = NULL;
 	const char *names[ROUTE_MAX_PARAMS], *vals[ROUTE_MAX_PARAMS];
 	int n = -1, allowed = 0;
-	int rc = router_match(tables, 2, method, path, &a, &rt, names, vals, &n, &allowed);
+	int rc = router_match(tables, nt, method, path, &a, &rt, names, vals, &n, &allowed);
 	if (rc == 0) {
 		/* A match serves this method and binds every parameter. */
 		if (!(rt->methods & (method == M_HEAD ? M_GET | M_HEAD : method)) || n < 0 || n > ROUTE_MAX_PARAMS)

@@ -1,0 +1,110 @@
+/* feature.c: what the platform does with the feature table: the route
+ * tables the server dispatches over, starting and stopping, the demo, the
+ * sections of a page and the navigation bar. */
+#include <string.h>
+
+#include "http/feature.h"
+#include "view/i18n.h"
+#include "base/banned.h"
+
+size_t features_routes(struct route_table *t, size_t max)
+{
+	size_t k = 0;
+	for (const struct feature *const *f = pgherd_features; *f; f++)
+		for (int i = 0; i < FEATURE_MAX_TABLES && (*f)->routes[i] && k < max; i++)
+			t[k++] = *(*f)->routes[i];
+	return k;
+}
+
+static size_t count(void)
+{
+	size_t n = 0;
+	while (pgherd_features[n])
+		n++;
+	return n;
+}
+
+int features_start(const config *cfg, err *e)
+{
+	size_t n = count();
+	for (size_t i = 0; i < n; i++) {
+		const struct feature *f = pgherd_features[i];
+		int rc = f->start ? f->start(cfg, e) : 0;
+		if (rc) {
+			while (i-- > 0)
+				if (pgherd_features[i]->stop)
+					pgherd_features[i]->stop();
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void features_stop(void)
+{
+	for (size_t i = count(); i-- > 0;)
+		if (pgherd_features[i]->stop)
+			pgherd_features[i]->stop();
+}
+
+void features_release(void)
+{
+	for (size_t i = count(); i-- > 0;)
+		if (pgherd_features[i]->release)
+			pgherd_features[i]->release();
+}
+
+static int demo_tx(db *d, void *p, err *e)
+{
+	struct demo_ctx *c = p;
+	c->skip = c->added = 0;
+	for (const struct feature *const *f = pgherd_features; *f; f++) {
+		int rc = (*f)->demo ? (*f)->demo(d, c, e) : 0;
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int features_demo(db *d, int force, int *added, err *e)
+{
+	struct demo_ctx c = { .force = force };
+	int rc = db_tx(d, demo_tx, &c, e);
+	if (!rc && added)
+		*added = c.added;
+	return rc;
+}
+
+int features_sections(const char *page, req *r, db *d, const void *row, json_t *m, err *e)
+{
+	for (const struct feature *const *f = pgherd_features; *f; f++)
+		for (const struct section *s = (*f)->sections; s < (*f)->sections + FEATURE_MAX_SECTIONS && s->page; s++)
+			if (!strcmp(s->page, page)) {
+				int rc = s->add(r, d, row, m, e);
+				if (rc)
+					return rc;
+			}
+	return 0;
+}
+
+json_t *features_nav(int lang, const char *path)
+{
+	const struct nav_item *v[32];
+	size_t n = 0;
+	for (const struct feature *const *f = pgherd_features; *f; f++)
+		for (const struct nav_item *it = (*f)->nav; it < (*f)->nav + FEATURE_MAX_NAV && it->href && n < 32; it++) {
+			/* A short list: insertion sort by order keeps table order on ties. */
+			size_t k = n++;
+			while (k > 0 && v[k - 1]->order > it->order) {
+				v[k] = v[k - 1];
+				k--;
+			}
+			v[k] = it;
+		}
+	json_t *nav = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(nav, json_pack("{s:s,s:s,s:b}", "href", v[i]->href, "label",
+						     i18n_get(lang, v[i]->label_key), "current",
+						     path && !strcmp(v[i]->href, path)));
+	return nav;
+}

@@ -1,0 +1,76 @@
+/* feature.h: how a feature plugs into pgherd. Each feature folder defines
+ * one `const struct feature`, and src/app/features.c lists them, one line
+ * each: that list is the only place that names every feature. The
+ * dispatcher, the layout's navigation, `pgherd routes`, the demo, the
+ * route fuzzer and the roles walk all read it.
+ *
+ * A feature never calls into another feature's page: where one page shows
+ * what another feature keeps (the event page shows the record, the debate
+ * and the draws), the other feature registers a section for that page and
+ * the page asks for its sections by name. */
+#ifndef PGHERD_FEATURE_H
+#define PGHERD_FEATURE_H
+
+#include <jansson.h>
+
+#include "base/config.h"
+#include "db/db.h"
+#include "http/http.h"
+
+/* A link in the site's navigation bar, in `order` (lower first). */
+struct nav_item {
+	int order;
+	const char *href;
+	const char *label_key; /* i18n key */
+};
+
+/* What the demo community has been given so far, passed to each feature's
+ * demo in table order inside one transaction. */
+struct demo_ctx {
+	int force; /* add what is missing even when a community is there */
+	int skip;  /* the database already holds a community: add nothing */
+	int added; /* events added, for the command's message */
+};
+
+/* A part another feature adds to a page: `page` names the page ("event"),
+ * add() puts its part into the page's model m. row is what the page shows
+ * (for "event", a struct event_row). Sections run in table order. */
+struct section {
+	const char *page;
+	int (*add)(req *r, db *d, const void *row, json_t *m, err *e);
+};
+
+enum { FEATURE_MAX_TABLES = 8, FEATURE_MAX_NAV = 4, FEATURE_MAX_SECTIONS = 4 };
+
+struct feature {
+	const char *name;
+	const struct route_table *routes[FEATURE_MAX_TABLES]; /* NULL-ended */
+	int (*start)(const config *cfg, err *e); /* before the server listens */
+	void (*stop)(void);                       /* before the server stops */
+	void (*release)(void);                    /* after it has stopped */
+	int (*demo)(db *d, struct demo_ctx *c, err *e);
+	struct nav_item nav[FEATURE_MAX_NAV];         /* ended by a NULL href */
+	struct section sections[FEATURE_MAX_SECTIONS]; /* ended by a NULL page */
+};
+
+/* The table (src/app/features.c), ended by NULL. */
+extern const struct feature *const pgherd_features[];
+
+/* Every route table of every feature, in table order, into t (room for
+ * max, FEATURES_MAX_ROUTE_TABLES is enough); returns how many. */
+enum { FEATURES_MAX_ROUTE_TABLES = 64 };
+size_t features_routes(struct route_table *t, size_t max);
+/* Starts every feature in order; on failure stops those started. */
+int features_start(const config *cfg, err *e);
+/* Stops them in reverse order, then (features_release) frees them. */
+void features_stop(void);
+void features_release(void);
+/* Loads the demo community: every feature's demo in one transaction. */
+int features_demo(db *d, int force, int *added, err *e);
+/* Adds every registered section of `page` to m. */
+int features_sections(const char *page, req *r, db *d, const void *row, json_t *m, err *e);
+/* The navigation bar for a page at `path`, in the request's language:
+ * [{href, label, current}] in order. */
+json_t *features_nav(int lang, const char *path);
+
+#endif
