@@ -312,28 +312,34 @@ static int submit(req *r, struct seat_job *j, db_tx_fn fn, handler_fn then)
 
 /* ---- registering ---- */
 
-/* The details a registration carries, checked; errors go into errors. */
-static void read_details(req *r, struct seat_job *j, json_t *errors, int need_email)
+/* The details a registration carries, as a route declares them; a guest
+ * an organizer adds must be named, a member's name comes from their
+ * account. "via" (the channel link's label) is dropped when unusable. */
+#define DETAILS(name_flags) \
+	{ "name", IN_LINE, name_flags, 0, 100, "events.err.name", "events.err.name" }, \
+	{ "org", IN_LINE, 0, 0, 100, "events.err.org", NULL }, \
+	{ "title", IN_LINE, 0, 0, 100, "events.err.title", NULL }, \
+	{ "phone", IN_PHONE, 0, 0, 0, "events.err.phone", NULL }, \
+	{ "email", IN_EMAIL, 0, 0, 0, "events.err.email", NULL }, \
+	{ "via", IN_TEXT, 0, 0, 0, NULL, NULL }
+static const struct input member_details[] = { DETAILS(0), { NULL } };
+static const struct input guest_details[] = { DETAILS(IN_REQUIRED), { NULL } };
+
+static const char *text_or_empty(const req *r, const char *name)
 {
-	j->name = trimmed(&r->a, req_form(r, "name"));
-	j->org = trimmed(&r->a, req_form(r, "org"));
-	j->title = trimmed(&r->a, req_form(r, "title"));
-	j->phone = trimmed(&r->a, req_form(r, "phone"));
-	const char *email = trimmed(&r->a, req_form(r, "email"));
-	j->email = *email ? ascii_lower(arena_strdup(&r->a, email)) : NULL;
-	j->via = trimmed(&r->a, req_form(r, "via"));
-	if (!*j->name && !r->user_id)
-		json_object_set_new(errors, "name", json_string(T("events.err.name")));
-	if (text_len(j->name) > 100 || has_control(j->name))
-		json_object_set_new(errors, "name", json_string(T("events.err.name")));
-	if (text_len(j->org) > 100 || has_control(j->org))
-		json_object_set_new(errors, "org", json_string(T("events.err.org")));
-	if (text_len(j->title) > 100 || has_control(j->title))
-		json_object_set_new(errors, "title", json_string(T("events.err.title")));
-	if (*j->phone && !valid_phone(j->phone))
-		json_object_set_new(errors, "phone", json_string(T("events.err.phone")));
-	if ((j->email && !valid_email(j->email)) || (need_email && !j->email && !*j->phone))
-		json_object_set_new(errors, "email", json_string(T("events.err.email")));
+	const char *s = in_text(r, name);
+	return s ? s : "";
+}
+
+/* The declared details, checked by the dispatcher, into j. */
+static void read_details(req *r, struct seat_job *j)
+{
+	j->name = text_or_empty(r, "name");
+	j->org = text_or_empty(r, "org");
+	j->title = text_or_empty(r, "title");
+	j->phone = text_or_empty(r, "phone");
+	j->email = in_text(r, "email");
+	j->via = text_or_empty(r, "via");
 	if (text_len(j->via) > 40 || has_control(j->via))
 		j->via = "";
 }
@@ -346,6 +352,15 @@ static json_t *details_form(const struct seat_job *j)
 
 static int registered(req *r, resp *out);
 
+/* The event page again with the details as sent and what is wrong. */
+static int register_invalid(req *r, resp *out)
+{
+	int64_t id;
+	if (req_id(r, &id))
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	return event_page(r, out, r->db, id, 422, json_incref(r->form), json_incref(r->errors));
+}
+
 static int register_(req *r, resp *out)
 {
 	err e = ERR_INIT;
@@ -354,12 +369,8 @@ static int register_(req *r, resp *out)
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	struct seat_job *j = arena_alloc(&r->a, sizeof(*j));
 	memset(j, 0, sizeof(*j));
-	json_t *errors = json_object();
-	read_details(r, j, errors, 0);
+	read_details(r, j);
 	db *d = r->db;
-	if (json_object_size(errors))
-		return event_page(r, out, d, id, 422, details_form(j), errors);
-	json_decref(errors);
 	/* What the member left out comes from their account and profile. */
 	db_res u;
 	int rc = db_query(d, &r->a, "SELECT u.display_name, coalesce(o.name_zh, ''), coalesce(u.title, ''), "
@@ -474,6 +485,11 @@ static int guest_added(req *r, resp *out)
 
 static int list_page(req *r, resp *out, unsigned status, json_t *form, json_t *errors);
 
+static int add_guest_invalid(req *r, resp *out)
+{
+	return list_page(r, out, 422, json_incref(r->form), json_incref(r->errors));
+}
+
 static int add_guest(req *r, resp *out)
 {
 	int64_t id;
@@ -481,13 +497,7 @@ static int add_guest(req *r, resp *out)
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	struct seat_job *j = arena_alloc(&r->a, sizeof(*j));
 	memset(j, 0, sizeof(*j));
-	json_t *errors = json_object();
-	read_details(r, j, errors, 0);
-	if (!*j->name)
-		json_object_set_new(errors, "name", json_string(T("events.err.name")));
-	if (json_object_size(errors))
-		return list_page(r, out, 422, details_form(j), errors);
-	json_decref(errors);
+	read_details(r, j);
 	j->event_id = id;
 	j->added_by = r->user_id;
 	return submit(r, j, register_tx, guest_added);
@@ -1101,13 +1111,15 @@ static int link_qr(req *r, resp *out)
 
 
 static const struct route routes[] = {
-	{ M_POST, "/events/:id/register", register_, SIGNED_IN, 1, "event-register" },
+	{ M_POST, "/events/:id/register", register_, SIGNED_IN, 1, "event-register", .inputs = member_details,
+	  .invalid = register_invalid },
 	{ M_POST, "/events/:id/cancel", cancel_own, SIGNED_IN, 1, "event-cancel" },
 	{ M_GET, "/events/:id/event.ics", event_ics, EVERYONE, 0, "event-ics", .load = &event_loader },
 	{ M_GET, "/events/:id/checkin", door, ORGANIZER, 0, "event-door", .load = &event_loader },
 	{ M_GET, "/events/:id/counts", live_counts, ORGANIZER, 0, "event-counts", .load = &event_loader },
 	{ M_GET, "/events/:id/registrations", registrations, ORGANIZER, 0, "event-registrations" },
-	{ M_POST, "/events/:id/registrations", add_guest, ORGANIZER, 1, "event-add-guest" },
+	{ M_POST, "/events/:id/registrations", add_guest, ORGANIZER, 1, "event-add-guest", .inputs = guest_details,
+	  .invalid = add_guest_invalid },
 	{ M_GET, "/events/:id/registrations.csv", registrations_csv, ORGANIZER, 0, "event-registrations-csv" },
 	{ M_POST, "/events/:id/registrations/:rid/cancel", cancel_other, ORGANIZER, 1, "event-cancel-other" },
 	{ M_POST, "/events/:id/message", message, ORGANIZER, 1, "event-message", .load = &event_loader },

@@ -73,6 +73,7 @@ enum input_kind {
 	IN_SLUG,     /* a-z, 0-9 and -, starting with a letter; max characters (40) */
 	IN_FLAG,     /* a checkbox: sent or not */
 	IN_FILE,     /* an uploaded file of at most max bytes */
+	IN_SECRET,   /* a password: as sent (not trimmed), at most max bytes, never sent back */
 };
 enum {
 	IN_REQUIRED = 1, /* absent or empty is an error */
@@ -83,7 +84,8 @@ struct input {
 	int kind;     /* IN_* */
 	int flags;    /* IN_REQUIRED | IN_QUERY */
 	int64_t min, max;
-	const char *msg; /* i18n key of the message when it is wrong; NULL: the kind's */
+	const char *msg;     /* i18n key of the message when it is wrong; NULL: the kind's */
+	const char *missing; /* ... when a required one is absent; NULL: input.err.required */
 };
 /* A validated value: text (NULL when absent), the number of IN_INT and
  * IN_FLAG, the field of IN_FILE. */

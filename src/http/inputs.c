@@ -18,6 +18,7 @@ static const char *const kind_msg[] = {
 	[IN_PHONE] = "input.err.phone", [IN_EMAIL] = "input.err.email", [IN_URL] = "input.err.url",
 	[IN_DATE] = "input.err.date",   [IN_TIME] = "input.err.time",   [IN_INT] = "input.err.int",
 	[IN_SLUG] = "input.err.slug",   [IN_FLAG] = "input.err.line",   [IN_FILE] = "input.err.file",
+	[IN_SECRET] = "input.err.text",
 };
 
 /* Text that may span lines: newlines and tabs, no other control character. */
@@ -65,15 +66,23 @@ static const char *check(req *r, const struct input *in, struct in_value *v)
 {
 	int required = in->flags & IN_REQUIRED;
 	const char *why = in->msg ? in->msg : kind_msg[in->kind];
+	const char *missing = in->missing ? in->missing : "input.err.required";
 	if (in->kind == IN_FILE) {
 		v->file = req_file(r, in->name);
 		if (v->file && !v->file->value.len)
 			v->file = NULL; /* a file input left empty */
 		if (!v->file)
-			return required ? (in->msg ? in->msg : "input.err.required") : NULL;
+			return required ? missing : NULL;
 		return in->max && (int64_t)v->file->value.len > in->max ? why : NULL;
 	}
 	const char *raw = sent(r, in);
+	if (in->kind == IN_SECRET) {
+		/* Kept exactly as typed, and never put back into the form. */
+		v->text = raw && *raw ? raw : NULL;
+		if (!v->text)
+			return required ? missing : NULL;
+		return in->max && (int64_t)strlen(raw) > in->max ? why : NULL;
+	}
 	if (in->kind == IN_FLAG) {
 		v->num = raw && *raw && strcmp(raw, "0") && strcmp(raw, "false");
 		return NULL;
@@ -84,7 +93,7 @@ static const char *check(req *r, const struct input *in, struct in_value *v)
 		ascii_lower(s);
 	json_object_set_new(r->form, in->name, json_string(s));
 	if (!*s) {
-		return required ? (in->msg ? in->msg : "input.err.required") : NULL;
+		return required ? missing : NULL;
 	}
 	v->text = s;
 	if (in->kind == IN_INT)

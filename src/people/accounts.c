@@ -85,35 +85,29 @@ static void check_password(req *r, json_t *errors, const char *field, const char
 		field_error(r, errors, field, "account.err.password_long");
 }
 
-static int signup(req *r, resp *out)
+static const struct input signup_inputs[] = {
+	{ "name", IN_LINE, IN_REQUIRED, 0, 64, "account.err.name", "account.err.name_required" },
+	{ "email", IN_EMAIL, IN_REQUIRED, 0, 0, "subscribe.err.email_shape", "subscribe.err.email_required" },
+	{ "phone", IN_PHONE, 0, 0, 0, "account.err.phone", NULL },
+	{ "password", IN_SECRET, 0, 0, 0, NULL, NULL },
+	{ NULL },
+};
+
+/* A sign-up whose inputs are checked; errors holds what is wrong. Every
+ * attempt counts toward the address's limit, refused ones too. */
+static int signup_checked(req *r, resp *out, json_t *errors)
 {
 	err e = ERR_INIT;
-	char *name = trimmed(&r->a, req_form(r, "name"));
-	char *email = ascii_lower(trimmed(&r->a, req_form(r, "email")));
-	char *phone = trimmed(&r->a, req_form(r, "phone"));
-	const char *pw = req_form(r, "password");
-	json_t *errors = json_object();
-	if (!pw)
-		pw = "";
-	if (!*name)
-		field_error(r, errors, "name", "account.err.name_required");
-	else if (text_len(name) > 64 || has_control(name))
-		field_error(r, errors, "name", "account.err.name");
-	if (!*email)
-		field_error(r, errors, "email", "subscribe.err.email_required");
-	else if (!valid_email(email))
-		field_error(r, errors, "email", "subscribe.err.email_shape");
-	if (*phone && !valid_phone(phone))
-		field_error(r, errors, "phone", "account.err.phone");
-	check_password(r, errors, "password", pw);
-
+	const char *name = in_text(r, "name"), *email = in_text(r, "email"), *phone = in_text(r, "phone");
+	const char *pw = in_text(r, "password");
+	check_password(r, errors, "password", pw ? pw : "");
 	db *d = r->db;
 	int rc;
 	if (throttled(r, out, d, req_address_key(r, "signup"), SIGNUP_LIMIT_ADDRESS, 1, &rc, &e)) {
 		json_decref(errors);
 		return rc;
 	}
-	json_t *values = json_pack("{s:s,s:s,s:s}", "name", name, "email", email, "phone", phone);
+	json_t *values = json_incref(r->form); /* name, email, phone: never the password */
 	if (json_object_size(errors))
 		return form_again(r, out, 422, "people/signup.html", "signup.title", values, errors);
 
@@ -123,7 +117,7 @@ static int signup(req *r, resp *out)
 	db_res ins;
 	rc = db_query(d, &r->a, "INSERT INTO users (email, display_name, phone, password_hash, role, lang, created_at) "
 				"VALUES (?, ?, ?, ?, 'member', ?, ?) ON CONFLICT (email) DO NOTHING RETURNING id",
-		      DB_ARGS(DB_TEXT(email), DB_TEXT(name), DB_TEXT(*phone ? phone : NULL), DB_TEXT(hash),
+		      DB_ARGS(DB_TEXT(email), DB_TEXT(name), DB_TEXT(phone), DB_TEXT(hash),
 			      DB_TEXT(i18n_code(r->lang)), DB_TIME(unix_now())),
 		      &ins, &e);
 	sodium_memzero(hash, sizeof(hash));
@@ -141,6 +135,16 @@ fail:
 	json_decref(values);
 	json_decref(errors);
 	return rc;
+}
+
+static int signup_invalid(req *r, resp *out)
+{
+	return signup_checked(r, out, json_incref(r->errors));
+}
+
+static int signup(req *r, resp *out)
+{
+	return signup_checked(r, out, json_object());
 }
 
 /* ---- sign-in and out ---- */
@@ -334,7 +338,7 @@ static int password_change(req *r, resp *out)
 
 static const struct route routes[] = {
 	{ M_GET, "/signup", signup_form, EVERYONE, 0, "signup" },
-	{ M_POST, "/signup", signup, EVERYONE, 1, "signup" },
+	{ M_POST, "/signup", signup, EVERYONE, 1, "signup", .inputs = signup_inputs, .invalid = signup_invalid },
 	{ M_GET, "/login", login_form, EVERYONE, 0, "login" },
 	{ M_POST, "/login", login, EVERYONE, 1, "login" },
 	{ M_POST, "/logout", logout, SIGNED_IN, 1, "logout" },

@@ -15,6 +15,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "http"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import MailSink  # noqa: E402
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -279,8 +280,12 @@ def test_debate_draw_and_the_numbers(s, d):
             else:
                 el.clear()
                 el.send_keys(value)
+        # The answer is a new document: wait for the mark on this one to go
+        # (asking a replaced element whether it is stale races in Chromium).
+        d.execute_script("window.__before_submit = 1")
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        WebDriverWait(d, 10).until(EC.staleness_of(form))
+        WebDriverWait(d, 10, ignored_exceptions=(WebDriverException,)).until(
+            lambda drv: drv.execute_script("return window.__before_submit === undefined"))
         WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.notice")))
 
     submit("/debate", motion="新业务选型：PostgreSQL 还是 MySQL？")

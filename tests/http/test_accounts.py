@@ -87,6 +87,28 @@ def test_signup_errors_keep_input_and_write_nothing(s):
     assert_eq(p.signup("long@example.com").status, 303)
 
 
+def test_declared_inputs_answer_the_api_in_its_language(s):
+    """The dispatcher checks a route's declared inputs before its handler:
+    the API gets 422 with each field's message in the request's language,
+    and a field the route does not declare changes nothing."""
+    import json
+    for lang, phone_msg in (("en", "phone"), ("zh", "手机号")):
+        r = Person(s).post("/api/v1/signup?lang=" + lang, {"name": "API 会员", "email": "api-%s@example.com" % lang,
+                                                          "phone": "call me", "password": "correct horse battery"},
+                           headers={"Accept": "application/json"})
+        assert_eq(r.status, 422, lang)
+        err = json.loads(r.body)["error"]
+        assert_eq(err["code"], "invalid")
+        assert_in(phone_msg, err["fields"]["phone"], "the phone's message in " + lang)
+        assert_eq(sorted(err["fields"]), ["phone"], "only the wrong field is named")
+    p = Person(s)
+    assert_eq(p.post("/signup", {"name": "角色", "email": "role@example.com", "password": "correct horse battery",
+                                 "role": "admin"}).status, 303)
+    from test_events import query
+    assert_eq(query(s, "SELECT role FROM users WHERE email = 'role@example.com'"), [("member",)],
+              "an undeclared field changes nothing")
+
+
 def test_duplicate_email_is_refused_case_blind(s):
     a = Person(s)
     assert_eq(a.signup("dup@example.com").status, 303)
