@@ -77,6 +77,11 @@ build/burst: tools/burst.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -Wall -Wextra -o $@ $< $$(pkg-config --libs libcurl)
 
+# The bare libmicrohttpd server the benchmark measures pgherd against.
+build/bench-bare: bench/bare.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -o $@ $< $$(pkg-config --cflags --libs libmicrohttpd) -lpthread
+
 # ---- tests ----
 UNIT_BINS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 
@@ -106,7 +111,7 @@ fuzz-smoke: $(FUZZ_BINS)
 	tests/fuzz/run.sh 15 $(FUZZ_BINS)
 
 # ---- benchmarks ----
-bench: deps-bench build/pgherd build/burst
+bench: deps-bench build/pgherd build/burst build/bench-bare
 	bench/run.sh
 
 clean:

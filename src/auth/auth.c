@@ -100,6 +100,7 @@ static struct auth_user *user_from(arena *a, const db_res *r)
 	u->email = db_get(r, 0, 2);
 	u->role = auth_role_from_name(db_get(r, 0, 3));
 	u->lang = i18n_parse_lang(db_get(r, 0, 4));
+	u->version = db_get_int(r, 0, 6);
 	if (u->role < 0)
 		u->role = ROLE_MEMBER;
 	return u;
@@ -130,7 +131,7 @@ static int token_user(db *d, arena *a, const char *token, const char *find, cons
 int auth_session_user(db *d, arena *a, const char *token, struct auth_user **out, err *e)
 {
 	return token_user(d, a, token,
-			  "SELECT u.id, u.display_name, u.email, u.role, u.lang, s.last_seen_at "
+			  "SELECT u.id, u.display_name, u.email, u.role, u.lang, s.last_seen_at, u.cache_version "
 			  "FROM sessions s JOIN users u ON u.id = s.user_id "
 			  "WHERE s.token_hash = ? AND s.expires_at > ? AND u.deleted_at IS NULL",
 			  "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", out, e);
@@ -140,7 +141,8 @@ int auth_api_token_user(db *d, arena *a, const char *token, struct auth_user **o
 {
 	/* API tokens do not expire; the time parameter is compared to their creation. */
 	return token_user(d, a, token,
-			  "SELECT u.id, u.display_name, u.email, u.role, u.lang, coalesce(t.last_used_at, t.created_at) "
+			  "SELECT u.id, u.display_name, u.email, u.role, u.lang, coalesce(t.last_used_at, t.created_at), "
+			  "u.cache_version "
 			  "FROM api_tokens t JOIN users u ON u.id = t.user_id "
 			  "WHERE t.token_hash = ? AND t.created_at <= ? AND u.deleted_at IS NULL",
 			  "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?", out, e);

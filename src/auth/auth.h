@@ -23,6 +23,7 @@ struct auth_user {
 	const char *email;
 	int role;     /* enum role (http.h) */
 	int lang;
+	int64_t version; /* bumped by anything a page kept for them shows of them */
 };
 
 /* Roles by name ("member", "admin"...); -1 for an unknown name. */

@@ -22,7 +22,8 @@ void arena_init(arena *a)
 	a->total = 0;
 }
 
-void *arena_alloc(arena *a, size_t n)
+/* n bytes, not zeroed: for what is written over at once (strings). */
+static void *alloc_raw(arena *a, size_t n)
 {
 	struct arena_chunk *c = a->head;
 	size_t need = (n + 15) & ~(size_t)15;
@@ -44,6 +45,12 @@ void *arena_alloc(arena *a, size_t n)
 	void *p = c->data + c->used;
 	c->used += need;
 	a->total += need;
+	return p;
+}
+
+void *arena_alloc(arena *a, size_t n)
+{
+	void *p = alloc_raw(a, n);
 	memset(p, 0, n);
 	return p;
 }
@@ -52,7 +59,7 @@ char *arena_strndup(arena *a, const char *s, size_t n)
 {
 	if (!s)
 		return NULL;
-	char *p = arena_alloc(a, n + 1);
+	char *p = alloc_raw(a, n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
@@ -66,12 +73,29 @@ char *arena_strdup(arena *a, const char *s)
 char *arena_vprintf(arena *a, const char *fmt, va_list ap)
 {
 	va_list cp;
+	/* Most texts fit in what the chunk has left: format once, in place. */
+	struct arena_chunk *c = a->head;
+	if (c && c->cap - c->used > 16) {
+		size_t room = c->cap - c->used;
+		char *at = (char *)c->data + c->used;
+		va_copy(cp, ap);
+		int n = vsnprintf(at, room, fmt, cp);
+		va_end(cp);
+		if (n < 0)
+			abort();
+		if ((size_t)n < room) {
+			size_t need = ((size_t)n + 1 + 15) & ~(size_t)15;
+			c->used += need < room ? need : room;
+			a->total += need;
+			return at;
+		}
+	}
 	va_copy(cp, ap);
 	int n = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		abort();
-	char *p = arena_alloc(a, (size_t)n + 1);
+	char *p = alloc_raw(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }

@@ -289,7 +289,8 @@ int event_page(req *r, resp *out, db *d, int64_t id, unsigned status, json_t *fo
 	int organizer = !http_allowed(ALLOW(ROLE_ORGANIZER), r->role);
 	static const char *const args[] = { "via", "cancelled", NULL };
 	int64_t version = 0;
-	if (!form && (rc = http_cache_lookup(r, out, d, "events", args, &version, &e)))
+	int sent_back = form != NULL; /* a refused form is answered, never kept */
+	if (!sent_back && (rc = http_cache_lookup(r, out, d, "events", args, &version, &e)))
 		return rc > 0 ? 0 : rc;
 	if ((rc = event_get(d, &r->a, id, r->lang, &ev, &found, &e)) || !found || (!strcmp(ev.status, "draft") && !organizer)) {
 		json_decref(form);
@@ -369,7 +370,7 @@ int event_page(req *r, resp *out, db *d, int64_t id, unsigned status, json_t *fo
 		json_object_set_new(m, "notice", json_string(T("draw.withdrawn")));
 	http_page(r, out, status, "events/show.html", NULL, m);
 	out->title_text = ev.title;
-	if (!form)
+	if (!sent_back)
 		http_cache_store(r, out, "events", version, EVENTS_TTL);
 	return 0;
 }

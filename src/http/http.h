@@ -152,6 +152,7 @@ typedef struct req {
 	int new_csrf;
 	int role;              /* the current user's role (ROLE_VISITOR when none) */
 	int64_t user_id;       /* 0 for a visitor */
+	int64_t user_version;  /* the member's own data version (cached pages kept for them) */
 	const char *user_name;
 	const char *session;   /* the session cookie's token, when signed in */
 	int bearer;            /* signed in by an API token: no cookies, no CSRF */
@@ -184,6 +185,7 @@ typedef struct resp {
 	size_t body_len;
 	int body_owned;           /* body is malloc'd and passes to the server */
 	int html;                 /* body is a page rendered by http_render_html */
+	int cached;               /* body is a kept page or API answer (varies like one) */
 	const char *content_type;
 	const char *etag;
 	const char *cache_control;
@@ -234,14 +236,17 @@ int http_render_html(req *r, const resp *out, const char *token, buf *b, err *e)
 void http_cookie(req *r, resp *out, const char *name, const char *value, long max_age);
 /* next when it is a path on this site ("/x", not "//x" or "http:..."), else fallback. */
 const char *http_local_path(const char *next, const char *fallback);
-/* Pages a visitor without an account sees, cached by view/page_cache.c.
- * http_cache_lookup reads the named data version (one primary-key read in
- * cache_versions) and, when a page for this route, language and query was
- * rendered from that version, fills out with it and returns 1. It returns
- * 0 when the page must be built (*version is set for http_cache_store) and
- * a negative error code when the database fails. Only GETs by visitors,
- * answered as HTML, whose query arguments are all in `args` (a
- * NULL-terminated list; "lang" is always allowed) are cached. */
+/* Pages and API answers kept by view/page_cache.c: a visitor's, and each
+ * signed-in member's own (kept under their id and their own data version,
+ * which the session lookup reads with the account: anything the page shows
+ * of them, such as their seat, their draw entries or their profile, bumps
+ * it). http_cache_lookup reads the named data version (one primary-key
+ * read in cache_versions) and, when a page for this reader, route,
+ * language and query was made from that version, fills out with it and
+ * returns 1. It returns 0 when the page must be built (*version is set for
+ * http_cache_store) and a negative error code when the database fails.
+ * Only GETs whose query arguments are all in `args` (a NULL-terminated
+ * list; "lang" is always allowed) are kept. */
 int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const char *const *args,
 		      int64_t *version, err *e);
 /* Renders out (a page model) once for the cache and swaps it for the

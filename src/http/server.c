@@ -183,12 +183,23 @@ static enum MHD_Result arg_allowed(void *cls, enum MHD_ValueKind kind, const cha
 	return ok ? MHD_YES : MHD_NO;
 }
 
+static void new_csrf_token(req *r);
+
+/* This client's CSRF token: its cookie's, or a new one made the first time
+ * a page needs it (an API answer or a static file never does). */
+static const char *csrf_of(req *r)
+{
+	if (!r->csrf)
+		new_csrf_token(r);
+	return r->csrf;
+}
+
 int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const char *const *args,
 		      int64_t *version, err *e)
 {
 	struct args_ctx c = { args, 1 };
 	r->cache_key = NULL;
-	if (!r->cache || r->api || r->user_id || r->method != M_GET || strlen(r->raw_uri) > 400)
+	if (!r->cache || r->method != M_GET || strlen(r->raw_uri) > 400)
 		return 0;
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, arg_allowed, &c);
 	if (!c.ok)
@@ -199,32 +210,55 @@ int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const 
 	if (rc)
 		return rc;
 	*version = v.nrows ? db_get_int(&v, 0, 0) : 0;
-	r->cache_key = arena_printf(&r->a, "%s|%s|%s", version_name, i18n_code(r->lang), r->raw_uri);
-	char *page = page_cache_get(r->cache, r->cache_key, *version, r->csrf, &out->body_len);
+	/* A signed-in member's page is theirs: kept under their id and their
+	 * own data version, which anything it shows of them bumps. */
+	r->cache_key = arena_printf(&r->a, "%s|%s|%s|%lld.%lld.%d|%s", version_name, i18n_code(r->lang),
+				    r->api ? "json" : "html", (long long)r->user_id, (long long)r->user_version, r->role,
+				    r->raw_uri);
+	char *page = page_cache_get(r->cache, r->cache_key, *version, r->api ? "" : csrf_of(r), &out->body_len);
 	if (!page)
 		return 0;
 	out->body = page;
 	out->body_owned = 1;
-	out->html = 1;
+	out->cached = 1;
+	if (r->api)
+		out->content_type = "application/json; charset=utf-8";
+	else
+		out->html = 1;
 	return 1;
 }
 
 void http_cache_store(req *r, resp *out, const char *version_name, int64_t version, int ttl)
 {
 	(void)version_name;
-	if (!r->cache_key || !out->page || out->status != 200)
+	if (!r->cache_key || (!out->page && !r->api) || (out->status && out->status != 200) || out->location ||
+	    out->cookies[0])
 		return;
 	buf b = BUF_INIT;
 	err e;
+	if (r->api) {
+		/* The API answer is the model itself; it holds no token. */
+		json_to_buf(out->model, JSON_COMPACT, &b);
+		buf_addc(&b, '\n');
+		page_cache_put(r->cache, r->cache_key, version, ttl, b.s, b.len);
+		out->body = buf_detach(&b, &out->body_len);
+		out->body_owned = 1;
+		out->cached = 1;
+		out->content_type = "application/json; charset=utf-8";
+		json_decref(out->model);
+		out->model = NULL;
+		return;
+	}
 	if (!http_render_html(r, out, PAGE_CACHE_SLOT, &b, &e)) {
 		page_cache_put(r->cache, r->cache_key, version, ttl, b.s, b.len);
-		char *page = page_cache_get(r->cache, r->cache_key, version, r->csrf, &out->body_len);
+		char *page = page_cache_get(r->cache, r->cache_key, version, csrf_of(r), &out->body_len);
 		if (page) {
 			json_decref(out->model);
 			out->model = NULL;
 			out->body = page;
 			out->body_owned = 1;
 			out->html = 1;
+			out->cached = 1;
 		}
 	}
 	buf_release(&b);
@@ -455,14 +489,14 @@ static enum MHD_Result send_resp(req *r, resp *out)
 			ctype = "application/json; charset=utf-8";
 		} else {
 			err e;
-			int rc = http_render_html(r, out, r->csrf, &b, &e);
+			int rc = http_render_html(r, out, csrf_of(r), &b, &e);
 			if (rc) {
 				log_error("render %s: %s", out->page, e.msg);
 				buf_reset(&b);
 				status = 500;
 				json_decref(out->model);
 				http_error(r, out, 500, "internal", "error.internal");
-				if (http_render_html(r, out, r->csrf, &b, &e)) {
+				if (http_render_html(r, out, csrf_of(r), &b, &e)) {
 					buf_reset(&b);
 					buf_adds(&b, "500 Internal Server Error\n");
 				}
@@ -491,7 +525,7 @@ static enum MHD_Result send_resp(req *r, resp *out)
 		snprintf(ra, sizeof(ra), "%u", out->retry_after);
 		MHD_add_response_header(m, "Retry-After", ra);
 	}
-	if (!out->body || out->html) {
+	if (!out->body || out->html || out->cached) {
 		MHD_add_response_header(m, "Vary", "Accept, Accept-Language, Cookie");
 		MHD_add_response_header(m, "Content-Language", i18n_html_lang(r->lang));
 	}
@@ -709,6 +743,7 @@ static enum MHD_Result dispatch(struct server *s, req *r)
 		}
 		if (u) {
 			r->user_id = u->id;
+			r->user_version = u->version;
 			r->user_name = u->name;
 			r->role = u->role;
 			r->session = bearer ? NULL : sid;
@@ -823,9 +858,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		choose_lang(r);
 		const char *cookie = req_cookie(r, "csrf");
 		if (token_ok(cookie))
-			r->csrf = cookie;
-		else
-			new_csrf_token(r);
+			r->csrf = cookie; /* else made when a page needs one (csrf_of) */
 		if (atomic_load(&s->connections) > (int)s->cfg->max_connections) {
 			r->over_capacity = 1;
 			return fail(r, 503, "busy", "error.busy");

@@ -1,17 +1,26 @@
-/* page_cache.c: versioned, expiring page cache with per-visitor slots. */
+/* page_cache.c: versioned, expiring page cache with per-visitor slots.
+ *
+ * A set-associative table: a key's hash picks a set of WAYS entries, a
+ * lock stripe guards a group of sets, and a full set gives up the entry
+ * that expires first. What the cache holds is capped in bytes, so pages
+ * kept for each signed-in member (thousands of them) cannot grow the
+ * server without bound: past the cap a page is answered but not kept. */
 #include "view/page_cache.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "base/banned.h"
 
-enum { ENTRIES = 256, MAX_SLOTS = 8 };
+enum { SETS = 1024, WAYS = 4, STRIPES = 64, MAX_SLOTS = 8 };
+#define BYTES_MAX ((size_t)16 << 20)
 
 struct entry {
-	char key[480];
+	char *key; /* NULL: free */
+	uint64_t hash;
 	int64_t version;
 	time_t expires;
 	char *html;
@@ -21,8 +30,9 @@ struct entry {
 };
 
 struct page_cache {
-	pthread_mutex_t mu;
-	struct entry e[ENTRIES];
+	pthread_mutex_t mu[STRIPES];
+	atomic_size_t bytes;
+	struct entry e[SETS][WAYS];
 };
 
 struct page_cache *page_cache_new(void)
@@ -30,25 +40,47 @@ struct page_cache *page_cache_new(void)
 	struct page_cache *c = calloc(1, sizeof(*c));
 	if (!c)
 		abort();
-	pthread_mutex_init(&c->mu, NULL);
+	for (int i = 0; i < STRIPES; i++)
+		pthread_mutex_init(&c->mu[i], NULL);
 	return c;
+}
+
+static void drop(struct page_cache *c, struct entry *e)
+{
+	if (!e->key)
+		return;
+	atomic_fetch_sub(&c->bytes, e->len + strlen(e->key));
+	free(e->key);
+	free(e->html);
+	memset(e, 0, sizeof(*e));
 }
 
 void page_cache_free(struct page_cache *c)
 {
 	if (!c)
 		return;
-	for (int i = 0; i < ENTRIES; i++)
-		free(c->e[i].html);
-	pthread_mutex_destroy(&c->mu);
+	for (int s = 0; s < SETS; s++)
+		for (int w = 0; w < WAYS; w++)
+			drop(c, &c->e[s][w]);
+	for (int i = 0; i < STRIPES; i++)
+		pthread_mutex_destroy(&c->mu[i]);
 	free(c);
 }
 
-static struct entry *find(struct page_cache *c, const char *key)
+/* FNV-1a: keys are short and ours, a simple hash spreads them well. */
+static uint64_t hash_of(const char *key)
 {
-	for (int i = 0; i < ENTRIES; i++)
-		if (c->e[i].html && !strcmp(c->e[i].key, key))
-			return &c->e[i];
+	uint64_t h = 14695981039346656037ull;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return h;
+}
+
+static struct entry *find(struct entry *set, uint64_t h, const char *key)
+{
+	for (int w = 0; w < WAYS; w++)
+		if (set[w].key && set[w].hash == h && !strcmp(set[w].key, key))
+			return &set[w];
 	return NULL;
 }
 
@@ -56,9 +88,11 @@ char *page_cache_get(struct page_cache *c, const char *key, int64_t version, con
 		     size_t *len)
 {
 	const size_t sl = sizeof(PAGE_CACHE_SLOT) - 1, tl = strlen(token);
+	uint64_t h = hash_of(key);
+	size_t s = (size_t)(h % SETS);
 	char *out = NULL;
-	pthread_mutex_lock(&c->mu);
-	struct entry *e = find(c, key);
+	pthread_mutex_lock(&c->mu[s % STRIPES]);
+	struct entry *e = find(c->e[s], h, key);
 	if (e && e->version == version && time(NULL) < e->expires) {
 		size_t n = e->len - (size_t)e->nslots * sl + (size_t)e->nslots * tl;
 		out = malloc(n + 1);
@@ -76,16 +110,14 @@ char *page_cache_get(struct page_cache *c, const char *key, int64_t version, con
 		out[n] = '\0';
 		*len = n;
 	}
-	pthread_mutex_unlock(&c->mu);
+	pthread_mutex_unlock(&c->mu[s % STRIPES]);
 	return out;
 }
 
 void page_cache_put(struct page_cache *c, const char *key, int64_t version, int ttl,
 		    const char *html, size_t len)
 {
-	if (strlen(key) >= sizeof(c->e[0].key))
-		return;
-	struct entry n = { .version = version, .expires = time(NULL) + ttl, .len = len };
+	struct entry n = { .version = version, .expires = time(NULL) + ttl, .len = len, .hash = hash_of(key) };
 	const size_t sl = sizeof(PAGE_CACHE_SLOT) - 1;
 	for (const char *p = html; (p = memmem(p, len - (size_t)(p - html), PAGE_CACHE_SLOT, sl));
 	     p += sl) {
@@ -93,26 +125,38 @@ void page_cache_put(struct page_cache *c, const char *key, int64_t version, int 
 			return; /* more slots than we splice: do not cache */
 		n.slot[n.nslots++] = (size_t)(p - html);
 	}
-	n.html = malloc(len + 1);
-	if (!n.html)
-		abort();
-	memcpy(n.html, html, len);
-	n.html[len] = '\0';
-	memcpy(n.key, key, strlen(key) + 1);
-	pthread_mutex_lock(&c->mu);
-	struct entry *e = find(c, key);
+	size_t s = (size_t)(n.hash % SETS);
+	time_t now = time(NULL);
+	pthread_mutex_lock(&c->mu[s % STRIPES]);
+	struct entry *set = c->e[s], *e = find(set, n.hash, key);
 	if (!e) {
-		e = &c->e[0];
-		for (int i = 0; i < ENTRIES; i++) {
-			if (!c->e[i].html) {
-				e = &c->e[i];
+		e = &set[0];
+		for (int w = 0; w < WAYS; w++) {
+			if (set[w].key && set[w].expires <= now)
+				drop(c, &set[w]); /* expired: give its bytes back */
+			if (!set[w].key) {
+				e = &set[w];
 				break;
 			}
-			if (c->e[i].expires < e->expires)
-				e = &c->e[i];
+			if (set[w].expires < e->expires)
+				e = &set[w];
 		}
 	}
-	free(e->html);
-	*e = n;
-	pthread_mutex_unlock(&c->mu);
+	drop(c, e);
+	if (atomic_load(&c->bytes) + len + strlen(key) <= BYTES_MAX) {
+		n.key = strdup(key);
+		n.html = malloc(len + 1);
+		if (!n.key || !n.html)
+			abort();
+		memcpy(n.html, html, len);
+		n.html[len] = '\0';
+		atomic_fetch_add(&c->bytes, len + strlen(key));
+		*e = n;
+	}
+	pthread_mutex_unlock(&c->mu[s % STRIPES]);
+}
+
+size_t page_cache_bytes(struct page_cache *c)
+{
+	return atomic_load(&c->bytes);
 }

@@ -23,7 +23,10 @@ void page_cache_free(struct page_cache *c);
  * and has not expired, with every slot replaced by token; else NULL. */
 char *page_cache_get(struct page_cache *c, const char *key, int64_t version, const char *token,
 		     size_t *len);
-/* Stores (a copy of) html for key; ttl in seconds. */
+/* What the cache holds now, in bytes (capped at 16 MB). */
+size_t page_cache_bytes(struct page_cache *c);
+/* Stores (a copy of) html for key; ttl in seconds. Past the cap, or with
+ * more slots than it splices, the page is not kept. */
 void page_cache_put(struct page_cache *c, const char *key, int64_t version, int ttl,
 		    const char *html, size_t len);
 

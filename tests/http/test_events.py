@@ -483,6 +483,37 @@ def test_series_through_the_api(s):
     assert_eq(api(s, "GET", "/api/v1/series/univ").status, 404)
 
 
+def test_pages_kept_for_a_member_are_theirs_and_current(s):
+    """A signed-in member's event page and its API answer are kept for them
+    (page cache): asked twice they are the same, they never reach another
+    member, and whatever changes their part (their registration, their
+    profile) shows at once, also through the API."""
+    org = account(s, "kept-org@example.com", "缓存组织者", "organizer")
+    eid = new_event(org, title="缓存沙龙", capacity=5)
+    a, b = member(s, "kept-a@example.com", "缓存会员甲"), member(s, "kept-b@example.com", "缓存会员乙")
+    path = "/events/%d" % eid
+    first, again = a.get(path), a.get(path)
+    assert_eq(first.status, 200)
+    assert_eq(first.body, again.body, "the kept page is the page")
+    assert_in("缓存会员甲", first.text)
+    assert "缓存会员甲" not in b.get(path).text, "another member never gets it"
+    assert "缓存会员甲" not in Person(s).get(path).text, "nor does a visitor"
+    api_before = a.req("GET", "/api/v1" + path).json()
+    assert "mine" not in api_before, api_before.keys()
+    ticket_of(register(a, eid))
+    page = a.get(path).text
+    assert_in("/t/", page, "the member's ticket shows at once")
+    assert "/t/" not in b.get(path).text, "and only to them"
+    mine = a.req("GET", "/api/v1" + path).json()["mine"]
+    assert_eq(mine["status"], "confirmed")
+    assert_eq(a.req("GET", "/api/v1" + path).json()["mine"], mine, "kept API answer is the same")
+    # Their profile changes what the form is filled with: at once.
+    b.get(path)
+    assert_eq(b.post("/account/profile", {"name": "缓存会员乙", "title": "首席缓存官", "org": "", "job_role": "dba",
+                                          "city": "", "bio": ""}).status, 303)
+    assert_in("首席缓存官", b.get(path).text, "the form takes the new title")
+
+
 if __name__ == "__main__":
     SINK = MailSink()
     try:

@@ -16,6 +16,7 @@
 #include "base/util.h"
 #include "http/http.h"
 #include "view/i18n.h"
+#include "view/page_cache.h"
 #include "view/tmpl.h"
 #include "view/view.h"
 
@@ -396,6 +397,45 @@ static void every_route_declares_who_may_use_it(void **state)
 	arena_release(&a);
 }
 
+static void page_cache_keeps_versions_slots_and_its_budget(void **state)
+{
+	(void)state;
+	struct page_cache *c = page_cache_new();
+	const char page[] = "<p>" PAGE_CACHE_SLOT "</p><i>" PAGE_CACHE_SLOT "</i>";
+	size_t len;
+	page_cache_put(c, "events|zh|html|7.3.1|/events/1", 5, 60, page, sizeof(page) - 1);
+	char *got = page_cache_get(c, "events|zh|html|7.3.1|/events/1", 5, "TOKEN", &len);
+	assert_non_null(got);
+	assert_string_equal(got, "<p>TOKEN</p><i>TOKEN</i>");
+	assert_int_equal(len, strlen(got));
+	free(got);
+	/* Another version of the data, another member, another language: not this page. */
+	assert_null(page_cache_get(c, "events|zh|html|7.3.1|/events/1", 6, "T", &len));
+	assert_null(page_cache_get(c, "events|zh|html|8.3.1|/events/1", 5, "T", &len));
+	assert_null(page_cache_get(c, "events|en|html|7.3.1|/events/1", 5, "T", &len));
+	/* Expired pages are not answered. */
+	page_cache_put(c, "gone", 1, 0, "x", 1);
+	assert_null(page_cache_get(c, "gone", 1, "T", &len));
+	/* Thousands of large pages stay within the byte budget, and the
+	 * newest ones are still answered. */
+	size_t big = 40000;
+	char *body = malloc(big);
+	memset(body, 'a', big);
+	char key[64];
+	for (int i = 0; i < 3000; i++) {
+		snprintf(key, sizeof(key), "events|zh|html|%d.1.1|/events/9", i);
+		page_cache_put(c, key, 1, 60, body, big);
+		assert_true(page_cache_bytes(c) <= (size_t)16 << 20);
+	}
+	assert_true(page_cache_bytes(c) > (size_t)8 << 20);
+	got = page_cache_get(c, key, 1, "T", &len);
+	assert_non_null(got);
+	assert_int_equal(len, big);
+	free(got);
+	free(body);
+	page_cache_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +449,7 @@ int main(void)
 		cmocka_unit_test(catalogs_are_complete),
 		cmocka_unit_test(all_builtin_templates_compile),
 		cmocka_unit_test(router_matches_params_and_methods),
+		cmocka_unit_test(page_cache_keeps_versions_slots_and_its_budget),
 		cmocka_unit_test(every_route_declares_who_may_use_it),
 	};
 	return cmocka_run_group_tests_name("view", tests, NULL, NULL);
