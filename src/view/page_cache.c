@@ -32,6 +32,7 @@ struct entry {
 struct page_cache {
 	pthread_mutex_t mu[STRIPES];
 	atomic_size_t bytes;
+	atomic_size_t hand; /* the next set given up when the budget is spent */
 	struct entry e[SETS][WAYS];
 };
 
@@ -82,6 +83,22 @@ static struct entry *find(struct entry *set, uint64_t h, const char *key)
 		if (set[w].key && set[w].hash == h && !strcmp(set[w].key, key))
 			return &set[w];
 	return NULL;
+}
+
+/* Gives up whole sets, going round the table, until need more bytes fit
+ * (a clock: what was kept longest ago goes first). The caller holds the
+ * lock of stripe `own`; other stripes are only tried, never waited for. */
+static void make_room(struct page_cache *c, size_t need, size_t own)
+{
+	for (int steps = 0; steps < SETS && atomic_load(&c->bytes) + need > BYTES_MAX; steps++) {
+		size_t s = atomic_fetch_add(&c->hand, 1) % SETS, st = s % STRIPES;
+		if (st != own && pthread_mutex_trylock(&c->mu[st]))
+			continue;
+		for (int w = 0; w < WAYS; w++)
+			drop(c, &c->e[s][w]);
+		if (st != own)
+			pthread_mutex_unlock(&c->mu[st]);
+	}
 }
 
 char *page_cache_get(struct page_cache *c, const char *key, int64_t version, const char *token,
@@ -143,6 +160,7 @@ void page_cache_put(struct page_cache *c, const char *key, int64_t version, int 
 		}
 	}
 	drop(c, e);
+	make_room(c, len + strlen(key), s % STRIPES);
 	if (atomic_load(&c->bytes) + len + strlen(key) <= BYTES_MAX) {
 		n.key = strdup(key);
 		n.html = malloc(len + 1);
