@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "base/util.h"
-#include "http/http.h"
-#include "view/i18n.h"
+#include "auth/roles.h"
+#include "base/lang.h"
 #include "base/banned.h"
 
 static const char *role_names[] = {
@@ -99,7 +99,7 @@ static struct auth_user *user_from(arena *a, const db_res *r)
 	u->name = db_get(r, 0, 1);
 	u->email = db_get(r, 0, 2);
 	u->role = auth_role_from_name(db_get(r, 0, 3));
-	u->lang = i18n_parse_lang(db_get(r, 0, 4));
+	u->lang = lang_parse(db_get(r, 0, 4));
 	u->version = db_get_int(r, 0, 6);
 	if (u->role < 0)
 		u->role = ROLE_MEMBER;
@@ -206,4 +206,17 @@ int auth_audit(db *d, int64_t actor, const char *action, const char *target, con
 			       DB_TEXT(target ? target : ""), DB_TEXT(detail ? detail : ""),
 			       DB_TEXT(client ? client : "")),
 		       NULL, e);
+}
+
+unsigned auth_allowed(unsigned allow, int role)
+{
+	if (!allow)
+		return 403; /* undeclared: router_check keeps these from starting */
+	if (allow & EVERYONE)
+		return 0;
+	if (role == ROLE_VISITOR)
+		return 401;
+	if ((allow & SIGNED_IN) || role == ROLE_ADMIN || (allow & ALLOW(role)))
+		return 0;
+	return 403;
 }

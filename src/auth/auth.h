@@ -12,6 +12,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "auth/roles.h"
 #include "db/db.h"
 
 enum { AUTH_TOKEN_LEN = 43, AUTH_HASH_HEX = 64, AUTH_PW_MIN = 8, AUTH_PW_MAX = 256 };
@@ -21,7 +22,7 @@ struct auth_user {
 	int64_t id;
 	const char *name;
 	const char *email;
-	int role;     /* enum role (http.h) */
+	int role;     /* enum role (auth/roles.h) */
 	int lang;
 	int64_t version; /* bumped by anything a page kept for them shows of them */
 };

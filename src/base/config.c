@@ -8,7 +8,7 @@
 
 #include "base/buf.h"
 #include "base/util.h"
-#include "view/i18n.h"
+#include "base/lang.h"
 #include "base/banned.h"
 
 struct setting {

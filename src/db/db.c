@@ -200,3 +200,11 @@ void db_thread_teardown(void)
 	free(thread_url);
 	thread_url = NULL;
 }
+
+int db_data_version(db *d, arena *a, const char *name, int64_t *version, err *e)
+{
+	db_res v;
+	int rc = db_query(d, a, "SELECT version FROM cache_versions WHERE name = ?", DB_ARGS(DB_TEXT(name)), &v, e);
+	*version = !rc && v.nrows ? db_get_int(&v, 0, 0) : 0;
+	return rc;
+}

@@ -91,6 +91,11 @@ int64_t db_get_int(const db_res *r, int row, int col);
 json_t *db_row_json(const db_res *r, int row);
 json_t *db_rows_json(const db_res *r);
 
+/* The version of a kind of data ("home", "orgs", "events") that the
+ * database's triggers bump on every change to it; 0 for an unknown name.
+ * Kept pages are tagged with it (view/page_cache.h). */
+int db_data_version(db *d, arena *a, const char *name, int64_t *version, err *e);
+
 /* Per-thread connections for the server: db_thread_setup once at startup
  * (before threads start), then db_thread() from any thread. */
 int db_thread_setup(const char *url, err *e);

@@ -51,7 +51,7 @@ static int archive(req *r, resp *out)
 	int rc = http_cache_lookup(r, out, d, "events", args, &version, &e);
 	if (rc)
 		return rc > 0 ? 0 : rc;
-	const char *l = i18n_code(r->lang);
+	const char *l = lang_code(r->lang);
 	int64_t now = unix_now();
 	db_res ev, items, hosts, came, media, sl, cl;
 	rc = db_query(d, &r->a, "SELECT e.id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END, e.starts_at, e.tz, "

@@ -122,7 +122,7 @@ int events_promote(db *d, arena *a, const char *base_url, struct event_row *ev, 
 		ev->confirmed++;
 		ev->waitlisted--;
 		(*promoted)++;
-		int lang = i18n_parse_lang(db_get(&w, 0, 4));
+		int lang = lang_parse(db_get(&w, 0, 4));
 		if ((rc = queue_ticket_mail(d, a, lang < 0 ? LANG_ZH : lang, base_url, ev, db_get(&w, 0, 3),
 					    db_get(&w, 0, 1), db_get(&w, 0, 2), "ticket.mail.promoted", 1, e)))
 			return rc;
@@ -591,7 +591,7 @@ static int ticket_page(req *r, resp *out, unsigned status, const struct ticket *
 		json_decref(tk);
 		return rc;
 	}
-	int organizer = !http_allowed(ALLOW(ROLE_ORGANIZER), r->role);
+	int organizer = !auth_allowed(ALLOW(ROLE_ORGANIZER), r->role);
 	int64_t now = unix_now();
 	json_t *m = json_pack("{s:o,s:b,s:b,s:b}", "ticket", tk, "organizer", organizer, "can_checkin",
 			      organizer && !strcmp(t->status, "confirmed") && !t->checked_in_at,
@@ -692,7 +692,7 @@ static int series_ics(req *r, resp *out)
 	db *d = r->db;
 	db_res s, ids;
 	int rc = db_query(d, &r->a, "SELECT id, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END FROM event_series WHERE slug = ?",
-			  DB_ARGS(DB_TEXT(i18n_code(r->lang)), DB_TEXT(req_param(r, "slug"))), &s, &e);
+			  DB_ARGS(DB_TEXT(lang_code(r->lang)), DB_TEXT(req_param(r, "slug"))), &s, &e);
 	if (rc || !s.nrows)
 		return rc ? rc : http_error(r, out, 404, "not_found", "error.not_found");
 	if ((rc = db_query(d, &r->a, "SELECT id FROM events WHERE series_id = ? AND status <> 'draft' ORDER BY starts_at DESC LIMIT 200",

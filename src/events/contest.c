@@ -902,7 +902,7 @@ static int enter_post(req *r, resp *out)
 	struct enter_ctx c = { .r = r, .event_id = ev->id, .withdraw = strstr(r->path, "/withdraw") != NULL };
 	if (route_draw(r, out, &c.draw_id))
 		return 0;
-	if (!strcmp(ev->status, "draft") && http_allowed(ALLOW(ROLE_ORGANIZER), r->role))
+	if (!strcmp(ev->status, "draft") && auth_allowed(ALLOW(ROLE_ORGANIZER), r->role))
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	const char *proof = trimmed(&r->a, req_form(r, "proof")), *likes = trimmed(&r->a, req_form(r, "likes"));
 	c.proof = proof;

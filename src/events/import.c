@@ -580,7 +580,7 @@ static int import_page(req *r, resp *out, db *d, unsigned status, const char *se
 	db_res sl;
 	int rc = db_query(d, &r->a, "SELECT slug AS value, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END AS label, "
 				    "slug = ? AS selected FROM event_series ORDER BY id",
-			  DB_ARGS(DB_TEXT(i18n_code(r->lang)), DB_TEXT(series ? series : "")), &sl, &e);
+			  DB_ARGS(DB_TEXT(lang_code(r->lang)), DB_TEXT(series ? series : "")), &sl, &e);
 	if (rc) {
 		json_decref(result);
 		return rc;

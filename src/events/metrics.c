@@ -46,7 +46,7 @@ static int registration_rows(req *r, db *d, int64_t event_id, int64_t series_id,
 			"FROM registrations g JOIN events e ON e.id = g.event_id LEFT JOIN event_links l ON l.id = g.link_id "
 			"LEFT JOIN channels ch ON ch.id = l.channel_id LEFT JOIN users u ON u.id = g.user_id "
 			"WHERE (e.id = ? OR e.series_id = ?) AND e.status <> 'draft' ORDER BY e.starts_at, g.id",
-			DB_ARGS(DB_TEXT(i18n_code(r->lang)), DB_INT(event_id), DB_INT(series_id)), x, e);
+			DB_ARGS(DB_TEXT(lang_code(r->lang)), DB_INT(event_id), DB_INT(series_id)), x, e);
 }
 
 struct tally {
@@ -213,7 +213,7 @@ static int metrics_page(req *r, resp *out, db *d, int64_t event_id, int64_t seri
 			json_t *head)
 {
 	err e = ERR_INIT;
-	const char *l = i18n_code(r->lang);
+	const char *l = lang_code(r->lang);
 	db_res evs, x;
 	int rc = db_query(d, &r->a, evsql, DB_ARGS(DB_TEXT(l), DB_TEXT(l), DB_TIME(unix_now()), DB_INT(event_id ? event_id : series_id)),
 			  &evs, &e);
@@ -247,7 +247,7 @@ static int series_metrics(req *r, resp *out)
 	db_res s;
 	int rc = db_query(d, &r->a, "SELECT id, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END, slug FROM event_series "
 				    "WHERE slug = ?",
-			  DB_ARGS(DB_TEXT(i18n_code(r->lang)), DB_TEXT(req_param(r, "slug"))), &s, &e);
+			  DB_ARGS(DB_TEXT(lang_code(r->lang)), DB_TEXT(req_param(r, "slug"))), &s, &e);
 	if (rc)
 		return rc;
 	if (!s.nrows)

@@ -86,7 +86,7 @@ static void row_event(const db_res *x, int i, struct event_row *ev)
 static int event_read(db *d, arena *a, int64_t id, int lang, int lock, struct event_row *ev, int *found, err *e)
 {
 	db_res x;
-	const char *l = i18n_code(lang);
+	const char *l = lang_code(lang);
 	/* SQLite has no row locks: its writer holds the whole database. */
 	int rc = db_query(d, a, lock && db_engine_of(d) == DB_POSTGRES ? EVENT_COLS "WHERE e.id = ? FOR UPDATE OF e"
 								      : EVENT_COLS "WHERE e.id = ?",
@@ -163,7 +163,7 @@ static int agenda(req *r, db *d, const struct event_row *ev, json_t **out, err *
 					"CASE WHEN o.id IS NULL THEN s.org_name WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh) "
 					"ELSE o.name_zh END FROM item_speakers s JOIN event_items i ON i.id = s.item_id "
 					"LEFT JOIN orgs o ON o.id = s.org_id WHERE i.event_id = ? ORDER BY s.item_id, s.pos",
-			      DB_ARGS(DB_TEXT(i18n_code(r->lang)), DB_INT(ev->id)), &sp, e);
+			      DB_ARGS(DB_TEXT(lang_code(r->lang)), DB_INT(ev->id)), &sp, e);
 	*out = NULL;
 	if (rc)
 		return rc;
@@ -222,7 +222,7 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 					ORGS_MATCH_SQL("came") ") x "
 					"ORDER BY CASE x.role WHEN 'host' THEN 1 WHEN 'sponsor' THEN 2 "
 					"WHEN 'venue' THEN 3 WHEN 'media' THEN 4 ELSE 5 END, x.org_id",
-			      DB_ARGS(DB_INT(ev->id), DB_TEXT(i18n_code(r->lang)), DB_INT(ev->id)), &orgs, e);
+			      DB_ARGS(DB_INT(ev->id), DB_TEXT(lang_code(r->lang)), DB_INT(ev->id)), &orgs, e);
 	*out = NULL;
 	if (rc) {
 		json_decref(items);
@@ -286,7 +286,7 @@ int event_page(req *r, resp *out, db *d, int64_t id, unsigned status, json_t *fo
 	err e = ERR_INIT;
 	struct event_row ev;
 	int found, rc;
-	int organizer = !http_allowed(ALLOW(ROLE_ORGANIZER), r->role);
+	int organizer = !auth_allowed(ALLOW(ROLE_ORGANIZER), r->role);
 	static const char *const args[] = { "via", "cancelled", NULL };
 	int64_t version = 0;
 	int sent_back = form != NULL; /* a refused form is answered, never kept */
@@ -407,8 +407,8 @@ int events_list(req *r, resp *out)
 	int rc = http_cache_lookup(r, out, d, "events", args, &version, &e);
 	if (rc)
 		return rc > 0 ? 0 : rc;
-	int organizer = !http_allowed(ALLOW(ROLE_ORGANIZER), r->role);
-	const char *l = i18n_code(r->lang);
+	int organizer = !auth_allowed(ALLOW(ROLE_ORGANIZER), r->role);
+	const char *l = lang_code(r->lang);
 	db_res x, s;
 	rc = db_query(d, &r->a, EVENT_COLS "WHERE (e.status <> 'draft' OR ?) AND (? = '' OR s.slug = ?) "
 					   "ORDER BY e.starts_at DESC, e.id DESC LIMIT 300",
@@ -575,7 +575,7 @@ static int form_page(req *r, resp *out, db *d, unsigned status, int64_t id, cons
 {
 	err e = ERR_INIT;
 	db_res s, c;
-	const char *l = i18n_code(r->lang);
+	const char *l = lang_code(r->lang);
 	int rc = db_query(d, &r->a, "SELECT id, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END FROM event_series ORDER BY id",
 			  DB_ARGS(DB_TEXT(l)), &s, &e);
 	if (!rc)
@@ -1171,7 +1171,7 @@ static int topics(req *r, resp *out)
 	int rc = db_query(d, &r->a, "SELECT t.id, t.title, t.abstract, t.speaker_name, t.speaker_org, t.status, "
 				    "coalesce(t.event_id, 0) AS event_id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END AS event "
 				    "FROM topics t LEFT JOIN events e ON e.id = t.event_id ORDER BY t.status = 'proposed' DESC, t.id DESC LIMIT 300",
-			  DB_ARGS(DB_TEXT(i18n_code(r->lang))), &x, &e);
+			  DB_ARGS(DB_TEXT(lang_code(r->lang))), &x, &e);
 	if (rc)
 		return rc;
 	json_t *list = db_rows_json(&x);
@@ -1181,7 +1181,7 @@ static int topics(req *r, resp *out)
 		json_object_set_new(v, "status_text", json_string(T(arena_printf(&r->a, "topic.status.%s",
 						json_string_value(json_object_get(v, "status"))))));
 	json_t *m = json_pack("{s:o,s:b,s:{s:s,s:s,s:s,s:s},s:o}", "topics", list, "organizer",
-			      !http_allowed(ALLOW(ROLE_ORGANIZER), r->role), "form", "title", "", "abstract", "",
+			      !auth_allowed(ALLOW(ROLE_ORGANIZER), r->role), "form", "title", "", "abstract", "",
 			      "speaker_name", r->user_name ? r->user_name : "", "speaker_org", "", "errors", json_object());
 	if (req_query(r, "saved"))
 		json_object_set_new(m, "notice", json_string(T("topics.saved")));

@@ -33,7 +33,7 @@ static int index_page(req *r, resp *out)
 	int rc = http_cache_lookup(r, out, d, "events", NULL, &version, &e);
 	if (rc)
 		return rc > 0 ? 0 : rc;
-	const char *l = i18n_code(r->lang);
+	const char *l = lang_code(r->lang);
 	int64_t now = unix_now();
 	db_res x;
 	/* Per series: how many events it has had, and the next one. */
@@ -67,7 +67,7 @@ static int index_page(req *r, resp *out)
 		}
 		json_array_append_new(list, o);
 	}
-	json_t *m = json_pack("{s:o,s:b}", "series", list, "organizer", !http_allowed(ALLOW(ROLE_ORGANIZER), r->role));
+	json_t *m = json_pack("{s:o,s:b}", "series", list, "organizer", !auth_allowed(ALLOW(ROLE_ORGANIZER), r->role));
 	http_page(r, out, 200, "events/series.html", "series.title", m);
 	http_cache_store(r, out, "events", version, 60);
 	return 0;

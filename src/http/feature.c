@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "http/feature.h"
-#include "view/i18n.h"
 #include "base/banned.h"
 
 size_t features_routes(struct route_table *t, size_t max)
@@ -87,24 +86,18 @@ int features_sections(const char *page, req *r, db *d, const void *row, json_t *
 	return 0;
 }
 
-json_t *features_nav(int lang, const char *path)
+size_t features_nav(struct nav_item *v, size_t max)
 {
-	const struct nav_item *v[32];
 	size_t n = 0;
 	for (const struct feature *const *f = pgherd_features; *f; f++)
-		for (const struct nav_item *it = (*f)->nav; it < (*f)->nav + FEATURE_MAX_NAV && it->href && n < 32; it++) {
+		for (const struct nav_item *it = (*f)->nav; it < (*f)->nav + FEATURE_MAX_NAV && it->href && n < max; it++) {
 			/* A short list: insertion sort by order keeps table order on ties. */
 			size_t k = n++;
-			while (k > 0 && v[k - 1]->order > it->order) {
+			while (k > 0 && v[k - 1].order > it->order) {
 				v[k] = v[k - 1];
 				k--;
 			}
-			v[k] = it;
+			v[k] = *it;
 		}
-	json_t *nav = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(nav, json_pack("{s:s,s:s,s:b}", "href", v[i]->href, "label",
-						     i18n_get(lang, v[i]->label_key), "current",
-						     path && !strcmp(v[i]->href, path)));
-	return nav;
+	return n;
 }

@@ -16,13 +16,8 @@
 #include "base/config.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "view/view.h"
 
-/* A link in the site's navigation bar, in `order` (lower first). */
-struct nav_item {
-	int order;
-	const char *href;
-	const char *label_key; /* i18n key */
-};
 
 /* What the demo community has been given so far, passed to each feature's
  * demo in table order inside one transaction. */
@@ -69,8 +64,9 @@ void features_release(void);
 int features_demo(db *d, int force, int *added, err *e);
 /* Adds every registered section of `page` to m. */
 int features_sections(const char *page, req *r, db *d, const void *row, json_t *m, err *e);
-/* The navigation bar for a page at `path`, in the request's language:
- * [{href, label, current}] in order. */
-json_t *features_nav(int lang, const char *path);
+/* The navigation bar's links, every feature's, in order, into v (room for
+ * max); returns how many. */
+enum { FEATURES_MAX_NAV = 32 };
+size_t features_nav(struct nav_item *v, size_t max);
 
 #endif

@@ -23,23 +23,9 @@ enum http_method {
 };
 #define M_SAFE (M_GET | M_HEAD | M_OPTIONS)
 
-/* Roles a person holds; a visitor holds none (no account). */
-enum role {
-	ROLE_VISITOR, ROLE_MEMBER, ROLE_SPEAKER, ROLE_VOLUNTEER, ROLE_ORGANIZER,
-	ROLE_EDITOR, ROLE_TREASURER, ROLE_ADMIN,
-};
-
-/* Who a route lets in. EVERYONE includes visitors; SIGNED_IN any account;
- * otherwise the listed roles (ALLOW(ROLE_EDITOR) | ...). Admins pass every
- * check. Decided in one place: http_allowed(). */
-#define EVERYONE (1u << 31)
-#define ALLOW(role) (1u << (role))
-#define SIGNED_IN ALLOW(ROLE_MEMBER)
+/* Roles and who a route lets in (EVERYONE, SIGNED_IN, ALLOW(role)). */
+#include "auth/roles.h"
 /* A route that declares nothing (allow == 0) stops the server at start. */
-
-/* 0 when a person holding `role` may use a route allowing `allow`; 401 when
- * they must sign in first; 403 when their role is not enough. */
-unsigned http_allowed(unsigned allow, int role);
 
 enum { ROUTE_MAX_PARAMS = 8 };
 

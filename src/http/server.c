@@ -134,19 +134,6 @@ int req_query_count(const req *r, const char *except)
 	return c.n;
 }
 
-unsigned http_allowed(unsigned allow, int role)
-{
-	if (!allow)
-		return 403; /* undeclared: router_check keeps these from starting */
-	if (allow & EVERYONE)
-		return 0;
-	if (role == ROLE_VISITOR)
-		return 401;
-	if ((allow & SIGNED_IN) || role == ROLE_ADMIN || (allow & ALLOW(role)))
-		return 0;
-	return 403;
-}
-
 void http_cookie(req *r, resp *out, const char *name, const char *value, long max_age)
 {
 	for (size_t i = 0; i < sizeof(out->cookies) / sizeof(out->cookies[0]); i++)
@@ -204,15 +191,12 @@ int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const 
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, arg_allowed, &c);
 	if (!c.ok)
 		return 0;
-	db_res v;
-	int rc = db_query(d, &r->a, "SELECT version FROM cache_versions WHERE name = ?",
-			  DB_ARGS(DB_TEXT(version_name)), &v, e);
+	int rc = db_data_version(d, &r->a, version_name, version, e);
 	if (rc)
 		return rc;
-	*version = v.nrows ? db_get_int(&v, 0, 0) : 0;
 	/* A signed-in member's page is theirs: kept under their id and their
 	 * own data version, which anything it shows of them bumps. */
-	r->cache_key = arena_printf(&r->a, "%s|%s|%s|%lld.%lld.%d|%s", version_name, i18n_code(r->lang),
+	r->cache_key = arena_printf(&r->a, "%s|%s|%s|%lld.%lld.%d|%s", version_name, lang_code(r->lang),
 				    r->api ? "json" : "html", (long long)r->user_id, (long long)r->user_version, r->role,
 				    r->raw_uri);
 	char *page = page_cache_get(r->cache, r->cache_key, *version, r->api ? "" : csrf_of(r), &out->body_len);
@@ -409,42 +393,23 @@ static enum MHD_Result queue(req *r, unsigned status, struct MHD_Response *m)
 	return ok;
 }
 
-/* The request path when it is safe to link to: "//host/..." or a
- * backslash would make the browser leave the site. */
-static const char *same_site_path(const char *path)
-{
-	if (!path || path[0] != '/' || path[1] == '/' || strchr(path, '\\'))
-		return "/";
-	return path;
-}
-
-/* Builds globals for the layout: site, language, navigation, CSRF token. */
+/* The layout's globals for this request (view/layout.c). */
 static json_t *page_globals(req *r, const resp *out)
 {
-	const char *other = r->lang == LANG_ZH ? "en" : "zh";
-	const struct embed_file *css = embed_find("web/static/app.css");
-	char year[8];
-	char iso[32];
-	time_iso(unix_now(), iso);
-	snprintf(year, sizeof(year), "%.4s", iso);
-	json_t *g = json_pack("{s:s,s:s,s:s,s:b,s:b,s:s,s:s,s:s,s:s,s:s}",
-			      "lang", i18n_code(r->lang),
-			      "html_lang", i18n_html_lang(r->lang),
-			      "site_name", r->cfg->val[r->lang == LANG_ZH ? CFG_SITE_NAME_ZH : CFG_SITE_NAME_EN],
-			      "lang_zh", r->lang == LANG_ZH,
-			      "lang_en", r->lang == LANG_EN,
-			      "other_lang_href", arena_printf(&r->a, "%s?lang=%s", same_site_path(r->path), other),
-			      "other_lang_name", r->lang == LANG_ZH ? "English" : "中文",
-			      "csrf", r->csrf ? r->csrf : "",
-			      "css_href", arena_printf(&r->a, "/static/app.css?v=%s", css ? css->hash : "0"),
-			      "year", year);
-	json_object_set_new(g, "page_title", json_string(out->title_text ? out->title_text
-						       : out->title ? i18n_get(r->lang, out->title) : ""));
-	json_object_set_new(g, "nav", features_nav(r->lang, r->path));
-	if (r->user_id)
-		json_object_set_new(g, "me", json_pack("{s:I,s:s,s:s}", "id", (json_int_t)r->user_id, "name",
-						       r->user_name, "role", auth_role_name(r->role)));
-	return g;
+	struct layout l = {
+		.lang = r->lang,
+		.site_name = r->cfg->val[r->lang == LANG_ZH ? CFG_SITE_NAME_ZH : CFG_SITE_NAME_EN],
+		.path = r->path,
+		.csrf = r->csrf,
+		.title = out->title_text ? out->title_text : out->title ? i18n_get(r->lang, out->title) : "",
+		.user_id = r->user_id,
+		.user_name = r->user_name,
+		.role = r->role ? auth_role_name(r->role) : NULL,
+	};
+	struct nav_item nav[FEATURES_MAX_NAV];
+	l.nav = nav;
+	l.nnav = features_nav(nav, FEATURES_MAX_NAV);
+	return view_layout(&r->a, &l);
 }
 
 int http_render_html(req *r, const resp *out, const char *token, buf *b, err *e)
@@ -527,7 +492,7 @@ static enum MHD_Result send_resp(req *r, resp *out)
 	}
 	if (!out->body || out->html || out->cached) {
 		MHD_add_response_header(m, "Vary", "Accept, Accept-Language, Cookie");
-		MHD_add_response_header(m, "Content-Language", i18n_html_lang(r->lang));
+		MHD_add_response_header(m, "Content-Language", lang_html(r->lang));
 	}
 	if (html && r->new_csrf)
 		MHD_add_response_header(m, "Set-Cookie",
@@ -538,7 +503,7 @@ static enum MHD_Result send_resp(req *r, resp *out)
 	if (r->set_lang_cookie)
 		MHD_add_response_header(m, "Set-Cookie",
 					arena_printf(&r->a, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax",
-						     i18n_code(r->lang)));
+						     lang_code(r->lang)));
 	if (r->over_capacity || status == 413 || status == 400)
 		MHD_add_response_header(m, "Connection", "close");
 	json_decref(out->model);
@@ -591,17 +556,17 @@ static int origin_ok(req *r)
 
 static void choose_lang(req *r)
 {
-	int l = i18n_parse_lang(req_query(r, "lang"));
+	int l = lang_parse(req_query(r, "lang"));
 	if (l >= 0) {
 		r->lang = l;
 		r->set_lang_cookie = 1;
 		return;
 	}
-	if ((l = i18n_parse_lang(req_cookie(r, "lang"))) >= 0) {
+	if ((l = lang_parse(req_cookie(r, "lang"))) >= 0) {
 		r->lang = l;
 		return;
 	}
-	l = i18n_from_accept(req_header(r, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+	l = lang_from_accept(req_header(r, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
 	r->lang = l >= 0 ? l : r->cfg->default_lang;
 }
 
@@ -752,7 +717,7 @@ static enum MHD_Result dispatch(struct server *s, req *r)
 		}
 	}
 	/* Authorization: every route declares who it lets in. */
-	unsigned verdict = http_allowed(r->route->allow, r->role);
+	unsigned verdict = auth_allowed(r->route->allow, r->role);
 	if (verdict == 401 && !r->api && (r->method & M_SAFE)) {
 		resp out = { 0 };
 		buf next = BUF_INIT;

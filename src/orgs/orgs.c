@@ -48,7 +48,7 @@ static json_t *city_options(req *r, db *d, int64_t selected, err *e, int *rc)
 {
 	db_res c;
 	*rc = db_query(d, &r->a, "SELECT id, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END AS name FROM cities ORDER BY id",
-		       DB_ARGS(DB_TEXT(i18n_code(r->lang))), &c, e);
+		       DB_ARGS(DB_TEXT(lang_code(r->lang))), &c, e);
 	json_t *a = json_array();
 	for (int i = 0; !*rc && i < c.nrows; i++)
 		json_array_append_new(a, json_pack("{s:I,s:s,s:b}", "value", (json_int_t)db_get_int(&c, i, 0), "label",
@@ -217,7 +217,7 @@ static int list(req *r, resp *out)
 	int crc = http_cache_lookup(r, out, d, "orgs", args, &version, &e);
 	if (crc)
 		return crc > 0 ? 0 : crc;
-	const char *lang = i18n_code(r->lang), *sql = sql_all, *term = NULL;
+	const char *lang = lang_code(r->lang), *sql = sql_all, *term = NULL;
 	if (*q && db_engine_of(d) == DB_SQLITE && text_len(q) >= 3) {
 		buf b = BUF_INIT; /* one FTS5 phrase: quotes doubled inside */
 		buf_addc(&b, '"');
@@ -276,7 +276,7 @@ static int list(req *r, resp *out)
 	json_t *m = json_pack("{s:o,s:{s:s,s:o,s:o,s:o},s:s,s:b}", "orgs", items, "filter", "q", q, "categories",
 			      options(r, "cat", categories, COUNT(categories), cat), "industries",
 			      options(r, "ind", industries, COUNT(industries), ind), "cities", cities, "query", qs.s,
-			      "can_edit", !http_allowed(ALLOW(ROLE_EDITOR), r->role));
+			      "can_edit", !auth_allowed(ALLOW(ROLE_EDITOR), r->role));
 	buf_release(&qs);
 	http_pager(m, page, res.nrows > LIST_PAGE);
 	http_page(r, out, 200, "orgs/list.html", "orgs.title", m);
@@ -289,7 +289,7 @@ static int list(req *r, resp *out)
 static int load(req *r, db *d, int64_t id, json_t **out, err *e)
 {
 	db_res o, al, people, ev;
-	const char *lang = i18n_code(r->lang);
+	const char *lang = lang_code(r->lang);
 	int rc = db_query(d, &r->a, "SELECT o.id, o.name_zh, o.name_en, o.category, coalesce(o.industry, '') AS industry, "
 				    "o.city_id, CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, "
 				    "coalesce(o.website, '') AS website, o.description, o.logo_file_id "
@@ -361,7 +361,7 @@ static int show(req *r, resp *out)
 	markdown_html(json_string_value(json_object_get(o, "description")), &html);
 	json_object_set_new(o, "description_html", json_string(html.s));
 	buf_release(&html);
-	json_t *m = json_pack("{s:o,s:b}", "org", o, "can_edit", !http_allowed(ALLOW(ROLE_EDITOR), r->role));
+	json_t *m = json_pack("{s:o,s:b}", "org", o, "can_edit", !auth_allowed(ALLOW(ROLE_EDITOR), r->role));
 	if (req_query(r, "saved"))
 		json_object_set_new(m, "notice", json_string(T("orgs.saved")));
 	if (req_query(r, "merged"))

@@ -118,7 +118,7 @@ static int signup_checked(req *r, resp *out, json_t *errors)
 	rc = db_query(d, &r->a, "INSERT INTO users (email, display_name, phone, password_hash, role, lang, created_at) "
 				"VALUES (?, ?, ?, ?, 'member', ?, ?) ON CONFLICT (email) DO NOTHING RETURNING id",
 		      DB_ARGS(DB_TEXT(email), DB_TEXT(name), DB_TEXT(phone), DB_TEXT(hash),
-			      DB_TEXT(i18n_code(r->lang)), DB_TIME(unix_now())),
+			      DB_TEXT(lang_code(r->lang)), DB_TIME(unix_now())),
 		      &ins, &e);
 	sodium_memzero(hash, sizeof(hash));
 	if (rc)
@@ -233,7 +233,7 @@ static int account(req *r, resp *out)
 	json_object_set_new(me, "role_text", json_string(T(arena_printf(&r->a, "role.%s", db_get(&u, 0, 4)))));
 	json_object_set_new(m, "account", me);
 	json_object_set_new(m, "is_admin", json_boolean(r->role == ROLE_ADMIN));
-	json_object_set_new(m, "is_organizer", json_boolean(!http_allowed(ALLOW(ROLE_ORGANIZER), r->role)));
+	json_object_set_new(m, "is_organizer", json_boolean(!auth_allowed(ALLOW(ROLE_ORGANIZER), r->role)));
 	char mine[AUTH_HASH_HEX + 1] = ""; /* none when signed in by an API token */
 	if (r->session)
 		auth_token_hash(r->session, mine);

@@ -137,7 +137,7 @@ static int show(req *r, resp *out)
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	db *d = r->db;
 	db_res res;
-	int rc = db_query(d, &r->a, sql_public, DB_ARGS(DB_TEXT(i18n_code(r->lang)), DB_INT(id)), &res, &e);
+	int rc = db_query(d, &r->a, sql_public, DB_ARGS(DB_TEXT(lang_code(r->lang)), DB_INT(id)), &res, &e);
 	if (rc)
 		return rc;
 	/* A hidden profile is shown to no one but its owner. */

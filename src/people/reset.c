@@ -57,7 +57,7 @@ static int request_link(req *r, resp *out)
 					  DB_TIME(now + RESET_MINUTES * 60)),
 				  NULL, &e)))
 			return rc;
-		int lang = i18n_parse_lang(db_get(&u, 0, 1));
+		int lang = lang_parse(db_get(&u, 0, 1));
 		if (lang < 0)
 			lang = r->lang;
 		const char *body = arena_printf(&r->a, "%s\n\n%s/reset/%s\n\n%s\n", i18n_get(lang, "reset.mail.intro"),

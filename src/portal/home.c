@@ -93,7 +93,7 @@ static const char sql_cities[] =
 /* The page's data, the same for the HTML page and /api/v1/. */
 static int home_model(req *r, db *d, json_t **out, err *e)
 {
-	const char *lang = i18n_code(r->lang);
+	const char *lang = lang_code(r->lang);
 	db_res st, up, past, hosts, orgs, ch, cities;
 	int rc;
 	if ((rc = db_query(d, &r->a, sql_stats, DB_NOARGS, &st, e)) ||
@@ -234,7 +234,7 @@ static int subscribe(req *r, resp *out)
 	int rc = db_exec(d, "INSERT INTO subscribers (email, name, city_id, lang, created_at) "
 			    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING",
 			 DB_ARGS(DB_TEXT(email), DB_TEXT(*name ? name : NULL),
-				 city_id ? DB_INT(city_id) : DB_NULL, DB_TEXT(i18n_code(r->lang)),
+				 city_id ? DB_INT(city_id) : DB_NULL, DB_TEXT(lang_code(r->lang)),
 				 DB_TIME(unix_now())),
 			 &added, &e);
 	if (rc) {

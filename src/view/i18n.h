@@ -10,8 +10,7 @@
 #include <stdio.h>
 
 #include "base/err.h"
-
-enum { LANG_ZH, LANG_EN, LANG__COUNT };
+#include "base/lang.h"
 
 struct po_entry {
 	char *id;
@@ -32,11 +31,5 @@ int i18n_has(int lang, const char *key);
 /* Writes one line per key missing (or empty) in either catalog, and per key
  * whose texts take different printf conversions; returns the count. */
 int i18n_check(FILE *report);
-const char *i18n_code(int lang);      /* "zh" / "en" */
-const char *i18n_html_lang(int lang); /* "zh-CN" / "en" */
-/* Parses "zh", "zh-CN", "en-US"...; -1 when neither language. */
-int i18n_parse_lang(const char *s);
-/* The best language in an Accept-Language header, or -1. */
-int i18n_from_accept(const char *header);
 
 #endif

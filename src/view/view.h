@@ -12,6 +12,10 @@
 
 #include <jansson.h>
 
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/err.h"
 
@@ -22,6 +26,27 @@ void view_release(void);
  * stack is [globals, model]: the model (what /api/v1 returns) is searched
  * first, then the page globals (site, lang, nav, csrf...). */
 int view_render(const char *page, int lang, json_t *globals, json_t *model, buf *out, err *e);
+/* A link in the site's navigation bar, in `order` (lower first). */
+struct nav_item {
+	int order;
+	const char *href;
+	const char *label_key; /* i18n key */
+};
+
+/* What the layout around every page shows: the site in the request's
+ * language, the language switch, the navigation bar (the current page
+ * marked), who is signed in, and the CSRF token forms carry. */
+struct layout {
+	int lang;
+	const char *site_name, *path, *csrf, *title;
+	int64_t user_id; /* 0: a visitor */
+	const char *user_name, *role;
+	const struct nav_item *nav;
+	size_t nnav;
+};
+/* The layout's globals for view_render (texts live in a). */
+json_t *view_layout(arena *a, const struct layout *l);
+
 /* Names of every built-in template, for the i18n key check. */
 int view_template_exists(const char *name);
 

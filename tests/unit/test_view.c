@@ -206,13 +206,13 @@ static void catalog_formats_agree(void **state)
 static void language_negotiation(void **state)
 {
 	(void)state;
-	assert_int_equal(i18n_from_accept("en-US,en;q=0.9,zh-CN;q=0.8"), LANG_EN);
-	assert_int_equal(i18n_from_accept("zh-CN,zh;q=0.9,en;q=0.8"), LANG_ZH);
-	assert_int_equal(i18n_from_accept("fr-FR,en;q=0.5,zh;q=0.7"), LANG_ZH);
-	assert_int_equal(i18n_from_accept("fr-FR"), -1);
-	assert_int_equal(i18n_from_accept(NULL), -1);
-	assert_int_equal(i18n_parse_lang("zh_CN"), LANG_ZH);
-	assert_int_equal(i18n_parse_lang("english"), -1);
+	assert_int_equal(lang_from_accept("en-US,en;q=0.9,zh-CN;q=0.8"), LANG_EN);
+	assert_int_equal(lang_from_accept("zh-CN,zh;q=0.9,en;q=0.8"), LANG_ZH);
+	assert_int_equal(lang_from_accept("fr-FR,en;q=0.5,zh;q=0.7"), LANG_ZH);
+	assert_int_equal(lang_from_accept("fr-FR"), -1);
+	assert_int_equal(lang_from_accept(NULL), -1);
+	assert_int_equal(lang_parse("zh_CN"), LANG_ZH);
+	assert_int_equal(lang_parse("english"), -1);
 }
 
 /* Every key: in both catalogs; every {{_ key}} in a template and every
@@ -240,7 +240,7 @@ static void catalogs_are_complete(void **state)
 			snprintf(key, sizeof(key), "%.*s", (int)(m[1].rm_eo - m[1].rm_so), p + m[1].rm_so);
 			for (int l = 0; l < LANG__COUNT; l++)
 				if (!i18n_has(l, key)) {
-					fprintf(stderr, "%s: {{_ %s}} missing in %s\n", f->name, key, i18n_code(l));
+					fprintf(stderr, "%s: {{_ %s}} missing in %s\n", f->name, key, lang_code(l));
 					missing++;
 				}
 			checked++;
@@ -271,7 +271,7 @@ static void catalogs_are_complete(void **state)
 				if (key[kl - 1] != '.' && !strchr(key, '%') && strcmp(key, "event.status")) {
 					for (int l = 0; l < LANG__COUNT; l++)
 						if (!i18n_has(l, key)) {
-							fprintf(stderr, "%s: \"%s\" missing in %s\n", path, key, i18n_code(l));
+							fprintf(stderr, "%s: \"%s\" missing in %s\n", path, key, lang_code(l));
 							missing++;
 						}
 					checked++;
@@ -304,7 +304,7 @@ static void catalogs_are_complete(void **state)
 			snprintf(key, sizeof(key), "%s.%s", runtime[k].prefix, runtime[k].values[v]);
 			for (int l = 0; l < LANG__COUNT; l++)
 				if (!i18n_has(l, key)) {
-					fprintf(stderr, "\"%s\" missing in %s\n", key, i18n_code(l));
+					fprintf(stderr, "\"%s\" missing in %s\n", key, lang_code(l));
 					missing++;
 				}
 		}
@@ -379,18 +379,18 @@ static void every_route_declares_who_may_use_it(void **state)
 	assert_int_equal(router_check(&t3, 1, &e), 0);
 
 	/* the one decision: 0 allowed, 401 sign in first, 403 not for you */
-	assert_int_equal(http_allowed(EVERYONE, ROLE_VISITOR), 0);
-	assert_int_equal(http_allowed(SIGNED_IN, ROLE_VISITOR), 401);
-	assert_int_equal(http_allowed(SIGNED_IN, ROLE_MEMBER), 0);
-	assert_int_equal(http_allowed(SIGNED_IN, ROLE_TREASURER), 0);
+	assert_int_equal(auth_allowed(EVERYONE, ROLE_VISITOR), 0);
+	assert_int_equal(auth_allowed(SIGNED_IN, ROLE_VISITOR), 401);
+	assert_int_equal(auth_allowed(SIGNED_IN, ROLE_MEMBER), 0);
+	assert_int_equal(auth_allowed(SIGNED_IN, ROLE_TREASURER), 0);
 	unsigned money = ALLOW(ROLE_TREASURER);
-	assert_int_equal(http_allowed(money, ROLE_VISITOR), 401);
-	assert_int_equal(http_allowed(money, ROLE_MEMBER), 403);
-	assert_int_equal(http_allowed(money, ROLE_EDITOR), 403);
-	assert_int_equal(http_allowed(money, ROLE_TREASURER), 0);
-	assert_int_equal(http_allowed(money, ROLE_ADMIN), 0);
-	assert_int_equal(http_allowed(ALLOW(ROLE_ORGANIZER) | ALLOW(ROLE_EDITOR), ROLE_EDITOR), 0);
-	assert_int_equal(http_allowed(0, ROLE_ADMIN), 403);
+	assert_int_equal(auth_allowed(money, ROLE_VISITOR), 401);
+	assert_int_equal(auth_allowed(money, ROLE_MEMBER), 403);
+	assert_int_equal(auth_allowed(money, ROLE_EDITOR), 403);
+	assert_int_equal(auth_allowed(money, ROLE_TREASURER), 0);
+	assert_int_equal(auth_allowed(money, ROLE_ADMIN), 0);
+	assert_int_equal(auth_allowed(ALLOW(ROLE_ORGANIZER) | ALLOW(ROLE_EDITOR), ROLE_EDITOR), 0);
+	assert_int_equal(auth_allowed(0, ROLE_ADMIN), 403);
 	arena a = ARENA_INIT;
 	assert_string_equal(http_allow_text(&a, money), "treasurer,admin");
 	assert_string_equal(http_allow_text(&a, SIGNED_IN), "signed-in");
