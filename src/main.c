@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/config.h"
 #include "base/json_arena.h"
 #include "base/log.h"
@@ -119,7 +120,7 @@ static int cmd_serve(config *c, char **rest)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (features_start(c, &e) || outbox_start(c, &e)) {
+	if (clock_init(&e) || features_start(c, &e) || outbox_start(c, &e)) {
 		fprintf(stderr, "pgherd: %s\n", e.msg);
 		return 1;
 	}

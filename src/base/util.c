@@ -41,14 +41,6 @@ void time_iso(int64_t t, char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-void time_community(int64_t t, char out[32])
-{
-	struct tm tm;
-	time_t tt = (time_t)(t + 8 * 3600);
-	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
-}
-
 static int days_in_month(int y, int m)
 {
 	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };

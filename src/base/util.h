@@ -11,9 +11,6 @@ uint64_t now_us(void);        /* monotonic microseconds */
 int64_t unix_now(void);       /* wall clock seconds */
 /* ISO 8601 UTC "2026-11-21T05:41:22Z" into out (at least 21 bytes). */
 void time_iso(int64_t t, char out[32]);
-/* The community's local time, "2026-11-21 14:36" (China Standard Time,
- * UTC+8, until time zones arrive with events), into out (at least 20 bytes). */
-void time_community(int64_t t, char out[32]);
 /* Parses "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS][Z]" as UTC; -1 if invalid. */
 int parse_time(const char *s, int64_t *out);
 

@@ -132,6 +132,26 @@ int64_t db_get_int(const db_res *r, int row, int col)
 	return v ? strtoll(v, NULL, 10) : 0;
 }
 
+int db_col(const db_res *r, const char *name)
+{
+	for (int c = 0; c < r->ncols; c++)
+		if (!strcmp(r->names[c], name))
+			return c;
+	return -1;
+}
+
+const char *db_text(const db_res *r, int row, const char *name)
+{
+	int c = db_col(r, name);
+	return c < 0 ? NULL : db_get(r, row, c);
+}
+
+int64_t db_int(const db_res *r, int row, const char *name)
+{
+	int c = db_col(r, name);
+	return c < 0 ? 0 : db_get_int(r, row, c);
+}
+
 json_t *db_row_json(const db_res *r, int row)
 {
 	json_t *o = json_object();

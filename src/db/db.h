@@ -87,6 +87,13 @@ int db_tx(db *d, db_tx_fn fn, void *ctx, err *e);
 /* Getters; row and col must be in range. */
 const char *db_get(const db_res *r, int row, int col);
 int64_t db_get_int(const db_res *r, int row, int col);
+/* Read by name: the column a statement named (its alias: name every
+ * expression with AS), -1 when it has none; its text (NULL for SQL NULL
+ * or no such column) or its number (0 then). Row readers use names, so a
+ * column added to a SELECT moves nothing. */
+int db_col(const db_res *r, const char *name);
+const char *db_text(const db_res *r, int row, const char *name);
+int64_t db_int(const db_res *r, int row, const char *name);
 /* One row as a JSON object / all rows as an array, typed by column. */
 json_t *db_row_json(const db_res *r, int row);
 json_t *db_rows_json(const db_res *r);

@@ -114,8 +114,8 @@ static int archive(req *r, resp *out)
 		row.checked_in = db_get_int(&ev, i, 9);
 		for (int k = 0; k < FIGURES; k++)
 			row.figure[k] = db_get(&ev, i, 10 + k);
-		struct cal_local t;
-		cal_local(db_get(&ev, i, 3), db_get_int(&ev, i, 2), &t);
+		struct clock_local t;
+		clock_local(db_get(&ev, i, 3), db_get_int(&ev, i, 2), &t);
 		if (!year || t.year != last_year) {
 			year = json_pack("{s:i,s:[]}", "year", t.year, "events");
 			json_array_append_new(years, year);
@@ -141,7 +141,7 @@ static int archive(req *r, resp *out)
 			replays = db_get_int(&media, at, 1);
 		json_array_append_new(json_object_get(year, "events"),
 				      json_pack("{s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:I,s:I}", "id", (json_int_t)id,
-						"title", db_get(&ev, i, 1), "date", cal_date(&r->a, db_get(&ev, i, 3),
+						"title", db_get(&ev, i, 1), "date", clock_date(&r->a, db_get(&ev, i, 3),
 											      db_get_int(&ev, i, 2)),
 						"city_id", (json_int_t)db_get_int(&ev, i, 4), "city", db_get(&ev, i, 5),
 						"series_slug", db_get(&ev, i, 6), "series", db_get(&ev, i, 7), "hosts", hl,

@@ -31,10 +31,7 @@ static struct db_batch *writer;
 
 int events_start(const config *cfg, err *e)
 {
-	int rc = cal_init(e);
-	if (!rc)
-		rc = db_batch_start(cfg->val[CFG_DATABASE], &writer, e);
-	return rc;
+	return db_batch_start(cfg->val[CFG_DATABASE], &writer, e);
 }
 
 void events_stop(void)
@@ -574,8 +571,8 @@ static json_t *ticket_model(req *r, db *d, const struct ticket *t, err *e, int *
 	}
 	if (t->checked_in_at)
 		json_object_set_new(m, "checked_in", json_pack("{s:s,s:s,s:s}", "at",
-							      cal_hm(&r->a, t->ev.tz, t->checked_in_at), "date",
-							      cal_date(&r->a, t->ev.tz, t->checked_in_at), "by",
+							      clock_hm(&r->a, t->ev.tz, t->checked_in_at), "date",
+							      clock_date(&r->a, t->ev.tz, t->checked_in_at), "by",
 							      t->checked_in_by));
 	json_object_set_new(m, "confirmed", json_boolean(!strcmp(t->status, "confirmed")));
 	return m;
@@ -820,7 +817,7 @@ static int door(req *r, resp *out)
 				      T(arena_printf(&r->a, "reg.status.%s", db_get(&x, i, 4))), "can_checkin",
 				      !strcmp(db_get(&x, i, 4), "confirmed") && !db_get(&x, i, 6));
 		if (db_get(&x, i, 6))
-			json_object_set_new(p, "checked_in_at", json_string(cal_hm(&r->a, ev->tz, db_get_int(&x, i, 6))));
+			json_object_set_new(p, "checked_in_at", json_string(clock_hm(&r->a, ev->tz, db_get_int(&x, i, 6))));
 		json_array_append_new(people, p);
 	}
 	buf qu = BUF_INIT;
@@ -936,9 +933,9 @@ static int list_page(req *r, resp *out, unsigned status, json_t *form, json_t *e
 		json_t *x = db_row_json(&res, i);
 		json_object_set_new(x, "status_text", json_string(T(arena_printf(&r->a, "reg.status.%s", db_get(&res, i, 6)))));
 		json_object_set_new(x, "registered", json_string(arena_printf(&r->a, "%s %s",
-			cal_date(&r->a, ev.tz, db_get_int(&res, i, 8)), cal_hm(&r->a, ev.tz, db_get_int(&res, i, 8)))));
+			clock_date(&r->a, ev.tz, db_get_int(&res, i, 8)), clock_hm(&r->a, ev.tz, db_get_int(&res, i, 8)))));
 		if (db_get(&res, i, 9))
-			json_object_set_new(x, "checked_in", json_string(cal_hm(&r->a, ev.tz, db_get_int(&res, i, 9))));
+			json_object_set_new(x, "checked_in", json_string(clock_hm(&r->a, ev.tz, db_get_int(&res, i, 9))));
 		json_object_set_new(x, "can_cancel", json_boolean(strcmp(db_get(&res, i, 6), "cancelled") && !db_get(&res, i, 9)));
 		json_array_append_new(items, x);
 	}
@@ -1020,8 +1017,8 @@ static int registrations_csv(req *r, resp *out)
 			if (c == 6)
 				v = T(arena_printf(&r->a, "reg.status.%s", v));
 			else if ((c == 8 || c == 9) && v)
-				v = arena_printf(&r->a, "%s %s", cal_date(&r->a, ev.tz, db_get_int(&res, i, c)),
-						 cal_hm(&r->a, ev.tz, db_get_int(&res, i, c)));
+				v = arena_printf(&r->a, "%s %s", clock_date(&r->a, ev.tz, db_get_int(&res, i, c)),
+						 clock_hm(&r->a, ev.tz, db_get_int(&res, i, c)));
 			buf_csv_field(&b, (size_t)c, v ? v : "");
 		}
 		buf_adds(&b, "\r\n");

@@ -232,7 +232,7 @@ static json_t *draw_model(req *r, const struct event_row *ev, const db_res *w, i
 			      "min_likes", (json_int_t)min, "prizes", pz, "entries", entries, "winners", winners, "total",
 			      total, "eligible", eligible, "drawn", *seed != '\0', "seed", seed);
 	if (*seed) {
-		json_object_set_new(o, "drawn_date", json_string(cal_date(&r->a, ev->tz, db_get_int(w, i, 5))));
+		json_object_set_new(o, "drawn_date", json_string(clock_date(&r->a, ev->tz, db_get_int(w, i, 5))));
 		json_object_set_new(o, "check", json_string(arena_printf(&r->a, "printf '%%s' '%s:%lld' | b2sum -l 256",
 									 seed, (long long)first_no)));
 	}

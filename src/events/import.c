@@ -230,10 +230,10 @@ static int check_salon(struct import *im, int i, json_t *o, struct salon *s)
 	s->date = json_string_value(json_object_get(o, "date"));
 	if (!s->date)
 		return bad(im, i, "date", "import.err.no_date", NULL);
-	s->starts_at = cal_parse("Asia/Shanghai", s->date, "09:00");
+	s->starts_at = clock_parse("Asia/Shanghai", s->date, "09:00");
 	if (s->starts_at < 0)
 		return bad(im, i, "date", "import.err.date", s->date);
-	s->ends_at = cal_parse("Asia/Shanghai", s->date, "17:30");
+	s->ends_at = clock_parse("Asia/Shanghai", s->date, "17:30");
 	s->city = json_string_value(json_object_get(o, "city"));
 	if (!s->city || !*s->city || text_len(s->city) > 40 || has_control(s->city))
 		return bad(im, i, "city", "import.err.city", NULL);
@@ -434,9 +434,9 @@ static int write_salon(db *d, struct import *im, int64_t series, const char *ser
 		return rc;
 	if (x.nrows) {
 		ev = db_get_int(&x, 0, 0);
-		if (cal_date(a, "Asia/Shanghai", db_get_int(&x, 0, 1)) && strcmp(cal_date(a, "Asia/Shanghai", db_get_int(&x, 0, 1)), s->date))
+		if (clock_date(a, "Asia/Shanghai", db_get_int(&x, 0, 1)) && strcmp(clock_date(a, "Asia/Shanghai", db_get_int(&x, 0, 1)), s->date))
 			return bad(im, index, "seq", "import.err.seq_taken",
-				   cal_date(a, "Asia/Shanghai", db_get_int(&x, 0, 1)));
+				   clock_date(a, "Asia/Shanghai", db_get_int(&x, 0, 1)));
 		im->res->events_matched++;
 		/* Figures the file gives and the event lacks or holds differently. */
 		for (int f = 0; !rc && f < FIGURES; f++) {

@@ -206,7 +206,7 @@ static json_t *metrics_json(req *r, const db_res *evs, const db_res *x)
 static void event_dates(req *r, db_res *evs)
 {
 	for (int k = 0; k < evs->nrows; k++)
-		evs->vals[k * evs->ncols + 2] = cal_date(&r->a, db_get(evs, k, 7), db_get_int(evs, k, 2));
+		evs->vals[k * evs->ncols + 2] = clock_date(&r->a, db_get(evs, k, 7), db_get_int(evs, k, 2));
 }
 
 static int metrics_page(req *r, resp *out, db *d, int64_t event_id, int64_t series_id, const char *evsql,

@@ -23,8 +23,6 @@ static const char *const statuses[] = { "draft", "published", "open", "closed", 
 static const char *const kinds[] = { "signin", "opening", "talk", "panel", "case", "debate",
 				     "closed", "break", "photo", "prize" };
 static const char *const roles[] = { "host", "sponsor", "venue", "media" };
-static const char *wd_zh[] = { "周日", "周一", "周二", "周三", "周四", "周五", "周六" };
-static const char *wd_en[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
 
 static int in_list(const char *s, const char *const *list, size_t n)
 {
@@ -126,16 +124,7 @@ const struct loader event_loader = { "event", load_event, NULL, NULL };
 
 const char *event_when(arena *a, int lang, const struct event_row *ev)
 {
-	struct cal_local s, f;
-	cal_local(ev->tz, ev->starts_at, &s);
-	cal_local(ev->tz, ev->ends_at, &f);
-	const char *wd = (lang == LANG_EN ? wd_en : wd_zh)[(s.weekday + 6) % 7];
-	const char *tz = strcmp(ev->tz, "Asia/Shanghai") ? arena_printf(a, " (%s)", ev->tz) : "";
-	if (s.year == f.year && s.month == f.month && s.day == f.day)
-		return arena_printf(a, "%04d-%02d-%02d %s %02d:%02d–%02d:%02d%s", s.year, s.month, s.day, wd, s.hour,
-				    s.minute, f.hour, f.minute, tz);
-	return arena_printf(a, "%04d-%02d-%02d %s %02d:%02d – %04d-%02d-%02d %02d:%02d%s", s.year, s.month, s.day, wd,
-			    s.hour, s.minute, f.year, f.month, f.day, f.hour, f.minute, tz);
+	return clock_span(a, lang, ev->tz, ev->starts_at, ev->ends_at);
 }
 
 const char *event_closed_reason(const struct event_row *ev, int64_t now)
@@ -189,13 +178,13 @@ static int agenda(req *r, db *d, const struct event_row *ev, json_t **out, err *
 		/* Imported past items may have no recorded time. */
 		int timed = (int)db_get_int(&it, i, 7);
 		json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:s}", "id", (json_int_t)item,
-						       "start", timed ? cal_hm(&r->a, ev->tz, db_get_int(&it, i, 1)) : "", "end",
-						       timed ? cal_hm(&r->a, ev->tz, db_get_int(&it, i, 2)) : "", "kind", db_get(&it, i, 3),
+						       "start", timed ? clock_hm(&r->a, ev->tz, db_get_int(&it, i, 1)) : "", "end",
+						       timed ? clock_hm(&r->a, ev->tz, db_get_int(&it, i, 2)) : "", "kind", db_get(&it, i, 3),
 						       "kind_text", T(arena_printf(&r->a, "kind.%s", db_get(&it, i, 3))),
 						       "title", db_get(&it, i, 4), "slides_url", db_get(&it, i, 5),
 						       "speakers", speakers, "speakers_text", names.len ? names.s : ""));
 		json_object_set_new(json_array_get(items, json_array_size(items) - 1), "date",
-				    json_string(cal_date(&r->a, ev->tz, db_get_int(&it, i, 1))));
+				    json_string(clock_date(&r->a, ev->tz, db_get_int(&it, i, 1))));
 		buf_release(&names);
 	}
 	*out = items;
@@ -252,7 +241,7 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 			      "id", (json_int_t)ev->id, "title", ev->title, "title_zh", ev->title_zh, "title_en",
 			      ev->title_en, "series", ev->series ? ev->series : "", "city", ev->city ? ev->city : "",
 			      "venue", ev->venue, "address", ev->address, "tz", ev->tz, "when",
-			      event_when(&r->a, r->lang, ev), "date", cal_date(&r->a, ev->tz, ev->starts_at), "status",
+			      event_when(&r->a, r->lang, ev), "date", clock_date(&r->a, ev->tz, ev->starts_at), "status",
 			      ev->status, "status_text", T(arena_printf(&r->a, "event.status.%s", ev->status)),
 			      "description_html", html.s, "capacity", (json_int_t)ev->capacity, "confirmed",
 			      (json_int_t)ev->confirmed, "waitlisted", (json_int_t)ev->waitlisted, "checked_in",
@@ -266,8 +255,8 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 	if (ev->cover_file_id)
 		json_object_set_new(m, "cover_file_id", json_integer(ev->cover_file_id));
 	if (ev->reg_opens_at && now < ev->reg_opens_at)
-		json_object_set_new(m, "opens", json_string(arena_printf(&r->a, "%s %s", cal_date(&r->a, ev->tz, ev->reg_opens_at),
-									 cal_hm(&r->a, ev->tz, ev->reg_opens_at))));
+		json_object_set_new(m, "opens", json_string(arena_printf(&r->a, "%s %s", clock_date(&r->a, ev->tz, ev->reg_opens_at),
+									 clock_hm(&r->a, ev->tz, ev->reg_opens_at))));
 	json_object_set_new(m, "series_slug", json_string(ev->series_slug));
 	json_object_set_new(m, "starts_at", json_integer(ev->starts_at));
 	json_object_set_new(m, "ends_at", json_integer(ev->ends_at));
@@ -478,7 +467,7 @@ static int64_t optional_time(const char *tz, const char *date, const char *hm, j
 {
 	if (!*date && !*hm)
 		return 0;
-	int64_t t = cal_parse(tz, date, *hm ? hm : "00:00");
+	int64_t t = clock_parse(tz, date, *hm ? hm : "00:00");
 	if (t < 0)
 		json_object_set_new(errors, field, json_string(T("events.err.time")));
 	return t < 0 ? 0 : t;
@@ -539,14 +528,14 @@ static int read_event_form(req *r, db *d, struct event_form *f, json_t *errors, 
 		json_object_set_new(errors, "venue", json_string(T("events.err.venue")));
 	if (text_len(f->address) > 300 || has_control(f->address))
 		json_object_set_new(errors, "address", json_string(T("events.err.venue")));
-	if (!cal_zone_ok(f->tz)) {
+	if (!clock_zone_ok(f->tz)) {
 		json_object_set_new(errors, "tz", json_string(T("events.err.tz")));
 		f->tz = "Asia/Shanghai";
 	}
 	if (!in_list(f->status, statuses, COUNT(statuses)))
 		json_object_set_new(errors, "status", json_string(T("events.err.status")));
-	f->starts_at = cal_parse(f->tz, f->date, f->start);
-	f->ends_at = cal_parse(f->tz, *f->end_date ? f->end_date : f->date, f->end);
+	f->starts_at = clock_parse(f->tz, f->date, f->start);
+	f->ends_at = clock_parse(f->tz, *f->end_date ? f->end_date : f->date, f->end);
 	if (f->starts_at < 0 || f->ends_at < 0)
 		json_object_set_new(errors, "date", json_string(T("events.err.time")));
 	else if (f->ends_at <= f->starts_at)
@@ -601,9 +590,9 @@ static int form_page(req *r, resp *out, db *d, unsigned status, int64_t id, cons
 				 "orgs_venue", f->orgs_text[2], "orgs_media", f->orgs_text[3], "series", series, "cities",
 				 cities, "statuses", options(r, "event.status", statuses, COUNT(statuses), f->status), "zones",
 				 json_array());
-	for (int i = 0; cal_zones[i]; i++)
-		json_array_append_new(json_object_get(form, "zones"), json_pack("{s:s,s:s,s:b}", "value", cal_zones[i], "label",
-						 cal_zones[i], "selected", !strcmp(cal_zones[i], f->tz)));
+	for (int i = 0; clock_zones[i]; i++)
+		json_array_append_new(json_object_get(form, "zones"), json_pack("{s:s,s:s,s:b}", "value", clock_zones[i], "label",
+						 clock_zones[i], "selected", !strcmp(clock_zones[i], f->tz)));
 	json_t *m = json_pack("{s:o,s:o,s:s}", "form", form, "errors", errors, "action",
 			      id ? arena_printf(&r->a, "/events/%lld/edit", (long long)id) : "/events/new");
 	if (id)
@@ -648,16 +637,16 @@ static int edit_form(req *r, resp *out)
 	db_res x;
 	if ((rc = db_query(d, &r->a, "SELECT checklist FROM events WHERE id = ?", DB_ARGS(DB_INT(id)), &x, &e)))
 		return rc;
-	const char *ed = cal_date(&r->a, ev->tz, ev->ends_at), *sd = cal_date(&r->a, ev->tz, ev->starts_at);
+	const char *ed = clock_date(&r->a, ev->tz, ev->ends_at), *sd = clock_date(&r->a, ev->tz, ev->starts_at);
 	struct event_form f = {
 		.title_zh = ev->title_zh, .title_en = ev->title_en, .venue = ev->venue, .address = ev->address, .tz = ev->tz,
-		.date = sd, .end_date = strcmp(sd, ed) ? ed : "", .start = cal_hm(&r->a, ev->tz, ev->starts_at),
-		.end = cal_hm(&r->a, ev->tz, ev->ends_at), .status = ev->status, .description = ev->description,
+		.date = sd, .end_date = strcmp(sd, ed) ? ed : "", .start = clock_hm(&r->a, ev->tz, ev->starts_at),
+		.end = clock_hm(&r->a, ev->tz, ev->ends_at), .status = ev->status, .description = ev->description,
 		.checklist = db_get(&x, 0, 0),
-		.opens_date = ev->reg_opens_at ? cal_date(&r->a, ev->tz, ev->reg_opens_at) : "",
-		.opens_time = ev->reg_opens_at ? cal_hm(&r->a, ev->tz, ev->reg_opens_at) : "",
-		.closes_date = ev->reg_closes_at ? cal_date(&r->a, ev->tz, ev->reg_closes_at) : "",
-		.closes_time = ev->reg_closes_at ? cal_hm(&r->a, ev->tz, ev->reg_closes_at) : "",
+		.opens_date = ev->reg_opens_at ? clock_date(&r->a, ev->tz, ev->reg_opens_at) : "",
+		.opens_time = ev->reg_opens_at ? clock_hm(&r->a, ev->tz, ev->reg_opens_at) : "",
+		.closes_date = ev->reg_closes_at ? clock_date(&r->a, ev->tz, ev->reg_closes_at) : "",
+		.closes_time = ev->reg_closes_at ? clock_hm(&r->a, ev->tz, ev->reg_closes_at) : "",
 		.capacity_text = arena_printf(&r->a, "%lld", (long long)ev->capacity),
 		.series_id = ev->series_id, .city_id = ev->city_id,
 	};
@@ -846,15 +835,15 @@ static int read_item(req *r, db *d, const struct event_row *ev, struct item_form
 {
 	f->date = form_text(r, "date");
 	if (!*f->date)
-		f->date = cal_date(&r->a, ev->tz, ev->starts_at);
+		f->date = clock_date(&r->a, ev->tz, ev->starts_at);
 	f->start = form_text(r, "start");
 	f->end = form_text(r, "end");
 	f->kind = form_text(r, "kind");
 	f->title = form_text(r, "title");
 	f->slides = form_text(r, "slides_url");
 	f->speakers_text = form_text(r, "speakers");
-	f->starts_at = cal_parse(ev->tz, f->date, f->start);
-	f->ends_at = cal_parse(ev->tz, f->date, f->end);
+	f->starts_at = clock_parse(ev->tz, f->date, f->start);
+	f->ends_at = clock_parse(ev->tz, f->date, f->end);
 	if (!in_list(f->kind, kinds, COUNT(kinds)))
 		json_object_set_new(errors, "kind", json_string(T("events.err.kind")));
 	if (!*f->title || text_len(f->title) > 200 || has_control(f->title))
@@ -870,8 +859,8 @@ static int read_item(req *r, db *d, const struct event_row *ev, struct item_form
 		json_object_set_new(errors, "start", json_string(T("events.err.ends_before")));
 	else {
 		/* Items fall on the event's own day(s), in its time zone. */
-		int64_t first = cal_parse(ev->tz, cal_date(&r->a, ev->tz, ev->starts_at), "00:00");
-		int64_t last = cal_parse(ev->tz, cal_date(&r->a, ev->tz, ev->ends_at), "23:59") + 60;
+		int64_t first = clock_parse(ev->tz, clock_date(&r->a, ev->tz, ev->starts_at), "00:00");
+		int64_t last = clock_parse(ev->tz, clock_date(&r->a, ev->tz, ev->ends_at), "23:59") + 60;
 		if (f->starts_at < first || f->ends_at > last)
 			json_object_set_new(errors, "start", json_string(T("events.err.outside_day")));
 	}
@@ -947,7 +936,7 @@ static int agenda_page(req *r, resp *out, db *d, int64_t id, unsigned status, js
 		return rc ? rc : http_error(r, out, 404, "not_found", "error.not_found");
 	}
 	if (!form)
-		form = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "date", cal_date(&r->a, ev.tz, ev.starts_at), "start", "",
+		form = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "date", clock_date(&r->a, ev.tz, ev.starts_at), "start", "",
 				 "end", "", "title", "", "slides_url", "", "speakers", "");
 	json_object_set_new(form, "kinds", options(r, "kind", kinds, COUNT(kinds),
 						   json_string_value(json_object_get(form, "kind"))));
@@ -1099,8 +1088,8 @@ static int clone(req *r, resp *out)
 	int64_t id = ev->id;
 	/* The shift is measured between local midnights, so a template's 09:00
 	 * stays 09:00 on the new day. */
-	int64_t day = cal_parse(ev->tz, form_text(r, "date"), "00:00");
-	int64_t old = cal_parse(ev->tz, cal_date(&r->a, ev->tz, ev->starts_at), "00:00");
+	int64_t day = clock_parse(ev->tz, form_text(r, "date"), "00:00");
+	int64_t old = clock_parse(ev->tz, clock_date(&r->a, ev->tz, ev->starts_at), "00:00");
 	if (day < 0)
 		return http_error(r, out, 422, "invalid", "events.err.clone_date");
 	const char *zh = form_text(r, "title_zh"), *en = form_text(r, "title_en");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "base/validate.h"
@@ -304,7 +305,7 @@ static int load(req *r, db *d, int64_t id, json_t **out, err *e)
 				     "WHERE org_id = ? AND profile_public AND deleted_at IS NULL ORDER BY id LIMIT 100",
 			   DB_ARGS(DB_INT(id)), &people, e)) ||
 	    (rc = db_query(d, &r->a, "SELECT e.id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END AS title, "
-				     "e.starts_at, eo.role FROM event_orgs eo JOIN events e ON e.id = eo.event_id "
+				     "e.starts_at, eo.role, e.tz FROM event_orgs eo JOIN events e ON e.id = eo.event_id "
 				     "WHERE eo.org_id = ? ORDER BY e.starts_at DESC, e.id, CASE eo.role WHEN 'host' THEN 1 WHEN 'sponsor' THEN 2 "
 				     "WHEN 'venue' THEN 3 WHEN 'media' THEN 4 ELSE 5 END LIMIT 200",
 			   DB_ARGS(DB_TEXT(lang), DB_INT(id)), &ev, e)))
@@ -323,12 +324,11 @@ static int load(req *r, db *d, int64_t id, json_t **out, err *e)
 	json_t *events = json_array(), *x = NULL;
 	for (int i = 0; i < ev.nrows; i++) {
 		if (!x || json_integer_value(json_object_get(x, "id")) != db_get_int(&ev, i, 0)) {
-			char day[32];
 			x = db_row_json(&ev, i);
 			json_object_del(x, "role");
-			time_community(db_get_int(&ev, i, 2), day);
-			day[10] = '\0';
-			json_object_set_new(x, "date", json_string(day));
+			json_object_del(x, "tz");
+			json_object_set_new(x, "date", json_string(clock_date(&r->a, db_text(&ev, i, "tz"),
+									     db_int(&ev, i, "starts_at"))));
 			json_object_set_new(x, "roles", json_array());
 			json_array_append_new(events, x);
 		}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "base/validate.h"
@@ -239,9 +240,9 @@ static int account(req *r, resp *out)
 		auth_token_hash(r->session, mine);
 	json_t *sessions = json_array();
 	for (int i = 0; i < s.nrows; i++) {
-		char seen[32], seen_text[32];
+		char seen[32];
 		time_iso(db_get_int(&s, i, 3), seen);
-		time_community(db_get_int(&s, i, 3), seen_text);
+		const char *seen_text = clock_datetime(&r->a, CLOCK_COMMUNITY_TZ, db_get_int(&s, i, 3));
 		const char *client = db_get(&s, i, 1);
 		json_array_append_new(sessions, json_pack("{s:s,s:s,s:s,s:b}", "client", client[0] ? client : T("account.unknown_client"),
 							  "last_seen", seen, "last_seen_text", seen_text,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "base/validate.h"
@@ -65,9 +66,9 @@ static int audit(req *r, resp *out)
 	json_t *rows = json_array();
 	for (int i = 0; i < res.nrows && i < PAGE; i++) {
 		json_t *o = db_row_json(&res, i);
-		char iso[32], text[32];
+		char iso[32];
 		time_iso(db_get_int(&res, i, 1), iso);
-		time_community(db_get_int(&res, i, 1), text);
+		const char *text = clock_datetime(&r->a, CLOCK_COMMUNITY_TZ, db_get_int(&res, i, 1));
 		json_object_set_new(o, "at_iso", json_string(iso));
 		json_object_set_new(o, "at_text", json_string(text));
 		if (!*db_get(&res, i, 2))

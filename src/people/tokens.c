@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "base/validate.h"
@@ -78,10 +79,8 @@ int people_tokens_model(req *r, db *d, json_t **out, err *e)
 		return rc;
 	json_t *a = json_array();
 	for (int i = 0; i < t.nrows; i++) {
-		char made[32], used[32] = "";
-		time_community(db_get_int(&t, i, 2), made);
-		if (db_get(&t, i, 3))
-			time_community(db_get_int(&t, i, 3), used);
+		const char *made = clock_datetime(&r->a, CLOCK_COMMUNITY_TZ, db_get_int(&t, i, 2));
+		const char *used = db_get(&t, i, 3) ? clock_datetime(&r->a, CLOCK_COMMUNITY_TZ, db_get_int(&t, i, 3)) : "";
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s}", "id", db_get(&t, i, 0), "name", db_get(&t, i, 1),
 						   "created", made, "last_used", used));
 	}

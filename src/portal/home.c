@@ -7,45 +7,27 @@
 #include "base/util.h"
 #include "base/validate.h"
 #include "portal/portal.h"
+#include "base/clock.h"
 #include "view/i18n.h"
 #include "base/banned.h"
 
-/* Events carry their own time zone from the events feature on; until then
- * the community's dates are shown in China Standard Time (UTC+8, no DST). */
-enum { COMMUNITY_UTC_OFFSET = 8 * 3600 };
-
-static const char *wd_zh[] = { "周日", "周一", "周二", "周三", "周四", "周五", "周六" };
-static const char *wd_en[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-static const char *mon_en[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-				"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-
-/* Adds date, day, month, weekday and time fields for a Unix time. */
-static void add_date(json_t *o, const char *key, int64_t t, int lang)
+/* Adds date, day, month, weekday and time fields for a Unix time, in the
+ * event's own time zone. */
+static void add_date(req *r, json_t *o, const char *key, const char *tz, int64_t t)
 {
-	struct tm tm;
-	time_t local = (time_t)(t + COMMUNITY_UTC_OFFSET);
-	char iso[32], text[64], tmp[16];
-	gmtime_r(&local, &tm);
-	if (lang == LANG_ZH)
-		snprintf(text, sizeof(text), "%d年%d月%d日 %s", tm.tm_year + 1900, tm.tm_mon + 1,
-			 tm.tm_mday, wd_zh[tm.tm_wday]);
-	else
-		snprintf(text, sizeof(text), "%s, %s %d, %d", wd_en[tm.tm_wday], mon_en[tm.tm_mon],
-			 tm.tm_mday, tm.tm_year + 1900);
-	json_object_set_new(o, key, json_string(text));
+	struct clock_local l;
+	char iso[32];
+	clock_local(tz, t, &l);
+	json_object_set_new(o, key, json_string(clock_day(&r->a, r->lang, tz, t)));
 	time_iso(t, iso);
 	json_object_set_new(o, "starts_at", json_string(iso));
-	snprintf(tmp, sizeof(tmp), "%d", tm.tm_mday);
-	json_object_set_new(o, "day", json_string(tmp));
-	if (lang == LANG_ZH)
-		snprintf(tmp, sizeof(tmp), "%d月", tm.tm_mon + 1);
-	else
-		snprintf(tmp, sizeof(tmp), "%s", mon_en[tm.tm_mon]);
-	json_object_set_new(o, "month", json_string(tmp));
-	snprintf(tmp, sizeof(tmp), "%04d", tm.tm_year + 1900);
-	json_object_set_new(o, "year", json_string(tmp));
-	snprintf(tmp, sizeof(tmp), "%02d:%02d", tm.tm_hour, tm.tm_min);
-	json_object_set_new(o, "time", json_string(tmp));
+	json_object_set_new(o, "day", json_string(arena_printf(&r->a, "%d", l.day)));
+	json_object_set_new(o, "month", json_string(clock_month(&r->a, r->lang, &l)));
+	json_object_set_new(o, "year", json_string(arena_printf(&r->a, "%04d", l.year)));
+	/* The community meets in China: a time elsewhere names its zone. */
+	const char *hm = clock_hm(&r->a, tz, t);
+	json_object_set_new(o, "time", json_string(strcmp(tz, CLOCK_COMMUNITY_TZ) ? arena_printf(&r->a, "%s (%s)", hm, tz)
+										  : hm));
 }
 
 static const char sql_stats[] =
@@ -57,7 +39,7 @@ static const char sql_stats[] =
 static const char sql_upcoming[] =
 	"SELECT e.id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END AS title, "
 	"CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, e.venue, "
-	"e.starts_at, e.status, e.capacity, "
+	"e.starts_at, e.status, e.capacity, e.tz, "
 	"CASE WHEN ? = 'en' THEN s.name_en ELSE s.name_zh END AS series "
 	"FROM events e LEFT JOIN cities c ON c.id = e.city_id "
 	"LEFT JOIN event_series s ON s.id = e.series_id "
@@ -66,7 +48,7 @@ static const char sql_upcoming[] =
 
 static const char sql_past[] =
 	"SELECT e.id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END AS title, "
-	"CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, e.starts_at, "
+	"CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, e.starts_at, e.tz, "
 	"e.registered_text AS registered, e.reach_text AS reach, "
 	"(SELECT count(*) FROM event_topics t WHERE t.event_id = e.id) AS topics "
 	"FROM events e LEFT JOIN cities c ON c.id = e.city_id "
@@ -113,8 +95,8 @@ static int home_model(req *r, db *d, json_t **out, err *e)
 	json_t *upcoming = json_array();
 	for (int i = 0; i < up.nrows; i++) {
 		json_t *o = db_row_json(&up, i);
-		add_date(o, "date", db_get_int(&up, i, 4), r->lang);
-		const char *status = db_get(&up, i, 5);
+		add_date(r, o, "date", db_text(&up, i, "tz"), db_int(&up, i, "starts_at"));
+		const char *status = db_text(&up, i, "status");
 		json_object_set_new(o, "status_text",
 				    json_string(i18n_get(r->lang, arena_printf(&r->a, "event.status.%s", status))));
 		json_object_set_new(o, "registration_open", json_boolean(!strcmp(status, "open")));
@@ -125,11 +107,11 @@ static int home_model(req *r, db *d, json_t **out, err *e)
 	json_t *pastj = json_array();
 	for (int i = 0; i < past.nrows; i++) {
 		json_t *o = db_row_json(&past, i);
-		add_date(o, "date", db_get_int(&past, i, 3), r->lang);
+		add_date(r, o, "date", db_text(&past, i, "tz"), db_int(&past, i, "starts_at"));
 		json_t *hl = json_array();
 		for (int h = 0; h < hosts.nrows; h++)
-			if (!strcmp(db_get(&hosts, h, 0), db_get(&past, i, 0)))
-				json_array_append_new(hl, json_string(db_get(&hosts, h, 1)));
+			if (!strcmp(db_text(&hosts, h, "event_id"), db_text(&past, i, "id")))
+				json_array_append_new(hl, json_string(db_text(&hosts, h, "name")));
 		json_object_set_new(o, "hosts", hl);
 		json_array_append_new(pastj, o);
 	}

@@ -483,6 +483,24 @@ def test_series_through_the_api(s):
     assert_eq(api(s, "GET", "/api/v1/series/univ").status, 404)
 
 
+def test_an_event_elsewhere_shows_its_own_time_everywhere(s):
+    """An event keeps its own time zone on every page that shows it: the
+    home page, the events list and its own page say 19:00 in Berlin, not
+    the 02:00 of the next day it is in China."""
+    org = account(s, "berlin-org@example.com", "柏林组织者", "organizer")
+    eid = new_event(org, title="柏林 PostgreSQL 之夜", date="2026-12-04", start="19:00", end="21:30",
+                    tz="Europe/Berlin", status="open")
+    for lang, day in (("zh", "2026年12月4日 周五"), ("en", "Fri, Dec 4, 2026")):
+        home = Person(s).get("/?lang=" + lang).text
+        card = home[home.index("柏林 PostgreSQL 之夜" if lang == "zh" else "Test salon") - 600:][:1600]
+        assert_in(day, card, "the home page's day in Berlin (%s)" % lang)
+        assert_in("19:00 (Europe/Berlin)", card, "the home page's time in Berlin (%s)" % lang)
+        assert "02:00" not in card, "never China's clock for a Berlin evening"
+    page = Person(s).get("/events/%d" % eid).text
+    assert_in("2026-12-04", page)
+    assert_in("19:00–21:30 (Europe/Berlin)", page)
+
+
 def test_pages_kept_for_a_member_are_theirs_and_current(s):
     """A signed-in member's event page and its API answer are kept for them
     (page cache): asked twice they are the same, they never reach another
