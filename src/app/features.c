@@ -21,5 +21,7 @@ const struct feature *const pgherd_features[] = {
 	&booking_feature,
 	&record_feature,
 	&contest_feature,
+	&import_feature,
+	&metrics_feature,
 	NULL,
 };

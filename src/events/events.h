@@ -13,7 +13,8 @@
  * booking (registration, tickets, check-in: it starts the registration
  * writer); an event's record afterwards; the debate and prize draws
  * (feature.c). */
-extern const struct feature events_feature, booking_feature, record_feature, contest_feature;
+extern const struct feature events_feature, booking_feature, record_feature, contest_feature, import_feature,
+	metrics_feature;
 
 /* What an import did (events_import, import.c). */
 struct import_result {

@@ -22,14 +22,19 @@ static int contest_member_section(req *r, db *d, const void *row, json_t *m, err
 
 const struct feature events_feature = {
 	.name = "events",
-	.routes = { &events_routes, &series_routes, &archive_routes, &import_routes, &metrics_routes },
+	.routes = { &event_form_routes, &events_list_routes, &event_page_routes, &agenda_routes, &clone_routes,
+		    &topics_routes, &series_routes, &archive_routes },
 	.demo = events_demo,
 	.nav = { { 20, "/events", "nav.events" } },
 };
 
+/* Past events brought in from the community's records, and the numbers. */
+const struct feature import_feature = { .name = "import", .routes = { &import_routes } };
+const struct feature metrics_feature = { .name = "metrics", .routes = { &metrics_routes } };
+
 const struct feature booking_feature = {
 	.name = "booking",
-	.routes = { &booking_routes },
+	.routes = { &booking_routes, &registrations_routes, &door_routes, &tickets_routes },
 	.start = events_start,
 	.stop = events_stop,
 	.release = events_free,

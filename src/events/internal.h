@@ -4,8 +4,18 @@
 
 #include "events/events.h"
 
-extern const struct route_table events_routes;  /* plan.c */
+/* The route tables, one per page or resource (matched in this order:
+ * /events/new before /events/:id). */
+extern const struct route_table event_form_routes;  /* form.c */
+extern const struct route_table events_list_routes; /* list.c */
+extern const struct route_table event_page_routes;  /* page.c */
+extern const struct route_table agenda_routes;      /* agenda.c */
+extern const struct route_table clone_routes;       /* clone.c */
+extern const struct route_table topics_routes;      /* topics.c */
 extern const struct route_table booking_routes; /* booking.c */
+extern const struct route_table tickets_routes; /* tickets.c */
+extern const struct route_table door_routes;    /* door.c */
+extern const struct route_table registrations_routes; /* registrations.c */
 extern const struct route_table series_routes;  /* series.c */
 extern const struct route_table record_routes;  /* record.c */
 extern const struct route_table archive_routes; /* archive.c */
@@ -33,6 +43,18 @@ struct event_row {
 	const char *figure[FIGURES]; /* as entered; NULL when not */
 };
 
+/* What every reading of an event selects (three ? for the language code),
+ * each column named as event_from_row reads it; add FROM's WHERE after. */
+#define EVENT_COLS "SELECT e.id, coalesce(e.series_id, 0) AS series_id, coalesce(e.city_id, 0) AS city_id, " \
+	"coalesce(e.cover_file_id, 0) AS cover_file_id, " \
+	"CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END AS title, e.title_zh, e.title_en, e.tz, e.status, " \
+	"e.venue, e.address, CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, " \
+	"CASE WHEN ? = 'en' THEN s.name_en ELSE s.name_zh END AS series, e.description, e.starts_at, e.ends_at, " \
+	"e.reg_opens_at, e.reg_closes_at, e.capacity, e.confirmed, e.waitlisted, e.checked_in, " \
+	"coalesce(s.slug, '') AS series_slug, e.registered_text, e.checked_in_text, e.online_text, e.reach_text " \
+	"FROM events e LEFT JOIN cities c ON c.id = e.city_id LEFT JOIN event_series s ON s.id = e.series_id "
+/* Row i of a query that selected EVENT_COLS, by column name. */
+void event_from_row(const db_res *x, int i, struct event_row *ev);
 /* *found is 0 when there is no such event (drafts count as events here). */
 int event_get(db *d, arena *a, int64_t id, int lang, struct event_row *ev, int *found, err *e);
 /* The event the route's :id names (drafts included), loaded into r->row
@@ -40,12 +62,22 @@ int event_get(db *d, arena *a, int64_t id, int lang, struct event_row *ev, int *
 extern const struct loader event_loader;
 /* "2026-12-19 周六 09:00–17:30" in the event's time zone. */
 const char *event_when(arena *a, int lang, const struct event_row *ev);
+/* The agenda with each item's speakers, as the page and the API show it. */
+int event_agenda(req *r, db *d, const struct event_row *ev, json_t **out, err *e);
 /* The event page, with the registration form's values and errors when a
  * registration was refused (both may be NULL). */
 int event_page(req *r, resp *out, db *d, int64_t id, unsigned status, json_t *form, json_t *errors);
 /* The events list (GET /events); on /series/:slug, the series' page: its
  * name, kind and summary over its own events, 404 for an unknown slug. */
 int events_list(req *r, resp *out);
+enum { TICKET_BYTES = 16, DOOR_LIST = 50, CSV_MAX = 100000, LIST_PAGE = 100 };
+/* An event's seat counters as the door and the list show them (door.c). */
+json_t *event_counts(const struct event_row *ev);
+/* A QR code of url as an SVG answer (tickets.c). */
+int events_qr_answer(resp *out, const char *url, const char *cache_control);
+/* The organizer's list of an event's registrations (registrations.c),
+ * with the add-a-guest form's values and errors when one was refused. */
+int registrations_page(req *r, resp *out, unsigned status, json_t *form, json_t *errors);
 /* What the status means to a member: may they register now? NULL when yes,
  * else the i18n key saying why not. */
 const char *event_closed_reason(const struct event_row *ev, int64_t now);
@@ -91,6 +123,18 @@ int contest_model(req *r, db *d, const struct event_row *ev, int organizer, json
  * a refused entry ({id, message, proof, likes}) shown on its draw. */
 int contest_mine(req *r, db *d, int64_t event_id, json_t *em, json_t *refused, err *e);
 
+/* The limits of the debate and the draws, in characters unless named. */
+enum {
+	MOTION_MAX = 300, NAME_MAX_CHARS = 100, SIDE_MAX = 50, MEMBERS_MAX = 500, QUESTION_MAX = 1000,
+	ANSWER_MAX = 4000, PROOF_MAX = 500, PRIZE_LINE_MAX = 100, PRIZES_MAX = 100, SEED_MAX = 200,
+	ENTRIES_MAX = 2000, LIKES_MAX = 100000000,
+};
+
+/* The next line of *s (without its end), into the arena; NULL at the end. */
+char *draw_next_line(arena *a, const char **s);
+/* A like count as people write it ("32", "32赞", "32 likes"); 0 or -1. */
+int draw_likes(arena *a, const char *s, int64_t *out);
+
 /* A prize draw's entry as the draw sees it. hash is BLAKE2b-256 of
  * "seed:no" in hex; rank is 1 for the first prize, 0 for no prize. */
 enum { DRAW_HASH_HEX = 65 };
@@ -114,6 +158,16 @@ struct entry_line {
 	int64_t likes;
 };
 int draw_entry_parse(arena *a, const char *line, struct entry_line *out);
+
+/* What the forms offer (event.c), and the choices as <select> options
+ * labelled from the catalog under prefix ("event.status"). */
+extern const char *const event_statuses[], *const item_kinds[], *const org_roles[];
+extern const size_t n_event_statuses, n_item_kinds, n_org_roles;
+int in_list(const char *s, const char *const *list, size_t n);
+json_t *options(req *r, const char *prefix, const char *const *list, size_t n, const char *selected);
+/* A form field trimmed, "" when absent. */
+const char *form_text(req *r, const char *name);
+enum { DESC_MAX = 20000, EVENTS_TTL = 60, MAX_ORGS = 30, MAX_SPEAKERS = 8 };
 
 /* Who plans events and keeps their record. */
 #define ORGANIZER ALLOW(ROLE_ORGANIZER)

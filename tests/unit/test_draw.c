@@ -1,4 +1,4 @@
-/* test_contest.c: the prize draw anyone can re-run: the hash of "seed:no"
+/* test_draw.c: the prize draw anyone can re-run (draw.c): the hash of "seed:no"
  * is what `b2sum -l 256` prints, the lowest eligible hashes win whatever
  * order the entries come in, nobody below the like threshold wins; prize
  * lists with counts, and entries pasted the ways organizers keep them. */
