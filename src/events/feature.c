@@ -48,6 +48,6 @@ const struct feature record_feature = {
 
 const struct feature contest_feature = {
 	.name = "contest",
-	.routes = { &contest_routes },
+	.routes = { &contest_routes, &debate_routes, &draws_routes },
 	.sections = { { "event", contest_section }, { "event.member", contest_member_section } },
 };

@@ -21,6 +21,8 @@ extern const struct route_table record_routes;  /* record.c */
 extern const struct route_table archive_routes; /* archive.c */
 extern const struct route_table import_routes;  /* import.c */
 extern const struct route_table contest_routes; /* contest.c */
+extern const struct route_table debate_routes;  /* debate.c */
+extern const struct route_table draws_routes;   /* draws.c */
 extern const struct route_table metrics_routes; /* metrics.c */
 
 /* Loads the time zones and starts the registration writer (group commit). */
