@@ -97,14 +97,14 @@ def peak_rss_mb(pid):
 def seed_orgs(server):
     """Fills the directory to 10,000+ organizations, as another process would."""
     sys.path.insert(0, os.path.join(ROOT, "tests", "http"))
-    from test_http import sql
+    from harness import sql
     t0 = time.time()
     sql(server, SEED.replace("{created}", "now()" if server.database.startswith("postgres") else "strftime('%s', 'now')"))
     return time.time() - t0
 
 
 def signed_in_cookie(server):
-    from test_accounts import Person
+    from harness import Person
     p = Person(server)
     p.signup("bench@example.com", name="压测会员")
     return "sid=%s; csrf=%s" % (p.cookies["sid"], p.cookies["csrf"])
@@ -113,7 +113,7 @@ def signed_in_cookie(server):
 def event_with_agenda(server):
     """An open event with a 10-item agenda, and 300 members registered
     through the real registration path."""
-    from test_events import query
+    from harness import query
     from test_rush import burst, members, open_event
     event = open_event(server, 400)
     pg = server.database.startswith("postgres")
@@ -137,7 +137,7 @@ def event_with_agenda(server):
 def imported_2018(server, label, rows):
     """Imports the community's 2018 salons and gives the Nanjing salon (35
     attending organizations, 9 talks, 3 replays) its slides as a PDF."""
-    from test_events import query
+    from harness import query
     t0 = time.time()
     out = server.run("import", "events", SALONS_2018, "--series", "salon").stdout.decode()
     wall = time.time() - t0

@@ -14,7 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "http"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import MailSink  # noqa: E402
+from harness import MailSink, mail_body  # noqa: E402
 from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
@@ -118,7 +118,7 @@ def test_template_to_ticket_to_check_in(s, d):
 
     # The ticket mail, as a phone's mail app shows its HTML part: the inline
     # QR image put where its cid: reference is.
-    mail = [m for m in s.sink.wait_for("lin@example.com") if "已确认" in text_of_mail(m)][0]
+    mail = [m for m in s.sink.wait_for("lin@example.com") if "已确认" in mail_body(m)][0]
     html = [p for p in mail.walk() if p.get_content_type() == "text/html"][0].get_payload(decode=True).decode()
     png = [p for p in mail.walk() if p.get_content_type() == "image/png"][0]
     html = html.replace("cid:" + png["Content-ID"].strip("<>"),
@@ -133,10 +133,6 @@ def test_template_to_ticket_to_check_in(s, d):
     check("林小雨" in d.find_element(By.TAG_NAME, "body").text, "the mail names the member")
     no_sideways_scroll(d, "the ticket mail")
     full_page_shot(d, 390, "ticket-mail-zh-phone.png")
-
-
-def text_of_mail(mail):
-    return [p for p in mail.walk() if p.get_content_type() == "text/plain"][0].get_payload(decode=True).decode()
 
 
 def test_series_pages(s, d):
@@ -218,7 +214,7 @@ def test_import_page_names_the_mistake(s, d):
     written; the corrected file then goes through as a dry run."""
     import json
     import tempfile
-    from test_events import query
+    from harness import query
     data = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples",
                                          "salons-2018.json"))
     good = json.load(open(data, encoding="utf-8"))
@@ -262,7 +258,7 @@ def test_debate_draw_and_the_numbers(s, d):
     registrations went through pgherd, by event, city and channel."""
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "http"))
     from test_contest import metrics_fixture
-    from test_events import query
+    from harness import query
     out = s.run("user", "add", "contest@example.com", "活动组织者", "organizer").stdout.decode()
     organizer_pw = re.search(r"one-time password: (\S+)", out).group(1)
     sign_in(s, d, "contest@example.com", organizer_pw)

@@ -268,3 +268,109 @@ class MailSink:
         self.proc.terminate()
         self.proc.wait(timeout=10)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# ---- what every suite shares: asserts, people, the database behind the
+# server, the text of a mail ----
+
+def assert_eq(got, want, what=""):
+    if got != want:
+        raise AssertionError("%s: expected %r, got %r" % (what, want, got))
+
+
+def assert_in(needle, hay, what=""):
+    if needle not in hay:
+        raise AssertionError("%s: %r not found in %r" % (what, needle, hay[:400]))
+
+
+class Person:
+    """A browser of its own: its own cookies."""
+
+    def __init__(self, s):
+        self.s = s
+        self.cookies = {}
+
+    def req(self, method, path, fields=None, headers=None):
+        saved = self.s.cookies
+        self.s.cookies = self.cookies
+        try:
+            h = {"Origin": "http://127.0.0.1:%d" % self.s.port}
+            h.update(headers or {})
+            if fields is not None:
+                if "_csrf" not in fields:
+                    if "csrf" not in self.cookies:
+                        self.s.get("/login")
+                    fields = dict(fields, _csrf=self.cookies["csrf"])
+                return self.s.post_form(path, fields, headers=h)
+            return self.s.request(method, path, headers=h)
+        finally:
+            self.s.cookies = saved
+
+    def get(self, path, headers=None):
+        return self.req("GET", path, headers=headers)
+
+    def post(self, path, fields, headers=None):
+        return self.req("POST", path, fields, headers)
+
+    def signup(self, email, name="测试会员", password="correct horse battery"):
+        return self.post("/signup", {"name": name, "email": email, "password": password})
+
+    def login(self, email, password="correct horse battery", next_=""):
+        return self.post("/login", {"email": email, "password": password, "next": next_})
+
+
+def member(s, email, name="参会者"):
+    """A new member, signed up and signed in."""
+    p = Person(s)
+    assert_eq(p.signup(email, name=name).status, 303)
+    return p
+
+
+def account(s, email, name, role="member"):
+    """An account made with `pgherd user add` in a role, signed in."""
+    import re
+    out = s.run("user", "add", email, name, role).stdout.decode()
+    p = Person(s)
+    assert_eq(p.login(email, re.search(r"one-time password: (\S+)", out).group(1)).status, 303)
+    return p
+
+
+def sql(s, statement):
+    """Changes data behind the server's back, as another process would."""
+    if s.database.startswith("postgres"):
+        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", s.database, "-c", statement], check=True,
+                       stdout=subprocess.DEVNULL)
+    else:
+        import sqlite3
+        c = sqlite3.connect(s.database[len("sqlite:"):], timeout=10)
+        c.execute(statement)
+        c.commit()
+        c.close()
+
+
+def query(s, statement):
+    """Rows (tuples of text) read (or written) behind the server's back."""
+    if s.database.startswith("postgres"):
+        out = subprocess.run(["psql", "-qAt", "-F", "|", s.database, "-c", statement], check=True,
+                             stdout=subprocess.PIPE).stdout.decode()
+        return [tuple(line.split("|")) for line in out.splitlines() if line]
+    import sqlite3
+    c = sqlite3.connect(s.database[len("sqlite:"):], timeout=10)
+    rows = [tuple("" if v is None else str(v) for v in row) for row in c.execute(statement)]
+    c.commit()
+    c.close()
+    return rows
+
+
+def mail_body(mail):
+    """The plain text of a mail, whether it is one part or a MIME tree."""
+    for part in mail.walk():
+        if part.get_content_type() == "text/plain":
+            return part.get_payload(decode=True).decode()
+    raise AssertionError("no text/plain part")
+
+
+def mail_text(mail):
+    """A mail's subject (decoded) and plain text."""
+    from email.header import decode_header, make_header
+    return str(make_header(decode_header(mail["Subject"]))), mail_body(mail)

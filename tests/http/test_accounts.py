@@ -7,46 +7,9 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import MailSink, Server, run_suite  # noqa: E402
-from test_http import assert_eq, assert_in, sql  # noqa: E402
+from harness import MailSink, Person, Server, assert_eq, assert_in, mail_text, run_suite, sql  # noqa: E402
 
 SINK = None
-
-
-class Person:
-    """A browser of its own: its own cookies."""
-
-    def __init__(self, s):
-        self.s = s
-        self.cookies = {}
-
-    def req(self, method, path, fields=None, headers=None):
-        saved = self.s.cookies
-        self.s.cookies = self.cookies
-        try:
-            h = {"Origin": "http://127.0.0.1:%d" % self.s.port}
-            h.update(headers or {})
-            if fields is not None:
-                if "_csrf" not in fields:
-                    if "csrf" not in self.cookies:
-                        self.s.get("/login")
-                    fields = dict(fields, _csrf=self.cookies["csrf"])
-                return self.s.post_form(path, fields, headers=h)
-            return self.s.request(method, path, headers=h)
-        finally:
-            self.s.cookies = saved
-
-    def get(self, path, headers=None):
-        return self.req("GET", path, headers=headers)
-
-    def post(self, path, fields, headers=None):
-        return self.req("POST", path, fields, headers)
-
-    def signup(self, email, name="测试会员", password="correct horse battery"):
-        return self.post("/signup", {"name": name, "email": email, "password": password})
-
-    def login(self, email, password="correct horse battery", next_=""):
-        return self.post("/login", {"email": email, "password": password, "next": next_})
 
 
 def test_join_then_account_page(s):
@@ -104,7 +67,7 @@ def test_declared_inputs_answer_the_api_in_its_language(s):
     p = Person(s)
     assert_eq(p.post("/signup", {"name": "角色", "email": "role@example.com", "password": "correct horse battery",
                                  "role": "admin"}).status, 303)
-    from test_events import query
+    from harness import query
     assert_eq(query(s, "SELECT role FROM users WHERE email = 'role@example.com'"), [("member",)],
               "an undeclared field changes nothing")
 
@@ -331,13 +294,6 @@ def test_ten_megabyte_name_is_refused_whole(s):
                    b"email=ten%40example.com&name=" + b"A" * 4096)
     assert_eq(status[9:12], "413")
     assert_eq(p.signup("ten@example.com").status, 303, "nothing was written: the address is free")
-
-
-def mail_text(m):
-    from email.header import decode_header, make_header
-    subject = str(make_header(decode_header(m["Subject"])))
-    body = m.get_payload(decode=True).decode("utf-8")
-    return subject, body
 
 
 def reset_link(s, email):

@@ -8,9 +8,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import run_suite  # noqa: E402
-from test_accounts import Person  # noqa: E402
-from test_http import assert_eq, assert_in  # noqa: E402
+from harness import Person, assert_eq, assert_in, run_suite  # noqa: E402
 
 
 def token_for(s, email, role=None):

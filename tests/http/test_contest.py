@@ -13,11 +13,9 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import run_suite  # noqa: E402
-from test_accounts import Person  # noqa: E402
+from harness import Person, account, assert_eq, assert_in, query, run_suite  # noqa: E402
 from test_api import api, token_for  # noqa: E402
-from test_events import account, new_event, query  # noqa: E402
-from test_http import assert_eq, assert_in  # noqa: E402
+from test_events import new_event  # noqa: E402
 
 
 def expected_winners(seed, entries, min_likes, prizes):

@@ -9,40 +9,11 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import MailSink, run_suite  # noqa: E402
-from test_accounts import Person  # noqa: E402
+from harness import MailSink, Person, account, assert_eq, assert_in, mail_body, member, query, run_suite  # noqa: E402
 from test_api import api, token_for  # noqa: E402
-from test_http import assert_eq, assert_in  # noqa: E402
 
 SINK = None
 OPEN_EVENT = 8  # the demo's 38th salon, open for registration on 2026-12-19
-
-
-def query(s, statement):
-    """Rows (tuples of text) read behind the server's back."""
-    if s.database.startswith("postgres"):
-        out = subprocess.run(["psql", "-qAt", "-F", "|", s.database, "-c", statement], check=True,
-                             stdout=subprocess.PIPE).stdout.decode()
-        return [tuple(line.split("|")) for line in out.splitlines() if line]
-    import sqlite3
-    c = sqlite3.connect(s.database[len("sqlite:"):], timeout=10)
-    rows = [tuple("" if v is None else str(v) for v in row) for row in c.execute(statement)]
-    c.commit()
-    c.close()
-    return rows
-
-
-def account(s, email, name, role="member"):
-    out = s.run("user", "add", email, name, role).stdout.decode()
-    p = Person(s)
-    assert_eq(p.login(email, re.search(r"one-time password: (\S+)", out).group(1)).status, 303)
-    return p
-
-
-def member(s, email, name="参会者"):
-    p = Person(s)
-    assert_eq(p.signup(email, name=name).status, 303)
-    return p
 
 
 def new_event(org, title="测试沙龙", capacity=2, status="open", date="2027-03-20", **extra):
@@ -67,17 +38,9 @@ def counters(s, eid):
     return {"capacity": int(c[0]), "confirmed": int(c[1]), "waitlisted": int(c[2]), "checked_in": int(c[3])}
 
 
-def text_of(mail):
-    """The plain text of a mail, whether it is one part or a MIME tree."""
-    for part in mail.walk():
-        if part.get_content_type() == "text/plain":
-            return part.get_payload(decode=True).decode()
-    raise AssertionError("no text/plain part")
-
-
 def ticket_url(mail, code):
     """The ticket's address as the mail's text gives it."""
-    return re.search(r"(https?://\S+/t/%s)\s" % code, text_of(mail)).group(1)
+    return re.search(r"(https?://\S+/t/%s)\s" % code, mail_body(mail)).group(1)
 
 
 def scanned_qr(mail):
@@ -93,7 +56,7 @@ def scanned_qr(mail):
     assert png["Content-Disposition"].startswith("inline")
     html = [p for p in mail.walk() if p.get_content_type() == "text/html"][0].get_payload(decode=True).decode()
     assert_in('src="cid:%s"' % cid, html, "the HTML shows the inline image")
-    assert_in(text_of(mail).splitlines()[0], html, "the HTML says what the text says")
+    assert_in(mail_body(mail).splitlines()[0], html, "the HTML says what the text says")
     related = [p for p in mail.walk() if p.get_content_type() == "multipart/related"]
     assert_eq(len(related), 1, "image and HTML are related parts")
     data = png.get_payload(decode=True)
@@ -137,7 +100,7 @@ def test_one_click_registration_gives_a_ticket_with_qr_and_calendar(s):
     assert_in("查看电子票", p.get("/events/%d" % OPEN_EVENT).text, "the event page knows")
     assert_eq(counters(s, OPEN_EVENT)["confirmed"], before + 1)
     mail = SINK.wait_for("first@example.com")[0]
-    assert_in("/t/" + code, text_of(mail))
+    assert_in("/t/" + code, mail_body(mail))
     assert_eq(scanned_qr(mail), ticket_url(mail, code), "the mail's QR code opens the ticket")
     feed = Person(s).get("/series/salon/calendar.ics")
     assert_eq(feed.status, 200)
@@ -160,7 +123,7 @@ def test_full_event_waitlists_in_order_and_a_cancellation_promotes(s):
     assert_in("已确认", people[2].get("/t/" + codes[2]).text, "the first in line moved up")
     assert_in("候补顺位 1", people[3].get("/t/" + codes[3]).text)
     mail = SINK.wait_for("w2@example.com", count=2)
-    moved = [m for m in mail if "好消息" in text_of(m)]
+    moved = [m for m in mail if "好消息" in mail_body(m)]
     assert_eq(len(moved), 1, "and was told by mail")
     waiting = [m for m in mail if m is not moved[0]][0]
     assert_eq(scanned_qr(waiting), None, "a place on the waitlist is no ticket to scan")

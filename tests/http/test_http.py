@@ -10,20 +10,10 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ROOT, Server  # noqa: E402
+from harness import assert_eq, assert_in, sql, ROOT, Server  # noqa: E402
 
 SECURITY_HEADERS = ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
                     "X-Frame-Options"]
-
-
-def assert_eq(got, want, what=""):
-    if got != want:
-        raise AssertionError("%s: expected %r, got %r" % (what, want, got))
-
-
-def assert_in(needle, hay, what=""):
-    if needle not in hay:
-        raise AssertionError("%s: %r not found in %r" % (what, needle, hay[:400]))
 
 
 def assert_secure(r, what):
@@ -111,20 +101,6 @@ def test_static_assets_cache_and_revalidate(s):
     for bad in ["/static/../../etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd", "/static/nope.css",
                 "/static/app.css.bak", "/static/"]:
         assert_eq(s.get(bad).status, 404, bad)
-
-
-def sql(s, statement):
-    """Changes data behind the server's back, as another process would."""
-    if s.database.startswith("postgres"):
-        import subprocess
-        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", s.database, "-c", statement], check=True,
-                       stdout=subprocess.DEVNULL)
-    else:
-        import sqlite3
-        c = sqlite3.connect(s.database[len("sqlite:"):], timeout=10)
-        c.execute(statement)
-        c.commit()
-        c.close()
 
 
 def test_cached_page_is_never_stale(s):

@@ -8,9 +8,7 @@ import sys
 from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import run_suite  # noqa: E402
-from test_accounts import Person  # noqa: E402
-from test_http import assert_eq, assert_in  # noqa: E402
+from harness import Person, assert_eq, assert_in, run_suite  # noqa: E402
 
 
 def find(s, q, **filters):
@@ -121,7 +119,7 @@ def test_editor_creates_and_edits_with_checks(s):
 
 
 def test_directory_pages(s):
-    from test_http import sql
+    from harness import sql
     created = "now()" if s.database.startswith("postgres") else "strftime('%s', 'now')"
     sql(s, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) "
            "INSERT INTO orgs (name_zh, category, created_at, search_text) "

@@ -8,15 +8,12 @@ import sys
 from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import run_suite  # noqa: E402
-from test_accounts import Person  # noqa: E402
-from test_http import assert_eq, assert_in  # noqa: E402
+import harness  # noqa: E402
+from harness import Person, assert_eq, assert_in, run_suite  # noqa: E402
 
 
 def member(s, email, name="资料测试"):
-    p = Person(s)
-    assert_eq(p.signup(email, name=name).status, 303)
-    return p
+    return harness.member(s, email, name)
 
 
 def my_id(p):

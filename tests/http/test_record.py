@@ -12,12 +12,9 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import run_suite  # noqa: E402
-from test_accounts import Person  # noqa: E402
+from harness import Person, account, assert_eq, assert_in, query, run_suite  # noqa: E402
 from test_api import api, token_for  # noqa: E402
-from test_events import account, query  # noqa: E402
 from test_files import multipart, png  # noqa: E402
-from test_http import assert_eq, assert_in  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.normpath(os.path.join(HERE, "..", "..", "examples", "salons-2018.json"))

@@ -12,9 +12,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import run_suite  # noqa: E402
-from test_accounts import Person  # noqa: E402
-from test_http import assert_eq  # noqa: E402
+from harness import Person, assert_eq, run_suite  # noqa: E402
 
 # What each route answers each role allowed to call it, walked in this
 # order on a fresh database with an empty form and :id 1 (reviewed by hand:

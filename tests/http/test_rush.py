@@ -18,9 +18,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server  # noqa: E402
-from test_events import query  # noqa: E402
-from test_http import assert_eq  # noqa: E402
+from harness import Server, assert_eq, query  # noqa: E402
 
 
 def members(s, n, tag):
