@@ -267,11 +267,16 @@ static int agenda_delete(req *r, resp *out)
 	return http_redirect(r, out, arena_printf(&r->a, "/events/%lld/agenda?saved=1", (long long)id));
 }
 
+static const struct input item_inputs[] = {
+	IN_FIELD("date"), IN_FIELD("start"), IN_FIELD("end"), IN_FIELD("kind"), IN_FIELD("title"),
+	IN_FIELD("slides_url"), IN_FIELD("speakers"), IN_FIELD("topic"), { NULL },
+};
+
 static const struct route routes[] = {
 	{ M_GET, "/events/:id/agenda", agenda_get, ORGANIZER, 0, "event-agenda" },
-	{ M_POST, "/events/:id/agenda", agenda_post, ORGANIZER, 1, "event-agenda-add", .load = &event_loader },
-	{ M_POST, "/events/:id/agenda/:item", agenda_post, ORGANIZER, 1, "event-agenda-edit", .load = &event_loader },
-	{ M_POST, "/events/:id/agenda/:item/delete", agenda_delete, ORGANIZER, 1, "event-agenda-delete" },
+	{ M_POST, "/events/:id/agenda", agenda_post, ORGANIZER, 1, "event-agenda-add", .load = &event_loader, .inputs = item_inputs },
+	{ M_POST, "/events/:id/agenda/:item", agenda_post, ORGANIZER, 1, "event-agenda-edit", .load = &event_loader, .inputs = item_inputs },
+	{ M_POST, "/events/:id/agenda/:item/delete", agenda_delete, ORGANIZER, 1, "event-agenda-delete", .inputs = no_inputs },
 };
 
 const struct route_table agenda_routes = { routes, COUNT(routes) };

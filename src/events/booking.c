@@ -502,10 +502,10 @@ static int add_guest(req *r, resp *out)
 static const struct route routes[] = {
 	{ M_POST, "/events/:id/register", register_, SIGNED_IN, 1, "event-register", .inputs = member_details,
 	  .invalid = register_invalid },
-	{ M_POST, "/events/:id/cancel", cancel_own, SIGNED_IN, 1, "event-cancel" },
+	{ M_POST, "/events/:id/cancel", cancel_own, SIGNED_IN, 1, "event-cancel", .inputs = no_inputs },
 	{ M_POST, "/events/:id/registrations", add_guest, ORGANIZER, 1, "event-add-guest", .inputs = guest_details,
 	  .invalid = add_guest_invalid },
-	{ M_POST, "/events/:id/registrations/:rid/cancel", cancel_other, ORGANIZER, 1, "event-cancel-other" },
+	{ M_POST, "/events/:id/registrations/:rid/cancel", cancel_other, ORGANIZER, 1, "event-cancel-other", .inputs = no_inputs },
 };
 
 const struct route_table booking_routes = { routes, COUNT(routes) };

@@ -147,10 +147,14 @@ static int cover(req *r, resp *out)
 				  "event", "/events");
 }
 
+static const struct input cover_inputs[] = { IN_UPLOAD("cover"), { NULL } };
+static const struct input clone_inputs[] = { IN_FIELD("date"), IN_FIELD("title_zh"), IN_FIELD("title_en"), { NULL } };
+static const struct input link_inputs[] = { IN_FIELD("label"), IN_FIELD("channel"), { NULL } };
+
 static const struct route routes[] = {
-	{ M_POST, "/events/:id/cover", cover, ORGANIZER, 1, "event-cover" },
-	{ M_POST, "/events/:id/clone", clone, ORGANIZER, 1, "event-clone", .load = &event_loader },
-	{ M_POST, "/events/:id/links", add_link, ORGANIZER, 1, "event-link-add" },
+	{ M_POST, "/events/:id/cover", cover, ORGANIZER, 1, "event-cover", .inputs = cover_inputs },
+	{ M_POST, "/events/:id/clone", clone, ORGANIZER, 1, "event-clone", .load = &event_loader, .inputs = clone_inputs },
+	{ M_POST, "/events/:id/links", add_link, ORGANIZER, 1, "event-link-add", .inputs = link_inputs },
 };
 
 const struct route_table clone_routes = { routes, COUNT(routes) };

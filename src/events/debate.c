@@ -169,14 +169,22 @@ static int question_kb(req *r, resp *out)
 			  DB_BOOL(kb && *kb && strcmp(kb, "0")), NULL);
 }
 
+static const struct input motion_inputs[] = { IN_FIELD("motion"), { NULL } };
+static const struct input team_inputs[] = { IN_FIELD("name"), IN_FIELD("side"), IN_FIELD("captain"), IN_FIELD("members"),
+					    { NULL } };
+static const struct input winner_inputs[] = { IN_FIELD("team"), { NULL } };
+static const struct input question_inputs[] = { IN_FIELD("question"), IN_FIELD("answer"), IN_FIELD("team"),
+						IN_FIELD("kb"), { NULL } };
+static const struct input kb_inputs[] = { IN_FIELD("kb"), { NULL } };
+
 static const struct route routes[] = {
-	{ M_POST, "/events/:id/debate", motion_post, ORGANIZER, 1, "event-debate", .load = &event_loader },
-	{ M_POST, "/events/:id/teams", team_post, ORGANIZER, 1, "event-team-add", .load = &event_loader },
-	{ M_POST, "/events/:id/teams/:team/delete", team_delete, ORGANIZER, 1, "event-team-delete" },
-	{ M_POST, "/events/:id/winner", winner_post, ORGANIZER, 1, "event-debate-winner", .load = &event_loader },
-	{ M_POST, "/events/:id/questions", question_post, ORGANIZER, 1, "event-question-add", .load = &event_loader },
-	{ M_POST, "/events/:id/questions/:question/delete", question_delete, ORGANIZER, 1, "event-question-delete" },
-	{ M_POST, "/events/:id/questions/:question/kb", question_kb, ORGANIZER, 1, "event-question-kb" },
+	{ M_POST, "/events/:id/debate", motion_post, ORGANIZER, 1, "event-debate", .load = &event_loader, .inputs = motion_inputs },
+	{ M_POST, "/events/:id/teams", team_post, ORGANIZER, 1, "event-team-add", .load = &event_loader, .inputs = team_inputs },
+	{ M_POST, "/events/:id/teams/:team/delete", team_delete, ORGANIZER, 1, "event-team-delete", .inputs = no_inputs },
+	{ M_POST, "/events/:id/winner", winner_post, ORGANIZER, 1, "event-debate-winner", .load = &event_loader, .inputs = winner_inputs },
+	{ M_POST, "/events/:id/questions", question_post, ORGANIZER, 1, "event-question-add", .load = &event_loader, .inputs = question_inputs },
+	{ M_POST, "/events/:id/questions/:question/delete", question_delete, ORGANIZER, 1, "event-question-delete", .inputs = no_inputs },
+	{ M_POST, "/events/:id/questions/:question/kb", question_kb, ORGANIZER, 1, "event-question-kb", .inputs = kb_inputs },
 };
 
 const struct route_table debate_routes = { routes, COUNT(routes) };

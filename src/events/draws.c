@@ -431,15 +431,21 @@ static int withdraw_post(req *r, resp *out)
 	return entry_change(r, out, 1);
 }
 
+static const struct input draw_inputs[] = { IN_FIELD("title"), IN_FIELD("min_likes"), IN_FIELD("prizes"), { NULL } };
+static const struct input entries_inputs[] = { IN_FIELD("list"), IN_FIELD("name"), IN_FIELD("likes"), IN_FIELD("proof"),
+					       { NULL } };
+static const struct input enter_inputs[] = { IN_FIELD("proof"), IN_FIELD("likes"), { NULL } };
+static const struct input seed_inputs[] = { IN_FIELD("seed"), { NULL } };
+
 static const struct route routes[] = {
-	{ M_POST, "/events/:id/draws", draw_post, ORGANIZER, 1, "event-draw-add", .load = &event_loader },
-	{ M_POST, "/events/:id/draws/:draw/delete", draw_delete, ORGANIZER, 1, "event-draw-delete" },
-	{ M_POST, "/events/:id/draws/:draw/entries", entries_post, ORGANIZER, 1, "event-draw-entries", .load = &event_loader },
-	{ M_POST, "/events/:id/draws/:draw/entries/:entry/delete", entry_delete, ORGANIZER, 1, "event-draw-entry-delete" },
-	{ M_POST, "/events/:id/draws/:draw/draw", drawing_post, ORGANIZER, 1, "event-draw", .load = &event_loader },
-	{ M_POST, "/events/:id/draws/:draw/enter", enter_post, SIGNED_IN, 1, "event-draw-enter", .load = &event_loader },
-	{ M_POST, "/events/:id/draws/:draw/withdraw", withdraw_post, SIGNED_IN, 1, "event-draw-withdraw", .load = &event_loader },
-	{ M_POST, "/events/:id/draws/:draw/cancel", draw_cancel, ORGANIZER, 1, "event-draw-cancel" },
+	{ M_POST, "/events/:id/draws", draw_post, ORGANIZER, 1, "event-draw-add", .load = &event_loader, .inputs = draw_inputs },
+	{ M_POST, "/events/:id/draws/:draw/delete", draw_delete, ORGANIZER, 1, "event-draw-delete", .inputs = no_inputs },
+	{ M_POST, "/events/:id/draws/:draw/entries", entries_post, ORGANIZER, 1, "event-draw-entries", .load = &event_loader, .inputs = entries_inputs },
+	{ M_POST, "/events/:id/draws/:draw/entries/:entry/delete", entry_delete, ORGANIZER, 1, "event-draw-entry-delete", .inputs = no_inputs },
+	{ M_POST, "/events/:id/draws/:draw/draw", drawing_post, ORGANIZER, 1, "event-draw", .load = &event_loader, .inputs = seed_inputs },
+	{ M_POST, "/events/:id/draws/:draw/enter", enter_post, SIGNED_IN, 1, "event-draw-enter", .load = &event_loader, .inputs = enter_inputs },
+	{ M_POST, "/events/:id/draws/:draw/withdraw", withdraw_post, SIGNED_IN, 1, "event-draw-withdraw", .load = &event_loader, .inputs = no_inputs },
+	{ M_POST, "/events/:id/draws/:draw/cancel", draw_cancel, ORGANIZER, 1, "event-draw-cancel", .inputs = no_inputs },
 };
 
 const struct route_table draws_routes = { routes, COUNT(routes) };

@@ -346,11 +346,19 @@ static int save(req *r, resp *out)
 	return http_redirect(r, out, arena_printf(&r->a, "/events/%lld?saved=1", (long long)c.id));
 }
 
+static const struct input event_inputs[] = {
+	IN_FIELD("title_zh"), IN_FIELD("title_en"), IN_FIELD("series"), IN_FIELD("city"), IN_FIELD("venue"),
+	IN_FIELD("address"), IN_FIELD("tz"), IN_FIELD("date"), IN_FIELD("end_date"), IN_FIELD("start"), IN_FIELD("end"),
+	IN_FIELD("opens_date"), IN_FIELD("opens_time"), IN_FIELD("closes_date"), IN_FIELD("closes_time"),
+	IN_FIELD("status"), IN_FIELD("capacity"), IN_FIELD("description"), IN_FIELD("checklist"),
+	IN_FIELD("orgs_host"), IN_FIELD("orgs_sponsor"), IN_FIELD("orgs_venue"), IN_FIELD("orgs_media"), { NULL },
+};
+
 static const struct route routes[] = {
 	{ M_GET, "/events/new", new_form, ORGANIZER, 0, "event-new" },
-	{ M_POST, "/events/new", save, ORGANIZER, 1, "event-new" },
+	{ M_POST, "/events/new", save, ORGANIZER, 1, "event-new", .inputs = event_inputs },
 	{ M_GET, "/events/:id/edit", edit_form, ORGANIZER, 0, "event-edit", .load = &event_loader },
-	{ M_POST, "/events/:id/edit", save, ORGANIZER, 1, "event-edit" },
+	{ M_POST, "/events/:id/edit", save, ORGANIZER, 1, "event-edit", .inputs = event_inputs },
 };
 
 const struct route_table event_form_routes = { routes, COUNT(routes) };

@@ -647,9 +647,12 @@ static int import_post(req *r, resp *out)
 	return import_page(r, out, d, 200, series, dry, result, NULL);
 }
 
+static const struct input import_inputs[] = { IN_UPLOAD("file"), IN_FIELD("json"), IN_FIELD("series"),
+					       IN_FIELD("dry_run"), { NULL } };
+
 static const struct route routes[] = {
 	{ M_GET, "/import/events", import_get, ORGANIZER, 0, "events-import-form" },
-	{ M_POST, "/import/events", import_post, ORGANIZER, 1, "events-import" },
+	{ M_POST, "/import/events", import_post, ORGANIZER, 1, "events-import", .inputs = import_inputs },
 };
 
 const struct route_table import_routes = { routes, COUNT(routes) };

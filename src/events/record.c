@@ -548,7 +548,7 @@ static int form_list(req *r, const char *name, const char **out, int max, int *o
 	int n = 0;
 	*over = 0;
 	for (const struct field *f = r->fields; f; f = f->next) {
-		if (f->filename || strcmp(f->name, name))
+		if (f->filename || f->hidden || strcmp(f->name, name))
 			continue;
 		const char *part[PASTE_MAX + 1];
 		int k = orgs_split_list(&r->a, f->value.s, part, PASTE_MAX + 1);
@@ -614,13 +614,19 @@ static int attendees_post(req *r, resp *out)
 	return record_page(r, out, d, &now, 200, NULL, NULL, c.unknown);
 }
 
+static const struct input figures_inputs[] = { IN_FIELD("registered"), IN_FIELD("checked_in"), IN_FIELD("online"),
+					       IN_FIELD("reach"), { NULL } };
+static const struct input media_inputs[] = { IN_FIELD("kind"), IN_FIELD("title"), IN_FIELD("url"), IN_UPLOAD("file"),
+					     { NULL } };
+static const struct input attendees_inputs[] = { IN_FIELD("list"), IN_FIELD("create"), { NULL } };
+
 static const struct route routes[] = {
 	{ M_GET, "/events/:id/record", record_get, ORGANIZER, 0, "event-record", .load = &event_loader },
-	{ M_POST, "/events/:id/figures", figures_post, ORGANIZER, 1, "event-figures", .load = &event_loader },
-	{ M_POST, "/events/:id/media", media_post, ORGANIZER, 1, "event-media-add", .load = &event_loader },
-	{ M_POST, "/events/:id/media/:item/delete", media_delete, ORGANIZER, 1, "event-media-delete" },
-	{ M_POST, "/events/:id/attendees", attendees_post, ORGANIZER, 1, "event-attendees", .load = &event_loader },
-	{ M_POST, "/events/:id/attendees/:org/delete", attendee_delete, ORGANIZER, 1, "event-attendee-delete" },
+	{ M_POST, "/events/:id/figures", figures_post, ORGANIZER, 1, "event-figures", .load = &event_loader, .inputs = figures_inputs },
+	{ M_POST, "/events/:id/media", media_post, ORGANIZER, 1, "event-media-add", .load = &event_loader, .inputs = media_inputs },
+	{ M_POST, "/events/:id/media/:item/delete", media_delete, ORGANIZER, 1, "event-media-delete", .inputs = no_inputs },
+	{ M_POST, "/events/:id/attendees", attendees_post, ORGANIZER, 1, "event-attendees", .load = &event_loader, .inputs = attendees_inputs },
+	{ M_POST, "/events/:id/attendees/:org/delete", attendee_delete, ORGANIZER, 1, "event-attendee-delete", .inputs = no_inputs },
 };
 
 const struct route_table record_routes = { routes, COUNT(routes) };

@@ -281,10 +281,12 @@ static int link_qr(req *r, resp *out)
 	return events_qr_answer(out, url, "public, max-age=86400");
 }
 
+static const struct input message_inputs[] = { IN_FIELD("subject"), IN_FIELD("body"), IN_FIELD("to"), { NULL } };
+
 static const struct route routes[] = {
 	{ M_GET, "/events/:id/registrations", registrations, ORGANIZER, 0, "event-registrations" },
 	{ M_GET, "/events/:id/registrations.csv", registrations_csv, ORGANIZER, 0, "event-registrations-csv" },
-	{ M_POST, "/events/:id/message", message, ORGANIZER, 1, "event-message", .load = &event_loader },
+	{ M_POST, "/events/:id/message", message, ORGANIZER, 1, "event-message", .load = &event_loader, .inputs = message_inputs },
 	{ M_GET, "/e/:code", channel_link, EVERYONE, 0, "channel-link" },
 	{ M_GET, "/e/:code/qr.svg", link_qr, EVERYONE, 0, "channel-link-qr" },
 };

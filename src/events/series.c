@@ -279,14 +279,17 @@ static int remove_series(req *r, resp *out)
 }
 
 
+static const struct input series_inputs[] = { IN_FIELD("slug"), IN_FIELD("name_zh"), IN_FIELD("name_en"),
+					       IN_FIELD("kind"), IN_FIELD("summary_zh"), IN_FIELD("summary_en"), { NULL } };
+
 static const struct route routes[] = {
 	{ M_GET, "/series", index_page, EVERYONE, 0, "series" },
 	{ M_GET, "/series/new", new_form, ORGANIZER, 0, "series-new" },
-	{ M_POST, "/series/new", save, ORGANIZER, 1, "series-new" },
+	{ M_POST, "/series/new", save, ORGANIZER, 1, "series-new", .inputs = series_inputs },
 	{ M_GET, "/series/:slug", events_list, EVERYONE, 0, "series-page" },
 	{ M_GET, "/series/:slug/edit", edit_form, ORGANIZER, 0, "series-edit", .load = &series_loader },
-	{ M_POST, "/series/:slug/edit", save, ORGANIZER, 1, "series-edit", .load = &series_loader },
-	{ M_POST, "/series/:slug/delete", remove_series, ORGANIZER, 1, "series-delete", .load = &series_loader },
+	{ M_POST, "/series/:slug/edit", save, ORGANIZER, 1, "series-edit", .load = &series_loader, .inputs = series_inputs },
+	{ M_POST, "/series/:slug/delete", remove_series, ORGANIZER, 1, "series-delete", .load = &series_loader, .inputs = no_inputs },
 };
 
 const struct route_table series_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

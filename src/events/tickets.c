@@ -297,12 +297,14 @@ static int checkin(req *r, resp *out)
 	return http_redirect(r, out, arena_printf(&r->a, "/t/%s?checked=1", code));
 }
 
+static const struct input checkin_inputs[] = { IN_FIELD("next"), { NULL } };
+
 static const struct route routes[] = {
 	{ M_GET, "/events/:id/event.ics", event_ics, EVERYONE, 0, "event-ics", .load = &event_loader },
 	{ M_GET, "/t/:code", ticket, EVERYONE, 0, "ticket", .load = &ticket_loader },
 	{ M_GET, "/t/:code/qr.svg", ticket_qr, EVERYONE, 0, "ticket-qr" },
 	{ M_GET, "/t/:code/event.ics", ticket_ics, EVERYONE, 0, "ticket-ics", .load = &ticket_loader },
-	{ M_POST, "/t/:code/checkin", checkin, ORGANIZER, 1, "ticket-checkin", .load = &ticket_loader },
+	{ M_POST, "/t/:code/checkin", checkin, ORGANIZER, 1, "ticket-checkin", .load = &ticket_loader, .inputs = checkin_inputs },
 	{ M_GET, "/series/:slug/calendar.ics", series_ics, EVERYONE, 0, "series-ics" },
 };
 

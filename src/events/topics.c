@@ -44,27 +44,24 @@ static int topics(req *r, resp *out)
 	return http_page(r, out, 200, "events/topics.html", "topics.title", m);
 }
 
+static const struct input propose_inputs[] = {
+	{ "title", IN_LINE, IN_REQUIRED, 0, 200, "events.err.title_text", "events.err.title_text" },
+	{ "abstract", IN_TEXT, 0, 0, 4000, "orgs.err.description", NULL },
+	{ "speaker_name", IN_LINE, IN_REQUIRED, 0, 100, "events.err.name", "events.err.name" },
+	{ "speaker_org", IN_LINE, 0, 0, 100, "events.err.org", NULL },
+	{ NULL },
+};
+
+static int propose_invalid(req *r, resp *out)
+{
+	return http_form_again(r, out, "events/topics.html", "topics.title", json_pack("{s:[]}", "topics"));
+}
+
 static int propose(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	const char *title = form_text(r, "title"), *abstract = form_text(r, "abstract"),
-		   *name = form_text(r, "speaker_name"), *org = form_text(r, "speaker_org");
-	json_t *errors = json_object();
-	if (!*title || text_len(title) > 200 || has_control(title))
-		json_object_set_new(errors, "title", json_string(T("events.err.title_text")));
-	if (text_len(abstract) > 4000)
-		json_object_set_new(errors, "abstract", json_string(T("orgs.err.description")));
-	if (!*name || text_len(name) > 100 || has_control(name))
-		json_object_set_new(errors, "speaker_name", json_string(T("events.err.name")));
-	if (text_len(org) > 100 || has_control(org))
-		json_object_set_new(errors, "speaker_org", json_string(T("events.err.org")));
-	if (json_object_size(errors)) {
-		json_t *m = json_pack("{s:[],s:{s:s,s:s,s:s,s:s},s:o,s:{s:s,s:s,s:O}}", "topics", "form", "title", title,
-				      "abstract", abstract, "speaker_name", name, "speaker_org", org, "errors", errors,
-				      "error", "code", "invalid", "message", T("form.fix_errors"), "fields", errors);
-		return http_page(r, out, 422, "events/topics.html", "topics.title", m);
-	}
-	json_decref(errors);
+	const char *title = in_text(r, "title"), *abstract = form_text(r, "abstract"),
+		   *name = in_text(r, "speaker_name"), *org = form_text(r, "speaker_org");
 	db *d = r->db;
 	db_res x;
 	int rc = db_query(d, &r->a, "INSERT INTO topics (title, abstract, speaker_name, speaker_org, proposer_id, created_at) "
@@ -99,8 +96,9 @@ static int topic_decline(req *r, resp *out)
 
 static const struct route routes[] = {
 	{ M_GET, "/topics", topics, SIGNED_IN, 0, "topics" },
-	{ M_POST, "/topics", propose, SIGNED_IN, 1, "topic-propose" },
-	{ M_POST, "/topics/:id/decline", topic_decline, ORGANIZER, 1, "topic-decline" },
+	{ M_POST, "/topics", propose, SIGNED_IN, 1, "topic-propose", .inputs = propose_inputs,
+	  .invalid = propose_invalid },
+	{ M_POST, "/topics/:id/decline", topic_decline, ORGANIZER, 1, "topic-decline", .inputs = no_inputs },
 };
 
 const struct route_table topics_routes = { routes, COUNT(routes) };

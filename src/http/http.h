@@ -73,6 +73,15 @@ struct input {
 	const char *msg;     /* i18n key of the message when it is wrong; NULL: the kind's */
 	const char *missing; /* ... when a required one is absent; NULL: input.err.required */
 };
+/* Declarations of what a handler still checks itself, with its own
+ * messages: any text up to the body limit (no control characters but
+ * newlines and tabs), an uploaded file, a password. And a route that
+ * takes nothing from its body. */
+#define IN_FIELD(n) { n, IN_TEXT, 0, 0, 1 << 20, NULL, NULL }
+#define IN_UPLOAD(n) { n, IN_FILE, 0, 0, 0, NULL, NULL }
+#define IN_PASSWORD(n) { n, IN_SECRET, 0, 0, 0, NULL, NULL }
+extern const struct input no_inputs[];
+
 /* A validated value: text (NULL when absent), the number of IN_INT and
  * IN_FLAG, the field of IN_FILE. */
 struct in_value {
@@ -214,6 +223,10 @@ int http_error(req *r, resp *out, unsigned status, const char *code, const char 
 /* A page: model (ownership passes) rendered with template page. */
 int http_page(req *r, resp *out, unsigned status, const char *page, const char *title_key, json_t *model);
 int http_redirect(req *r, resp *out, const char *location);
+/* A form's page again, 422, with the route's inputs as sent and each
+ * wrong one's message ("form", "errors", "error" in the model, beside
+ * what extra holds; extra may be NULL): what most routes' `invalid` is. */
+int http_form_again(req *r, resp *out, const char *page, const char *title_key, json_t *extra);
 /* Renders out->page with out->model inside the layout, as the server would,
  * with `token` in place of the visitor's CSRF token (for cached pages). */
 int http_render_html(req *r, const resp *out, const char *token, buf *b, err *e);

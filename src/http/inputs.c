@@ -13,6 +13,8 @@
 
 enum { MARKDOWN_MAX = 20000, URL_MAX = 300, SLUG_MAX = 40 };
 
+const struct input no_inputs[] = { { NULL } };
+
 static const char *const kind_msg[] = {
 	[IN_LINE] = "input.err.line",   [IN_TEXT] = "input.err.text",   [IN_MARKDOWN] = "input.err.text",
 	[IN_PHONE] = "input.err.phone", [IN_EMAIL] = "input.err.email", [IN_URL] = "input.err.url",

@@ -132,6 +132,9 @@ int router_check(const struct route_table *tables, size_t ntables, err *e)
 			if ((r->methods & ~M_SAFE) && !r->csrf)
 				return err_set(e, ERR_INPUT, "route %s %s changes state without CSRF protection",
 					       r->name ? r->name : "?", r->pattern);
+			if ((r->methods & ~M_SAFE) && !r->inputs)
+				return err_set(e, ERR_INPUT, "route %s %s changes state without declaring its inputs",
+					       r->name ? r->name : "?", r->pattern);
 		}
 	return 0;
 }

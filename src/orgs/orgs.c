@@ -698,15 +698,22 @@ static int logo(req *r, resp *out)
 				  "/orgs");
 }
 
+static const struct input logo_inputs[] = { IN_UPLOAD("logo"), { NULL } };
+static const struct input org_inputs[] = {
+	IN_FIELD("name_zh"), IN_FIELD("name_en"), IN_FIELD("category"), IN_FIELD("industry"), IN_FIELD("city"),
+	IN_FIELD("website"), IN_FIELD("description"), IN_FIELD("aliases"), { NULL },
+};
+static const struct input merge_inputs[] = { IN_FIELD("into"), { NULL } };
+
 static const struct route routes[] = {
-	{ M_POST, "/orgs/:id/logo", logo, ALLOW(ROLE_EDITOR), 1, "org-logo" },
+	{ M_POST, "/orgs/:id/logo", logo, ALLOW(ROLE_EDITOR), 1, "org-logo", .inputs = logo_inputs },
 	{ M_GET, "/orgs", list, EVERYONE, 0, "orgs" },
 	{ M_GET, "/orgs/new", new_form, ALLOW(ROLE_EDITOR), 0, "org-new" },
-	{ M_POST, "/orgs/new", save, ALLOW(ROLE_EDITOR), 1, "org-new" },
+	{ M_POST, "/orgs/new", save, ALLOW(ROLE_EDITOR), 1, "org-new", .inputs = org_inputs },
 	{ M_GET, "/orgs/:id", show, EVERYONE, 0, "org" },
 	{ M_GET, "/orgs/:id/edit", edit_form, ALLOW(ROLE_EDITOR), 0, "org-edit" },
-	{ M_POST, "/orgs/:id/edit", save, ALLOW(ROLE_EDITOR), 1, "org-edit" },
-	{ M_POST, "/orgs/:id/merge", merge, ALLOW(ROLE_EDITOR), 1, "org-merge" },
+	{ M_POST, "/orgs/:id/edit", save, ALLOW(ROLE_EDITOR), 1, "org-edit", .inputs = org_inputs },
+	{ M_POST, "/orgs/:id/merge", merge, ALLOW(ROLE_EDITOR), 1, "org-merge", .inputs = merge_inputs },
 };
 
 const struct route_table orgs_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

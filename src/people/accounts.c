@@ -337,16 +337,19 @@ static int password_change(req *r, resp *out)
 	return http_redirect(r, out, "/account?password_changed=1");
 }
 
+static const struct input login_inputs[] = { IN_FIELD("email"), IN_PASSWORD("password"), IN_FIELD("next"), { NULL } };
+static const struct input password_inputs[] = { IN_PASSWORD("current"), IN_PASSWORD("password"), { NULL } };
+
 static const struct route routes[] = {
 	{ M_GET, "/signup", signup_form, EVERYONE, 0, "signup" },
 	{ M_POST, "/signup", signup, EVERYONE, 1, "signup", .inputs = signup_inputs, .invalid = signup_invalid },
 	{ M_GET, "/login", login_form, EVERYONE, 0, "login" },
-	{ M_POST, "/login", login, EVERYONE, 1, "login" },
-	{ M_POST, "/logout", logout, SIGNED_IN, 1, "logout" },
+	{ M_POST, "/login", login, EVERYONE, 1, "login", .inputs = login_inputs },
+	{ M_POST, "/logout", logout, SIGNED_IN, 1, "logout", .inputs = no_inputs },
 	{ M_GET, "/account", account, SIGNED_IN, 0, "account" },
-	{ M_POST, "/account/sessions/end-all", logout_everywhere, SIGNED_IN, 1, "logout-everywhere" },
+	{ M_POST, "/account/sessions/end-all", logout_everywhere, SIGNED_IN, 1, "logout-everywhere", .inputs = no_inputs },
 	{ M_GET, "/account/password", password_form, SIGNED_IN, 0, "password" },
-	{ M_POST, "/account/password", password_change, SIGNED_IN, 1, "password" },
+	{ M_POST, "/account/password", password_change, SIGNED_IN, 1, "password", .inputs = password_inputs },
 };
 
 const struct route_table people_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

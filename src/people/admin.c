@@ -141,10 +141,12 @@ static int set_role(req *r, resp *out)
 	return http_redirect(r, out, "/admin/users?changed=1");
 }
 
+static const struct input role_inputs[] = { IN_FIELD("role"), { NULL } };
+
 static const struct route routes[] = {
 	{ M_GET, "/admin/audit", audit, ALLOW(ROLE_ADMIN), 0, "audit" },
 	{ M_GET, "/admin/users", users, ALLOW(ROLE_ADMIN), 0, "users" },
-	{ M_POST, "/admin/users/:id/role", set_role, ALLOW(ROLE_ADMIN), 1, "set-role" },
+	{ M_POST, "/admin/users/:id/role", set_role, ALLOW(ROLE_ADMIN), 1, "set-role", .inputs = role_inputs },
 };
 
 const struct route_table admin_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

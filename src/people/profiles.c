@@ -274,10 +274,16 @@ static int avatar(req *r, resp *out)
 			    "/account/profile?saved=1");
 }
 
+static const struct input avatar_inputs[] = { IN_UPLOAD("avatar"), { NULL } };
+static const struct input profile_inputs[] = {
+	IN_FIELD("name"), IN_FIELD("job_role"), IN_FIELD("org"), IN_FIELD("title"), IN_FIELD("city"), IN_FIELD("bio"),
+	IN_FIELD("profile_public"), IN_FIELD("email_public"), IN_FIELD("phone_public"), { NULL },
+};
+
 static const struct route routes[] = {
-	{ M_POST, "/account/avatar", avatar, SIGNED_IN, 1, "avatar" },
+	{ M_POST, "/account/avatar", avatar, SIGNED_IN, 1, "avatar", .inputs = avatar_inputs },
 	{ M_GET, "/account/profile", edit_form, SIGNED_IN, 0, "profile-edit" },
-	{ M_POST, "/account/profile", save, SIGNED_IN, 1, "profile-edit" },
+	{ M_POST, "/account/profile", save, SIGNED_IN, 1, "profile-edit", .inputs = profile_inputs },
 	{ M_GET, "/people/:id", show, EVERYONE, 0, "profile" },
 	{ M_GET, "/people", directory, ALLOW(ROLE_ORGANIZER), 0, "directory" },
 	{ M_GET, "/people.csv", directory_csv, ALLOW(ROLE_ORGANIZER), 0, "directory-csv" },

@@ -170,11 +170,14 @@ static int set_new_password(req *r, resp *out)
 	return http_redirect(r, out, "/login?reset=1");
 }
 
+static const struct input reset_inputs[] = { IN_FIELD("email"), { NULL } };
+static const struct input new_password_inputs[] = { IN_PASSWORD("password"), { NULL } };
+
 static const struct route routes[] = {
 	{ M_GET, "/reset", request_form, EVERYONE, 0, "reset" },
-	{ M_POST, "/reset", request_link, EVERYONE, 1, "reset" },
+	{ M_POST, "/reset", request_link, EVERYONE, 1, "reset", .inputs = reset_inputs },
 	{ M_GET, "/reset/:token", new_password_form, EVERYONE, 0, "reset-link" },
-	{ M_POST, "/reset/:token", set_new_password, EVERYONE, 1, "reset-link" },
+	{ M_POST, "/reset/:token", set_new_password, EVERYONE, 1, "reset-link", .inputs = new_password_inputs },
 };
 
 const struct route_table reset_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

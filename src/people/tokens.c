@@ -88,9 +88,11 @@ int people_tokens_model(req *r, db *d, json_t **out, err *e)
 	return 0;
 }
 
+static const struct input token_inputs[] = { IN_FIELD("name"), { NULL } };
+
 static const struct route routes[] = {
-	{ M_POST, "/account/tokens", create, SIGNED_IN, 1, "token-create" },
-	{ M_POST, "/account/tokens/:id/revoke", revoke, SIGNED_IN, 1, "token-revoke" },
+	{ M_POST, "/account/tokens", create, SIGNED_IN, 1, "token-create", .inputs = token_inputs },
+	{ M_POST, "/account/tokens/:id/revoke", revoke, SIGNED_IN, 1, "token-revoke", .inputs = no_inputs },
 };
 
 const struct route_table token_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

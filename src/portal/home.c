@@ -231,9 +231,11 @@ static int subscribe(req *r, resp *out)
 	return http_redirect(r, out, added ? "/?subscribed=1#join" : "/?subscribed=already#join");
 }
 
+static const struct input subscribe_inputs[] = { IN_FIELD("email"), IN_FIELD("name"), IN_FIELD("city"), { NULL } };
+
 static const struct route routes[] = {
 	{ M_GET, "/", home, EVERYONE, 0, "home" },
-	{ M_POST, "/subscribe", subscribe, EVERYONE, 1, "subscribe" },
+	{ M_POST, "/subscribe", subscribe, EVERYONE, 1, "subscribe", .inputs = subscribe_inputs },
 };
 
 const struct route_table portal_routes = { routes, sizeof(routes) / sizeof(routes[0]) };
