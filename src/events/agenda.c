@@ -182,7 +182,7 @@ static int agenda_page(req *r, resp *out, db *d, int64_t id, unsigned status, js
 	if (!form)
 		form = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "date", clock_date(&r->a, ev.tz, ev.starts_at), "start", "",
 				 "end", "", "title", "", "slides_url", "", "speakers", "");
-	json_object_set_new(form, "item_kinds", options(r, "kind", item_kinds, n_item_kinds,
+	json_object_set_new(form, "kinds", options(r, "kind", item_kinds, n_item_kinds,
 						   json_string_value(json_object_get(form, "kind"))));
 	json_t *m = json_pack("{s:{s:I,s:s,s:s,s:s},s:o,s:o,s:o,s:o}", "event", "id", (json_int_t)id, "title", ev.title,
 			      "when", event_when(&r->a, r->lang, &ev), "tz", ev.tz, "agenda", items, "form", form, "errors",

@@ -162,7 +162,7 @@ static int form_page(req *r, resp *out, db *d, unsigned status, int64_t id, cons
 				 "opens_time", f->opens_time, "closes_date", f->closes_date, "closes_time", f->closes_time,
 				 "capacity", f->capacity_text, "orgs_host", f->orgs_text[0], "orgs_sponsor", f->orgs_text[1],
 				 "orgs_venue", f->orgs_text[2], "orgs_media", f->orgs_text[3], "series", series, "cities",
-				 cities, "event_statuses", options(r, "event.status", event_statuses, n_event_statuses, f->status), "zones",
+				 cities, "statuses", options(r, "event.status", event_statuses, n_event_statuses, f->status), "zones",
 				 json_array());
 	for (int i = 0; clock_zones[i]; i++)
 		json_array_append_new(json_object_get(form, "zones"), json_pack("{s:s,s:s,s:b}", "value", clock_zones[i], "label",

@@ -245,7 +245,9 @@ const char *http_local_path(const char *next, const char *fallback);
  * returns 1. It returns 0 when the page must be built (*version is set for
  * http_cache_store) and a negative error code when the database fails.
  * Only GETs whose query arguments are all in `args` (a NULL-terminated
- * list; "lang" is always allowed) are kept. */
+ * list; "lang" is always allowed) are kept. A version_name of NULL keeps a
+ * page that shows nothing but the signed-in member's own data (their
+ * account): no version is read, and it is kept per session. */
 int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const char *const *args,
 		      int64_t *version, err *e);
 /* Renders out (a page model) once for the cache and swaps it for the

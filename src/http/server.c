@@ -191,13 +191,26 @@ int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const 
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, arg_allowed, &c);
 	if (!c.ok)
 		return 0;
-	int rc = db_data_version(d, &r->a, version_name, version, e);
-	if (rc)
-		return rc;
+	/* A page of nobody's data but the member's own (their account, by
+	 * session): no shared version to read, kept per session. */
+	const char *own = "";
+	if (!version_name) {
+		if (!r->user_id)
+			return 0;
+		char hash[AUTH_HASH_HEX + 1] = "token";
+		if (r->session)
+			auth_token_hash(r->session, hash);
+		own = arena_printf(&r->a, ".%.16s", hash);
+		*version = 0;
+	} else {
+		int rc = db_data_version(d, &r->a, version_name, version, e);
+		if (rc)
+			return rc;
+	}
 	/* A signed-in member's page is theirs: kept under their id and their
 	 * own data version, which anything it shows of them bumps. */
-	r->cache_key = arena_printf(&r->a, "%s|%s|%s|%lld.%lld.%d|%s", version_name, lang_code(r->lang),
-				    r->api ? "json" : "html", (long long)r->user_id, (long long)r->user_version, r->role,
+	r->cache_key = arena_printf(&r->a, "%s|%s|%s|%lld.%lld.%d%s|%s", version_name ? version_name : "own", lang_code(r->lang),
+				    r->api ? "json" : "html", (long long)r->user_id, (long long)r->user_version, r->role, own,
 				    r->raw_uri);
 	char *page = page_cache_get(r->cache, r->cache_key, *version, r->api ? "" : csrf_of(r), &out->body_len);
 	if (!page)

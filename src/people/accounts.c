@@ -213,12 +213,17 @@ static int logout(req *r, resp *out)
 
 /* ---- the account page ---- */
 
+enum { ACCOUNT_TTL = 30 }; /* how stale "last seen" may be */
+
 static int account(req *r, resp *out)
 {
 	err e = ERR_INIT;
 	db *d = r->db;
 	db_res u, s;
-	int rc;
+	int64_t version;
+	int rc = http_cache_lookup(r, out, d, NULL, NULL, &version, &e);
+	if (rc)
+		return rc > 0 ? 0 : rc;
 	if ((rc = db_query(d, &r->a, "SELECT id, display_name AS name, email, phone, role, created_at FROM users WHERE id = ?",
 			   DB_ARGS(DB_INT(r->user_id)), &u, &e)) ||
 	    (rc = db_query(d, &r->a, "SELECT token_hash, client, created_at, last_seen_at FROM sessions "
@@ -261,7 +266,9 @@ static int account(req *r, resp *out)
 			     : req_query(r, "token_revoked") ? "tokens.revoked" : NULL;
 	if (notice)
 		json_object_set_new(m, "notice", json_string(T(notice)));
-	return http_page(r, out, 200, "people/account.html", "account.title", m);
+	http_page(r, out, 200, "people/account.html", "account.title", m);
+	http_cache_store(r, out, NULL, version, ACCOUNT_TTL);
+	return 0;
 }
 
 static int logout_everywhere(req *r, resp *out)
