@@ -214,13 +214,17 @@ struct message_ctx {
 static int message_tx(db *d, void *p, err *e)
 {
 	struct message_ctx *m = p;
-	int64_t now = unix_now();
-	int rc = db_exec(d, "INSERT INTO outbox (to_addr, subject, body, created_at) SELECT coalesce(r.email, u.email), ?, "
-			    "r.name || ?, ? FROM registrations r LEFT JOIN users u ON u.id = r.user_id "
-			    "WHERE r.event_id = ? AND coalesce(r.email, u.email) IS NOT NULL AND "
-			    "(r.status = 'confirmed' OR (? = 'all' AND r.status = 'waitlisted'))",
-			 DB_ARGS(DB_TEXT(m->subject), DB_TEXT(arena_printf(&m->r->a, ":\n\n%s", m->body)), DB_TIME(now), DB_INT(m->event_id), DB_TEXT(m->to)),
-			 &m->queued, e);
+	db_res to;
+	int rc = db_query(d, &m->r->a, "SELECT coalesce(r.email, u.email) AS email, r.name FROM registrations r "
+				       "LEFT JOIN users u ON u.id = r.user_id WHERE r.event_id = ? AND "
+				       "coalesce(r.email, u.email) IS NOT NULL AND "
+				       "(r.status = 'confirmed' OR (? = 'all' AND r.status = 'waitlisted')) ORDER BY r.id",
+			  DB_ARGS(DB_INT(m->event_id), DB_TEXT(m->to)), &to, e);
+	/* Through the outbox's own door, one mail each, in this transaction. */
+	for (int i = 0; !rc && i < to.nrows; i++)
+		rc = outbox_add(d, db_text(&to, i, "email"), m->subject,
+				arena_printf(&m->r->a, "%s:\n\n%s", db_text(&to, i, "name"), m->body), NULL, e);
+	m->queued = rc ? 0 : to.nrows;
 	if (!rc)
 		rc = auth_audit(d, m->by, "event.message", arena_printf(&m->r->a, "event:%lld", (long long)m->event_id),
 				arena_printf(&m->r->a, "%lld: %s", (long long)m->queued, m->subject), m->r->client, e);
