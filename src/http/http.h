@@ -250,6 +250,11 @@ const char *http_local_path(const char *next, const char *fallback);
  * account): no version is read, and it is kept per session. */
 int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const char *const *args,
 		      int64_t *version, err *e);
+/* The same, for a page whose version the handler read itself along with
+ * what it needed anyway (a person's page: their own version in `extra`,
+ * the organizations' as `version`): no statement of its own. */
+int http_cache_lookup_at(req *r, resp *out, const char *kind, const char *extra, int64_t version,
+			 const char *const *args);
 /* Renders out (a page model) once for the cache and swaps it for the
  * cached copy with this visitor's token in it. No-op when not cacheable. */
 void http_cache_store(req *r, resp *out, const char *version_name, int64_t version, int ttl);

@@ -181,15 +181,47 @@ static const char *csrf_of(req *r)
 	return r->csrf;
 }
 
-int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const char *const *args,
-		      int64_t *version, err *e)
+/* Whether this request's answer may be kept at all. */
+static int keepable(req *r, const char *const *args)
 {
 	struct args_ctx c = { args, 1 };
 	r->cache_key = NULL;
 	if (!r->cache || r->method != M_GET || strlen(r->raw_uri) > 400)
 		return 0;
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, arg_allowed, &c);
-	if (!c.ok)
+	return c.ok;
+}
+
+/* The kept answer for this reader and key, into out: 1, or 0 when none. */
+static int cached_answer(req *r, resp *out, const char *kind, const char *own, int64_t version)
+{
+	/* A signed-in member's page is theirs: kept under their id and their
+	 * own data version, which anything it shows of them bumps. */
+	r->cache_key = arena_printf(&r->a, "%s|%s|%s|%lld.%lld.%d%s|%s", kind, lang_code(r->lang), r->api ? "json" : "html",
+				    (long long)r->user_id, (long long)r->user_version, r->role, own, r->raw_uri);
+	char *page = page_cache_get(r->cache, r->cache_key, version, r->api ? "" : csrf_of(r), &out->body_len);
+	if (!page)
+		return 0;
+	out->body = page;
+	out->body_owned = 1;
+	out->cached = 1;
+	if (r->api)
+		out->content_type = "application/json; charset=utf-8";
+	else
+		out->html = 1;
+	return 1;
+}
+
+int http_cache_lookup_at(req *r, resp *out, const char *kind, const char *extra, int64_t version,
+			 const char *const *args)
+{
+	return keepable(r, args) ? cached_answer(r, out, kind, arena_printf(&r->a, ".%s", extra), version) : 0;
+}
+
+int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const char *const *args,
+		      int64_t *version, err *e)
+{
+	if (!keepable(r, args))
 		return 0;
 	/* A page of nobody's data but the member's own (their account, by
 	 * session): no shared version to read, kept per session. */
@@ -207,29 +239,14 @@ int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const 
 		if (rc)
 			return rc;
 	}
-	/* A signed-in member's page is theirs: kept under their id and their
-	 * own data version, which anything it shows of them bumps. */
-	r->cache_key = arena_printf(&r->a, "%s|%s|%s|%lld.%lld.%d%s|%s", version_name ? version_name : "own", lang_code(r->lang),
-				    r->api ? "json" : "html", (long long)r->user_id, (long long)r->user_version, r->role, own,
-				    r->raw_uri);
-	char *page = page_cache_get(r->cache, r->cache_key, *version, r->api ? "" : csrf_of(r), &out->body_len);
-	if (!page)
-		return 0;
-	out->body = page;
-	out->body_owned = 1;
-	out->cached = 1;
-	if (r->api)
-		out->content_type = "application/json; charset=utf-8";
-	else
-		out->html = 1;
-	return 1;
+	return cached_answer(r, out, version_name ? version_name : "own", own, *version);
 }
 
 void http_cache_store(req *r, resp *out, const char *version_name, int64_t version, int ttl)
 {
 	(void)version_name;
 	if (!r->cache_key || (!out->page && !r->api) || (out->status && out->status != 200) || out->location ||
-	    out->cookies[0])
+	    out->cookies[0] || !page_cache_admit(r->cache, r->cache_key))
 		return;
 	buf b = BUF_INIT;
 	err e;

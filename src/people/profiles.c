@@ -129,6 +129,8 @@ static const char sql_public[] =
 	"CASE WHEN u.phone_public THEN u.phone END AS phone, u.profile_public, u.avatar_file_id "
 	"FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.id = ? AND u.deleted_at IS NULL";
 
+enum { PROFILE_TTL = 60 };
+
 static int show(req *r, resp *out)
 {
 	err e = ERR_INIT;
@@ -136,8 +138,18 @@ static int show(req *r, resp *out)
 	if (req_id(r, &id))
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	db *d = r->db;
-	db_res res;
-	int rc = db_query(d, &r->a, sql_public, DB_ARGS(DB_TEXT(lang_code(r->lang)), DB_INT(id)), &res, &e);
+	db_res res, v;
+	/* The page shows the person (their own version) and their
+	 * organization's name (the directory's): both read in one statement. */
+	int rc = db_query(d, &r->a, "SELECT u.cache_version AS person, (SELECT version FROM cache_versions WHERE name = 'orgs') "
+				    "AS orgs FROM users u WHERE u.id = ?", DB_ARGS(DB_INT(id)), &v, &e);
+	if (rc)
+		return rc;
+	int64_t version = v.nrows ? db_int(&v, 0, "orgs") : 0;
+	const char *person = v.nrows ? db_text(&v, 0, "person") : NULL;
+	if (person && (rc = http_cache_lookup_at(r, out, "person", person, version, NULL)))
+		return rc > 0 ? 0 : rc;
+	rc = db_query(d, &r->a, sql_public, DB_ARGS(DB_TEXT(lang_code(r->lang)), DB_INT(id)), &res, &e);
 	if (rc)
 		return rc;
 	/* A hidden profile is shown to no one but its owner. */
@@ -155,7 +167,10 @@ static int show(req *r, resp *out)
 		json_object_set_new(p, "job_role_text", json_string(T(arena_printf(&r->a, "job.%s", db_get(&res, 0, 2)))));
 	json_object_set_new(p, "mine", json_boolean(id == r->user_id));
 	json_object_set_new(p, "hidden", json_boolean(hidden));
-	return http_page(r, out, 200, "people/profile.html", NULL, json_pack("{s:o}", "person", p));
+	http_page(r, out, 200, "people/profile.html", NULL, json_pack("{s:o}", "person", p));
+	if (person)
+		http_cache_store(r, out, "person", version, PROFILE_TTL);
+	return 0;
 }
 
 /* ---- the directory organizers use ---- */

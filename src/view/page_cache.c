@@ -4,7 +4,11 @@
  * lock stripe guards a group of sets, and a full set gives up the entry
  * that expires first. What the cache holds is capped in bytes, so pages
  * kept for each signed-in member (thousands of them) cannot grow the
- * server without bound: past the cap a page is answered but not kept. */
+ * server without bound: past the cap the oldest sets are given up.
+ *
+ * A page is kept only when it was asked for before (a doorkeeper of
+ * recently missed keys): a search typed once, or a page a crawler walks
+ * past, never pushes out what people read again and again. */
 #include "view/page_cache.h"
 
 #include <pthread.h>
@@ -15,7 +19,7 @@
 
 #include "base/banned.h"
 
-enum { SETS = 1024, WAYS = 4, STRIPES = 64, MAX_SLOTS = 8 };
+enum { SETS = 1024, WAYS = 4, STRIPES = 64, MAX_SLOTS = 8, DOORKEEPER = 8192 };
 #define BYTES_MAX ((size_t)16 << 20)
 
 struct entry {
@@ -33,6 +37,7 @@ struct page_cache {
 	pthread_mutex_t mu[STRIPES];
 	atomic_size_t bytes;
 	atomic_size_t hand; /* the next set given up when the budget is spent */
+	_Atomic uint64_t seen[DOORKEEPER]; /* hashes of keys missed once */
 	struct entry e[SETS][WAYS];
 };
 
@@ -129,6 +134,16 @@ char *page_cache_get(struct page_cache *c, const char *key, int64_t version, con
 	}
 	pthread_mutex_unlock(&c->mu[s % STRIPES]);
 	return out;
+}
+
+int page_cache_admit(struct page_cache *c, const char *key)
+{
+	uint64_t h = hash_of(key) | 1; /* 0 marks an empty slot */
+	_Atomic uint64_t *slot = &c->seen[(h >> 17) % DOORKEEPER];
+	if (atomic_load(slot) == h)
+		return 1;
+	atomic_store(slot, h);
+	return 0;
 }
 
 void page_cache_put(struct page_cache *c, const char *key, int64_t version, int ttl,

@@ -23,6 +23,9 @@ void page_cache_free(struct page_cache *c);
  * and has not expired, with every slot replaced by token; else NULL. */
 char *page_cache_get(struct page_cache *c, const char *key, int64_t version, const char *token,
 		     size_t *len);
+/* 1 when a page for key was missed recently (so it is worth keeping: call
+ * before rendering it for the cache); the first miss only notes the key. */
+int page_cache_admit(struct page_cache *c, const char *key);
 /* What the cache holds now, in bytes (capped at 16 MB). */
 size_t page_cache_bytes(struct page_cache *c);
 /* Stores (a copy of) html for key; ttl in seconds. Past the cap, or with

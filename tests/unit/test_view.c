@@ -370,12 +370,15 @@ static void every_route_declares_who_may_use_it(void **state)
 	err e = ERR_INIT;
 	static const struct route undeclared[] = { { M_GET, "/x", h_dummy, 0, 0, "x" } };
 	static const struct route no_csrf[] = { { M_POST, "/y", h_dummy, EVERYONE, 0, "y" } };
-	static const struct route fine[] = { { M_POST, "/z", h_dummy, SIGNED_IN, 1, "z" } };
-	struct route_table t1 = { undeclared, 1 }, t2 = { no_csrf, 1 }, t3 = { fine, 1 };
+	static const struct route no_inputs_said[] = { { M_POST, "/w", h_dummy, SIGNED_IN, 1, "w" } };
+	static const struct route fine[] = { { M_POST, "/z", h_dummy, SIGNED_IN, 1, "z", .inputs = no_inputs } };
+	struct route_table t1 = { undeclared, 1 }, t2 = { no_csrf, 1 }, t3 = { fine, 1 }, t4 = { no_inputs_said, 1 };
 	assert_int_equal(router_check(&t1, 1, &e), ERR_INPUT);
 	assert_non_null(strstr(e.msg, "declares no rule"));
 	assert_int_equal(router_check(&t2, 1, &e), ERR_INPUT);
 	assert_non_null(strstr(e.msg, "without CSRF"));
+	assert_int_equal(router_check(&t4, 1, &e), ERR_INPUT);
+	assert_non_null(strstr(e.msg, "without declaring its inputs"));
 	assert_int_equal(router_check(&t3, 1, &e), 0);
 
 	/* the one decision: 0 allowed, 401 sign in first, 403 not for you */
@@ -413,6 +416,10 @@ static void page_cache_keeps_versions_slots_and_its_budget(void **state)
 	assert_null(page_cache_get(c, "events|zh|html|7.3.1|/events/1", 6, "T", &len));
 	assert_null(page_cache_get(c, "events|zh|html|8.3.1|/events/1", 5, "T", &len));
 	assert_null(page_cache_get(c, "events|en|html|7.3.1|/events/1", 5, "T", &len));
+	/* A page is worth keeping from its second miss on. */
+	assert_int_equal(page_cache_admit(c, "orgs|zh|html|0.0.0|/orgs?q=once"), 0);
+	assert_int_equal(page_cache_admit(c, "orgs|zh|html|0.0.0|/orgs?q=once"), 1);
+	assert_int_equal(page_cache_admit(c, "orgs|zh|html|0.0.0|/orgs?q=other"), 0);
 	/* Expired pages are not answered. */
 	page_cache_put(c, "gone", 1, 0, "x", 1);
 	assert_null(page_cache_get(c, "gone", 1, "T", &len));
