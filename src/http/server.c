@@ -797,17 +797,26 @@ static enum MHD_Result dispatch(struct server *s, req *r)
 			return answer(r, rc, &out);
 		}
 	}
+	enum MHD_Result res;
 	if (inputs_check(r)) {
-		if (r->route->invalid)
-			return answer(r, r->route->invalid(r, &out), &out);
-		http_error(r, &out, 422, "invalid", "form.fix_errors");
-		json_object_set(json_object_get(out.model, "error"), "fields", r->errors);
-		return send_resp(r, &out);
+		if (r->route->invalid) {
+			res = answer(r, r->route->invalid(r, &out), &out);
+		} else {
+			http_error(r, &out, 422, "invalid", "form.fix_errors");
+			json_object_set(json_object_get(out.model, "error"), "fields", r->errors);
+			res = send_resp(r, &out);
+		}
+	} else {
+		rc = r->route->fn(r, &out);
+		/* Suspended: http_resume brings it back (its continuation reads
+		 * what it handed over, not the inputs' JSON). */
+		res = !rc && r->then ? MHD_YES : answer(r, rc, &out);
 	}
-	rc = r->route->fn(r, &out);
-	if (!rc && r->then)
-		return MHD_YES; /* suspended: http_resume brings it back */
-	return answer(r, rc, &out);
+	/* What a page took of these holds its own reference. */
+	json_decref(r->form);
+	json_decref(r->errors);
+	r->form = r->errors = NULL;
+	return res;
 }
 
 /* What a handler (or a continuation after http_resume) returned, sent. */
