@@ -101,6 +101,7 @@ static struct auth_user *user_from(arena *a, const db_res *r)
 	u->role = auth_role_from_name(db_get(r, 0, 3));
 	u->lang = lang_parse(db_get(r, 0, 4));
 	u->version = db_get_int(r, 0, 6);
+	u->versions = db_get(r, 0, 7);
 	if (u->role < 0)
 		u->role = ROLE_MEMBER;
 	return u;
@@ -128,23 +129,30 @@ static int token_user(db *d, arena *a, const char *token, const char *find, cons
 	return rc;
 }
 
+/* Every data version too ("home=5,orgs=3,events=12"), in the same
+ * statement: a member's kept page then needs no statement of its own. */
+#define VERSIONS(agg) ", (SELECT " agg "(name || '=' || version, ',') FROM cache_versions) AS versions "
+#define SESSION_USER(agg) \
+	"SELECT u.id, u.display_name, u.email, u.role, u.lang, s.last_seen_at, u.cache_version" VERSIONS(agg) \
+	"FROM sessions s JOIN users u ON u.id = s.user_id " \
+	"WHERE s.token_hash = ? AND s.expires_at > ? AND u.deleted_at IS NULL"
+/* API tokens do not expire; the time parameter is compared to their creation. */
+#define TOKEN_USER(agg) \
+	"SELECT u.id, u.display_name, u.email, u.role, u.lang, coalesce(t.last_used_at, t.created_at), " \
+	"u.cache_version" VERSIONS(agg) "FROM api_tokens t JOIN users u ON u.id = t.user_id " \
+	"WHERE t.token_hash = ? AND t.created_at <= ? AND u.deleted_at IS NULL"
+
 int auth_session_user(db *d, arena *a, const char *token, struct auth_user **out, err *e)
 {
-	return token_user(d, a, token,
-			  "SELECT u.id, u.display_name, u.email, u.role, u.lang, s.last_seen_at, u.cache_version "
-			  "FROM sessions s JOIN users u ON u.id = s.user_id "
-			  "WHERE s.token_hash = ? AND s.expires_at > ? AND u.deleted_at IS NULL",
+	int pg = db_engine_of(d) == DB_POSTGRES;
+	return token_user(d, a, token, pg ? SESSION_USER("string_agg") : SESSION_USER("group_concat"),
 			  "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", out, e);
 }
 
 int auth_api_token_user(db *d, arena *a, const char *token, struct auth_user **out, err *e)
 {
-	/* API tokens do not expire; the time parameter is compared to their creation. */
-	return token_user(d, a, token,
-			  "SELECT u.id, u.display_name, u.email, u.role, u.lang, coalesce(t.last_used_at, t.created_at), "
-			  "u.cache_version "
-			  "FROM api_tokens t JOIN users u ON u.id = t.user_id "
-			  "WHERE t.token_hash = ? AND t.created_at <= ? AND u.deleted_at IS NULL",
+	int pg = db_engine_of(d) == DB_POSTGRES;
+	return token_user(d, a, token, pg ? TOKEN_USER("string_agg") : TOKEN_USER("group_concat"),
 			  "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?", out, e);
 }
 

@@ -25,6 +25,7 @@ struct auth_user {
 	int role;     /* enum role (auth/roles.h) */
 	int lang;
 	int64_t version; /* bumped by anything a page kept for them shows of them */
+	const char *versions; /* every data version as read with the account: "home=5,orgs=3" */
 };
 
 /* Roles by name ("member", "admin"...); -1 for an unknown name. */

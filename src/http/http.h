@@ -148,6 +148,7 @@ typedef struct req {
 	int role;              /* the current user's role (ROLE_VISITOR when none) */
 	int64_t user_id;       /* 0 for a visitor */
 	int64_t user_version;  /* the member's own data version (cached pages kept for them) */
+	const char *versions;  /* every data version, read with the account ("home=5,orgs=3"), or NULL */
 	const char *user_name;
 	const char *session;   /* the session cookie's token, when signed in */
 	int bearer;            /* signed in by an API token: no cookies, no CSRF */

@@ -218,6 +218,26 @@ int http_cache_lookup_at(req *r, resp *out, const char *kind, const char *extra,
 	return keepable(r, args) ? cached_answer(r, out, kind, arena_printf(&r->a, ".%s", extra), version) : 0;
 }
 
+/* The named version as the session lookup read it: 1 when it did. */
+static int known_version(const req *r, const char *name, int64_t *version)
+{
+	size_t n = strlen(name);
+	for (const char *p = r->versions; p && *p;) {
+		const char *end = strchr(p, ',');
+		if (!strncmp(p, name, n) && p[n] == '=') {
+			char num[24];
+			size_t l = (size_t)((end ? end : p + strlen(p)) - (p + n + 1));
+			if (l >= sizeof(num))
+				return 0;
+			memcpy(num, p + n + 1, l);
+			num[l] = '\0';
+			return !parse_i64(num, 0, INT64_MAX, version);
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
 int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const char *const *args,
 		      int64_t *version, err *e)
 {
@@ -234,7 +254,7 @@ int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const 
 			auth_token_hash(r->session, hash);
 		own = arena_printf(&r->a, ".%.16s", hash);
 		*version = 0;
-	} else {
+	} else if (!known_version(r, version_name, version)) {
 		int rc = db_data_version(d, &r->a, version_name, version, e);
 		if (rc)
 			return rc;
@@ -750,6 +770,7 @@ static enum MHD_Result dispatch(struct server *s, req *r)
 		if (u) {
 			r->user_id = u->id;
 			r->user_version = u->version;
+			r->versions = u->versions;
 			r->user_name = u->name;
 			r->role = u->role;
 			r->session = bearer ? NULL : sid;
