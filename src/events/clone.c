@@ -107,20 +107,19 @@ static int clone(req *r, resp *out)
 
 /* ---- channel links ---- */
 
+static int link_invalid(req *r, resp *out)
+{
+	return http_error(r, out, 422, "invalid", "events.err.link");
+}
+
 static int add_link(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	int64_t id, channel = 0;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
-	const char *label = form_text(r, "label"), *ch = form_text(r, "channel");
-	if ((*ch && parse_i64(ch, 1, INT64_MAX, &channel)) || !*label || text_len(label) > 60 || has_control(label))
-		return http_error(r, out, 422, "invalid", "events.err.link");
+	const struct event_row *ev = r->row;
+	int64_t id = ev->id, channel = in_num(r, "channel", 0);
+	const char *label = in_text(r, "label");
 	db *d = r->db;
-	db_res x;
-	int rc = db_query(d, &r->a, "SELECT 1 FROM events WHERE id = ?", DB_ARGS(DB_INT(id)), &x, &e);
-	if (rc || !x.nrows)
-		return rc ? rc : http_error(r, out, 404, "not_found", "error.not_found");
+	int rc;
 	char token[AUTH_TOKEN_LEN + 1], hash[AUTH_HASH_HEX + 1];
 	auth_new_token(token, hash);
 	token[10] = '\0'; /* a short code is enough: it is a label, not a secret */
@@ -149,12 +148,17 @@ static int cover(req *r, resp *out)
 
 static const struct input cover_inputs[] = { IN_UPLOAD("cover"), { NULL } };
 static const struct input clone_inputs[] = { IN_FIELD("date"), IN_FIELD("title_zh"), IN_FIELD("title_en"), { NULL } };
-static const struct input link_inputs[] = { IN_FIELD("label"), IN_FIELD("channel"), { NULL } };
+static const struct input link_inputs[] = {
+	{ "label", IN_LINE, IN_REQUIRED, 0, 60, "events.err.link", "events.err.link" },
+	{ "channel", IN_INT, 0, 1, INT64_MAX, "events.err.link", NULL },
+	{ NULL },
+};
 
 static const struct route routes[] = {
 	{ M_POST, "/events/:id/cover", cover, ORGANIZER, 1, "event-cover", .inputs = cover_inputs },
 	{ M_POST, "/events/:id/clone", clone, ORGANIZER, 1, "event-clone", .load = &event_loader, .inputs = clone_inputs },
-	{ M_POST, "/events/:id/links", add_link, ORGANIZER, 1, "event-link-add", .inputs = link_inputs },
+	{ M_POST, "/events/:id/links", add_link, ORGANIZER, 1, "event-link-add", .load = &event_loader,
+	  .inputs = link_inputs, .invalid = link_invalid },
 };
 
 const struct route_table clone_routes = { routes, COUNT(routes) };

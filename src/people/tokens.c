@@ -16,12 +16,15 @@ enum { MAX_TOKENS = 20 };
 
 #define T(key) i18n_get(r->lang, key)
 
+static int create_invalid(req *r, resp *out)
+{
+	return http_error(r, out, 422, "invalid", "tokens.err.name");
+}
+
 static int create(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	char *name = trimmed(&r->a, req_form(r, "name"));
-	if (!*name || text_len(name) > 64 || has_control(name))
-		return http_error(r, out, 422, "invalid", "tokens.err.name");
+	const char *name = in_text(r, "name");
 	db *d = r->db;
 	db_res n;
 	int rc = db_query(d, &r->a, "SELECT count(*) FROM api_tokens WHERE user_id = ?", DB_ARGS(DB_INT(r->user_id)), &n, &e);
@@ -88,10 +91,14 @@ int people_tokens_model(req *r, db *d, json_t **out, err *e)
 	return 0;
 }
 
-static const struct input token_inputs[] = { IN_FIELD("name"), { NULL } };
+static const struct input token_inputs[] = {
+	{ "name", IN_LINE, IN_REQUIRED, 0, 64, "tokens.err.name", "tokens.err.name" },
+	{ NULL },
+};
 
 static const struct route routes[] = {
-	{ M_POST, "/account/tokens", create, SIGNED_IN, 1, "token-create", .inputs = token_inputs },
+	{ M_POST, "/account/tokens", create, SIGNED_IN, 1, "token-create", .inputs = token_inputs,
+	  .invalid = create_invalid },
 	{ M_POST, "/account/tokens/:id/revoke", revoke, SIGNED_IN, 1, "token-revoke", .inputs = no_inputs },
 };
 
