@@ -306,8 +306,8 @@ static int save_tx(db *d, void *p, err *e)
 static int save(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	int64_t id = 0;
-	if (req_param(r, "id") && req_id(r, &id))
+	int64_t id;
+	if (req_id_or_new(r, &id))
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	db *d = r->db;
 	struct event_form f;

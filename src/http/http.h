@@ -208,6 +208,8 @@ int input_valid(int kind, const char *s, int64_t max);
 const char *req_param(const req *r, const char *name);   /* route :params */
 /* The route's :id as a positive number; -1 when it is not one (answer 404). */
 int req_id(const req *r, int64_t *id);
+/* The same for a form that creates (no :id: *id is 0) or edits (:id). */
+int req_id_or_new(const req *r, int64_t *id);
 const char *req_query(const req *r, const char *name);
 const char *req_header(const req *r, const char *name);
 const char *req_cookie(const req *r, const char *name);

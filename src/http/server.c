@@ -56,6 +56,12 @@ int req_id(const req *r, int64_t *id)
 	return parse_i64(req_param(r, "id"), 1, INT64_MAX, id);
 }
 
+int req_id_or_new(const req *r, int64_t *id)
+{
+	*id = 0;
+	return req_param(r, "id") ? req_id(r, id) : 0;
+}
+
 const char *req_query(const req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
