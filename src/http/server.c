@@ -376,15 +376,62 @@ static void req_free(req *r)
 	free(r);
 }
 
+/* A connection holds the request it is reading. libmicrohttpd gives the
+ * request back through NOTIFY_COMPLETED, except when it closes the
+ * connection itself before the handler ever ran: a request whose query
+ * arguments or cookies overflow its per-connection memory. Then the
+ * connection's close frees it (on_connection), so nothing a request
+ * allocates outlives its connection, however the connection ends. */
+struct conn_slot {
+	req *r;
+};
+
+static void log_request(const req *r, int aborted);
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct server *s = cls;
+	(void)c;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		atomic_fetch_add(&s->connections, 1);
+		*socket_context = calloc(1, sizeof(struct conn_slot));
+		if (!*socket_context)
+			abort();
+		return;
+	}
+	atomic_fetch_sub(&s->connections, 1);
+	struct conn_slot *slot = *socket_context;
+	if (slot && slot->r) {
+		log_request(slot->r, 1);
+		req_free(slot->r);
+	}
+	free(slot);
+	*socket_context = NULL;
+}
+
+static struct conn_slot *slot_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
 /* MHD calls this with the raw request target before the access handler;
  * what it returns becomes the request's context. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct server *s = cls;
-	(void)c;
 	req *r = calloc(1, sizeof(*r));
 	if (!r)
 		abort();
+	struct conn_slot *slot = slot_of(c);
+	if (slot) {
+		if (slot->r) { /* the connection's last request never completed */
+			log_request(slot->r, 1);
+			req_free(slot->r);
+		}
+		slot->r = r;
+	}
 	arena_init(&r->a);
 	r->cfg = s->cfg;
 	r->t0 = now_us();
@@ -959,39 +1006,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return res;
 }
 
+/* One access-log line per request, however it ended. */
+static void log_request(const req *r, int aborted)
+{
+	if (log_access_fd() < 0)
+		return;
+	char line[1024], iso[32];
+	time_iso(unix_now(), iso);
+	int n = snprintf(line, sizeof(line), "%s access %s %s %u %" PRIu64 "us%s\n", iso,
+			 r->method_name ? r->method_name : "-", r->raw_uri ? r->raw_uri : "-", r->status,
+			 now_us() - r->t0, aborted ? " aborted" : "");
+	if (n > (int)sizeof(line))
+		n = (int)sizeof(line);
+	log_access_line(line, n);
+}
+
 static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
 		    enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
-	(void)c;
 	req *r = *con_cls;
 	if (!r)
 		return;
-	if (log_access_fd() >= 0) {
-		char line[1024], iso[32];
-		time_iso(unix_now(), iso);
-		int n = snprintf(line, sizeof(line), "%s access %s %s %u %" PRIu64 "us%s\n", iso,
-				 r->method_name ? r->method_name : "-", r->raw_uri ? r->raw_uri : "-",
-				 r->status, now_us() - r->t0,
-				 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
-		if (n > (int)sizeof(line))
-			n = (int)sizeof(line);
-		log_access_line(line, n);
-	}
+	struct conn_slot *slot = slot_of(c);
+	if (slot && slot->r == r)
+		slot->r = NULL;
+	log_request(r, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	req_free(r);
 	*con_cls = NULL;
-}
-
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
-			  enum MHD_ConnectionNotificationCode toe)
-{
-	struct server *s = cls;
-	(void)c;
-	(void)socket_context;
-	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
-		atomic_fetch_add(&s->connections, 1);
-	else
-		atomic_fetch_sub(&s->connections, 1);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
