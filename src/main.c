@@ -132,6 +132,7 @@ static int cmd_serve(config *c, char **rest)
 		fprintf(stderr, "pgherd: %s\n", e.msg);
 		return 1;
 	}
+	log_access_buffer_start();
 	char *masked = config_mask_url(c->val[CFG_DATABASE]);
 	const char *listen = c->val[CFG_LISTEN];
 	const char *colon = strrchr(listen, ':');
@@ -145,6 +146,7 @@ static int cmd_serve(config *c, char **rest)
 	log_info("stopping on signal %d", sig);
 	features_stop(); /* registrations in flight are committed and answered */
 	server_stop(s);
+	log_access_buffer_stop();
 	features_release();
 	outbox_stop();
 	db_thread_teardown();

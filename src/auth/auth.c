@@ -1,6 +1,7 @@
 /* auth.c: passwords, tokens, sessions, throttling and the audit log. */
 #include "auth/auth.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -107,9 +108,88 @@ static struct auth_user *user_from(arena *a, const db_res *r)
 	return u;
 }
 
+/* Accounts as last read, by token hash, each with the database mark
+ * taken just before its read (db_mark). While nothing has been committed
+ * since, by any process, the same token names the same account with the
+ * same role and versions, so a signed-in member's request needs no
+ * statement at all; a sign-out, a role change or any other commit
+ * anywhere changes the mark, and the next request reads again. Only on
+ * engines that can tell (SQLite); a direct-mapped table of SEEN_SLOTS. */
+enum { SEEN_SLOTS = 256, SEEN_STRIPES = 16 };
+
+struct seen_token {
+	char hash[AUTH_HASH_HEX + 1];
+	struct db_mark mark;
+	int64_t until; /* the session's expiry, or its next hourly touch */
+	int64_t id, version;
+	int role, lang;
+	char name[320], email[256], versions[1024];
+};
+
+static struct seen_token seen[SEEN_SLOTS];
+static pthread_mutex_t seen_mu[SEEN_STRIPES] = {
+	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+};
+
+static unsigned seen_slot(const char *hash)
+{
+	unsigned v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v * 16 + (unsigned)(hash[i] <= '9' ? hash[i] - '0' : hash[i] - 'a' + 10);
+	return v % SEEN_SLOTS;
+}
+
+static int seen_get(const char *hash, const struct db_mark *mark, int64_t now, arena *a, struct auth_user **out)
+{
+	unsigned i = seen_slot(hash);
+	pthread_mutex_t *mu = &seen_mu[i % SEEN_STRIPES];
+	const struct seen_token *t = &seen[i];
+	pthread_mutex_lock(mu);
+	if (!strcmp(t->hash, hash) && now < t->until && !memcmp(&t->mark, mark, sizeof(*mark))) {
+		struct auth_user *u = arena_alloc(a, sizeof(*u));
+		u->id = t->id;
+		u->version = t->version;
+		u->role = t->role;
+		u->lang = t->lang;
+		u->name = arena_strdup(a, t->name);
+		u->email = arena_strdup(a, t->email);
+		u->versions = t->versions[0] ? arena_strdup(a, t->versions) : NULL;
+		*out = u;
+	}
+	pthread_mutex_unlock(mu);
+	return *out != NULL;
+}
+
+static void seen_put(const char *hash, const struct db_mark *mark, int64_t until, const struct auth_user *u)
+{
+	const char *name = u->name ? u->name : "", *email = u->email ? u->email : "";
+	const char *versions = u->versions ? u->versions : "";
+	unsigned i = seen_slot(hash);
+	struct seen_token *t = &seen[i];
+	if (strlen(name) >= sizeof(t->name) || strlen(email) >= sizeof(t->email) ||
+	    strlen(versions) >= sizeof(t->versions))
+		return;
+	pthread_mutex_lock(&seen_mu[i % SEEN_STRIPES]);
+	snprintf(t->hash, sizeof(t->hash), "%s", hash);
+	t->mark = *mark;
+	t->until = until;
+	t->id = u->id;
+	t->version = u->version;
+	t->role = u->role;
+	t->lang = u->lang;
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	snprintf(t->email, sizeof(t->email), "%s", email);
+	snprintf(t->versions, sizeof(t->versions), "%s", versions);
+	pthread_mutex_unlock(&seen_mu[i % SEEN_STRIPES]);
+}
+
 /* The account a token (session cookie or API token) names: `find` selects
- * id, name, email, role, lang and the last-used time by token hash and
- * time; `touch` records a use, at most once an hour per token. */
+ * id, name, email, role, lang, the last-used time, the member's version,
+ * every data version and the expiry (NULL: none) by token hash and time;
+ * `touch` records a use, at most once an hour per token. */
 static int token_user(db *d, arena *a, const char *token, const char *find, const char *touch,
 		      struct auth_user **out, err *e)
 {
@@ -119,14 +199,25 @@ static int token_user(db *d, arena *a, const char *token, const char *find, cons
 	char hash[AUTH_HASH_HEX + 1];
 	auth_token_hash(token, hash);
 	int64_t now = unix_now();
+	struct db_mark mark;
+	int marked = db_mark(d, &mark) == 0;
+	if (marked && seen_get(hash, &mark, now, a, out))
+		return 0;
 	db_res r;
 	int rc = db_query(d, a, find, DB_ARGS(DB_TEXT(hash), DB_TIME(now)), &r, e);
 	if (rc || !r.nrows)
 		return rc;
 	*out = user_from(a, &r);
-	if (db_get_int(&r, 0, 5) < now - 3600)
-		rc = db_exec(d, touch, DB_ARGS(DB_TIME(now), DB_TEXT(hash)), NULL, e);
-	return rc;
+	int64_t touched = db_get_int(&r, 0, 5);
+	if (touched < now - 3600)
+		return db_exec(d, touch, DB_ARGS(DB_TIME(now), DB_TEXT(hash)), NULL, e);
+	if (marked) {
+		int64_t until = touched + 3600;
+		if (db_get(&r, 0, 8) && db_get_int(&r, 0, 8) < until)
+			until = db_get_int(&r, 0, 8);
+		seen_put(hash, &mark, until, *out);
+	}
+	return 0;
 }
 
 /* Every data version too ("home=5,orgs=3,events=12"), in the same
@@ -134,12 +225,12 @@ static int token_user(db *d, arena *a, const char *token, const char *find, cons
 #define VERSIONS(agg) ", (SELECT " agg "(name || '=' || version, ',') FROM cache_versions) AS versions "
 #define SESSION_USER(agg) \
 	"SELECT u.id, u.display_name, u.email, u.role, u.lang, s.last_seen_at, u.cache_version" VERSIONS(agg) \
-	"FROM sessions s JOIN users u ON u.id = s.user_id " \
+	", s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id " \
 	"WHERE s.token_hash = ? AND s.expires_at > ? AND u.deleted_at IS NULL"
 /* API tokens do not expire; the time parameter is compared to their creation. */
 #define TOKEN_USER(agg) \
 	"SELECT u.id, u.display_name, u.email, u.role, u.lang, coalesce(t.last_used_at, t.created_at), " \
-	"u.cache_version" VERSIONS(agg) "FROM api_tokens t JOIN users u ON u.id = t.user_id " \
+	"u.cache_version" VERSIONS(agg) ", NULL FROM api_tokens t JOIN users u ON u.id = t.user_id " \
 	"WHERE t.token_hash = ? AND t.created_at <= ? AND u.deleted_at IS NULL"
 
 int auth_session_user(db *d, arena *a, const char *token, struct auth_user **out, err *e)

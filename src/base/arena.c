@@ -1,6 +1,7 @@
 /* arena.c: the per-request bump allocator. */
 #include "base/arena.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,34 @@ struct arena_chunk {
 };
 
 enum { CHUNK_MIN = 32768 }; /* one chunk holds a typical request */
+
+/* Each thread keeps one released first-size chunk for its next arena: a
+ * request's arena then costs no malloc/free of 32 KB (which glibc serves
+ * from the heap with consolidation), the largest allocation of a small
+ * request. The key's destructor frees it when the thread ends. */
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+static void spare_free(void *c) { free(c); }
+static void spare_init(void) { pthread_key_create(&spare_key, spare_free); }
+
+static struct arena_chunk *spare_take(void)
+{
+	pthread_once(&spare_once, spare_init);
+	struct arena_chunk *c = pthread_getspecific(spare_key);
+	if (c)
+		pthread_setspecific(spare_key, NULL);
+	return c;
+}
+
+/* 1 when the thread kept c as its spare. */
+static int spare_keep(struct arena_chunk *c)
+{
+	pthread_once(&spare_once, spare_init);
+	if (c->cap != CHUNK_MIN || pthread_getspecific(spare_key))
+		return 0;
+	return pthread_setspecific(spare_key, c) == 0;
+}
 
 void arena_init(arena *a)
 {
@@ -34,12 +63,13 @@ static void *alloc_raw(arena *a, size_t n)
 		size_t cap = need > CHUNK_MIN ? need : CHUNK_MIN;
 		if (c && cap < c->cap * 2 && c->cap * 2 <= 1 << 20)
 			cap = c->cap * 2;
-		c = malloc(sizeof(*c) + cap);
-		if (!c)
+		struct arena_chunk *next = c;
+		c = cap == CHUNK_MIN ? spare_take() : NULL;
+		if (!c && !(c = malloc(sizeof(*c) + cap)))
 			abort();
+		c->next = next;
 		c->cap = cap;
 		c->used = 0;
-		c->next = a->head;
 		a->head = c;
 	}
 	void *p = c->data + c->used;
@@ -114,7 +144,8 @@ void arena_release(arena *a)
 	struct arena_chunk *c = a->head;
 	while (c) {
 		struct arena_chunk *next = c->next;
-		free(c);
+		if (!spare_keep(c))
+			free(c);
 		c = next;
 	}
 	a->head = NULL;

@@ -11,8 +11,13 @@ void log_set_fd(int fd);
 void log_set_access_fd(int fd);
 int log_access_fd(void);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Writes an already formatted line (no newline needed) to the access log. */
+/* Writes an already formatted line (ending in a newline) to the access log:
+ * at once, or within 50 ms while the access buffer runs. */
 void log_access_line(const char *line, int len);
+/* While serving: access lines are gathered and written by a thread every
+ * 50 ms (or each 16 KB); stop writes what is left. */
+void log_access_buffer_start(void);
+void log_access_buffer_stop(void);
 
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)

@@ -35,10 +35,18 @@ int64_t unix_now(void)
 
 void time_iso(int64_t t, char out[32])
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
-	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* Every access-log line asks for the current second: format it once
+	 * per second and thread. */
+	static _Thread_local int64_t last = INT64_MIN;
+	static _Thread_local char text[32];
+	if (t != last) {
+		struct tm tm;
+		time_t tt = (time_t)t;
+		gmtime_r(&tt, &tm);
+		strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		last = t;
+	}
+	memcpy(out, text, sizeof(text));
 }
 
 static int days_in_month(int y, int m)

@@ -221,6 +221,53 @@ void db_thread_teardown(void)
 	thread_url = NULL;
 }
 
+int db_mark(db *d, struct db_mark *m)
+{
+	return d->ops->mark ? d->ops->mark(d, m) : -1;
+}
+
+/* The versions last read in this process and the mark taken just before
+ * that read: a commit between the two leaves the text newer than its mark,
+ * so the next request reads again; never older. */
+static struct {
+	pthread_mutex_t mu;
+	int valid;
+	struct db_mark mark;
+	char text[2048];
+} seen = { PTHREAD_MUTEX_INITIALIZER };
+
+int db_versions(db *d, arena *a, const char **out, err *e)
+{
+	struct db_mark now;
+	int marked = db_mark(d, &now) == 0;
+	*out = NULL;
+	if (marked) {
+		pthread_mutex_lock(&seen.mu);
+		if (seen.valid && !memcmp(&seen.mark, &now, sizeof(now)))
+			*out = arena_strdup(a, seen.text);
+		pthread_mutex_unlock(&seen.mu);
+		if (*out)
+			return 0;
+	}
+	db_res v;
+	int rc = db_query(d, a, db_engine_of(d) == DB_POSTGRES
+			  ? "SELECT string_agg(name || '=' || version, ',') FROM cache_versions"
+			  : "SELECT group_concat(name || '=' || version, ',') FROM cache_versions",
+			  NULL, 0, &v, e);
+	if (rc)
+		return rc;
+	*out = v.nrows ? db_get(&v, 0, 0) : NULL;
+	size_t n = *out ? strlen(*out) : 0;
+	if (marked && *out && n < sizeof(seen.text)) {
+		pthread_mutex_lock(&seen.mu);
+		memcpy(&seen.mark, &now, sizeof(now));
+		memcpy(seen.text, *out, n + 1);
+		seen.valid = 1;
+		pthread_mutex_unlock(&seen.mu);
+	}
+	return 0;
+}
+
 int db_data_version(db *d, arena *a, const char *name, int64_t *version, err *e)
 {
 	db_res v;

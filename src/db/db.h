@@ -103,6 +103,21 @@ json_t *db_rows_json(const db_res *r);
  * Kept pages are tagged with it (view/page_cache.h). */
 int db_data_version(db *d, arena *a, const char *name, int64_t *version, err *e);
 
+/* A mark of what the database holds: two equal marks mean nothing was
+ * committed between them, by any process. 0 when taken; -1 when the
+ * engine cannot tell without a query (PostgreSQL; SQLite before its
+ * first read), and the caller reads as usual. */
+struct db_mark {
+	unsigned char b[64];
+};
+int db_mark(db *d, struct db_mark *m);
+
+/* Every data version as one text ("events=12,home=5,orgs=3"), into a,
+ * NULL when there are none. Read from the database only when something
+ * was committed since this process last read it (db_mark); else the text
+ * read then, at the cost of a memory compare. */
+int db_versions(db *d, arena *a, const char **out, err *e);
+
 /* Per-thread connections for the server: db_thread_setup once at startup
  * (before threads start), then db_thread() from any thread. */
 int db_thread_setup(const char *url, err *e);

@@ -14,6 +14,8 @@ struct db_ops {
 	int (*query_planned)(db *d, arena *a, const char *sql, const db_param *p, int n, db_res *out, err *e);
 	int (*script)(db *d, const char *sql, err *e);
 	int (*begin)(db *d, err *e);
+	/* may be NULL: the engine cannot tell (db_mark answers -1) */
+	int (*mark)(db *d, struct db_mark *m);
 };
 
 struct db {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/util.h"
@@ -262,7 +263,63 @@ static void group_commit_isolates_jobs(void **state)
 	db_batch_free(b);
 }
 
+/* A mark stays while nothing is committed, reads included, and moves with
+ * every commit: this connection's, another connection's, and another
+ * process's (which opens and closes the database while this one holds
+ * it, as `pgherd import` does beside a running server). PostgreSQL
+ * cannot tell without a query. */
+static void marks_move_with_every_commit(void **state)
+{
+	struct engine *en = *state;
+	err e = ERR_INIT;
+	arena a = ARENA_INIT;
+	db_res r;
+	struct db_mark m1, m2;
+	assert_int_equal(db_query(en->d, &a, "SELECT count(*) FROM t_scratch", NULL, 0, &r, &e), 0);
+	if (db_engine_of(en->d) == DB_POSTGRES) {
+		assert_int_equal(db_mark(en->d, &m1), -1);
+		arena_release(&a);
+		return;
+	}
+	assert_int_equal(db_mark(en->d, &m1), 0);
+	assert_int_equal(db_query(en->d, &a, "SELECT count(*) FROM t_scratch", NULL, 0, &r, &e), 0);
+	assert_int_equal(db_mark(en->d, &m2), 0);
+	assert_memory_equal(&m1, &m2, sizeof(m1));
+
+	assert_int_equal(db_exec(en->d, "INSERT INTO t_scratch (name) VALUES ('mine')", NULL, 0, NULL, &e), 0);
+	assert_int_equal(db_mark(en->d, &m2), 0);
+	assert_memory_not_equal(&m1, &m2, sizeof(m1));
+
+	db *other;
+	assert_int_equal(db_open(en->url, &other, &e), 0);
+	m1 = m2;
+	assert_int_equal(db_exec(other, "INSERT INTO t_scratch (name) VALUES ('other connection')", NULL, 0, NULL, &e), 0);
+	db_close(other);
+	assert_int_equal(db_mark(en->d, &m2), 0);
+	assert_memory_not_equal(&m1, &m2, sizeof(m1));
+
+	m1 = m2;
+	pid_t child = fork();
+	if (child == 0) {
+		db *p;
+		err ce = ERR_INIT;
+		_exit(db_open(en->url, &p, &ce) ||
+		      db_exec(p, "INSERT INTO t_scratch (name) VALUES ('other process')", NULL, 0, NULL, &ce) ? 1 : 0);
+	}
+	int status;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(db_mark(en->d, &m2), 0);
+	assert_memory_not_equal(&m1, &m2, sizeof(m1));
+	/* ...and this connection still reads: the other process's close took
+	 * none of its locks or its wal-index away. */
+	assert_int_equal(db_query(en->d, &a, "SELECT count(*) FROM t_scratch", NULL, 0, &r, &e), 0);
+	assert_int_equal(db_get_int(&r, 0, 0), 3);
+	arena_release(&a);
+}
+
 #define ENGINE_TESTS(st) \
+	cmocka_unit_test_prestate_setup_teardown(marks_move_with_every_commit, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(group_commit_isolates_jobs, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(params_types_and_nulls, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(errors_are_classified, setup, teardown, st), \
