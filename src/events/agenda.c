@@ -14,6 +14,7 @@
 #include "orgs/orgs.h"
 #include "view/i18n.h"
 #include "view/markdown.h"
+#include "people/people.h"
 #include "base/banned.h"
 
 /* ---- the agenda ---- */
@@ -50,19 +51,16 @@ static int read_speakers(req *r, db *d, struct item_form *f, json_t *errors, err
 			t = trimmed(&r->a, t);
 		}
 		if (valid_email(ascii_lower(t))) {
-			db_res u;
-			int rc = db_query(d, &r->a, "SELECT id, display_name, coalesce(org_id, 0) FROM users WHERE email = ? "
-						    "AND deleted_at IS NULL", DB_ARGS(DB_TEXT(t)), &u, e);
-			if (rc)
-				return rc;
-			if (!u.nrows) {
+			const char *name;
+			int rc = people_by_email(d, &r->a, t, &f->users[k], &name, &f->org_ids[k], e);
+			if (rc == ERR_NOTFOUND) {
 				json_object_set_new(errors, "speakers", json_string(arena_printf(&r->a, "%s: %s", t,
 									T("events.err.no_member"))));
 				return 0;
 			}
-			f->users[k] = db_get_int(&u, 0, 0);
-			t = arena_strdup(&r->a, db_get(&u, 0, 1));
-			f->org_ids[k] = db_get_int(&u, 0, 2);
+			if (rc)
+				return rc;
+			t = arena_strdup(&r->a, name);
 		}
 		f->names[k] = t;
 		f->org_names[k] = org;

@@ -22,6 +22,7 @@
 #include "mail/outbox.h"
 #include "view/i18n.h"
 #include "view/qr.h"
+#include "people/people.h"
 #include "base/banned.h"
 
 
@@ -102,7 +103,7 @@ int events_promote(db *d, arena *a, const char *base_url, struct event_row *ev, 
 	while (ev->confirmed < ev->capacity && ev->waitlisted > 0) {
 		db_res w;
 		int rc = db_query(d, a, "SELECT r.id, r.name, r.ticket, coalesce(r.email, u.email) AS email, "
-					"coalesce(u.lang, 'zh') AS lang FROM registrations r LEFT JOIN users u ON u.id = r.user_id "
+					"coalesce(u.lang, 'zh') AS lang FROM registrations r" PEOPLE_JOIN("u", "r.user_id")
 					"WHERE r.event_id = ? AND r.status = 'waitlisted' ORDER BY r.id LIMIT 1",
 				  DB_ARGS(DB_INT(ev->id)), &w, e);
 		if (rc)
@@ -368,21 +369,19 @@ static int register_(req *r, resp *out)
 	read_details(r, j);
 	db *d = r->db;
 	/* What the member left out comes from their account and profile. */
-	db_res u;
-	int rc = db_query(d, &r->a, "SELECT u.display_name, coalesce(o.name_zh, ''), coalesce(u.title, ''), "
-				    "coalesce(u.phone, ''), u.email FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.id = ?",
-			  DB_ARGS(DB_INT(r->user_id)), &u, &e);
-	if (rc || !u.nrows)
-		return rc ? rc : http_error(r, out, 401, "sign_in", "error.sign_in");
+	struct person_contact u;
+	int rc = people_contact(d, &r->a, r->user_id, &u, &e);
+	if (rc)
+		return rc == ERR_NOTFOUND ? http_error(r, out, 401, "sign_in", "error.sign_in") : rc;
 	if (!*j->name)
-		j->name = db_get(&u, 0, 0);
+		j->name = u.name;
 	if (!req_form(r, "org"))
-		j->org = db_get(&u, 0, 1);
+		j->org = u.org;
 	if (!req_form(r, "title"))
-		j->title = db_get(&u, 0, 2);
+		j->title = u.title;
 	if (!req_form(r, "phone"))
-		j->phone = db_get(&u, 0, 3);
-	j->email = db_get(&u, 0, 4);
+		j->phone = u.phone;
+	j->email = u.email;
 	j->event_id = id;
 	j->user_id = r->user_id;
 	return submit(r, j, register_tx, registered);

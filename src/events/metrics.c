@@ -21,6 +21,7 @@
 #include "events/cal.h"
 #include "events/internal.h"
 #include "view/i18n.h"
+#include "people/people.h"
 #include "base/banned.h"
 
 enum { NEW_MEMBER_WINDOW = 7 * 86400 };
@@ -44,7 +45,7 @@ static int registration_rows(req *r, db *d, int64_t event_id, int64_t series_id,
 			"CASE WHEN g.user_id IS NOT NULL THEN 'u' || g.user_id WHEN g.phone <> '' THEN 'p' || g.phone "
 			"ELSE 'r' || g.id END "
 			"FROM registrations g JOIN events e ON e.id = g.event_id LEFT JOIN event_links l ON l.id = g.link_id "
-			"LEFT JOIN channels ch ON ch.id = l.channel_id LEFT JOIN users u ON u.id = g.user_id "
+			"LEFT JOIN channels ch ON ch.id = l.channel_id " PEOPLE_JOIN("u", "g.user_id")
 			"WHERE (e.id = ? OR e.series_id = ?) AND e.status <> 'draft' ORDER BY e.starts_at, g.id",
 			DB_ARGS(DB_TEXT(lang_code(r->lang)), DB_INT(event_id), DB_INT(series_id)), x, e);
 }

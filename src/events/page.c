@@ -17,6 +17,7 @@
 #include "orgs/orgs.h"
 #include "view/i18n.h"
 #include "view/markdown.h"
+#include "people/people.h"
 #include "base/banned.h"
 
 int event_agenda(req *r, db *d, const struct event_row *ev, json_t **out, err *e)
@@ -177,16 +178,14 @@ int event_page(req *r, resp *out, db *d, int64_t id, unsigned status, json_t *fo
 		json_object_set_new(m, "via", json_string(via));
 	/* A member sees where they stand, and the form prefilled from their profile. */
 	if (r->user_id) {
-		db_res mine, u;
+		db_res mine;
 		rc = db_query(d, &r->a, "SELECT status, ticket, (SELECT count(*) FROM registrations w WHERE w.event_id = r.event_id "
 					"AND w.status = 'waitlisted' AND w.id <= r.id) FROM registrations r WHERE r.event_id = ? "
 					"AND r.user_id = ? AND r.status <> 'cancelled'",
 			      DB_ARGS(DB_INT(id), DB_INT(r->user_id)), &mine, &e);
-		if (!rc && !form)
-			rc = db_query(d, &r->a, "SELECT u.display_name AS name, coalesce(o.name_zh, '') AS org, "
-						"coalesce(u.title, '') AS title, coalesce(u.phone, '') AS phone FROM users u "
-						"LEFT JOIN orgs o ON o.id = u.org_id WHERE u.id = ?",
-				      DB_ARGS(DB_INT(r->user_id)), &u, &e);
+		struct person_contact u = { 0 };
+		if (!rc && !form && (rc = people_contact(d, &r->a, r->user_id, &u, &e)) == ERR_NOTFOUND)
+			rc = 0;
 		if (rc) {
 			json_decref(m);
 			json_decref(form);
@@ -199,8 +198,8 @@ int event_page(req *r, resp *out, db *d, int64_t id, unsigned status, json_t *fo
 								 "ticket", db_get(&mine, 0, 1), "waitlisted",
 								 !strcmp(db_get(&mine, 0, 0), "waitlisted"), "position",
 								 (json_int_t)db_get_int(&mine, 0, 2)));
-		if (!form && u.nrows)
-			form = db_row_json(&u, 0);
+		if (!form && u.name)
+			form = json_pack("{s:s,s:s,s:s,s:s}", "name", u.name, "org", u.org, "title", u.title, "phone", u.phone);
 		/* Their entries in the prize draws; a refused entry comes back
 		 * to its draw, not to the registration form. */
 		json_t *refused = errors ? json_object_get(errors, "draw") : NULL;

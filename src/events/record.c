@@ -17,6 +17,7 @@
 #include "files/files.h"
 #include "orgs/orgs.h"
 #include "view/i18n.h"
+#include "people/people.h"
 #include "base/banned.h"
 
 enum { FIGURE_MAX = 40, PASTE_MAX = 300, TITLE_MAX = 200, URL_MAX = 500 };
@@ -454,8 +455,8 @@ static int remove_tx(db *d, void *p, err *e)
 	 * unless something else shows it. */
 	if (!rc && file)
 		rc = db_exec(d, "DELETE FROM files WHERE id = ? AND NOT EXISTS (SELECT 1 FROM event_media WHERE file_id = ?) "
-				"AND NOT EXISTS (SELECT 1 FROM events WHERE cover_file_id = ?) AND NOT EXISTS (SELECT 1 FROM users "
-				"WHERE avatar_file_id = ?) AND NOT EXISTS (SELECT 1 FROM orgs WHERE logo_file_id = ?)",
+				"AND NOT EXISTS (SELECT 1 FROM events WHERE cover_file_id = ?) AND NOT " PEOPLE_SHOW_FILE " "
+				"AND NOT EXISTS (SELECT 1 FROM orgs WHERE logo_file_id = ?)",
 			     DB_ARGS(DB_INT(file), DB_INT(file), DB_INT(file), DB_INT(file), DB_INT(file)), NULL, e);
 	if (!rc && c->changed)
 		rc = auth_audit(d, c->r->user_id, c->action, arena_printf(&c->r->a, "event:%lld", (long long)c->id),

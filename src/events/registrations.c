@@ -14,6 +14,7 @@
 #include "mail/outbox.h"
 #include "view/i18n.h"
 #include "view/qr.h"
+#include "people/people.h"
 #include "base/banned.h"
 
 /* ---- the organizer's list ---- */
@@ -50,7 +51,7 @@ static int read_filter(req *r, struct reg_filter *f)
 
 #define REG_COLS "SELECT r.id, r.name, r.org, r.title, r.phone, coalesce(r.email, u.email, '') AS email, r.status, " \
 	"coalesce(l.label, '') AS channel, r.created_at, r.checked_in_at, r.ticket, r.user_id " \
-	"FROM registrations r LEFT JOIN users u ON u.id = r.user_id LEFT JOIN event_links l ON l.id = r.link_id " \
+	"FROM registrations r" PEOPLE_JOIN("u", "r.user_id") "LEFT JOIN event_links l ON l.id = r.link_id " \
 	"WHERE r.event_id = ? AND (? = '' OR r.status = ?) AND (CAST(? AS BIGINT) = 0 OR r.link_id = ?) " \
 	"AND (CAST(? AS BIGINT) < 0 OR (CAST(? AS BIGINT) = 1) = (r.checked_in_at IS NOT NULL)) " \
 	"AND (? = '' OR lower(r.name) LIKE '%' || lower(?) || '%' ESCAPE '\\' OR r.phone LIKE '%' || ? || '%' ESCAPE '\\' " \
@@ -216,7 +217,7 @@ static int message_tx(db *d, void *p, err *e)
 	struct message_ctx *m = p;
 	db_res to;
 	int rc = db_query(d, &m->r->a, "SELECT coalesce(r.email, u.email) AS email, r.name FROM registrations r "
-				       "LEFT JOIN users u ON u.id = r.user_id WHERE r.event_id = ? AND "
+				       PEOPLE_JOIN("u", "r.user_id") "WHERE r.event_id = ? AND "
 				       "coalesce(r.email, u.email) IS NOT NULL AND "
 				       "(r.status = 'confirmed' OR (? = 'all' AND r.status = 'waitlisted')) ORDER BY r.id",
 			  DB_ARGS(DB_INT(m->event_id), DB_TEXT(m->to)), &to, e);

@@ -15,6 +15,7 @@
 #include "mail/outbox.h"
 #include "view/i18n.h"
 #include "view/qr.h"
+#include "people/people.h"
 #include "base/banned.h"
 
 /* ---- tickets ---- */
@@ -39,7 +40,7 @@ static int ticket_get(req *r, db *d, const char *code, struct ticket *t, int *fo
 		return 0;
 	int rc = db_query(d, &r->a, "SELECT r.id, r.event_id, coalesce(r.user_id, 0), r.name, r.org, r.title, r.status, "
 				    "r.checked_in_at, coalesce(u.display_name, '') FROM registrations r "
-				    "LEFT JOIN users u ON u.id = r.checked_in_by WHERE r.ticket = ?",
+				    PEOPLE_JOIN("u", "r.checked_in_by") "WHERE r.ticket = ?",
 			  DB_ARGS(DB_TEXT(code)), &x, e);
 	if (rc || !x.nrows)
 		return rc;

@@ -13,6 +13,7 @@
 #include "orgs/orgs.h"
 #include "view/i18n.h"
 #include "view/markdown.h"
+#include "people/people.h"
 #include "base/banned.h"
 
 enum { LIST_PAGE = 30, MAX_ALIASES = 20, DESC_MAX = 4000 };
@@ -301,9 +302,7 @@ static int load(req *r, db *d, int64_t id, json_t **out, err *e)
 		return rc;
 	}
 	if ((rc = db_query(d, &r->a, "SELECT alias FROM org_aliases WHERE org_id = ? ORDER BY id", DB_ARGS(DB_INT(id)), &al, e)) ||
-	    (rc = db_query(d, &r->a, "SELECT id, display_name AS name, coalesce(title, '') AS title FROM users "
-				     "WHERE org_id = ? AND profile_public AND deleted_at IS NULL ORDER BY id LIMIT 100",
-			   DB_ARGS(DB_INT(id)), &people, e)) ||
+	    (rc = people_at_org(d, &r->a, id, &people, e)) ||
 	    (rc = db_query(d, &r->a, "SELECT e.id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END AS title, "
 				     "e.starts_at, eo.role, e.tz FROM event_orgs eo JOIN events e ON e.id = eo.event_id "
 				     "WHERE eo.org_id = ? ORDER BY e.starts_at DESC, e.id, CASE eo.role WHEN 'host' THEN 1 WHEN 'sponsor' THEN 2 "
@@ -622,7 +621,7 @@ static int merge_tx(db *d, void *p, err *e)
 	int rc;
 	/* People, events, aliases move over; the duplicate's names become
 	 * aliases; fields the survivor lacks are taken from the duplicate. */
-	if ((rc = db_exec(d, "UPDATE users SET org_id = ? WHERE org_id = ?", both, 2, NULL, e)) ||
+	if ((rc = people_move_org(d, m->from, m->into, e)) ||
 	    (rc = db_exec(d, "INSERT INTO event_orgs (event_id, org_id, role) SELECT event_id, ?, role FROM event_orgs "
 			     "WHERE org_id = ? ON CONFLICT DO NOTHING", both, 2, NULL, e)) ||
 	    (rc = db_exec(d, "DELETE FROM event_orgs WHERE org_id = ?", DB_ARGS(DB_INT(m->from)), NULL, e)) ||

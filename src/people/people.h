@@ -18,6 +18,34 @@ extern const struct route_table admin_routes;
 extern const struct route_table profile_routes;
 extern const struct route_table token_routes;
 
+/* ---- what other features read of a member: only through these ----
+ * (people/directory.c). Statements that list members beside their own
+ * rows join PEOPLE_JOIN(alias, id) and read only these columns of the
+ * alias: id, display_name, email, lang, phone, title, org_id. */
+#define PEOPLE_JOIN(alias, id) " LEFT JOIN users " alias " ON " alias ".id = " id " "
+
+/* The member's name, organization (its Chinese name, "" when none),
+ * title, phone and email; ERR_NOTFOUND for no such member. */
+struct person_contact {
+	const char *name, *org, *title, *phone, *email;
+};
+int people_contact(db *d, arena *a, int64_t id, struct person_contact *out, err *e);
+
+/* The member (not deleted) with this email: id, name, organization id
+ * (0: none); ERR_NOTFOUND when there is none. */
+int people_by_email(db *d, arena *a, const char *email, int64_t *id, const char **name, int64_t *org_id,
+		    err *e);
+
+/* The public profiles at an organization (id, name, title), at most 100. */
+int people_at_org(db *d, arena *a, int64_t org_id, db_res *out, err *e);
+
+/* Every member of one organization becomes a member of another (a merge). */
+int people_move_org(db *d, int64_t from, int64_t into, err *e);
+
+/* An SQL condition, true when some member's profile shows the file whose
+ * id is its one parameter. */
+#define PEOPLE_SHOW_FILE "EXISTS (SELECT 1 FROM users WHERE avatar_file_id = ?)"
+
 /* The signed-in person's API tokens for the account page (tokens.c). */
 int people_tokens_model(req *r, db *d, json_t **out, err *e);
 
