@@ -92,7 +92,8 @@ int valid_url(const char *s, size_t max)
 int valid_slug(const char *s, size_t max)
 {
 	size_t n = strlen(s);
-	return n && n <= max && s[0] >= 'a' && s[0] <= 'z' && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+	return n && n <= max && s[0] >= 'a' && s[0] <= 'z' && s[n - 1] != '-' &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
 int valid_date(const char *s, int *y, int *m, int *d)

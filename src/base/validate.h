@@ -19,7 +19,7 @@ int valid_phone(const char *s);
 /* An http:// or https:// address with a host, at most max characters,
  * without spaces, quotes, angle brackets or control characters. */
 int valid_url(const char *s, size_t max);
-/* a-z, 0-9 and '-', starting with a letter, 1 to max bytes. */
+/* a-z, 0-9 and '-', starting with a letter, not ending with '-', 1 to max bytes. */
 int valid_slug(const char *s, size_t max);
 /* YYYY-MM-DD naming a real day (1900-2999); y, m, d (may be NULL) get it. */
 int valid_date(const char *s, int *y, int *m, int *d);

@@ -85,13 +85,15 @@ static int clone(req *r, resp *out)
 	int64_t id = ev->id;
 	/* The shift is measured between local midnights, so a template's 09:00
 	 * stays 09:00 on the new day. */
-	int64_t day = clock_parse(ev->tz, form_text(r, "date"), "00:00");
+	int64_t day = clock_parse(ev->tz, in_text(r, "date"), "00:00");
 	int64_t old = clock_parse(ev->tz, clock_date(&r->a, ev->tz, ev->starts_at), "00:00");
 	if (day < 0)
 		return http_error(r, out, 422, "invalid", "events.err.clone_date");
-	const char *zh = form_text(r, "title_zh"), *en = form_text(r, "title_en");
-	if (text_len(zh) > 200 || has_control(zh) || text_len(en) > 200 || has_control(en))
-		return http_error(r, out, 422, "invalid", "events.err.title_text");
+	const char *zh = in_text(r, "title_zh"), *en = in_text(r, "title_en");
+	if (!zh)
+		zh = "";
+	if (!en)
+		en = "";
 	struct clone_ctx c = { r, id, 0, day - old, zh, en };
 	if ((rc = db_tx(d, clone_tx, &c, &e))) {
 		log_error("clone: %s", e.msg);
@@ -147,7 +149,18 @@ static int cover(req *r, resp *out)
 }
 
 static const struct input cover_inputs[] = { IN_UPLOAD("cover"), { NULL } };
-static const struct input clone_inputs[] = { IN_FIELD("date"), IN_FIELD("title_zh"), IN_FIELD("title_en"), { NULL } };
+static const struct input clone_inputs[] = {
+	{ "date", IN_DATE, IN_REQUIRED, 0, 0, "events.err.clone_date", "events.err.clone_date" },
+	{ "title_zh", IN_LINE, 0, 0, 200, "events.err.title_text", NULL },
+	{ "title_en", IN_LINE, 0, 0, 200, "events.err.title_text", NULL },
+	{ NULL },
+};
+
+/* A wrong date says so first; the titles' message otherwise. */
+static int clone_invalid(req *r, resp *out)
+{
+	return http_invalid(r, out, json_object_get(r->errors, "date") ? "events.err.clone_date" : "events.err.title_text");
+}
 static const struct input link_inputs[] = {
 	{ "label", IN_LINE, IN_REQUIRED, 0, 60, "events.err.link", "events.err.link" },
 	{ "channel", IN_INT, 0, 1, INT64_MAX, "events.err.link", NULL },
@@ -156,7 +169,8 @@ static const struct input link_inputs[] = {
 
 static const struct route routes[] = {
 	{ M_POST, "/events/:id/cover", cover, ORGANIZER, 1, "event-cover", .inputs = cover_inputs },
-	{ M_POST, "/events/:id/clone", clone, ORGANIZER, 1, "event-clone", .load = &event_loader, .inputs = clone_inputs },
+	{ M_POST, "/events/:id/clone", clone, ORGANIZER, 1, "event-clone", .load = &event_loader, .inputs = clone_inputs,
+	  .invalid = clone_invalid },
 	{ M_POST, "/events/:id/links", add_link, ORGANIZER, 1, "event-link-add", .load = &event_loader,
 	  .inputs = link_inputs, .invalid = link_invalid },
 };

@@ -229,6 +229,12 @@ int contest_refuse(req *r, resp *out, db *d, const struct event_row *ev, unsigne
 	return contest_page(r, out, d, ev, status, message, form);
 }
 
+int contest_invalid(req *r, resp *out, json_t *form)
+{
+	const char *why = inputs_first_error(r);
+	return contest_refuse(r, out, r->db, r->row, 422, why ? why : i18n_get(r->lang, "form.fix_errors"), form);
+}
+
 int contest_done(req *r, resp *out, int64_t id, const char *anchor, json_t *model)
 {
 	if (r->api) {

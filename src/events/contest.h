@@ -13,6 +13,9 @@ int contest_page(req *r, resp *out, db *d, const struct event_row *ev, unsigned 
  * page, or the error for the API. */
 int contest_refuse(req *r, resp *out, db *d, const struct event_row *ev, unsigned status, const char *message,
 		   json_t *form);
+/* The contest page again, 422, with the first wrong input's message (in
+ * the route's order) and form (ownership passes): a form's `invalid`. */
+int contest_invalid(req *r, resp *out, json_t *form);
 /* A change made: the model for the API, else back to the page at #anchor. */
 int contest_done(req *r, resp *out, int64_t id, const char *anchor, json_t *model);
 

@@ -20,15 +20,33 @@
 
 /* ---- the debate ---- */
 
+static const char *or_empty(const char *s) { return s ? s : ""; }
+
+static const char *sent_text(const req *r, const char *name)
+{
+	return or_empty(json_string_value(json_object_get(r->form, name)));
+}
+
+/* The team form as sent; its name field is team_name on the page. */
+static json_t *team_form(const req *r)
+{
+	return json_pack("{s:s,s:s,s:s,s:s}", "team_name", sent_text(r, "name"), "side", sent_text(r, "side"),
+			 "captain", sent_text(r, "captain"), "members", sent_text(r, "members"));
+}
+
+static json_t *question_form(const req *r)
+{
+	return json_pack("{s:s,s:s,s:s,s:b}", "question", sent_text(r, "question"), "answer", sent_text(r, "answer"),
+			 "team", sent_text(r, "team"), "kb", (int)in_num(r, "kb", 0));
+}
+
 static int motion_post(req *r, resp *out)
 {
 	db *d = r->db;
 	struct event_row *ev = r->row;
-	const char *motion = trimmed(&r->a, req_form(r, "motion"));
-	if (text_len(motion) > MOTION_MAX || has_control(motion))
-		return contest_refuse(r, out, d, ev, 422, T("debate.err.motion"), json_pack("{s:s}", "motion", motion));
+	const char *motion = in_text(r, "motion");
 	struct change_ctx c = { .r = r, .sql = "UPDATE events SET debate_motion = ? WHERE id = ?", .action = "event.debate",
-				.detail = motion, .args = { DB_TEXT(*motion ? motion : NULL), DB_INT(ev->id) }, .nargs = 2,
+				.detail = motion ? motion : "", .args = { DB_TEXT(motion), DB_INT(ev->id) }, .nargs = 2,
 				.event_id = ev->id };
 	int rc = contest_change(d, &c);
 	return rc ? rc : contest_done(r, out, ev->id, "debate", json_pack("{s:b}", "saved", 1));
@@ -38,15 +56,9 @@ static int team_post(req *r, resp *out)
 {
 	db *d = r->db;
 	struct event_row *ev = r->row;
-	const char *name = trimmed(&r->a, req_form(r, "name")), *side = trimmed(&r->a, req_form(r, "side")),
-		   *captain = trimmed(&r->a, req_form(r, "captain")), *members = trimmed(&r->a, req_form(r, "members"));
-	json_t *form = json_pack("{s:s,s:s,s:s,s:s}", "team_name", name, "side", side, "captain", captain, "members", members);
-	const char *why = !*name ? "debate.err.team_name" : text_len(name) > NAME_MAX_CHARS || has_control(name) ?
-			  "debate.err.team_name" : text_len(side) > SIDE_MAX || has_control(side) ? "debate.err.side" :
-			  text_len(captain) > NAME_MAX_CHARS || has_control(captain) ? "debate.err.captain" :
-			  text_len(members) > MEMBERS_MAX || has_control(members) ? "debate.err.members" : NULL;
-	if (why)
-		return contest_refuse(r, out, d, ev, 422, T(why), form);
+	const char *name = in_text(r, "name"), *side = or_empty(in_text(r, "side"));
+	const char *captain = or_empty(in_text(r, "captain")), *members = or_empty(in_text(r, "members"));
+	json_t *form = team_form(r);
 	struct change_ctx c = { .r = r, .sql = "INSERT INTO debate_teams (event_id, name, side, captain, members, created_at) "
 						"VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
 				.action = "event.debate_team", .detail = name,
@@ -99,9 +111,7 @@ static int winner_post(req *r, resp *out)
 	db *d = r->db;
 	struct event_row *ev = r->row;
 	err e = ERR_INIT;
-	struct winner_ctx c = { r, ev->id, 0, 0 };
-	if (parse_i64(req_form(r, "team"), 0, INT64_MAX, &c.team))
-		return contest_refuse(r, out, d, ev, 422, T("debate.err.team"), NULL);
+	struct winner_ctx c = { r, ev->id, in_num(r, "team", 0), 0 };
 	int rc = db_tx(d, winner_tx, &c, &e);
 	if (rc)
 		return rc;
@@ -110,22 +120,15 @@ static int winner_post(req *r, resp *out)
 	return contest_done(r, out, ev->id, "debate", json_pack("{s:b}", "saved", 1));
 }
 
-/* A question and its answer: text of several lines (IN_TEXT). */
+/* A question and its answer: text of several lines. */
 static int question_post(req *r, resp *out)
 {
 	db *d = r->db;
 	struct event_row *ev = r->row;
-	const char *question = trimmed(&r->a, req_form(r, "question")), *answer = trimmed(&r->a, req_form(r, "answer"));
-	const char *team_s = req_form(r, "team"), *kb_s = req_form(r, "kb");
-	int kb = kb_s && *kb_s && strcmp(kb_s, "0");
-	int64_t team = 0;
-	json_t *form = json_pack("{s:s,s:s,s:s,s:b}", "question", question, "answer", answer, "team",
-				 team_s ? team_s : "", "kb", kb);
-	const char *why = parse_i64(team_s, 1, INT64_MAX, &team) ? "debate.err.team" :
-			  !*question || input_valid(IN_TEXT, question, QUESTION_MAX) ? "debate.err.question" :
-			  input_valid(IN_TEXT, answer, ANSWER_MAX) ? "debate.err.answer" : NULL;
-	if (why)
-		return contest_refuse(r, out, d, ev, 422, T(why), form);
+	const char *question = in_text(r, "question"), *answer = or_empty(in_text(r, "answer"));
+	int kb = (int)in_num(r, "kb", 0);
+	int64_t team = in_num(r, "team", 0);
+	json_t *form = question_form(r);
 	struct change_ctx c = { .r = r, .sql = "INSERT INTO debate_questions (event_id, team_id, question, answer, kb, created_at) "
 						"VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
 				.action = "event.debate_question", .detail = question,
@@ -169,20 +172,60 @@ static int question_kb(req *r, resp *out)
 			  DB_BOOL(kb && *kb && strcmp(kb, "0")), NULL);
 }
 
-static const struct input motion_inputs[] = { IN_FIELD("motion"), { NULL } };
-static const struct input team_inputs[] = { IN_FIELD("name"), IN_FIELD("side"), IN_FIELD("captain"), IN_FIELD("members"),
-					    { NULL } };
-static const struct input winner_inputs[] = { IN_FIELD("team"), { NULL } };
-static const struct input question_inputs[] = { IN_FIELD("question"), IN_FIELD("answer"), IN_FIELD("team"),
-						IN_FIELD("kb"), { NULL } };
+static const struct input motion_inputs[] = {
+	{ "motion", IN_LINE, 0, 0, MOTION_MAX, "debate.err.motion", NULL },
+	{ NULL },
+};
+static const struct input team_inputs[] = {
+	{ "name", IN_LINE, IN_REQUIRED, 0, NAME_MAX_CHARS, "debate.err.team_name", "debate.err.team_name" },
+	{ "side", IN_LINE, 0, 0, SIDE_MAX, "debate.err.side", NULL },
+	{ "captain", IN_LINE, 0, 0, NAME_MAX_CHARS, "debate.err.captain", NULL },
+	{ "members", IN_LINE, 0, 0, MEMBERS_MAX, "debate.err.members", NULL },
+	{ NULL },
+};
+static const struct input winner_inputs[] = {
+	{ "team", IN_INT, IN_REQUIRED, 0, INT64_MAX, "debate.err.team", "debate.err.team" }, /* 0: no winner */
+	{ NULL },
+};
+static const struct input question_inputs[] = {
+	{ "team", IN_INT, IN_REQUIRED, 1, INT64_MAX, "debate.err.team", "debate.err.team" },
+	{ "question", IN_TEXT, IN_REQUIRED, 0, QUESTION_MAX, "debate.err.question", "debate.err.question" },
+	{ "answer", IN_TEXT, 0, 0, ANSWER_MAX, "debate.err.answer", NULL },
+	{ "kb", IN_FLAG },
+	{ NULL },
+};
+
+static int motion_invalid(req *r, resp *out)
+{
+	return contest_invalid(r, out, json_incref(r->form));
+}
+
+static int team_invalid(req *r, resp *out)
+{
+	return contest_invalid(r, out, team_form(r));
+}
+
+static int winner_invalid(req *r, resp *out)
+{
+	return contest_invalid(r, out, NULL);
+}
+
+static int question_invalid(req *r, resp *out)
+{
+	return contest_invalid(r, out, question_form(r));
+}
 static const struct input kb_inputs[] = { IN_FIELD("kb"), { NULL } };
 
 static const struct route routes[] = {
-	{ M_POST, "/events/:id/debate", motion_post, ORGANIZER, 1, "event-debate", .load = &event_loader, .inputs = motion_inputs },
-	{ M_POST, "/events/:id/teams", team_post, ORGANIZER, 1, "event-team-add", .load = &event_loader, .inputs = team_inputs },
+	{ M_POST, "/events/:id/debate", motion_post, ORGANIZER, 1, "event-debate", .load = &event_loader, .inputs = motion_inputs,
+	  .invalid = motion_invalid },
+	{ M_POST, "/events/:id/teams", team_post, ORGANIZER, 1, "event-team-add", .load = &event_loader, .inputs = team_inputs,
+	  .invalid = team_invalid },
 	{ M_POST, "/events/:id/teams/:team/delete", team_delete, ORGANIZER, 1, "event-team-delete", .inputs = no_inputs },
-	{ M_POST, "/events/:id/winner", winner_post, ORGANIZER, 1, "event-debate-winner", .load = &event_loader, .inputs = winner_inputs },
-	{ M_POST, "/events/:id/questions", question_post, ORGANIZER, 1, "event-question-add", .load = &event_loader, .inputs = question_inputs },
+	{ M_POST, "/events/:id/winner", winner_post, ORGANIZER, 1, "event-debate-winner", .load = &event_loader, .inputs = winner_inputs,
+	  .invalid = winner_invalid },
+	{ M_POST, "/events/:id/questions", question_post, ORGANIZER, 1, "event-question-add", .load = &event_loader, .inputs = question_inputs,
+	  .invalid = question_invalid },
 	{ M_POST, "/events/:id/questions/:question/delete", question_delete, ORGANIZER, 1, "event-question-delete", .inputs = no_inputs },
 	{ M_POST, "/events/:id/questions/:question/kb", question_kb, ORGANIZER, 1, "event-question-kb", .inputs = kb_inputs },
 };

@@ -21,22 +21,42 @@
 
 /* ---- prize draws ---- */
 
+/* At least one prize, each on its line ("一等奖 x 1"). */
+static int prizes_ok(const char *text)
+{
+	arena a = ARENA_INIT;
+	const char *list[PRIZES_MAX];
+	int n = draw_prizes(&a, text, list, PRIZES_MAX);
+	arena_release(&a);
+	return n >= 1;
+}
+
+static const struct input draw_inputs[] = {
+	{ "title", IN_LINE, IN_REQUIRED, 0, NAME_MAX_CHARS, "draw.err.title", "draw.err.title" },
+	{ "min_likes", IN_INT, 0, 0, LIKES_MAX, "draw.err.min_likes", NULL },
+	{ "prizes", IN_TEXT, IN_REQUIRED, 0, PRIZES_MAX * (PRIZE_LINE_MAX + 8), "draw.err.prizes", "draw.err.prizes",
+	  NULL, prizes_ok },
+	{ NULL },
+};
+
+/* The draw form again: its title field is draw_title on the page. */
+static int draw_invalid(req *r, resp *out)
+{
+	json_t *f = r->form;
+	const char *title = json_string_value(json_object_get(f, "title"));
+	const char *min_s = json_string_value(json_object_get(f, "min_likes"));
+	const char *prizes = json_string_value(json_object_get(f, "prizes"));
+	json_t *form = json_pack("{s:s,s:s,s:s}", "draw_title", title ? title : "", "min_likes", min_s ? min_s : "",
+				 "prizes", prizes ? prizes : "");
+	return contest_invalid(r, out, form);
+}
+
 static int draw_post(req *r, resp *out)
 {
 	db *d = r->db;
 	struct event_row *ev = r->row;
-	const char *title = trimmed(&r->a, req_form(r, "title")), *min_s = trimmed(&r->a, req_form(r, "min_likes")),
-		   *prizes = trimmed(&r->a, req_form(r, "prizes"));
-	json_t *form = json_pack("{s:s,s:s,s:s}", "draw_title", title, "min_likes", min_s, "prizes", prizes);
-	int64_t min = 0;
-	const char **list = arena_alloc(&r->a, sizeof(char *) * PRIZES_MAX);
-	const char *why = !*title || text_len(title) > NAME_MAX_CHARS || has_control(title) ? "draw.err.title" :
-			  *min_s && parse_i64(min_s, 0, LIKES_MAX, &min) ? "draw.err.min_likes" :
-			  input_valid(IN_TEXT, prizes, PRIZES_MAX * (PRIZE_LINE_MAX + 8)) || draw_prizes(&r->a, prizes, list, PRIZES_MAX) < 1 ?
-			  "draw.err.prizes" : NULL;
-	if (why)
-		return contest_refuse(r, out, d, ev, 422, T(why), form);
-	json_decref(form);
+	const char *title = in_text(r, "title"), *prizes = in_text(r, "prizes");
+	int64_t min = in_num(r, "min_likes", 0);
 	struct change_ctx c = { .r = r, .sql = "INSERT INTO prize_draws (event_id, title, min_likes, prizes, created_at) "
 						"VALUES (?, ?, ?, ?, ?) RETURNING id",
 				.action = "event.draw_create", .detail = title,
@@ -431,14 +451,14 @@ static int withdraw_post(req *r, resp *out)
 	return entry_change(r, out, 1);
 }
 
-static const struct input draw_inputs[] = { IN_FIELD("title"), IN_FIELD("min_likes"), IN_FIELD("prizes"), { NULL } };
 static const struct input entries_inputs[] = { IN_FIELD("list"), IN_FIELD("name"), IN_FIELD("likes"), IN_FIELD("proof"),
 					       { NULL } };
 static const struct input enter_inputs[] = { IN_FIELD("proof"), IN_FIELD("likes"), { NULL } };
 static const struct input seed_inputs[] = { IN_FIELD("seed"), { NULL } };
 
 static const struct route routes[] = {
-	{ M_POST, "/events/:id/draws", draw_post, ORGANIZER, 1, "event-draw-add", .load = &event_loader, .inputs = draw_inputs },
+	{ M_POST, "/events/:id/draws", draw_post, ORGANIZER, 1, "event-draw-add", .load = &event_loader, .inputs = draw_inputs,
+	  .invalid = draw_invalid },
 	{ M_POST, "/events/:id/draws/:draw/delete", draw_delete, ORGANIZER, 1, "event-draw-delete", .inputs = no_inputs },
 	{ M_POST, "/events/:id/draws/:draw/entries", entries_post, ORGANIZER, 1, "event-draw-entries", .load = &event_loader, .inputs = entries_inputs },
 	{ M_POST, "/events/:id/draws/:draw/entries/:entry/delete", entry_delete, ORGANIZER, 1, "event-draw-entry-delete", .inputs = no_inputs },

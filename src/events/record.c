@@ -329,24 +329,28 @@ static int figures_tx(db *d, void *p, err *e)
 	return rc;
 }
 
+/* A figure as published: "200", "about 90", "200+" (figure_parse). */
+static int figure_ok(const char *s)
+{
+	struct figure f;
+	return !figure_parse(s, &f);
+}
+
+static int figures_invalid(req *r, resp *out)
+{
+	return record_page(r, out, r->db, r->row, 422, json_incref(r->form), json_incref(r->errors), NULL);
+}
+
 static int figures_post(req *r, resp *out)
 {
 	db *d = r->db;
 	struct event_row *ev = r->row;
 	err e = ERR_INIT;
 	struct figures_ctx c = { r, ev->id, { 0 } };
-	json_t *errors = json_object(), *form = json_object();
 	for (int k = 0; k < FIGURES; k++) {
-		struct figure f;
-		c.text[k] = trimmed(&r->a, req_form(r, figure_keys[k]));
-		json_object_set_new(form, figure_keys[k], json_string(c.text[k]));
-		if (text_len(c.text[k]) > FIGURE_MAX || has_control(c.text[k]) || figure_parse(c.text[k], &f))
-			json_object_set_new(errors, figure_keys[k], json_string(T("figure.err")));
+		const char *v = in_text(r, figure_keys[k]);
+		c.text[k] = v ? v : "";
 	}
-	if (json_object_size(errors))
-		return record_page(r, out, d, ev, 422, form, errors, NULL);
-	json_decref(errors);
-	json_decref(form);
 	int rc = db_tx(d, figures_tx, &c, &e);
 	if (rc) {
 		log_error("figures: %s", e.msg);
@@ -615,15 +619,18 @@ static int attendees_post(req *r, resp *out)
 	return record_page(r, out, d, &now, 200, NULL, NULL, c.unknown);
 }
 
-static const struct input figures_inputs[] = { IN_FIELD("registered"), IN_FIELD("checked_in"), IN_FIELD("online"),
-					       IN_FIELD("reach"), { NULL } };
+#define FIGURE_INPUT(key) { key, IN_LINE, 0, 0, FIGURE_MAX, "figure.err", NULL, NULL, figure_ok }
+static const struct input figures_inputs[] = {
+	FIGURE_INPUT("registered"), FIGURE_INPUT("checked_in"), FIGURE_INPUT("online"), FIGURE_INPUT("reach"), { NULL },
+};
 static const struct input media_inputs[] = { IN_FIELD("kind"), IN_FIELD("title"), IN_FIELD("url"), IN_UPLOAD("file"),
 					     { NULL } };
 static const struct input attendees_inputs[] = { IN_FIELD("list"), IN_FIELD("create"), { NULL } };
 
 static const struct route routes[] = {
 	{ M_GET, "/events/:id/record", record_get, ORGANIZER, 0, "event-record", .load = &event_loader },
-	{ M_POST, "/events/:id/figures", figures_post, ORGANIZER, 1, "event-figures", .load = &event_loader, .inputs = figures_inputs },
+	{ M_POST, "/events/:id/figures", figures_post, ORGANIZER, 1, "event-figures", .load = &event_loader, .inputs = figures_inputs,
+	  .invalid = figures_invalid },
 	{ M_POST, "/events/:id/media", media_post, ORGANIZER, 1, "event-media-add", .load = &event_loader, .inputs = media_inputs },
 	{ M_POST, "/events/:id/media/:item/delete", media_delete, ORGANIZER, 1, "event-media-delete", .inputs = no_inputs },
 	{ M_POST, "/events/:id/attendees", attendees_post, ORGANIZER, 1, "event-attendees", .load = &event_loader, .inputs = attendees_inputs },

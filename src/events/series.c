@@ -15,7 +15,7 @@
 #include "view/i18n.h"
 #include "base/banned.h"
 
-static const char *const series_kinds[] = { "salon", "summit", "tour", "university", "enterprise", "training" };
+static const char *const series_kinds[] = { "salon", "summit", "tour", "university", "enterprise", "training", NULL };
 
 enum { NAME_MAX = 100, SUMMARY_MAX = 1000, SLUG_MAX = 40 };
 
@@ -75,21 +75,11 @@ static int index_page(req *r, resp *out)
 
 /* ---- the form ---- */
 
-static int slug_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || n > SLUG_MAX || !(*s >= 'a' && *s <= 'z') || s[n - 1] == '-' || !strcmp(s, "new"))
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
-			return 0;
-	return 1;
-}
 
 static int form_page(req *r, resp *out, unsigned status, int editing, const struct series_form *f, json_t *errors)
 {
 	json_t *kinds = json_array();
-	for (size_t i = 0; i < COUNT(series_kinds); i++)
+	for (size_t i = 0; series_kinds[i]; i++)
 		json_array_append_new(kinds, json_pack("{s:s,s:s,s:b}", "value", series_kinds[i], "label",
 						       T(arena_printf(&r->a, "series.kind.%s", series_kinds[i])), "selected",
 						       !strcmp(f->kind, series_kinds[i])));
@@ -141,28 +131,16 @@ static int edit_form(req *r, resp *out)
 	return form_page(r, out, 200, 1, &s->f, json_object());
 }
 
-static void read_form(req *r, struct series_form *f, json_t *errors)
+/* The form's fields as declared and checked (series_inputs); what was
+ * left empty reads as "". */
+static void read_form(req *r, struct series_form *f)
 {
-	f->name_zh = trimmed(&r->a, req_form(r, "name_zh"));
-	f->name_en = trimmed(&r->a, req_form(r, "name_en"));
-	f->kind = trimmed(&r->a, req_form(r, "kind"));
-	f->summary_zh = trimmed(&r->a, req_form(r, "summary_zh"));
-	f->summary_en = trimmed(&r->a, req_form(r, "summary_en"));
-	if (!*f->name_zh || text_len(f->name_zh) > NAME_MAX || has_control(f->name_zh))
-		json_object_set_new(errors, "name_zh", json_string(T("series.err.name")));
-	if (text_len(f->name_en) > NAME_MAX || has_control(f->name_en))
-		json_object_set_new(errors, "name_en", json_string(T("series.err.name")));
-	int known = 0;
-	for (size_t i = 0; i < COUNT(series_kinds); i++)
-		known |= !strcmp(f->kind, series_kinds[i]);
-	if (!known) {
-		json_object_set_new(errors, "kind", json_string(T("series.err.kind")));
-		f->kind = "salon";
-	}
-	if (text_len(f->summary_zh) > SUMMARY_MAX)
-		json_object_set_new(errors, "summary_zh", json_string(T("series.err.summary")));
-	if (text_len(f->summary_en) > SUMMARY_MAX)
-		json_object_set_new(errors, "summary_en", json_string(T("series.err.summary")));
+	const char *v;
+	f->name_zh = (v = in_text(r, "name_zh")) ? v : "";
+	f->name_en = (v = in_text(r, "name_en")) ? v : "";
+	f->kind = (v = in_text(r, "kind")) ? v : "salon";
+	f->summary_zh = (v = in_text(r, "summary_zh")) ? v : "";
+	f->summary_en = (v = in_text(r, "summary_en")) ? v : "";
 }
 
 struct save_ctx {
@@ -210,6 +188,25 @@ static int answer_saved(req *r, resp *out, const struct series_form *f, unsigned
 	return http_redirect(r, out, arena_printf(&r->a, "/series/%s", f->slug));
 }
 
+/* The form again, as it was sent (r->form), with what is wrong (r->errors). */
+static int save_again(req *r, resp *out)
+{
+	const struct series_row *s = r->row;
+	struct series_form f = s ? s->f : (struct series_form){ "", "", "", "salon", "", "" };
+	json_t *form = r->form;
+	const char *v;
+#define SENT(field) f.field = (v = json_string_value(json_object_get(form, #field))) ? v : f.field
+	if (!s)
+		SENT(slug);
+	SENT(name_zh);
+	SENT(name_en);
+	SENT(kind);
+	SENT(summary_zh);
+	SENT(summary_en);
+#undef SENT
+	return form_page(r, out, 422, s != NULL, &f, json_incref(r->errors ? r->errors : json_object()));
+}
+
 /* POST /series/new and /series/:slug/edit. */
 static int save(req *r, resp *out)
 {
@@ -221,22 +218,15 @@ static int save(req *r, resp *out)
 	int editing = s != NULL, rc;
 	if (s)
 		f = s->f;
-	json_t *errors = json_object();
-	if (!editing) {
-		f.slug = ascii_lower(trimmed(&r->a, req_form(r, "slug")));
-		if (!slug_ok(f.slug))
-			json_object_set_new(errors, "slug", json_string(T("series.err.slug")));
+	else if (!strcmp((f.slug = in_text(r, "slug")), "new")) { /* /series/new is the form's own address */
+		r->errors = json_pack("{s:s}", "slug", T("series.err.slug"));
+		return save_again(r, out);
 	}
-	read_form(r, &f, errors);
-	if (json_object_size(errors))
-		return form_page(r, out, 422, editing, &f, errors);
+	read_form(r, &f);
 	struct save_ctx c = { r, &f, id, 0 };
 	rc = db_tx(d, save_tx, &c, &e);
-	if (rc && c.taken) {
-		json_object_set_new(errors, "slug", json_string(T("series.err.slug_taken")));
-		return form_page(r, out, 409, 0, &f, errors);
-	}
-	json_decref(errors);
+	if (rc && c.taken)
+		return form_page(r, out, 409, 0, &f, json_pack("{s:s}", "slug", T("series.err.slug_taken")));
 	return rc ? rc : answer_saved(r, out, &f, editing ? 200 : 201);
 }
 
@@ -279,16 +269,27 @@ static int remove_series(req *r, resp *out)
 }
 
 
-static const struct input series_inputs[] = { IN_FIELD("slug"), IN_FIELD("name_zh"), IN_FIELD("name_en"),
-					       IN_FIELD("kind"), IN_FIELD("summary_zh"), IN_FIELD("summary_en"), { NULL } };
+#define SERIES_FIELDS \
+	{ "name_zh", IN_LINE, IN_REQUIRED, 0, NAME_MAX, "series.err.name", "series.err.name" }, \
+	{ "name_en", IN_LINE, 0, 0, NAME_MAX, "series.err.name", NULL }, \
+	{ "kind", IN_CHOICE, IN_REQUIRED, 0, 0, "series.err.kind", "series.err.kind", series_kinds }, \
+	{ "summary_zh", IN_TEXT, 0, 0, SUMMARY_MAX, "series.err.summary", NULL }, \
+	{ "summary_en", IN_TEXT, 0, 0, SUMMARY_MAX, "series.err.summary", NULL }
+static const struct input new_series_inputs[] = {
+	{ "slug", IN_SLUG, IN_REQUIRED, 2, SLUG_MAX, "series.err.slug", "series.err.slug" },
+	SERIES_FIELDS,
+	{ NULL },
+};
+static const struct input series_inputs[] = { SERIES_FIELDS, { NULL } };
 
 static const struct route routes[] = {
 	{ M_GET, "/series", index_page, EVERYONE, 0, "series" },
 	{ M_GET, "/series/new", new_form, ORGANIZER, 0, "series-new" },
-	{ M_POST, "/series/new", save, ORGANIZER, 1, "series-new", .inputs = series_inputs },
+	{ M_POST, "/series/new", save, ORGANIZER, 1, "series-new", .inputs = new_series_inputs, .invalid = save_again },
 	{ M_GET, "/series/:slug", events_list, EVERYONE, 0, "series-page" },
 	{ M_GET, "/series/:slug/edit", edit_form, ORGANIZER, 0, "series-edit", .load = &series_loader },
-	{ M_POST, "/series/:slug/edit", save, ORGANIZER, 1, "series-edit", .load = &series_loader, .inputs = series_inputs },
+	{ M_POST, "/series/:slug/edit", save, ORGANIZER, 1, "series-edit", .load = &series_loader, .inputs = series_inputs,
+	  .invalid = save_again },
 	{ M_POST, "/series/:slug/delete", remove_series, ORGANIZER, 1, "series-delete", .load = &series_loader, .inputs = no_inputs },
 };
 

@@ -56,7 +56,8 @@ enum input_kind {
 	IN_DATE,     /* YYYY-MM-DD, a real day */
 	IN_TIME,     /* HH:MM */
 	IN_INT,      /* a whole number in [min, max] */
-	IN_SLUG,     /* a-z, 0-9 and -, starting with a letter; max characters (40) */
+	IN_SLUG,     /* a-z, 0-9 and - (lower-cased), a letter first, no - last; min, max (40) */
+	IN_CHOICE,   /* one of the declaration's choices */
 	IN_FLAG,     /* a checkbox: sent or not */
 	IN_FILE,     /* an uploaded file of at most max bytes */
 	IN_SECRET,   /* a password: as sent (not trimmed), at most max bytes, never sent back */
@@ -72,6 +73,8 @@ struct input {
 	int64_t min, max;
 	const char *msg;     /* i18n key of the message when it is wrong; NULL: the kind's */
 	const char *missing; /* ... when a required one is absent; NULL: input.err.required */
+	const char *const *choices; /* IN_CHOICE: the values allowed, NULL-terminated */
+	int (*valid)(const char *s); /* a feature's own rule on top of the kind's: 1 when right */
 };
 /* Declarations of what a handler still checks itself, with its own
  * messages: any text up to the body limit (no control characters but
@@ -200,6 +203,9 @@ const struct field *in_file(const req *r, const char *name);
  * r->form, and r->errors (messages in r's language) for wrong ones; drops
  * undeclared body fields. 0 when every input is right. (inputs.c) */
 int inputs_check(req *r);
+/* The message of the first wrong input, in the route's declaration order,
+ * or NULL: for pages that show one message at a time. */
+const char *inputs_first_error(const req *r);
 /* 0 when s is a value of kind (IN_PHONE, IN_EMAIL, IN_URL, IN_DATE,
  * IN_TIME, IN_SLUG) within max characters (0: the kind's own limit). */
 int input_valid(int kind, const char *s, int64_t max);
@@ -230,6 +236,9 @@ int http_redirect(req *r, resp *out, const char *location);
  * wrong one's message ("form", "errors", "error" in the model, beside
  * what extra holds; extra may be NULL): what most routes' `invalid` is. */
 int http_form_again(req *r, resp *out, const char *page, const char *title_key, json_t *extra);
+/* An error answer, 422, saying message_key, with each wrong input's
+ * message under error.fields: the `invalid` of a route without a form. */
+int http_invalid(req *r, resp *out, const char *message_key);
 /* Renders out->page with out->model inside the layout, as the server would,
  * with `token` in place of the visitor's CSRF token (for cached pages). */
 int http_render_html(req *r, const resp *out, const char *token, buf *b, err *e);

@@ -20,6 +20,7 @@ static const char *const kind_msg[] = {
 	[IN_PHONE] = "input.err.phone", [IN_EMAIL] = "input.err.email", [IN_URL] = "input.err.url",
 	[IN_DATE] = "input.err.date",   [IN_TIME] = "input.err.time",   [IN_INT] = "input.err.int",
 	[IN_SLUG] = "input.err.slug",   [IN_FLAG] = "input.err.line",   [IN_FILE] = "input.err.file",
+	[IN_CHOICE] = "input.err.choice",
 	[IN_SECRET] = "input.err.text",
 };
 
@@ -91,7 +92,7 @@ static const char *check(req *r, const struct input *in, struct in_value *v)
 	}
 	/* Markdown and text keep their inner white space; the ends go. */
 	char *s = trimmed(&r->a, raw);
-	if (in->kind == IN_EMAIL)
+	if (in->kind == IN_EMAIL || in->kind == IN_SLUG)
 		ascii_lower(s);
 	json_object_set_new(r->form, in->name, json_string(s));
 	if (!*s) {
@@ -100,9 +101,27 @@ static const char *check(req *r, const struct input *in, struct in_value *v)
 	v->text = s;
 	if (in->kind == IN_INT)
 		return parse_i64(s, in->min, in->max, &v->num) ? why : NULL;
+	if (in->kind == IN_CHOICE) {
+		for (const char *const *c = in->choices; c && *c; c++)
+			if (!strcmp(s, *c))
+				return NULL;
+		return why;
+	}
 	if (in->min && (int64_t)text_len(s) < in->min)
 		return why;
-	return input_valid(in->kind, s, in->max) ? why : NULL;
+	if (input_valid(in->kind, s, in->max))
+		return why;
+	return in->valid && !in->valid(s) ? why : NULL;
+}
+
+const char *inputs_first_error(const req *r)
+{
+	for (const struct input *in = r->route->inputs; in && in->name && r->errors; in++) {
+		const char *why = json_string_value(json_object_get(r->errors, in->name));
+		if (why)
+			return why;
+	}
+	return NULL;
 }
 
 int inputs_check(req *r)

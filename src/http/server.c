@@ -359,6 +359,14 @@ int http_form_again(req *r, resp *out, const char *page, const char *title_key, 
 	return http_page(r, out, 422, page, title_key, m);
 }
 
+int http_invalid(req *r, resp *out, const char *message_key)
+{
+	http_error(r, out, 422, "invalid", message_key);
+	if (r->errors)
+		json_object_set(json_object_get(out->model, "error"), "fields", r->errors);
+	return 0;
+}
+
 int http_redirect(req *r, resp *out, const char *location)
 {
 	(void)r;
@@ -880,8 +888,7 @@ static enum MHD_Result dispatch(struct server *s, req *r)
 		if (r->route->invalid) {
 			res = answer(r, r->route->invalid(r, &out), &out);
 		} else {
-			http_error(r, &out, 422, "invalid", "form.fix_errors");
-			json_object_set(json_object_get(out.model, "error"), "fields", r->errors);
+			http_invalid(r, &out, "form.fix_errors");
 			res = send_resp(r, &out);
 		}
 	} else {

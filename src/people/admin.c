@@ -116,7 +116,7 @@ static int set_role(req *r, resp *out)
 {
 	err e = ERR_INIT;
 	int64_t id;
-	int role = auth_role_from_name(req_form(r, "role"));
+	int role = auth_role_from_name(in_text(r, "role"));
 	if (req_id(r, &id) || role < 0)
 		return http_error(r, out, 422, "invalid", "users.err.role");
 	if (id == r->user_id)
@@ -141,12 +141,24 @@ static int set_role(req *r, resp *out)
 	return http_redirect(r, out, "/admin/users?changed=1");
 }
 
-static const struct input role_inputs[] = { IN_FIELD("role"), { NULL } };
+/* The roles a person can be given (a visitor is nobody signed in). */
+static const char *const given_roles[] = { "member", "speaker", "volunteer", "organizer", "editor", "treasurer",
+					   "admin", NULL };
+static const struct input role_inputs[] = {
+	{ "role", IN_CHOICE, IN_REQUIRED, 0, 0, "users.err.role", "users.err.role", given_roles },
+	{ NULL },
+};
+
+static int role_invalid(req *r, resp *out)
+{
+	return http_invalid(r, out, "users.err.role");
+}
 
 static const struct route routes[] = {
 	{ M_GET, "/admin/audit", audit, ALLOW(ROLE_ADMIN), 0, "audit" },
 	{ M_GET, "/admin/users", users, ALLOW(ROLE_ADMIN), 0, "users" },
-	{ M_POST, "/admin/users/:id/role", set_role, ALLOW(ROLE_ADMIN), 1, "set-role", .inputs = role_inputs },
+	{ M_POST, "/admin/users/:id/role", set_role, ALLOW(ROLE_ADMIN), 1, "set-role", .inputs = role_inputs,
+	  .invalid = role_invalid },
 };
 
 const struct route_table admin_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

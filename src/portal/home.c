@@ -155,69 +155,69 @@ static int home(req *r, resp *out)
 
 /* ---- subscribing to announcements ---- */
 
+/* A city chosen from the list names a row of cities; else the field's
+ * message joins r->errors. */
+static int check_city(req *r, int64_t city_id, err *e)
+{
+	db_res cr;
+	if (!city_id || json_object_get(r->errors, "city"))
+		return 0;
+	int rc = db_query(r->db, &r->a, "SELECT id FROM cities WHERE id = ?", DB_ARGS(DB_INT(city_id)), &cr, e);
+	if (!rc && !cr.nrows) {
+		if (!r->errors)
+			r->errors = json_object();
+		json_object_set_new(r->errors, "city", json_string(i18n_get(r->lang, "subscribe.err.city")));
+	}
+	return rc;
+}
+
+/* The home page again with the subscription form refilled and each
+ * problem by its field (r->form, r->errors), answering 422. */
+static int subscribe_again(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	json_t *m;
+	int rc = check_city(r, in_num(r, "city", 0), &e);
+	if (!rc)
+		rc = home_model(r, r->db, &m, &e);
+	if (rc) {
+		log_error("subscribe: %s", e.msg);
+		return rc;
+	}
+	int64_t city_id = in_num(r, "city", 0);
+	json_t *cities = json_object_get(m, "cities");
+	size_t i;
+	json_t *c;
+	json_array_foreach(cities, i, c)
+		json_object_set_new(c, "selected", json_boolean(json_integer_value(json_object_get(c, "id")) == city_id));
+	json_t *form = r->form ? r->form : json_object();
+	const char *email = json_string_value(json_object_get(form, "email"));
+	const char *name = json_string_value(json_object_get(form, "name"));
+	json_object_set_new(m, "subscribe", json_pack("{s:s,s:s,s:O}", "email", email ? email : "", "name",
+						     name ? name : "", "errors", r->errors));
+	if (!r->form)
+		json_decref(form);
+	return http_form_again(r, out, "home/index.html", NULL, m);
+}
+
 static int subscribe(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	char *email = trimmed(&r->a, req_form(r, "email"));
-	char *name = trimmed(&r->a, req_form(r, "name"));
-	const char *city = req_form(r, "city");
-	int64_t city_id = 0;
-	json_t *errors = json_object();
-
-	ascii_lower(email);
-	if (!*email)
-		json_object_set_new(errors, "email", json_string(i18n_get(r->lang, "subscribe.err.email_required")));
-	else if (!valid_email(email))
-		json_object_set_new(errors, "email", json_string(i18n_get(r->lang, "subscribe.err.email_shape")));
-	if (text_len(name) > 64 || has_control(name))
-		json_object_set_new(errors, "name", json_string(i18n_get(r->lang, "subscribe.err.name")));
-
+	const char *email = in_text(r, "email"), *name = in_text(r, "name");
+	int64_t city_id = in_num(r, "city", 0);
 	db *d = r->db;
-	if (city && *city) {
-		db_res cr;
-		int rc;
-		if (parse_i64(city, 1, INT32_MAX, &city_id)) {
-			city_id = 0;
-			json_object_set_new(errors, "city", json_string(i18n_get(r->lang, "subscribe.err.city")));
-		} else if ((rc = db_query(d, &r->a, "SELECT id FROM cities WHERE id = ?",
-					  DB_ARGS(DB_INT(city_id)), &cr, &e))) {
-			json_decref(errors);
-			log_error("subscribe: %s", e.msg);
-			return rc;
-		} else if (!cr.nrows) {
-			json_object_set_new(errors, "city", json_string(i18n_get(r->lang, "subscribe.err.city")));
-		}
+	int rc = check_city(r, city_id, &e);
+	if (rc) {
+		log_error("subscribe: %s", e.msg);
+		return rc;
 	}
-
-	if (json_object_size(errors)) {
-		/* Back to the form, the visitor's input kept, each problem by its field. */
-		json_t *m;
-		int rc = home_model(r, d, &m, &e);
-		if (rc) {
-			json_decref(errors);
-			log_error("subscribe: %s", e.msg);
-			return rc;
-		}
-		json_t *cities = json_object_get(m, "cities");
-		size_t i;
-		json_t *c;
-		json_array_foreach(cities, i, c)
-			json_object_set_new(c, "selected",
-					    json_boolean(json_integer_value(json_object_get(c, "id")) == city_id));
-		json_object_set_new(m, "subscribe", json_pack("{s:s,s:s,s:o}", "email", email, "name", name,
-							     "errors", errors));
-		json_object_set_new(m, "error", json_pack("{s:s,s:s,s:O}", "code", "invalid", "message",
-							 i18n_get(r->lang, "form.fix_errors"), "fields", errors));
-		return http_page(r, out, 422, "home/index.html", NULL, m);
-	}
-	json_decref(errors);
-
+	if (r->errors)
+		return subscribe_again(r, out);
 	int64_t added = 0;
-	int rc = db_exec(d, "INSERT INTO subscribers (email, name, city_id, lang, created_at) "
+	rc = db_exec(d, "INSERT INTO subscribers (email, name, city_id, lang, created_at) "
 			    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING",
-			 DB_ARGS(DB_TEXT(email), DB_TEXT(*name ? name : NULL),
-				 city_id ? DB_INT(city_id) : DB_NULL, DB_TEXT(lang_code(r->lang)),
-				 DB_TIME(unix_now())),
+			 DB_ARGS(DB_TEXT(email), DB_TEXT(name), city_id ? DB_INT(city_id) : DB_NULL,
+				 DB_TEXT(lang_code(r->lang)), DB_TIME(unix_now())),
 			 &added, &e);
 	if (rc) {
 		log_error("subscribe: %s", e.msg);
@@ -231,11 +231,17 @@ static int subscribe(req *r, resp *out)
 	return http_redirect(r, out, added ? "/?subscribed=1#join" : "/?subscribed=already#join");
 }
 
-static const struct input subscribe_inputs[] = { IN_FIELD("email"), IN_FIELD("name"), IN_FIELD("city"), { NULL } };
+static const struct input subscribe_inputs[] = {
+	{ "email", IN_EMAIL, IN_REQUIRED, 0, 254, "subscribe.err.email_shape", "subscribe.err.email_required" },
+	{ "name", IN_LINE, 0, 0, 64, "subscribe.err.name", NULL },
+	{ "city", IN_INT, 0, 1, INT32_MAX, "subscribe.err.city", NULL },
+	{ NULL },
+};
 
 static const struct route routes[] = {
 	{ M_GET, "/", home, EVERYONE, 0, "home" },
-	{ M_POST, "/subscribe", subscribe, EVERYONE, 1, "subscribe", .inputs = subscribe_inputs },
+	{ M_POST, "/subscribe", subscribe, EVERYONE, 1, "subscribe", .inputs = subscribe_inputs,
+	  .invalid = subscribe_again },
 };
 
 const struct route_table portal_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

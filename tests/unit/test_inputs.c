@@ -44,6 +44,7 @@ static void validators_take_what_people_type(void **state)
 	assert_false(valid_slug("2026-salon", 40));
 	assert_false(valid_slug("Salon", 40));
 	assert_false(valid_slug("", 40));
+	assert_false(valid_slug("salon-", 40));
 }
 
 static void add_field(req *r, const char *name, const char *value)
@@ -151,12 +152,56 @@ static void wrong_inputs_are_named_in_the_language(void **state)
 	i18n_release();
 }
 
+/* A choice among the declaration's values; a feature's own rule on top of
+ * a kind's; the first wrong input in the declaration's order. */
+static int even_length(const char *s) { return strlen(s) % 2 == 0; }
+static const char *const sizes[] = { "small", "large", NULL };
+static const struct input more[] = {
+	{ "size", IN_CHOICE, IN_REQUIRED, 0, 0, NULL, NULL, sizes },
+	{ "code", IN_LINE, 0, 0, 10, "account.err.phone", NULL, NULL, even_length },
+	{ "slug", IN_SLUG, 0, 2, 0, NULL, NULL },
+	{ NULL },
+};
+static const struct route more_route = { M_POST, "/y", NULL, EVERYONE, 1, "y", .inputs = more };
+
+static void choices_rules_and_the_first_error(void **state)
+{
+	(void)state;
+	err e = ERR_INIT;
+	assert_int_equal(i18n_load(NULL, &e), 0);
+	req r;
+	request(&r, LANG_ZH);
+	r.route = &more_route;
+	add_field(&r, "size", "large");
+	add_field(&r, "code", "ab");
+	add_field(&r, "slug", "Salon-2027");
+	assert_int_equal(inputs_check(&r), 0);
+	assert_string_equal(in_text(&r, "size"), "large");
+	assert_string_equal(in_text(&r, "slug"), "salon-2027"); /* lower-cased, like an email */
+	assert_null(inputs_first_error(&r));
+	release(&r);
+
+	request(&r, LANG_EN);
+	r.route = &more_route;
+	add_field(&r, "size", "medium");
+	add_field(&r, "code", "abc");
+	add_field(&r, "slug", "x");
+	assert_int_equal(inputs_check(&r), -1);
+	assert_int_equal(json_object_size(r.errors), 3);
+	assert_string_equal(json_string_value(json_object_get(r.errors, "size")), i18n_get(LANG_EN, "input.err.choice"));
+	assert_string_equal(json_string_value(json_object_get(r.errors, "code")), i18n_get(LANG_EN, "account.err.phone"));
+	assert_string_equal(inputs_first_error(&r), i18n_get(LANG_EN, "input.err.choice"));
+	release(&r);
+	i18n_release();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(validators_take_what_people_type),
 		cmocka_unit_test(declared_inputs_are_typed_and_alone),
 		cmocka_unit_test(wrong_inputs_are_named_in_the_language),
+		cmocka_unit_test(choices_rules_and_the_first_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
