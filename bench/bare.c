@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 						MHD_OPTION_THREAD_POOL_SIZE, threads,
 						MHD_OPTION_CONNECTION_LIMIT, 2048u + 2048u / 8 + 16,
 						MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-						MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+						MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "bench-bare: cannot listen on port %u\n", port);
 		return 1;

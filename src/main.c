@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "auth/auth.h"
 #include "base/config.h"
 #include "base/json_arena.h"
 #include "base/log.h"
@@ -100,6 +101,8 @@ static int cmd_serve(config *c, char **rest)
 	if (setup_logs(c) || load_views(c) || open_db(c, &d))
 		return 1;
 	int rc = migrate_db(d);
+	if (!rc && (rc = auth_csrf_key_load(d, &e)))
+		fprintf(stderr, "pgherd: %s\n", e.msg);
 	db_close(d);
 	if (rc)
 		return 1;
@@ -308,12 +311,15 @@ static int cmd_routes(config *c, char **rest)
 	arena a = ARENA_INIT;
 	err e = ERR_INIT;
 	int rc = router_check(t, nt, &e);
+	printf("# %-20s %-32s %-26s %-7s %s\n", "methods", "path", "who may use it", "csrf", "name");
 	for (size_t i = 0; i < nt; i++)
 		for (size_t k = 0; k < t[i].n; k++) {
 			const struct route *r = &t[i].routes[k];
 			printf("%-22s %-32s %-26s %-7s %s\n", http_methods_text(&a, r->methods), r->pattern,
 			       http_allow_text(&a, r->allow), r->csrf ? "csrf" : "-", r->name);
 		}
+	printf("# Each path is also the API: /api/v1 before it (or Accept: application/json) answers the same\n"
+	       "# model as JSON, with the same rules; an API token (Authorization: Bearer) needs no CSRF token.\n");
 	arena_release(&a);
 	if (rc)
 		fprintf(stderr, "pgherd routes: %s\n", e.msg);
@@ -374,7 +380,7 @@ static const struct cmd cmds[] = {
 	  "pgherd schema [SETTINGS]\n\n"
 	  "Prints one table.column per line, sorted. The test suite compares\n"
 	  "this output between SQLite and PostgreSQL.\n", NULL, DB_SETTINGS },
-	{ "routes", cmd_routes, "list every route: methods, path, who may use it, CSRF",
+	{ "routes", cmd_routes, "list the routes (each also under /api/v1): methods, path, who, CSRF",
 	  "pgherd routes\n\nPrints the route table: methods, path pattern, who may use the route\n"
 	  "(everyone, signed-in, or roles; admins pass every check), whether\n"
 	  "state-changing requests need the CSRF token, and the route's name.\n", NULL, 0 },
@@ -388,7 +394,10 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f, "\nRun 'pgherd COMMAND --help' for a command's options.\n"
-		   "Quick start: pgherd demo && pgherd serve, then open http://127.0.0.1:8080/\n");
+		   "Quick start (or simply: make run):\n"
+		   "  pgherd demo                          a demo community in ./data/pgherd.db\n"
+		   "  pgherd user ensure-admin YOU@EXAMPLE an admin account; prints its one-time password\n"
+		   "  pgherd serve                         then open http://127.0.0.1:8080/ and log in\n");
 }
 
 int main(int argc, char **argv)

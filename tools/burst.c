@@ -2,10 +2,10 @@
  * in a file of session tokens clicks "Register" once, as fast as CONNS
  * keep-alive connections allow, spread over one or more pgherd servers.
  *
- *   burst EVENT_ID TOKENS_FILE CONNS ACKED_FILE URL [URL...]
+ *   BURST_CSRF=TOKEN burst EVENT_ID TOKENS_FILE CONNS ACKED_FILE URL [URL...]
  *
  * Each request is the browser's form POST (session cookie, CSRF token,
- * Origin). Prints one JSON line: requests, answers by status, elapsed
+ * Origin); TOKEN is a CSRF token the servers made (any page's csrf cookie). Prints one JSON line: requests, answers by status, elapsed
  * seconds, registrations/s, p50 and p99 latency in ms. Writes the token of
  * every registration the server acknowledged (303 to a ticket) to
  * ACKED_FILE, one per line, as soon as the answer arrives, so a crash test
@@ -81,7 +81,12 @@ int main(int argc, char **argv)
 	double *lat = calloc((size_t)n + 1, sizeof(double));
 	long counts[600] = { 0 };
 	int next = 0, done = 0, failed = 0, nurls = argc - 5;
-	const char *csrf = "burstburstburstburstburstburst0123456789";
+	const char *csrf = getenv("BURST_CSRF");
+	if (!csrf || strlen(csrf) > 64 || strspn(csrf, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") !=
+						 strlen(csrf)) {
+		fprintf(stderr, "burst: BURST_CSRF must hold a CSRF token the server made\n");
+		return 2;
+	}
 	double start = now_s();
 	for (int i = 0; i < conns; i++) {
 		s[i].h = curl_easy_init();

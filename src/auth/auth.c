@@ -74,6 +74,69 @@ void auth_new_token(char token[AUTH_TOKEN_LEN + 1], char hash[AUTH_HASH_HEX + 1]
 	auth_token_hash(token, hash);
 }
 
+/* ---- CSRF tokens ---- */
+
+static unsigned char csrf_key[crypto_generichash_KEYBYTES];
+static pthread_once_t csrf_once = PTHREAD_ONCE_INIT;
+static int csrf_loaded; /* set once at start, before threads */
+
+static void csrf_own_key(void)
+{
+	if (!csrf_loaded)
+		randombytes_buf(csrf_key, sizeof(csrf_key));
+}
+
+int auth_csrf_key_load(db *d, err *e)
+{
+	arena a = ARENA_INIT;
+	unsigned char fresh[crypto_generichash_KEYBYTES];
+	char hex[2 * sizeof(fresh) + 1];
+	randombytes_buf(fresh, sizeof(fresh));
+	sodium_bin2hex(hex, sizeof(hex), fresh, sizeof(fresh));
+	db_res r;
+	/* The first server to start makes it; the others read the same one. */
+	int rc = db_exec(d, "INSERT INTO site_secrets (name, value, created_at) VALUES ('csrf', ?, ?) "
+			    "ON CONFLICT (name) DO NOTHING",
+			 DB_ARGS(DB_TEXT(hex), DB_TIME(unix_now())), NULL, e);
+	if (!rc)
+		rc = db_query(d, &a, "SELECT value FROM site_secrets WHERE name = 'csrf'", NULL, 0, &r, e);
+	size_t n = 0;
+	if (!rc && (!r.nrows || sodium_hex2bin(csrf_key, sizeof(csrf_key), db_get(&r, 0, 0), strlen(db_get(&r, 0, 0)),
+						  NULL, &n, NULL) || n != sizeof(csrf_key)))
+		rc = err_set(e, ERR_FAIL, "site_secrets: the csrf key is unreadable");
+	if (!rc)
+		csrf_loaded = 1;
+	sodium_memzero(fresh, sizeof(fresh));
+	arena_release(&a);
+	return rc;
+}
+
+static void csrf_mac(const unsigned char nonce[16], unsigned char mac[16])
+{
+	pthread_once(&csrf_once, csrf_own_key);
+	crypto_generichash(mac, 16, nonce, 16, csrf_key, sizeof(csrf_key));
+}
+
+void auth_csrf_new(char out[AUTH_CSRF_LEN + 1])
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, 16);
+	csrf_mac(raw, raw + 16);
+	sodium_bin2base64(out, AUTH_CSRF_LEN + 1, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+int auth_csrf_valid(const char *token)
+{
+	unsigned char raw[32], mac[16];
+	size_t n = 0;
+	if (!token || strlen(token) != AUTH_CSRF_LEN ||
+	    sodium_base642bin(raw, sizeof(raw), token, AUTH_CSRF_LEN, NULL, &n, NULL,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) || n != sizeof(raw))
+		return 0;
+	csrf_mac(raw, mac);
+	return sodium_memcmp(mac, raw + 16, sizeof(mac)) == 0;
+}
+
 int auth_token_shape(const char *s)
 {
 	if (!s || strlen(s) != AUTH_TOKEN_LEN)
@@ -263,6 +326,17 @@ int auth_session_end_all(db *d, int64_t user_id, const char *except_token, err *
 		auth_token_hash(except_token, hash);
 	return db_exec(d, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
 		       DB_ARGS(DB_INT(user_id), DB_TEXT(hash)), NULL, e);
+}
+
+int auth_credentials_end_all(db *d, int64_t user_id, const char *except_session, err *e)
+{
+	int rc = auth_session_end_all(d, user_id, except_session, e);
+	if (!rc)
+		rc = db_exec(d, "DELETE FROM api_tokens WHERE user_id = ?", DB_ARGS(DB_INT(user_id)), NULL, e);
+	if (!rc)
+		rc = db_exec(d, "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL",
+			     DB_ARGS(DB_TIME(unix_now()), DB_INT(user_id)), NULL, e);
+	return rc;
 }
 
 int auth_throttle(db *d, const char *key, int limit, int window, int *retry_after, err *e)

@@ -44,6 +44,16 @@ void auth_token_hash(const char *token, char hash[AUTH_HASH_HEX + 1]);
 /* 1 when s has the shape of a token we issue. */
 int auth_token_shape(const char *s);
 
+/* CSRF tokens: 16 random bytes and their keyed hash, base64url (43
+ * characters). Only a token this site made is taken from a cookie. The key
+ * lives in the database (site_secrets), so every server on it agrees;
+ * auth_csrf_key_load reads it, making it the first time, at start. Before
+ * (or without) it a key of this process's own is used. */
+enum { AUTH_CSRF_LEN = 43 };
+int auth_csrf_key_load(db *d, err *e);
+void auth_csrf_new(char out[AUTH_CSRF_LEN + 1]);
+int auth_csrf_valid(const char *token);
+
 /* Sessions. */
 int auth_session_create(db *d, int64_t user_id, const char *client, char token[AUTH_TOKEN_LEN + 1], err *e);
 /* *out is NULL when the token names no live session. */
@@ -52,6 +62,10 @@ int auth_session_end(db *d, const char *token, err *e);
 /* The account an API token (sent as "Authorization: Bearer TOKEN") acts for. */
 int auth_api_token_user(db *d, arena *a, const char *token, struct auth_user **out, err *e);
 int auth_session_end_all(db *d, int64_t user_id, const char *except_token, err *e);
+/* After "log out everywhere", a password change or a reset: every session
+ * (but except_session, this browser's, when given), every API token and
+ * every reset link still outstanding end, in the caller's transaction. */
+int auth_credentials_end_all(db *d, int64_t user_id, const char *except_session, err *e);
 
 /* Counts a hit on key; *retry_after > 0 (seconds) when more than `limit`
  * hits fell in the current window of `window` seconds. One statement. */

@@ -348,7 +348,9 @@ void config_print(const config *c, FILE *f)
 		/* secret 1: a URL whose password is masked; 2: masked whole */
 		char *v = settings[k].secret == 2 ? strdup(*c->val[k] ? "****" : "")
 			  : settings[k].secret ? config_mask_url(c->val[k]) : strdup(c->val[k]);
-		fprintf(f, "%-16s = %-40s # %s\n", settings[k].name, v, c->src[k]);
+		fprintf(f, "%-16s = ", settings[k].name);
+		fput_column(f, v, 40); /* a site name in Chinese is twice as wide as its characters */
+		fprintf(f, "# %s\n", c->src[k]);
 		free(v);
 	}
 }

@@ -132,6 +132,50 @@ size_t utf8_len(const char *s, size_t n)
 	return count;
 }
 
+/* By hand rather than wcwidth(3), which answers only under a UTF-8 locale
+ * the process would have to switch to; the ranges are Unicode's East Asian
+ * Width W and F blocks that Chinese text uses, and the combining marks. */
+static int cp_width(uint32_t c)
+{
+	static const uint32_t wide[][2] = {
+		{ 0x1100, 0x115F }, { 0x2E80, 0x303E }, { 0x3041, 0x33FF }, { 0x3400, 0x4DBF }, { 0x4E00, 0x9FFF },
+		{ 0xA000, 0xA4CF }, { 0xAC00, 0xD7A3 }, { 0xF900, 0xFAFF }, { 0xFE30, 0xFE4F }, { 0xFF00, 0xFF60 },
+		{ 0xFFE0, 0xFFE6 }, { 0x1F300, 0x1F64F }, { 0x1F900, 0x1F9FF }, { 0x20000, 0x3FFFD },
+	};
+	if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) || (c >= 0xFE00 && c <= 0xFE0F))
+		return 0;
+	for (size_t i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+		if (c >= wide[i][0] && c <= wide[i][1])
+			return 2;
+	return 1;
+}
+
+size_t text_width(const char *s)
+{
+	size_t w = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (p && *p) {
+		uint32_t c = *p;
+		int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		c = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+		for (int i = 1; i < n && p[i]; i++)
+			c = (c << 6) | (p[i] & 0x3F);
+		for (int i = 0; i < n && *p; i++)
+			p++;
+		w += (size_t)cp_width(c);
+	}
+	return w;
+}
+
+void fput_column(FILE *f, const char *s, size_t width)
+{
+	size_t w = text_width(s ? s : "");
+	fputs(s ? s : "", f);
+	do
+		fputc(' ', f);
+	while (++w < width + 1);
+}
+
 int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
 	if (!s || !*s)

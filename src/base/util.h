@@ -3,6 +3,7 @@
 #define PGHERD_UTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -18,6 +19,11 @@ int parse_time(const char *s, int64_t *out);
 int utf8_valid(const char *s, size_t n);
 /* Number of code points in valid UTF-8. */
 size_t utf8_len(const char *s, size_t n);
+/* Columns a terminal gives valid UTF-8: two for East Asian wide and
+ * full-width characters (汉字, ｆｕｌｌ), none for combining marks. */
+size_t text_width(const char *s);
+/* Writes s and spaces up to width columns (at least one space after). */
+void fput_column(FILE *f, const char *s, size_t width);
 
 /* Strict integer parse: the whole string, in range; -1 on failure. */
 int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);

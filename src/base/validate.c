@@ -24,9 +24,16 @@ int valid_email(const char *s)
 
 int has_control(const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p < ' ' || *p == 0x7f)
 			return 1;
+		/* Bidirectional embeddings, overrides and isolates (U+202A-202E,
+		 * U+2066-2069): "\u202Egnp.exe" shows as "exe.png", and a name
+		 * could pass for another's. */
+		if (p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
+				     (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)))
+			return 1;
+	}
 	return 0;
 }
 

@@ -25,7 +25,8 @@ int valid_slug(const char *s, size_t max);
 int valid_date(const char *s, int *y, int *m, int *d);
 /* HH:MM on a 24-hour clock; h, min (may be NULL) get it. */
 int valid_time(const char *s, int *h, int *min);
-/* 1 when s has a control character (tabs and newlines included). */
+/* 1 when s has a control character (tabs and newlines included) or a
+ * bidirectional embedding, override or isolate (U+202A-202E, U+2066-2069). */
 int has_control(const char *s);
 /* A copy without leading and trailing white space ("" for NULL). */
 char *trimmed(arena *a, const char *s);

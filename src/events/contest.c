@@ -203,6 +203,16 @@ int contest_page(req *r, resp *out, db *d, const struct event_row *ev, unsigned 
 	}
 	if (message)
 		json_object_set_new(m, "error", json_pack("{s:s,s:s}", "code", "invalid", "message", message));
+	/* A refused change to one draw says so beside that draw's form, where
+	 * the organizer is looking (the form's address ends in #draw-ID). */
+	int64_t draw_id;
+	if (message && !parse_i64(req_param(r, "draw"), 1, INT64_MAX, &draw_id)) {
+		size_t i;
+		json_t *w;
+		json_array_foreach(json_object_get(m, "draws"), i, w)
+			if (json_integer_value(json_object_get(w, "id")) == draw_id)
+				json_object_set_new(w, "error_here", json_string(message));
+	}
 	json_object_set_new(m, "form", form ? form : json_object());
 	if (req_query(r, "saved"))
 		json_object_set_new(m, "notice", json_string(T(*req_query(r, "saved") == 's' ? "draw.same" : "events.saved")));

@@ -239,7 +239,7 @@ static int record_page(req *r, resp *out, db *d, const struct event_row *ev, uns
 	db_res media, att, miss;
 	int rc = media_rows(r, d, ev->id, &media, &e);
 	if (!rc)
-		rc = db_query(d, &r->a, "SELECT o.id, CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh) ELSE o.name_zh END "
+		rc = db_query(d, &r->a, "SELECT o.id, CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh) ELSE o.name_zh END AS name "
 					"FROM event_orgs eo JOIN orgs o ON o.id = eo.org_id WHERE eo.event_id = ? AND eo.role = 'attendee' "
 					"ORDER BY o.id",
 			      DB_ARGS(DB_TEXT(lang_code(r->lang)), DB_INT(ev->id)), &att, &e);

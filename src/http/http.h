@@ -95,7 +95,8 @@ struct in_value {
 
 /* Route flags. */
 enum {
-	ROUTE_NODB = 1, /* answers without the database (static files, the ceiling) */
+	ROUTE_NODB = 1,    /* answers without the database (static files, the ceiling) */
+	ROUTE_SESSION = 2, /* a person at a browser only: an API token is refused (403) */
 };
 
 struct route {

@@ -140,8 +140,14 @@ int req_query_count(const req *r, const char *except)
 	return c.n;
 }
 
+static void new_csrf_token(req *r);
+
 void http_cookie(req *r, resp *out, const char *name, const char *value, long max_age)
 {
+	/* Signing in or out renews the CSRF token: one known before the
+	 * sign-in is worth nothing after it. */
+	if (!strcmp(name, "sid"))
+		new_csrf_token(r);
 	for (size_t i = 0; i < sizeof(out->cookies) / sizeof(out->cookies[0]); i++)
 		if (!out->cookies[i]) {
 			out->cookies[i] = arena_printf(&r->a, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s",
@@ -176,7 +182,12 @@ static enum MHD_Result arg_allowed(void *cls, enum MHD_ValueKind kind, const cha
 	return ok ? MHD_YES : MHD_NO;
 }
 
-static void new_csrf_token(req *r);
+/* The CSRF cookie's name: over https with the __Host- prefix, which a
+ * browser keeps only from this host, Secure, for every path. */
+static const char *csrf_cookie(const req *r)
+{
+	return r->cfg->https ? "__Host-csrf" : "csrf";
+}
 
 /* This client's CSRF token: its cookie's, or a new one made the first time
  * a page needs it (an API answer or a static file never does). */
@@ -498,8 +509,10 @@ static int is_type(const char *ct, const char *want)
 
 /* ---- answering ---- */
 
-static void add_security_headers(struct MHD_Response *m)
+static void add_security_headers(const req *r, struct MHD_Response *m)
 {
+	if (r->cfg->https)
+		MHD_add_response_header(m, "Strict-Transport-Security", "max-age=31536000");
 	MHD_add_response_header(m, "Content-Security-Policy", csp);
 	MHD_add_response_header(m, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(m, "Referrer-Policy", "strict-origin-when-cross-origin");
@@ -603,7 +616,7 @@ static enum MHD_Result send_resp(req *r, resp *out)
 		return MHD_NO;
 	if (ctype)
 		MHD_add_response_header(m, "Content-Type", ctype);
-	add_security_headers(m);
+	add_security_headers(r, m);
 	if (out->etag)
 		MHD_add_response_header(m, "ETag", out->etag);
 	MHD_add_response_header(m, "Cache-Control", out->cache_control ? out->cache_control : "no-cache");
@@ -620,9 +633,10 @@ static enum MHD_Result send_resp(req *r, resp *out)
 		MHD_add_response_header(m, "Vary", "Accept, Accept-Language, Cookie");
 		MHD_add_response_header(m, "Content-Language", lang_html(r->lang));
 	}
-	if (html && r->new_csrf)
+	(void)html;
+	if (r->new_csrf)
 		MHD_add_response_header(m, "Set-Cookie",
-					arena_printf(&r->a, "csrf=%s; Path=/; HttpOnly; SameSite=Lax%s", r->csrf,
+					arena_printf(&r->a, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s", csrf_cookie(r), r->csrf,
 						     r->cfg->https ? "; Secure" : ""));
 	for (size_t i = 0; i < sizeof(out->cookies) / sizeof(out->cookies[0]) && out->cookies[i]; i++)
 		MHD_add_response_header(m, "Set-Cookie", out->cookies[i]);
@@ -660,11 +674,11 @@ static enum MHD_Result fail_in(req *r, unsigned status, const char *code, const 
 
 static int csrf_ok(req *r)
 {
-	const char *cookie = req_cookie(r, "csrf");
+	const char *cookie = req_cookie(r, csrf_cookie(r));
 	const char *sent = req_form(r, "_csrf");
 	if (!sent)
 		sent = req_header(r, "X-CSRF-Token");
-	if (!cookie || !sent || strlen(cookie) != strlen(sent) || strlen(cookie) < 32)
+	if (!auth_csrf_valid(cookie) || !sent || strlen(cookie) != strlen(sent))
 		return 0;
 	return sodium_memcmp(cookie, sent, strlen(cookie)) == 0;
 }
@@ -857,6 +871,9 @@ static enum MHD_Result dispatch(struct server *s, req *r)
 		return fail(r, 401, "sign_in", "error.sign_in");
 	if (verdict)
 		return fail(r, 403, "forbidden", "error.forbidden");
+	/* What makes or ends credentials wants the person, not a script. */
+	if (r->bearer && (r->route->flags & ROUTE_SESSION))
+		return fail(r, 403, "session_only", "error.session_only");
 	/* CSRF rides on cookies a browser sends by itself; a token does not. */
 	if (!(r->method & M_SAFE) && r->route->csrf && !r->bearer && (!origin_ok(r) || !csrf_ok(r)))
 		return fail(r, 403, "csrf", "error.csrf");
@@ -919,20 +936,10 @@ static enum MHD_Result answer(req *r, int rc, resp *out0)
 	return send_resp(r, &out);
 }
 
-/* A token we could have issued: 32 to 64 URL-safe base64 characters. Only
- * such a cookie is reused, so it is safe to place in a page as it is. */
-static int token_ok(const char *t)
-{
-	size_t n = t ? strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") : 0;
-	return t && !t[n] && n >= 32 && n <= 64;
-}
-
 static void new_csrf_token(req *r)
 {
-	unsigned char raw[24];
-	char text[64];
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2base64(text, sizeof(text), raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char text[AUTH_CSRF_LEN + 1];
+	auth_csrf_new(text);
 	r->csrf = arena_strdup(&r->a, text);
 	r->new_csrf = 1;
 }
@@ -956,9 +963,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!utf8_valid(r->client, strlen(r->client)))
 			r->client = "";
 		choose_lang(r);
-		const char *cookie = req_cookie(r, "csrf");
-		if (token_ok(cookie))
-			r->csrf = cookie; /* else made when a page needs one (csrf_of) */
+		/* Only a token this site made is taken (it is then safe to place
+		 * in a page as it is); else one is made when a page needs it. */
+		const char *cookie = req_cookie(r, csrf_cookie(r));
+		if (auth_csrf_valid(cookie))
+			r->csrf = cookie;
 		if (atomic_load(&s->connections) > (int)s->cfg->max_connections) {
 			r->over_capacity = 1;
 			return fail(r, 503, "busy", "error.busy");
@@ -1158,14 +1167,17 @@ int server_start(const config *cfg, const struct route_table *tables, size_t nta
 				MHD_OPTION_NOTIFY_COMPLETED, on_done, s,
 				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 				MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
-				MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+				/* No MHD_OPTION_LISTENING_ADDRESS_REUSE: its default is
+				 * SO_REUSEADDR (a restart binds at once); 1 would add
+				 * SO_REUSEPORT, letting a second server share a port in use,
+				 * and an explicit 0 drops SO_REUSEADDR too. */
 				MHD_OPTION_STRICT_FOR_CLIENT, 1, /* e.g. HTTP/1.1 without Host: 400 */
 				MHD_OPTION_END);
 	if (!s->d) {
 		page_cache_free(s->cache);
 		free(s);
-		return err_set(e, ERR_FAIL, "cannot listen on %s (in use, or not allowed?)",
-			       cfg->val[CFG_LISTEN]);
+		return err_set(e, ERR_FAIL, "cannot listen on %s: the port is in use (another pgherd still running?) "
+			       "or not allowed", cfg->val[CFG_LISTEN]);
 	}
 	*out = s;
 	return 0;

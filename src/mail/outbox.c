@@ -40,7 +40,7 @@ static int record_tx(db *d, void *p, err *e)
 {
 	struct outcome *o = p;
 	int rc = 0;
-	for (int i = 0; !rc && i < o->m->nrows; i++) {
+	for (int i = 0; !rc && i < o->m->nrows && i < CLAIM; i++) {
 		int64_t id = db_get_int(o->m, i, 0);
 		rc = o->why[i] ? db_exec(d, "UPDATE outbox SET last_error = ?, claimed_until = NULL WHERE id = ?",
 					 DB_ARGS(DB_TEXT(o->why[i]), DB_INT(id)), NULL, e)
@@ -57,18 +57,34 @@ static int deliver(db *d)
 	err e = ERR_INIT;
 	db_res m;
 	int64_t now = unix_now();
-	int rc = db_query(d, &a, "UPDATE outbox SET claimed_until = ?, attempts = attempts + 1 WHERE id IN "
-				 "(SELECT id FROM outbox WHERE sent_at IS NULL AND attempts < ? AND "
-				 "(claimed_until IS NULL OR claimed_until < ?) ORDER BY id LIMIT ?) "
-				 "RETURNING id, to_addr, subject, body, qr",
-			  DB_ARGS(DB_TIME(now + CLAIM_SECONDS), DB_INT(MAX_ATTEMPTS), DB_TIME(now), DB_INT(CLAIM)), &m, &e);
+	/* Each mail is claimed by one sender, however many servers share the
+	 * database. On PostgreSQL the rows are locked as they are chosen and
+	 * rows another sender holds are passed over (SKIP LOCKED: nobody waits,
+	 * so no deadlock, and a locked row is never claimed twice). SQLite has
+	 * one writer at a time: the statement is the claim. */
+#define CLAIMABLE "sent_at IS NULL AND attempts < ? AND (claimed_until IS NULL OR claimed_until < ?)"
+	int rc = db_engine_of(d) == DB_POSTGRES
+		 /* Chosen once (a MATERIALIZED CTE: as a subquery PostgreSQL
+		  * may run the LIMIT again while rechecking locked rows, and
+		  * claim more than a batch). */
+		 ? db_query(d, &a, "WITH c AS MATERIALIZED (SELECT id FROM outbox WHERE " CLAIMABLE " ORDER BY id "
+				   "LIMIT ? FOR UPDATE SKIP LOCKED) UPDATE outbox o SET claimed_until = ?, "
+				   "attempts = o.attempts + 1 FROM c WHERE o.id = c.id "
+				   "RETURNING o.id, o.to_addr, o.subject, o.body, o.qr",
+			    DB_ARGS(DB_INT(MAX_ATTEMPTS), DB_TIME(now), DB_INT(CLAIM), DB_TIME(now + CLAIM_SECONDS)), &m,
+			    &e)
+		 : db_query(d, &a, "UPDATE outbox SET claimed_until = ?, attempts = attempts + 1 WHERE id IN "
+				   "(SELECT id FROM outbox WHERE " CLAIMABLE " ORDER BY id LIMIT ?) "
+				   "RETURNING id, to_addr, subject, body, qr",
+			    DB_ARGS(DB_TIME(now + CLAIM_SECONDS), DB_INT(MAX_ATTEMPTS), DB_TIME(now), DB_INT(CLAIM)), &m, &e);
+#undef CLAIMABLE
 	if (rc) {
 		log_error("outbox: %s", e.msg);
 		arena_release(&a);
 		return 0;
 	}
 	struct outcome o = { &m, { NULL } };
-	for (int i = 0; i < m.nrows; i++) {
+	for (int i = 0; i < m.nrows && i < CLAIM; i++) {
 		err se = ERR_INIT;
 		if (mail_send(S.cfg, db_get(&m, i, 1), db_get(&m, i, 2), db_get(&m, i, 3), db_get(&m, i, 4), &se)) {
 			log_warn("outbox: mail %lld not sent: %s", (long long)db_get_int(&m, i, 0), se.msg);

@@ -52,10 +52,20 @@ static int throttled(req *r, resp *out, db *d, const char *key, int limit, int c
 	return 1;
 }
 
+enum { SESSION_IDLE_DAYS = 14 }; /* a session unused this long ends at the next sign-in */
+
 static int sign_in(req *r, resp *out, db *d, int64_t user_id, const char *next, err *e)
 {
 	char token[AUTH_TOKEN_LEN + 1];
-	int rc = auth_session_create(d, user_id, r->client, token, e);
+	/* Signing in again from this browser replaces its old session, and
+	 * sessions left idle on other devices go, so the account page lists
+	 * the devices in use, not one row per sign-in. */
+	int rc = auth_session_end(d, req_cookie(r, "sid"), e);
+	if (!rc)
+		rc = db_exec(d, "DELETE FROM sessions WHERE user_id = ? AND last_seen_at < ?",
+			     DB_ARGS(DB_INT(user_id), DB_TIME(unix_now() - SESSION_IDLE_DAYS * 86400)), NULL, e);
+	if (!rc)
+		rc = auth_session_create(d, user_id, r->client, token, e);
 	if (rc)
 		return rc;
 	http_cookie(r, out, "sid", token, (long)SESSION_DAYS * 86400);
@@ -67,14 +77,62 @@ static int sign_in(req *r, resp *out, db *d, int64_t user_id, const char *next, 
 	return http_redirect(r, out, http_local_path(next, "/account"));
 }
 
+/* "Chrome on Android", "微信（iOS）": a session's device as a person names
+ * it, from its User-Agent (the raw text is no help on a phone). By hand:
+ * Debian has no User-Agent parser library, and these few names are what
+ * members here use (the chat apps' browsers first: they also say Chrome or
+ * Safari). */
+static const char *device_name(req *r, const char *ua)
+{
+	static const struct { const char *mark, *zh, *en; } browsers[] = {
+		{ "MicroMessenger", "微信", "WeChat" }, { "DingTalk", "钉钉", "DingTalk" }, { "QQ/", "QQ", "QQ" },
+		{ "Edg/", "Edge", "Edge" }, { "Firefox/", "Firefox", "Firefox" }, { "Chrome/", "Chrome", "Chrome" },
+		{ "Safari/", "Safari", "Safari" }, { "curl/", "curl", "curl" }, { "python", "Python", "Python" },
+	};
+	static const struct { const char *mark, *name; } systems[] = {
+		{ "HarmonyOS", "HarmonyOS" }, { "Android", "Android" }, { "iPhone", "iOS" }, { "iPad", "iPadOS" },
+		{ "Windows", "Windows" }, { "Mac OS X", "macOS" }, { "CrOS", "ChromeOS" }, { "Linux", "Linux" },
+	};
+	const char *browser = NULL, *system = NULL;
+	for (size_t i = 0; ua && !browser && i < sizeof(browsers) / sizeof(browsers[0]); i++)
+		if (strstr(ua, browsers[i].mark))
+			browser = r->lang == LANG_ZH ? browsers[i].zh : browsers[i].en;
+	for (size_t i = 0; ua && !system && i < sizeof(systems) / sizeof(systems[0]); i++)
+		if (strstr(ua, systems[i].mark))
+			system = systems[i].name;
+	if (!browser && !system)
+		return T("account.unknown_client");
+	if (!system)
+		return browser;
+	return arena_printf(&r->a, T("account.device"), browser ? browser : T("account.unknown_browser"), system);
+}
+
 /* ---- sign-up ---- */
+
+/* Where to go after signing in or up (a local path, "" for none), and the
+ * same as a query argument for links between the two forms. */
+static void add_next(json_t *form, const char *next)
+{
+	buf q = BUF_INIT;
+	buf_url_arg(&q, next);
+	json_object_set_new(form, "next", json_string(next));
+	json_object_set_new(form, "next_q", json_string(q.s ? q.s : ""));
+	buf_release(&q);
+}
+
+static json_t *add_next_to(json_t *form, const char *next)
+{
+	add_next(form, next);
+	return form;
+}
 
 static int signup_form(req *r, resp *out)
 {
 	if (r->user_id)
 		return http_redirect(r, out, "/account");
-	return form_again(r, out, 200, "people/signup.html", "signup.title",
-			  json_pack("{s:s,s:s,s:s}", "name", "", "email", "", "phone", ""), json_object());
+	json_t *form = json_pack("{s:s,s:s,s:s}", "name", "", "email", "", "phone", "");
+	add_next(form, http_local_path(req_query(r, "next"), ""));
+	return form_again(r, out, 200, "people/signup.html", "signup.title", form, json_object());
 }
 
 static void check_password(req *r, json_t *errors, const char *field, const char *pw)
@@ -91,6 +149,7 @@ static const struct input signup_inputs[] = {
 	{ "email", IN_EMAIL, IN_REQUIRED, 0, 0, "subscribe.err.email_shape", "subscribe.err.email_required" },
 	{ "phone", IN_PHONE, 0, 0, 0, "account.err.phone", NULL },
 	{ "password", IN_SECRET, 0, 0, 0, NULL, NULL },
+	{ "next", IN_LINE, 0, 0, 500, NULL, NULL },
 	{ NULL },
 };
 
@@ -109,6 +168,8 @@ static int signup_checked(req *r, resp *out, json_t *errors)
 		return rc;
 	}
 	json_t *values = json_incref(r->form); /* name, email, phone: never the password */
+	const char *next = http_local_path(in_text(r, "next"), "");
+	add_next(values, next);
 	if (json_object_size(errors))
 		return form_again(r, out, 422, "people/signup.html", "signup.title", values, errors);
 
@@ -130,7 +191,9 @@ static int signup_checked(req *r, resp *out, json_t *errors)
 	}
 	json_decref(values);
 	json_decref(errors);
-	return sign_in(r, out, d, db_get_int(&ins, 0, 0), "/account?welcome=1", &e);
+	/* Signed up on the way to something (an event's register button):
+	 * straight back to it. */
+	return sign_in(r, out, d, db_get_int(&ins, 0, 0), *next ? next : "/account?welcome=1", &e);
 fail:
 	log_error("signup: %s", e.msg);
 	json_decref(values);
@@ -154,11 +217,13 @@ static int login_form(req *r, resp *out)
 {
 	if (r->user_id)
 		return http_redirect(r, out, http_local_path(req_query(r, "next"), "/account"));
-	const char *next = http_local_path(req_query(r, "next"), "");
-	int rc = form_again(r, out, 200, "people/login.html", "login.title",
-			    json_pack("{s:s,s:s}", "email", "", "next", next), json_object());
+	json_t *form = json_pack("{s:s}", "email", "");
+	add_next(form, http_local_path(req_query(r, "next"), ""));
+	int rc = form_again(r, out, 200, "people/login.html", "login.title", form, json_object());
 	if (req_query(r, "reset"))
 		json_object_set_new(out->model, "reset_done", json_true());
+	if (req_query(r, "signed_out_everywhere"))
+		json_object_set_new(out->model, "out_everywhere", json_true());
 	return rc;
 }
 
@@ -193,7 +258,7 @@ static int login(req *r, resp *out)
 		json_t *errors = json_object();
 		field_error(r, errors, "password", "login.err.wrong");
 		return form_again(r, out, 401, "people/login.html", "login.title",
-				  json_pack("{s:s,s:s}", "email", email, "next", next), errors);
+				  add_next_to(json_pack("{s:s}", "email", email), next), errors);
 	}
 	return sign_in(r, out, d, db_get_int(&u, 0, 0), next, &e);
 }
@@ -248,8 +313,7 @@ static int account(req *r, resp *out)
 		char seen[32];
 		time_iso(db_get_int(&s, i, 3), seen);
 		const char *seen_text = clock_datetime(&r->a, CLOCK_COMMUNITY_TZ, db_get_int(&s, i, 3));
-		const char *client = db_get(&s, i, 1);
-		json_array_append_new(sessions, json_pack("{s:s,s:s,s:s,s:b}", "client", client[0] ? client : T("account.unknown_client"),
+		json_array_append_new(sessions, json_pack("{s:s,s:s,s:s,s:b}", "client", device_name(r, db_get(&s, i, 1)),
 							  "last_seen", seen, "last_seen_text", seen_text,
 							  "current", !strcmp(db_get(&s, i, 0), mine)));
 	}
@@ -271,14 +335,20 @@ static int account(req *r, resp *out)
 	return 0;
 }
 
+/* Every session and API token of the account ends, and the audit log
+ * says so, together. */
+static int end_everywhere_tx(db *d, void *p, err *e)
+{
+	req *r = p;
+	int rc = auth_credentials_end_all(d, r->user_id, NULL, e);
+	return rc ? rc : auth_audit(d, r->user_id, "sessions.end_all", arena_printf(&r->a, "user:%lld", (long long)r->user_id),
+				    "", r->client, e);
+}
+
 static int logout_everywhere(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	db *d = r->db;
-	int rc = auth_session_end_all(d, r->user_id, NULL, &e);
-	if (!rc)
-		rc = auth_audit(d, r->user_id, "sessions.end_all", arena_printf(&r->a, "user:%lld", (long long)r->user_id),
-				"", r->client, &e);
+	int rc = db_tx(r->db, end_everywhere_tx, r, &e);
 	if (rc) {
 		log_error("logout everywhere: %s", e.msg);
 		return rc;
@@ -305,8 +375,9 @@ static int store_password(db *d, void *p, err *e)
 	struct pw_change *c = p;
 	int rc = db_exec(d, "UPDATE users SET password_hash = ? WHERE id = ?",
 			 DB_ARGS(DB_TEXT(c->hash), DB_INT(c->user)), NULL, e);
-	/* Other devices must sign in again with the new password. */
-	return rc ? rc : auth_session_end_all(d, c->user, c->keep, e);
+	/* Other devices and scripts must sign in again with the new password,
+	 * and a reset link asked for before the change no longer works. */
+	return rc ? rc : auth_credentials_end_all(d, c->user, c->keep, e);
 }
 
 static int password_change(req *r, resp *out)
@@ -354,9 +425,9 @@ static const struct route routes[] = {
 	{ M_POST, "/login", login, EVERYONE, 1, "login", .inputs = login_inputs },
 	{ M_POST, "/logout", logout, SIGNED_IN, 1, "logout", .inputs = no_inputs },
 	{ M_GET, "/account", account, SIGNED_IN, 0, "account" },
-	{ M_POST, "/account/sessions/end-all", logout_everywhere, SIGNED_IN, 1, "logout-everywhere", .inputs = no_inputs },
+	{ M_POST, "/account/sessions/end-all", logout_everywhere, SIGNED_IN, 1, "logout-everywhere", .flags = ROUTE_SESSION, .inputs = no_inputs },
 	{ M_GET, "/account/password", password_form, SIGNED_IN, 0, "password" },
-	{ M_POST, "/account/password", password_change, SIGNED_IN, 1, "password", .inputs = password_inputs },
+	{ M_POST, "/account/password", password_change, SIGNED_IN, 1, "password", .flags = ROUTE_SESSION, .inputs = password_inputs },
 };
 
 const struct route_table people_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

@@ -112,7 +112,7 @@ static const struct input delete_inputs[] = { IN_PASSWORD("password"), { NULL } 
 static const struct route routes[] = {
 	{ M_GET, "/account/export", export_data, SIGNED_IN, 0, "account-export" },
 	{ M_GET, "/account/delete", delete_form, SIGNED_IN, 0, "account-delete" },
-	{ M_POST, "/account/delete", delete_account, SIGNED_IN, 1, "account-delete", .inputs = delete_inputs },
+	{ M_POST, "/account/delete", delete_account, SIGNED_IN, 1, "account-delete", .flags = ROUTE_SESSION, .inputs = delete_inputs },
 };
 
 const struct route_table privacy_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

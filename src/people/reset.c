@@ -130,10 +130,7 @@ static int use_link(db *d, void *p, err *e)
 			     DB_ARGS(DB_TEXT(u->pw_hash), DB_INT(u->user)), NULL, e);
 	}
 	if (!rc)
-		rc = auth_session_end_all(d, u->user, NULL, e);
-	if (!rc)
-		rc = db_exec(d, "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL",
-			     DB_ARGS(DB_TIME(unix_now()), DB_INT(u->user)), NULL, e);
+		rc = auth_credentials_end_all(d, u->user, NULL, e);
 	arena_release(&a);
 	return rc;
 }

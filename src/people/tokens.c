@@ -97,9 +97,9 @@ static const struct input token_inputs[] = {
 };
 
 static const struct route routes[] = {
-	{ M_POST, "/account/tokens", create, SIGNED_IN, 1, "token-create", .inputs = token_inputs,
+	{ M_POST, "/account/tokens", create, SIGNED_IN, 1, "token-create", .flags = ROUTE_SESSION, .inputs = token_inputs,
 	  .invalid = create_invalid },
-	{ M_POST, "/account/tokens/:id/revoke", revoke, SIGNED_IN, 1, "token-revoke", .inputs = no_inputs },
+	{ M_POST, "/account/tokens/:id/revoke", revoke, SIGNED_IN, 1, "token-revoke", .flags = ROUTE_SESSION, .inputs = no_inputs },
 };
 
 const struct route_table token_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

@@ -89,9 +89,12 @@ static int list(db *d, FILE *out, FILE *errout)
 		return 1;
 	}
 	fprintf(out, "%-6s %-32s %-24s %s\n", "id", "email", "name", "role");
-	for (int i = 0; i < r.nrows; i++)
-		fprintf(out, "%-6s %-32s %-24s %s\n", db_get(&r, i, 0), db_get(&r, i, 1), db_get(&r, i, 2),
-			db_get(&r, i, 3));
+	for (int i = 0; i < r.nrows; i++) {
+		fprintf(out, "%-6s ", db_get(&r, i, 0));
+		fput_column(out, db_get(&r, i, 1), 32);
+		fput_column(out, db_get(&r, i, 2), 24); /* names are often Chinese: two columns a character */
+		fprintf(out, "%s\n", db_get(&r, i, 3));
+	}
 	arena_release(&a);
 	return 0;
 }
@@ -134,11 +137,11 @@ static int reset_password(db *d, const char *email_in, FILE *out, FILE *errout)
 		fprintf(errout, "pgherd user reset-password: %s\n", e.msg);
 	} else if (!r.nrows) {
 		fprintf(errout, "pgherd user reset-password: no account for %s\n", email);
-	} else if (auth_session_end_all(d, db_get_int(&r, 0, 0), NULL, &e) ||
+	} else if (auth_credentials_end_all(d, db_get_int(&r, 0, 0), NULL, &e) ||
 		   auth_audit(d, 0, "user.reset_password", email, "", "command line", &e)) {
 		fprintf(errout, "pgherd user reset-password: %s\n", e.msg);
 	} else {
-		fprintf(out, "new one-time password for %s: %s\nAll of the account's sessions have ended.\n", email, pw);
+		fprintf(out, "new one-time password for %s: %s\nAll of the account's sessions and API tokens have ended.\n", email, pw);
 		rc = 0;
 	}
 	arena_release(&a);

@@ -21,7 +21,7 @@ static const char *same_site_path(const char *path)
 json_t *view_layout(arena *a, const struct layout *l)
 {
 	const char *other = l->lang == LANG_ZH ? "en" : "zh";
-	const struct embed_file *css = embed_find("web/static/app.css");
+	const struct embed_file *css = embed_find("web/static/app.css"), *js = embed_find("web/static/app.js");
 	char year[8], iso[32];
 	time_iso(unix_now(), iso);
 	snprintf(year, sizeof(year), "%.4s", iso);
@@ -31,6 +31,7 @@ json_t *view_layout(arena *a, const struct layout *l)
 			      "other_lang_name", l->lang == LANG_ZH ? "English" : "中文", "csrf", l->csrf ? l->csrf : "",
 			      "css_href", arena_printf(a, "/static/app.css?v=%s", css ? css->hash : "0"), "year", year,
 			      "page_title", l->title ? l->title : "");
+	json_object_set_new(g, "js_href", json_string(arena_printf(a, "/static/app.js?v=%s", js ? js->hash : "0")));
 	json_t *nav = json_array();
 	for (size_t i = 0; i < l->nnav; i++)
 		json_array_append_new(nav, json_pack("{s:s,s:s,s:b}", "href", l->nav[i].href, "label",

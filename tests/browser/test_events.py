@@ -268,7 +268,8 @@ def test_debate_draw_and_the_numbers(s, d):
     d.get(s.url("/events/%d/contest" % seven))
 
     def submit(action, **fields):
-        form = d.find_element(By.CSS_SELECTOR, "form[action$='%s']" % action)
+        # A draw's own forms land back at the draw (#draw-ID).
+        form = d.find_element(By.CSS_SELECTOR, "form[action$='%s'], form[action*='%s#']" % (action, action))
         for name, value in fields.items():
             el = form.find_element(By.NAME, name)
             if el.tag_name == "select":
@@ -279,7 +280,12 @@ def test_debate_draw_and_the_numbers(s, d):
         # The answer is a new document: wait for the mark on this one to go
         # (asking a replaced element whether it is stale races in Chromium).
         d.execute_script("window.__before_submit = 1")
+        ask = form.get_attribute("data-confirm")
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        if ask:  # what cannot be undone asks first, and says how many it concerns
+            alert = WebDriverWait(d, 5).until(EC.alert_is_present())
+            check(alert.text == ask and re.search(r"\d", alert.text), "the confirmation counts: %s" % alert.text)
+            alert.accept()
         WebDriverWait(d, 10, ignored_exceptions=(WebDriverException,)).until(
             lambda drv: drv.execute_script("return window.__before_submit === undefined"))
         WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.notice")))

@@ -1,6 +1,7 @@
 /* fuzz_form.c: libFuzzer target for form handling through the real server:
  * libmicrohttpd's parser and post processor, pgherd's field collection,
- * limits, UTF-8 checks, CSRF and the subscription handler. The server runs
+ * limits, UTF-8 checks, CSRF (with a token the server made, put where the
+ * seeds say 0123456789abcdef0123456789abcdef) and the subscription handler. The server runs
  * in this process on a loopback port; each input becomes one request.
  * Input: a selector byte (content type, or "raw" for a whole request),
  * then the body. Any answer must be a well-formed HTTP status line. */
@@ -15,6 +16,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "auth/auth.h"
 #include "base/config.h"
 #include "base/log.h"
 #include "db/db.h"
@@ -26,6 +28,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static unsigned port;
+static char token[AUTH_CSRF_LEN + 1]; /* a CSRF token this server made */
+/* Seeds carry this stand-in where the token goes; each input gets the real one. */
+static const char stand_in[] = "0123456789abcdef0123456789abcdef";
 
 static void start(void)
 {
@@ -57,6 +62,21 @@ static void start(void)
 	if (server_start(&c, tables, nt, &s, &e))
 		abort();
 	port = server_port(s);
+	auth_csrf_new(token);
+}
+
+/* The input with every stand-in for the token replaced by the token. */
+static void add_with_token(buf *b, const uint8_t *data, size_t size)
+{
+	size_t n = sizeof(stand_in) - 1;
+	for (size_t i = 0; i < size;) {
+		if (size - i >= n && !memcmp(data + i, stand_in, n)) {
+			buf_adds(b, token);
+			i += n;
+		} else {
+			buf_addc(b, (char)data[i++]);
+		}
+	}
 }
 
 static void exchange(const char *req, size_t len)
@@ -96,10 +116,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sel >= 0xF0) {
 		buf_add(&b, data + 1, size - 1); /* a whole request as sent */
 	} else {
-		buf_addf(&b, "POST /%s HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: csrf=0123456789abcdef0123456789abcdef\r\n"
+		buf body = BUF_INIT;
+		add_with_token(&body, data + 1, size - 1);
+		buf_addf(&b, "POST /%s HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: csrf=%s\r\n"
 			     "Content-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
-			 sel & 0x40 ? "api/v1/subscribe" : "subscribe", types[sel % 5], size - 1);
-		buf_add(&b, data + 1, size - 1);
+			 sel & 0x40 ? "api/v1/subscribe" : "subscribe", token, types[sel % 5], body.len);
+		buf_add(&b, body.s ? body.s : "", body.len);
+		buf_release(&body);
 	}
 	exchange(b.s, b.len);
 	buf_release(&b);

@@ -298,9 +298,9 @@ class Person:
             h.update(headers or {})
             if fields is not None:
                 if "_csrf" not in fields:
-                    if "csrf" not in self.cookies:
+                    if "csrf" not in self.cookies and "__Host-csrf" not in self.cookies:
                         self.s.get("/login")
-                    fields = dict(fields, _csrf=self.cookies["csrf"])
+                    fields = dict(fields, _csrf=self.cookies.get("csrf") or self.cookies["__Host-csrf"])
                 return self.s.post_form(path, fields, headers=h)
             return self.s.request(method, path, headers=h)
         finally:

@@ -7,7 +7,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import MailSink, Person, Server, assert_eq, assert_in, mail_text, run_suite, sql  # noqa: E402
+from harness import MailSink, Person, Server, assert_eq, assert_in, mail_text, query, run_suite, sql  # noqa: E402
 
 SINK = None
 
@@ -72,6 +72,54 @@ def test_declared_inputs_answer_the_api_in_its_language(s):
               "an undeclared field changes nothing")
 
 
+def test_names_cannot_turn_text_around(s):
+    """A right-to-left override in a name makes it show as another's."""
+    p = Person(s)
+    r = p.post("/signup", {"name": "\u202e\u5218\u5f3a\u4e1c", "email": "bidi@example.com",
+                           "password": "correct horse battery"})
+    assert_eq(r.status, 422)
+    assert_eq(query(s, "SELECT count(*) FROM users WHERE email = 'bidi@example.com'")[0][0], "0")
+    r = p.post("/signup", {"name": "admin\u2066x", "email": "bidi@example.com", "password": "correct horse battery"})
+    assert_eq(r.status, 422, "an isolate too")
+
+
+def test_signing_up_on_the_way_to_an_event_comes_back_to_it(s):
+    """登录后报名 -> 还没有账号？ -> sign up -> back on the event page."""
+    p = Person(s)
+    page = p.get("/login?next=%2Fevents%2F1").text
+    assert_in('href="/signup?next=%2Fevents%2F1"', page, "the sign-up link keeps where the member was going")
+    form = p.get("/signup?next=%2Fevents%2F1").text
+    assert_in('name="next" value="/events/1"', form)
+    r = p.post("/signup", {"name": "路过报名", "email": "on-the-way@example.com", "password": "correct horse battery",
+                           "next": "/events/1"})
+    assert_eq(r.status, 303)
+    assert_eq(r.header("Location"), "/events/1")
+    r = Person(s).post("/signup", {"name": "外站", "email": "elsewhere@example.com", "password": "correct horse battery",
+                                   "next": "//evil.example/"})
+    assert_eq(r.header("Location"), "/account?welcome=1", "never to another site")
+
+
+def test_sessions_are_named_and_do_not_pile_up(s):
+    wechat = ("Mozilla/5.0 (Linux; Android 13; V2203A) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 "
+              "Chrome/107.0.5304.141 Mobile Safari/537.36 XWEB/5023 MMWEBSDK/20230202 MicroMessenger/8.0.33 WeChat/arm64")
+    phone = Person(s)
+    assert_eq(phone.post("/signup", {"name": "微信用户", "email": "devices@example.com",
+                                     "password": "correct horse battery"}, headers={"User-Agent": wechat}).status, 303)
+    page = phone.get("/account").text
+    assert_in("微信（Android）", page, "the device as a person names it")
+    assert "MicroMessenger" not in page, "not the raw User-Agent"
+    assert_in("WeChat on Android", phone.get("/account?lang=en").text)
+    for _ in range(3):
+        assert_eq(phone.post("/login", {"email": "devices@example.com", "password": "correct horse battery"},
+                             headers={"User-Agent": wechat}).status, 303)
+    uid = query(s, "SELECT id FROM users WHERE email = 'devices@example.com'")[0][0]
+    assert_eq(query(s, "SELECT count(*) FROM sessions WHERE user_id = %s" % uid)[0][0], "1",
+              "signing in again from one browser replaces its session")
+    laptop = Person(s)
+    assert_eq(laptop.login("devices@example.com").status, 303)
+    assert_eq(query(s, "SELECT count(*) FROM sessions WHERE user_id = %s" % uid)[0][0], "2", "two devices, two sessions")
+
+
 def test_duplicate_email_is_refused_case_blind(s):
     a = Person(s)
     assert_eq(a.signup("dup@example.com").status, 303)
@@ -79,6 +127,20 @@ def test_duplicate_email_is_refused_case_blind(s):
     r = b.signup("DUP@example.com")
     assert_eq(r.status, 422)
     assert_in("这个邮箱已经注册过了", r.text)
+
+
+def test_signing_in_renews_the_csrf_token(s):
+    p = Person(s)
+    p.signup("renew-csrf@example.com")
+    p.post("/logout", {})
+    p.get("/login")
+    before = p.cookies["csrf"]
+    r = p.login("renew-csrf@example.com")
+    assert_eq(r.status, 303)
+    after = p.cookies["csrf"]
+    assert after != before, "a token known before signing in is worth nothing after"
+    assert_eq(p.post("/account/tokens", {"name": "old token", "_csrf": before}).status, 403, "the old token is refused")
+    assert_eq(p.post("/account/tokens", {"name": "new token"}).status, 201, "the new one works")
 
 
 def test_login_wrong_password_then_right(s):
@@ -179,6 +241,14 @@ def test_user_command_line(s):
     listing = s.run("user", "list").stdout.decode()
     assert_in("chair@example.com", listing)
     assert_in("admin", listing)
+    import unicodedata
+
+    def role_column(line):
+        """The display column the role starts at: wide characters take two."""
+        before = line.rsplit(" ", 1)[0] + " "
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in before)
+    rows = [l for l in listing.splitlines()[1:] if l.strip()]
+    assert len({role_column(l) for l in rows}) == 1, "columns line up with Chinese names:\n" + listing
     assert_in("is now editor", s.run("user", "set-role", "chair@example.com", "editor").stdout.decode())
     assert_in("编辑", p.get("/account").text)
     bad = s.run("user", "set-role", "chair@example.com", "king", check=False)
@@ -278,7 +348,13 @@ def test_cookies_are_secure_behind_tls(s):
         sid = [c for c in r.all_headers("Set-Cookie") if c.startswith("sid=")][0]
         assert_in("; Secure", sid)
         page = tls.get("/", keep_cookies=False)
-        assert_in("; Secure", [c for c in page.all_headers("Set-Cookie") if c.startswith("csrf=")][0])
+        csrf = [c for c in page.all_headers("Set-Cookie") if c.startswith("__Host-csrf=")]
+        assert csrf, "over https the CSRF cookie is __Host- prefixed: %r" % page.all_headers("Set-Cookie")
+        assert_in("; Secure", csrf[0])
+        assert_in("; Path=/", csrf[0])
+        assert "Domain=" not in csrf[0]
+        assert_eq(page.header("Strict-Transport-Security"), "max-age=31536000")
+        assert_eq(s.get("/", keep_cookies=False).header("Strict-Transport-Security"), None, "not over http")
     finally:
         code = tls.stop()
         tls.cleanup()
@@ -336,6 +412,63 @@ def test_reset_by_mail_is_single_use_and_ends_sessions(s):
     assert_eq(again.get("/reset/" + token).status, 410, "used once")
     assert_eq(again.post("/reset/" + token, {"password": "another password"}).status, 410)
     assert_eq(Person(s).login("forgot@example.com", "another password").status, 401)
+
+
+def make_token(p):
+    r = p.post("/account/tokens", {"name": "nightly export"})
+    assert_eq(r.status, 201)
+    return re.search(r"<code>([A-Za-z0-9_-]{43})</code>", r.text).group(1)
+
+
+def as_token(s, token, method="GET", path="/api/v1/account", body=None):
+    h = {"Authorization": "Bearer " + token}
+    if body is not None:
+        h["Content-Type"] = "application/json"
+    return s.request(method, path, body=body, headers=h, keep_cookies=False)
+
+
+def test_tokens_end_with_every_way_out(s):
+    """Log out everywhere, a password change and a reset each end every API
+    token of the account, and a token cannot make or end credentials."""
+    p = Person(s)
+    p.signup("tokens-out@example.com")
+    token = make_token(p)
+    assert_eq(as_token(s, token).status, 200)
+    uid = query(s, "SELECT id FROM users WHERE email = 'tokens-out@example.com'")[0][0]
+    r = as_token(s, token, "POST", "/api/v1/account/tokens", b'{"name": "more"}')
+    assert_eq(r.status, 403, "a token cannot make tokens")
+    assert_eq(r.json()["error"]["code"], "session_only")
+    assert_eq(as_token(s, token, "POST", "/api/v1/account/password",
+                       b'{"current": "correct horse battery", "password": "taken over"}').status, 403)
+    assert_eq(query(s, "SELECT count(*) FROM api_tokens WHERE user_id = %s" % uid)[0][0], "1")
+
+    r = p.post("/account/sessions/end-all", {})
+    assert_eq(as_token(s, token).status, 401, "log out everywhere ends the token")
+    assert_in("API 令牌也已失效", p.get(r.header("Location")).text, "and the page says so")
+    assert_eq(p.login("tokens-out@example.com").status, 303)
+    token = make_token(p)
+    assert_in("所有令牌都会失效", p.get("/account").text, "the account page says when tokens end")
+    assert_eq(p.post("/account/password", {"current": "correct horse battery", "password": "second password"}).status, 303)
+    assert_eq(as_token(s, token).status, 401, "a password change ends the token")
+    assert_in("API 令牌也已失效", p.get("/account?password_changed=1").text)
+
+    token = make_token(p)
+    _, _, _, link = reset_link(s, "tokens-out@example.com")
+    assert_eq(Person(s).post("/reset/" + link, {"password": "third password"}).status, 303)
+    assert_eq(as_token(s, token).status, 401, "a reset ends the token")
+    assert_eq(query(s, "SELECT count(*) FROM api_tokens WHERE user_id = %s" % uid)[0][0], "0")
+
+
+def test_password_change_ends_reset_links(s):
+    p = Person(s)
+    p.signup("change-ends-link@example.com")
+    _, _, _, link = reset_link(s, "change-ends-link@example.com")
+    assert_eq(p.post("/account/password", {"current": "correct horse battery", "password": "changed on purpose"}).status,
+              303)
+    thief = Person(s)
+    assert_eq(thief.get("/reset/" + link).status, 410, "a link asked for before the change is dead")
+    assert_eq(thief.post("/reset/" + link, {"password": "the thief's password"}).status, 410)
+    assert_eq(Person(s).login("change-ends-link@example.com", "changed on purpose").status, 303)
 
 
 def test_reset_link_expires_and_forged_links_fail(s):

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import MailSink, Person, account, assert_eq, assert_in, mail_body, member, query, run_suite  # noqa: E402
@@ -493,6 +494,37 @@ def test_pages_kept_for_a_member_are_theirs_and_current(s):
     assert_eq(b.post("/account/profile", {"name": "缓存会员乙", "title": "首席缓存官", "org": "", "job_role": "dba",
                                           "city": "", "bio": ""}).status, 303)
     assert_in("首席缓存官", b.get(path).text, "the form takes the new title")
+
+
+def test_two_servers_send_each_mail_once(s):
+    """Two servers on one database, each with its mail sender, and 600
+    mails waiting: every mail arrives exactly once."""
+    from harness import Server, sql
+    before = len(SINK.messages())
+    pg = s.database.startswith("postgres")
+    now = "now()" if pg else "strftime('%s', 'now')"
+    servers = [Server(s.binary, database=s.database, extra_env={"PGHERD_SMTP_URL": SINK.url}) for _ in range(2)]
+    try:
+        for x in servers:
+            x.start()
+        sql(s, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 600) "
+               "INSERT INTO outbox (to_addr, subject, body, created_at) "
+               "SELECT 'once' || i || '@example.com', 'once ' || i, 'body', %s FROM n" % now)
+        deadline = time.time() + 120
+        while time.time() < deadline and query(s, "SELECT count(*) FROM outbox WHERE to_addr LIKE 'once%%' "
+                                                  "AND sent_at IS NULL")[0][0] != "0":
+            time.sleep(0.2)
+        time.sleep(0.5)
+        got = [m["To"] for m in SINK.messages() if "once" in m["To"]]
+        assert_eq(len(got) - len(set(got)), 0, "no mail went twice")
+        assert_eq(len(set(got)), 600, "every mail went")
+        for x in servers:
+            assert "deadlock" not in x.read_log().lower(), x.read_log()[-2000:]
+    finally:
+        for x in servers:
+            x.stop()
+            x.cleanup()
+    assert len(SINK.messages()) >= before + 600
 
 
 if __name__ == "__main__":

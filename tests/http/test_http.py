@@ -10,7 +10,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import assert_eq, assert_in, sql, ROOT, Server  # noqa: E402
+from harness import assert_eq, assert_in, query, sql, ROOT, Server  # noqa: E402
 
 SECURITY_HEADERS = ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
                     "X-Frame-Options"]
@@ -130,9 +130,17 @@ def test_cached_page_carries_each_visitors_own_token(s):
         assert_eq(field, cookie, "the form's token is this visitor's cookie")
         tokens.add(field)
     assert_eq(len(tokens), 3, "three visitors, three tokens")
-    r = s.get("/", headers={"Cookie": "csrf=" + "k" * 32}, keep_cookies=False)
-    assert_in('name="_csrf" value="%s"' % ("k" * 32), r.text)
+    mine = tokens.pop()
+    r = s.get("/", headers={"Cookie": "csrf=" + mine}, keep_cookies=False)
+    assert_in('name="_csrf" value="%s"' % mine, r.text)
     assert_eq([c for c in r.all_headers("Set-Cookie") if c.startswith("csrf=")], [], "kept, not replaced")
+    # A token this site did not make is never taken, however well shaped.
+    made_up = mine[:-2] + ("AA" if not mine.endswith("AA") else "BB")
+    r = s.get("/", headers={"Cookie": "csrf=" + made_up}, keep_cookies=False)
+    assert made_up not in r.text, "a made-up token never reaches the page"
+    assert_eq(len([c for c in r.all_headers("Set-Cookie") if c.startswith("csrf=")]), 1, "replaced by one of ours")
+    r = s.get("/", headers={"Cookie": "csrf=" + "k" * 32}, keep_cookies=False)
+    assert ("k" * 32) not in r.text
     assert "\x01" not in r.text and "pgherd-visitor-slot" not in r.text
     evil = '"><script>alert(1)</script>' + "a" * 10
     r = s.get("/", headers={"Cookie": "csrf=" + evil}, keep_cookies=False)
@@ -144,7 +152,7 @@ def test_page_cache_off_gives_the_same_page(s):
     plain = Server(s.binary, database=s.database, extra_env={"PGHERD_PAGE_CACHE": "off"})
     try:
         plain.start()
-        h = {"Cookie": "lang=en; csrf=" + "t" * 32}
+        h = {"Cookie": "lang=en; csrf=" + s.csrf()}  # one this site made: both servers take it
         a = plain.get("/", headers=h, keep_cookies=False)
         b = s.get("/", headers=h, keep_cookies=False)
         assert_eq(a.status, 200)
@@ -274,6 +282,17 @@ def test_malformed_requests_get_400_not_a_crash(s):
 
 def subscribe_headers(s):
     return {"Origin": "http://127.0.0.1:%d" % s.port}
+
+
+def test_a_made_up_csrf_pair_is_refused(s):
+    """Cookie and field agreeing is not enough: the token must be one this
+    site made (a cookie set by a neighbouring site cannot choose it)."""
+    chosen = "A" * 43
+    r = s.request("POST", "/subscribe", body=("email=chosen%40example.com&_csrf=" + chosen).encode(),
+                  headers=dict(subscribe_headers(s), **{"Content-Type": "application/x-www-form-urlencoded",
+                                                         "Cookie": "csrf=" + chosen}), keep_cookies=False)
+    assert_eq(r.status, 403)
+    assert_eq(query(s, "SELECT count(*) FROM subscribers WHERE email = 'chosen@example.com'")[0][0], "0")
 
 
 def test_form_without_csrf_token_is_refused(s):
@@ -501,6 +520,16 @@ def test_over_capacity_answers_503_and_slow_clients_time_out(s):
         code = busy.stop()
         busy.cleanup()
     assert_eq(code, 0, "exit code")
+
+
+def test_a_second_server_on_a_port_in_use_refuses_to_start(s):
+    import subprocess
+    env = dict(s.env, PGHERD_LISTEN="127.0.0.1:%d" % s.port)
+    p = subprocess.run([s.binary, "serve"], env=env, cwd=s.dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=30)
+    assert p.returncode != 0, "it must not start beside the running server"
+    assert_in("port is in use", p.stderr.decode())
+    assert_eq(s.get("/healthz").status, 200, "the first server keeps serving")
 
 
 def test_database_outage_is_503_then_recovers(s):

@@ -229,6 +229,9 @@ def test_attending_organizations_pasted_and_from_check_ins(s):
     assert_eq(names(), ["华为", "新来的公司甲", "阿里巴巴"])
     page = Person(s).get("/events/%d" % eid).text
     assert_in("新来的公司甲", page)
+    record = org.get("/events/%d/record" % eid).text
+    assert_in('<li class="chip">华为', record, "each chip names its organization")
+    assert_in('aria-label="移除 华为"', record, "and its remove button says what it removes")
     gone = query(s, "SELECT id FROM orgs WHERE name_zh = '华为'")[0][0]
     assert_eq(org.post("/events/%d/attendees/%s/delete" % (eid, gone), {}).status, 303)
     assert_eq(names(), ["新来的公司甲", "阿里巴巴"])

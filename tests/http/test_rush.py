@@ -64,8 +64,10 @@ def open_event(s, seats):
 
 def burst(s, burst_bin, event, tokens_path, urls, conns=64):
     acked = os.path.join(s.dir, "acked-%d.txt" % event)
+    # A CSRF token the servers made (they share the key through the database).
+    env = dict(os.environ, BURST_CSRF=s.csrf())
     p = subprocess.run([burst_bin, str(event), tokens_path, str(conns), acked] + urls, stdout=subprocess.PIPE,
-                       check=True, timeout=600)
+                       check=True, timeout=600, env=env)
     import json
     out = json.loads(p.stdout.decode())
     with open(acked) as f:
@@ -138,7 +140,7 @@ def test_kill_nine_mid_burst_loses_nothing_acknowledged(binary, burst_bin, datab
         path, tokens = members(s, 3000, "crash")
         acked_path = os.path.join(s.dir, "acked-%d.txt" % event)
         p = subprocess.Popen([burst_bin, str(event), path, "64", acked_path, "http://127.0.0.1:%d" % s.port],
-                             stdout=subprocess.PIPE)
+                             stdout=subprocess.PIPE, env=dict(os.environ, BURST_CSRF=s.csrf()))
         deadline = time.time() + 60
         while time.time() < deadline:  # until the burst is well under way
             if os.path.exists(acked_path) and sum(1 for _ in open(acked_path)) >= 400:

@@ -172,6 +172,23 @@ static void config_masks_passwords(void **state)
 	free(m);
 }
 
+static void display_width_counts_wide_characters(void **state)
+{
+	(void)state;
+	assert_int_equal(text_width("PostgreSQL"), 10);
+	assert_int_equal(text_width("邮储银行"), 8);
+	assert_int_equal(text_width("PG 中文社区"), 11);
+	assert_int_equal(text_width("ｐｇ"), 4);  /* full-width letters */
+	assert_int_equal(text_width("e\xcc\x81"), 1); /* e and a combining acute */
+	assert_int_equal(text_width(""), 0);
+	char out[64] = "";
+	FILE *f = fmemopen(out, sizeof(out), "w");
+	fput_column(f, "主席", 6);
+	fput_column(f, "ab", 3);
+	fclose(f);
+	assert_string_equal(out, "主席   ab  ");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +196,7 @@ int main(void)
 		cmocka_unit_test(buf_grows_and_detaches),
 		cmocka_unit_test(escapers_escape_for_their_context),
 		cmocka_unit_test(utf8_validation),
+		cmocka_unit_test(display_width_counts_wide_characters),
 		cmocka_unit_test(time_and_number_parsing),
 		cmocka_unit_test(config_precedence_file_env_flag),
 		cmocka_unit_test(config_masks_passwords),

@@ -45,6 +45,10 @@ static void validators_take_what_people_type(void **state)
 	assert_false(valid_slug("Salon", 40));
 	assert_false(valid_slug("", 40));
 	assert_false(valid_slug("salon-", 40));
+	assert_true(has_control("\xe2\x80\xaeredro"));  /* U+202E RIGHT-TO-LEFT OVERRIDE */
+	assert_true(has_control("a\xe2\x81\xa6" "b"));     /* U+2066 LEFT-TO-RIGHT ISOLATE */
+	assert_false(has_control("\xe2\x80\x94 dash")); /* U+2014 is text */
+	assert_false(has_control("\xe2"));                /* a cut sequence reads no further */
 }
 
 static void add_field(req *r, const char *name, const char *value)

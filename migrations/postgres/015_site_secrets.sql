@@ -1,0 +1,8 @@
+-- 015_site_secrets.sql (PostgreSQL): keys the site makes once and every
+-- server sharing the database uses, such as the one CSRF tokens are signed
+-- with (a token in a cookie is taken only if this site made it).
+CREATE TABLE site_secrets (
+	name text PRIMARY KEY,
+	value text NOT NULL,
+	created_at timestamptz NOT NULL
+);
