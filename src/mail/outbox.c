@@ -44,7 +44,9 @@ static int record_tx(db *d, void *p, err *e)
 		int64_t id = db_get_int(o->m, i, 0);
 		rc = o->why[i] ? db_exec(d, "UPDATE outbox SET last_error = ?, claimed_until = NULL WHERE id = ?",
 					 DB_ARGS(DB_TEXT(o->why[i]), DB_INT(id)), NULL, e)
-			       : db_exec(d, "UPDATE outbox SET sent_at = ?, last_error = NULL WHERE id = ?",
+			       /* Sent: its text is the recipient's now. What it held (a
+				* ticket's or a reset's link) is not kept here. */
+			       : db_exec(d, "UPDATE outbox SET sent_at = ?, last_error = NULL, body = '', qr = NULL WHERE id = ?",
 					 DB_ARGS(DB_TIME(unix_now()), DB_INT(id)), NULL, e);
 	}
 	return rc;

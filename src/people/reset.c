@@ -1,6 +1,8 @@
 /* reset.c: a forgotten password: a single-use link that expires, mailed to
- * the account's address; the answer never tells whether an address has an
- * account. Using the link ends every session of the account. */
+ * the account's address through the outbox; the answer never tells whether
+ * an address has an account (the same page whether or not the mail server
+ * works, since nothing is sent inside the request). Using the link ends
+ * every session and API token of the account. */
 #include <sodium.h>
 #include <string.h>
 
@@ -8,7 +10,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "base/validate.h"
-#include "mail/mail.h"
+#include "mail/outbox.h"
 #include "people/people.h"
 #include "view/i18n.h"
 #include "base/banned.h"
@@ -21,6 +23,31 @@ static int request_form(req *r, resp *out)
 {
 	return http_page(r, out, 200, "people/reset_request.html", "reset.title",
 			 json_pack("{s:{s:s},s:{}}", "form", "email", "", "errors"));
+}
+
+/* The link and its mail, in one transaction: the outbox sends it after
+ * the commit, in the account's language. */
+struct link_mail {
+	req *r;
+	int64_t user;
+	int lang;
+	const char *email;
+};
+
+static int link_mail_tx(db *d, void *p, err *e)
+{
+	struct link_mail *m = p;
+	req *r = m->r;
+	char token[AUTH_TOKEN_LEN + 1], hash[AUTH_HASH_HEX + 1];
+	int64_t now = unix_now();
+	int lang = m->lang < 0 ? r->lang : m->lang;
+	auth_new_token(token, hash);
+	int rc = db_exec(d, "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+			 DB_ARGS(DB_TEXT(hash), DB_INT(m->user), DB_TIME(now), DB_TIME(now + RESET_MINUTES * 60)), NULL, e);
+	const char *body = arena_printf(&r->a, "%s\n\n%s/reset/%s\n\n%s\n", i18n_get(lang, "reset.mail.intro"),
+					r->cfg->val[CFG_BASE_URL], token, i18n_get(lang, "reset.mail.outro"));
+	sodium_memzero(token, sizeof(token));
+	return rc ? rc : outbox_add(d, m->email, i18n_get(lang, "reset.mail.subject"), body, NULL, e);
 }
 
 static int request_link(req *r, resp *out)
@@ -49,23 +76,12 @@ static int request_link(req *r, resp *out)
 	/* Past the limit the mail quietly stops; the page stays the same, so
 	 * the form cannot be used to ask which addresses have accounts. */
 	if (u.nrows && !retry_acct) {
-		char token[AUTH_TOKEN_LEN + 1], hash[AUTH_HASH_HEX + 1];
-		int64_t now = unix_now();
-		auth_new_token(token, hash);
-		if ((rc = db_exec(d, "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-				  DB_ARGS(DB_TEXT(hash), DB_INT(db_get_int(&u, 0, 0)), DB_TIME(now),
-					  DB_TIME(now + RESET_MINUTES * 60)),
-				  NULL, &e)))
-			return rc;
-		int lang = lang_parse(db_get(&u, 0, 1));
-		if (lang < 0)
-			lang = r->lang;
-		const char *body = arena_printf(&r->a, "%s\n\n%s/reset/%s\n\n%s\n", i18n_get(lang, "reset.mail.intro"),
-						r->cfg->val[CFG_BASE_URL], token, i18n_get(lang, "reset.mail.outro"));
-		if ((rc = mail_send(r->cfg, email, i18n_get(lang, "reset.mail.subject"), body, NULL, &e))) {
+		struct link_mail m = { r, db_get_int(&u, 0, 0), lang_parse(db_get(&u, 0, 1)), email };
+		if ((rc = db_tx(d, link_mail_tx, &m, &e))) {
 			log_error("reset: %s", e.msg);
-			return http_error(r, out, 503, "mail_failed", "reset.err.mail");
+			return rc;
 		}
+		outbox_kick();
 	}
 	return http_page(r, out, 200, "people/reset_sent.html", "reset.title",
 			 json_pack("{s:s}", "email", email));
