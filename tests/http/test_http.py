@@ -56,6 +56,16 @@ def test_home_in_english_by_query_cookie_and_header(s):
     assert_in('href="/?lang=zh"', r.text)
 
 
+def test_pages_promise_only_what_exists(s):
+    """The wish wall, comments, points, articles and training come later:
+    until their features exist, no page's description, hero or sign-up
+    text promises them."""
+    for path in ["/?lang=zh", "/signup?lang=zh", "/?lang=en", "/signup?lang=en"]:
+        text = s.get(path, keep_cookies=False).text.lower()
+        for word in ["许愿", "心愿", "积分", "发表评论", "文章与培训", "wish", "points", "comment", "articles and training"]:
+            assert word not in text, "%s promises %r" % (path, word)
+
+
 def test_page_and_api_share_one_model(s):
     api = s.get("/api/v1/?lang=en", keep_cookies=False)
     assert_eq(api.status, 200)
