@@ -43,4 +43,10 @@ const char *events_city_en(const char *zh);
  * their talks, channel links and registrations (demo.c). */
 int events_demo(db *d, struct demo_ctx *c, err *e);
 
+/* A figure as every page shows it, in lang: what pgherd counted when it
+ * counted (counted >= 0), else what the organizers published, read as a
+ * figure ("about 90" is "约 90" on a Chinese page, "200+" stays), else the
+ * published text as it is; NULL when there is neither. Into a. */
+const char *events_figure_text(arena *a, int lang, const char *published, int64_t counted);
+
 #endif

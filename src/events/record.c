@@ -129,6 +129,27 @@ static const char *figure_kind_name(int kind)
 	return names[kind];
 }
 
+const char *events_figure_text(arena *a, int lang, const char *published, int64_t counted)
+{
+	struct figure f;
+	if (counted >= 0)
+		return arena_printf(a, "%lld", (long long)counted);
+	if (!published || !*published)
+		return NULL;
+	if (figure_parse(published, &f))
+		return published;
+	switch (f.kind) {
+	case FIGURE_EXACT:
+		return arena_printf(a, "%lld", (long long)f.value);
+	case FIGURE_ABOUT:
+		return arena_printf(a, i18n_get(lang, "figure.about_n"), (long long)f.value);
+	case FIGURE_AT_LEAST:
+		return arena_printf(a, i18n_get(lang, "figure.at_least_n"), (long long)f.value);
+	default:
+		return published;
+	}
+}
+
 /* The figures as the event page shows them: what the registrations count
  * where pgherd took them, else what the organizers published, else
  * "not recorded". */
@@ -152,7 +173,9 @@ json_t *record_figures(req *r, const struct event_row *ev)
 				json_object_set_new(o, "published", json_string(entered));
 		} else if (entered && !figure_parse(entered, &f) && f.kind != FIGURE_UNKNOWN) {
 			kind = figure_kind_name(f.kind);
-			json_object_set_new(o, "text", json_string(entered));
+			json_object_set_new(o, "text", json_string(events_figure_text(&r->a, r->lang, entered, -1)));
+			if (strcmp(entered, json_string_value(json_object_get(o, "text"))))
+				json_object_set_new(o, "published", json_string(entered));
 			json_object_set_new(o, "value", json_integer(f.value));
 		} else {
 			kind = "unknown";

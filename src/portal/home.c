@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "base/validate.h"
+#include "events/events.h"
 #include "portal/portal.h"
 #include "base/clock.h"
 #include "view/i18n.h"
@@ -49,7 +50,7 @@ static const char sql_upcoming[] =
 static const char sql_past[] =
 	"SELECT e.id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END AS title, "
 	"CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, e.starts_at, e.tz, "
-	"e.registered_text AS registered, e.reach_text AS reach, "
+	"e.registered_text AS registered_text, e.reach_text AS reach_text, e.confirmed, e.checked_in, "
 	"(SELECT count(*) FROM event_topics t WHERE t.event_id = e.id) AS topics "
 	"FROM events e LEFT JOIN cities c ON c.id = e.city_id "
 	"WHERE e.status = 'finished' ORDER BY e.starts_at DESC LIMIT 6";
@@ -108,6 +109,14 @@ static int home_model(req *r, db *d, json_t **out, err *e)
 	for (int i = 0; i < past.nrows; i++) {
 		json_t *o = db_row_json(&past, i);
 		add_date(r, o, "date", db_text(&past, i, "tz"), db_int(&past, i, "starts_at"));
+		/* The same numbers as the event page: counted where pgherd took the
+		 * registrations, else as published, in this page's language. */
+		int counted = db_int(&past, i, "confirmed") > 0 || db_int(&past, i, "checked_in") > 0;
+		const char *reg = events_figure_text(&r->a, r->lang, db_text(&past, i, "registered_text"),
+						     counted ? db_int(&past, i, "confirmed") : -1);
+		const char *reach = events_figure_text(&r->a, r->lang, db_text(&past, i, "reach_text"), -1);
+		json_object_set_new(o, "registered", reg ? json_string(reg) : json_null());
+		json_object_set_new(o, "reach", reach ? json_string(reach) : json_null());
 		json_t *hl = json_array();
 		for (int h = 0; h < hosts.nrows; h++)
 			if (!strcmp(db_text(&hosts, h, "event_id"), db_text(&past, i, "id")))

@@ -66,6 +66,18 @@ def test_pages_promise_only_what_exists(s):
             assert word not in text, "%s promises %r" % (path, word)
 
 
+def test_home_and_event_page_give_the_same_numbers(s):
+    """#36 registered 192 through pgherd and published "2xx"; #34 counted 80
+    and published "about 90": the home page says what the event page says,
+    with no English inside the Chinese page."""
+    zh = s.get("/?lang=zh", keep_cookies=False).text
+    for seq, counted, published in [(36, "192", "2xx"), (34, "80", "about 90")]:
+        eid = query(s, "SELECT id FROM events WHERE seq = %d" % seq)[0][0]
+        assert_in(counted, s.get("/events/%s?lang=zh" % eid, keep_cookies=False).text)
+        assert_in("报名 %s" % counted, zh)
+        assert published not in zh, "%r on the Chinese home page" % published
+
+
 def test_page_and_api_share_one_model(s):
     api = s.get("/api/v1/?lang=en", keep_cookies=False)
     assert_eq(api.status, 200)

@@ -9,9 +9,11 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "events/events.h"
 #include "events/internal.h"
 #include "files/files.h"
 #include "orgs/orgs.h"
+#include "view/i18n.h"
 
 static void figures_as_published(void **state)
 {
@@ -37,6 +39,24 @@ static void figures_as_published(void **state)
 		struct figure f;
 		assert_int_equal(figure_parse(bad[i], &f), -1);
 	}
+}
+
+/* One reading of a figure on every page, in the page's language. */
+static void figures_read_in_the_page_language(void **state)
+{
+	(void)state;
+	err e = ERR_INIT;
+	assert_int_equal(i18n_load(NULL, &e), 0);
+	arena a = ARENA_INIT;
+	assert_string_equal(events_figure_text(&a, LANG_ZH, "about 90", -1), "约 90");
+	assert_string_equal(events_figure_text(&a, LANG_EN, "约 90 人", -1), "about 90");
+	assert_string_equal(events_figure_text(&a, LANG_ZH, "2200+", -1), "2200+");
+	assert_string_equal(events_figure_text(&a, LANG_ZH, "2xx", 192), "192"); /* counted wins */
+	assert_string_equal(events_figure_text(&a, LANG_EN, "lots", -1), "lots");
+	assert_null(events_figure_text(&a, LANG_EN, NULL, -1));
+	assert_null(events_figure_text(&a, LANG_EN, "", -1));
+	arena_release(&a);
+	i18n_release();
 }
 
 static void pasted_lists_split_like_chat_groups_write_them(void **state)
@@ -91,6 +111,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(figures_as_published),
+		cmocka_unit_test(figures_read_in_the_page_language),
 		cmocka_unit_test(pasted_lists_split_like_chat_groups_write_them),
 		cmocka_unit_test(pdfs_are_known_by_their_bytes),
 	};
