@@ -117,6 +117,45 @@ static void csrf_mac(const unsigned char nonce[16], unsigned char mac[16])
 	crypto_generichash(mac, 16, nonce, 16, csrf_key, sizeof(csrf_key));
 }
 
+/* A device token: "device" || account id (8 bytes) || nonce (8), keyed
+ * hash of it; the kind is hashed in so no CSRF token can pass for one. */
+static void device_mac(const unsigned char body[16], unsigned char mac[16])
+{
+	unsigned char in[6 + 16];
+	memcpy(in, "device", 6);
+	memcpy(in + 6, body, 16);
+	pthread_once(&csrf_once, csrf_own_key);
+	crypto_generichash(mac, 16, in, sizeof(in), csrf_key, sizeof(csrf_key));
+}
+
+void auth_device_token(int64_t user_id, char out[AUTH_DEVICE_LEN + 1])
+{
+	unsigned char raw[32];
+	uint64_t id = (uint64_t)user_id;
+	for (int i = 0; i < 8; i++)
+		raw[i] = (unsigned char)(id >> (8 * i));
+	randombytes_buf(raw + 8, 8);
+	device_mac(raw, raw + 16);
+	sodium_bin2base64(out, AUTH_DEVICE_LEN + 1, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+int64_t auth_device_user(const char *token)
+{
+	unsigned char raw[32], mac[16];
+	size_t n = 0;
+	if (!token || strlen(token) != AUTH_DEVICE_LEN ||
+	    sodium_base642bin(raw, sizeof(raw), token, AUTH_DEVICE_LEN, NULL, &n, NULL,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) || n != sizeof(raw))
+		return 0;
+	device_mac(raw, mac);
+	if (sodium_memcmp(mac, raw + 16, sizeof(mac)))
+		return 0;
+	uint64_t id = 0;
+	for (int i = 0; i < 8; i++)
+		id |= (uint64_t)raw[i] << (8 * i);
+	return (int64_t)id;
+}
+
 void auth_csrf_new(char out[AUTH_CSRF_LEN + 1])
 {
 	unsigned char raw[32];
@@ -369,6 +408,13 @@ int auth_throttle_peek(db *d, const char *key, int limit, int window, int *retry
 		*retry_after = (int)(start + window - now);
 	arena_release(&a);
 	return rc;
+}
+
+int auth_throttle_forgive(db *d, const char *key, int window, err *e)
+{
+	int64_t now = unix_now(), start = now - now % window;
+	return db_exec(d, "UPDATE throttle SET hits = hits - 1 WHERE key = ? AND window_start = ? AND hits > 0",
+		       DB_ARGS(DB_TEXT(key), DB_INT(start)), NULL, e);
 }
 
 int auth_audit(db *d, int64_t actor, const char *action, const char *target, const char *detail,

@@ -54,6 +54,14 @@ int auth_csrf_key_load(db *d, err *e);
 void auth_csrf_new(char out[AUTH_CSRF_LEN + 1]);
 int auth_csrf_valid(const char *token);
 
+/* A device that signed in to an account: a token naming the account,
+ * signed with the same key (no table). Sign-in from such a device is not
+ * held back by strangers' failed guesses at the account. */
+enum { AUTH_DEVICE_LEN = 43 };
+void auth_device_token(int64_t user_id, char out[AUTH_DEVICE_LEN + 1]);
+/* The account a device token names; 0 for none or a forged one. */
+int64_t auth_device_user(const char *token);
+
 /* Sessions. */
 int auth_session_create(db *d, int64_t user_id, const char *client, char token[AUTH_TOKEN_LEN + 1], err *e);
 /* *out is NULL when the token names no live session. */
@@ -70,6 +78,8 @@ int auth_credentials_end_all(db *d, int64_t user_id, const char *except_session,
 /* Counts a hit on key; *retry_after > 0 (seconds) when more than `limit`
  * hits fell in the current window of `window` seconds. One statement. */
 int auth_throttle(db *d, const char *key, int limit, int window, int *retry_after, err *e);
+/* Takes back a hit counted in this window (an attempt that succeeded). */
+int auth_throttle_forgive(db *d, const char *key, int window, err *e);
 /* The same check without counting a hit (for "count failures only"). */
 int auth_throttle_peek(db *d, const char *key, int limit, int window, int *retry_after, err *e);
 

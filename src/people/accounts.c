@@ -54,6 +54,13 @@ static int throttled(req *r, resp *out, db *d, const char *key, int limit, int c
 
 enum { SESSION_IDLE_DAYS = 14 }; /* a session unused this long ends at the next sign-in */
 
+void people_trust_device(req *r, resp *out, int64_t user_id)
+{
+	char dev[AUTH_DEVICE_LEN + 1];
+	auth_device_token(user_id, dev);
+	http_cookie(r, out, "dev", dev, 365L * 86400);
+}
+
 static int sign_in(req *r, resp *out, db *d, int64_t user_id, const char *next, err *e)
 {
 	char token[AUTH_TOKEN_LEN + 1];
@@ -69,6 +76,7 @@ static int sign_in(req *r, resp *out, db *d, int64_t user_id, const char *next, 
 	if (rc)
 		return rc;
 	http_cookie(r, out, "sid", token, (long)SESSION_DAYS * 86400);
+	people_trust_device(r, out, user_id);
 	if (r->api) {
 		out->status = 200;
 		out->model = json_pack("{s:b,s:I}", "signed_in", 1, "user_id", (json_int_t)user_id);
@@ -237,29 +245,41 @@ static int login(req *r, resp *out)
 	int rc;
 	if (!pw)
 		pw = "";
-	/* Per address and per account, so neither a crowd of addresses nor
-	 * one address trying many accounts gets far. */
-	const char *addr_key = req_address_key(r, "login"), *acct_key = arena_printf(&r->a, "login:%s", email);
-	if (throttled(r, out, d, addr_key, LOGIN_LIMIT_ADDRESS, 0, &rc, &e) ||
-	    throttled(r, out, d, acct_key, LOGIN_LIMIT_ACCOUNT, 0, &rc, &e))
-		return rc;
 	db_res u;
 	if ((rc = db_query(d, &r->a, "SELECT id, password_hash FROM users WHERE email = ? AND deleted_at IS NULL",
 			   DB_ARGS(DB_TEXT(email)), &u, &e))) {
 		log_error("login: %s", e.msg);
 		return rc;
 	}
+	/* Guessing is held back without letting a stranger lock the owner out.
+	 * A device that signed in to this account before has a budget of its
+	 * own; everyone else shares the account's, and each attempt is counted
+	 * before its password is checked (one atomic statement), so parallel
+	 * guesses cannot slip past the limit. Failures also count per network
+	 * address, and a trusted device does not spend that budget either, so
+	 * one guesser on a venue's Wi-Fi does not lock out the members there. */
+	int64_t uid = u.nrows ? db_get_int(&u, 0, 0) : 0;
+	int64_t device = auth_device_user(req_cookie(r, "dev"));
+	int trusted = uid && device == uid;
+	const char *addr_key = req_address_key(r, "login");
+	const char *acct_key = trusted ? arena_printf(&r->a, "login:%s:device:%.12s", email, req_cookie(r, "dev") + 11)
+				       : arena_printf(&r->a, "login:%s", email);
+	if ((!trusted && throttled(r, out, d, addr_key, LOGIN_LIMIT_ADDRESS, 0, &rc, &e)) ||
+	    throttled(r, out, d, acct_key, LOGIN_LIMIT_ACCOUNT, 1, &rc, &e))
+		return rc;
 	const char *hash = u.nrows ? db_get(&u, 0, 1) : NULL;
 	if (auth_password_check(hash, pw) || strlen(pw) > AUTH_PW_MAX) {
 		int retry;
-		if ((rc = auth_throttle(d, addr_key, LOGIN_LIMIT_ADDRESS, WINDOW, &retry, &e)) ||
-		    (rc = auth_throttle(d, acct_key, LOGIN_LIMIT_ACCOUNT, WINDOW, &retry, &e)))
+		if (!trusted && (rc = auth_throttle(d, addr_key, LOGIN_LIMIT_ADDRESS, WINDOW, &retry, &e)))
 			return rc;
 		json_t *errors = json_object();
 		field_error(r, errors, "password", "login.err.wrong");
 		return form_again(r, out, 401, "people/login.html", "login.title",
 				  add_next_to(json_pack("{s:s}", "email", email), next), errors);
 	}
+	/* The right password: the attempt does not count against the account. */
+	if ((rc = auth_throttle_forgive(d, acct_key, WINDOW, &e)))
+		return rc;
 	return sign_in(r, out, d, db_get_int(&u, 0, 0), next, &e);
 }
 

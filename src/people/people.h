@@ -46,6 +46,10 @@ int people_move_org(db *d, int64_t from, int64_t into, err *e);
  * id is its one parameter. */
 #define PEOPLE_SHOW_FILE "EXISTS (SELECT 1 FROM users WHERE avatar_file_id = ?)"
 
+/* Marks this browser as one that signed in to the account (a signed
+ * cookie): sign-in from it is not held back by others' failed guesses. */
+void people_trust_device(req *r, resp *out, int64_t user_id);
+
 /* The signed-in person's API tokens for the account page (tokens.c). */
 int people_tokens_model(req *r, db *d, json_t **out, err *e);
 

@@ -180,6 +180,9 @@ static int set_new_password(req *r, resp *out)
 		log_error("reset: %s", e.msg);
 		return rc;
 	}
+	/* This browser opened the mailed link: it signs in as the owner would,
+	 * whatever strangers have been guessing at the account. */
+	people_trust_device(r, out, u.user);
 	return http_redirect(r, out, "/login?reset=1");
 }
 

@@ -219,6 +219,35 @@ def test_login_is_throttled_per_account(s):
     assert_eq(Person(s).login("login@example.com").status, 303, "other accounts unaffected")
 
 
+def test_strangers_guessing_do_not_lock_the_owner_out(s):
+    owner = Person(s)
+    owner.signup("owner-guessed@example.com")
+    owner.post("/logout", {})
+    thief = Person(s)
+    codes = [thief.login("owner-guessed@example.com", "guess %d" % i).status for i in range(12)]
+    assert_eq(codes[10:], [429, 429], "the guesser is held back")
+    assert_eq(thief.login("owner-guessed@example.com").status, 429, "a stranger waits even with the password")
+    assert_eq(owner.login("owner-guessed@example.com").status, 303, "the owner's own device signs in")
+    forged = Person(s)
+    forged.cookies["dev"] = "A" * 43
+    assert_eq(forged.login("owner-guessed@example.com").status, 429, "a made-up device cookie is a stranger's")
+
+
+def test_parallel_guesses_cannot_pass_the_limit(s):
+    import concurrent.futures
+    Person(s).signup("parallel-guess@example.com")
+    guessers = [Person(s) for _ in range(30)]
+    for g in guessers:
+        g.get("/login")
+
+    def guess(i):
+        return guessers[i % 30].login("parallel-guess@example.com", "wrong %d" % i).status
+    with concurrent.futures.ThreadPoolExecutor(30) as pool:
+        codes = list(pool.map(guess, range(60)))
+    assert codes.count(401) <= 10, "at most 10 of 60 parallel guesses were checked: %s" % codes
+    assert_eq(codes.count(401) + codes.count(429), 60)
+
+
 def test_forms_need_csrf(s):
     p = Person(s)
     r = p.post("/signup", {"name": "x", "email": "csrf@example.com", "password": "long enough", "_csrf": "x" * 32})
