@@ -96,6 +96,10 @@ static json_t *ticket_model(req *r, db *d, const struct ticket *t, err *e, int *
 	return m;
 }
 
+/* How long before its start and after its end a check-in is on the event's
+ * day(s): doors open early, and the last guests arrive late. */
+enum { CHECKIN_EARLY = 12 * 3600, CHECKIN_LATE = 12 * 3600 };
+
 static int ticket_page(req *r, resp *out, unsigned status, const struct ticket *t, const char *notice_key)
 {
 	err e = ERR_INIT;
@@ -112,6 +116,20 @@ static int ticket_page(req *r, resp *out, unsigned status, const struct ticket *
 			      organizer && !strcmp(t->status, "confirmed") && !t->checked_in_at,
 			      "mine", r->user_id && r->user_id == t->user_id && strcmp(t->status, "cancelled") &&
 					      !t->checked_in_at && now < t->ev.starts_at);
+	/* At the door what matters is said loudly: a ticket scanned twice
+	 * says when and by whom, and a check-in on a day the event is not on
+	 * says which day it is on. */
+	if (notice_key && !strcmp(notice_key, "ticket.err.already") && t->checked_in_at) {
+		json_object_set_new(m, "warning", json_string(arena_printf(&r->a, T("ticket.already_at"),
+									   clock_date(&r->a, t->ev.tz, t->checked_in_at),
+									   clock_hm(&r->a, t->ev.tz, t->checked_in_at),
+									   t->checked_in_by && *t->checked_in_by ? t->checked_in_by : "-")));
+		notice_key = NULL;
+	} else if (notice_key && !strcmp(notice_key, "ticket.checked_in") &&
+		   (now < t->ev.starts_at - CHECKIN_EARLY || now > t->ev.ends_at + CHECKIN_LATE)) {
+		json_object_set_new(m, "warning", json_string(arena_printf(&r->a, T("ticket.not_event_day"),
+									   event_when(&r->a, r->lang, &t->ev))));
+	}
 	if (notice_key)
 		json_object_set_new(m, "notice", json_string(T(notice_key)));
 	out->cache_control = "private, no-store";

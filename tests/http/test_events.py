@@ -181,11 +181,14 @@ def test_check_in_at_the_door(s):
     assert_in("签到</button>", page, "an organizer opening the ticket's URL gets the check-in button")
     r = org.post("/t/%s/checkin" % ca, {})
     assert_eq(r.status, 303)
-    assert_in("签到成功", org.get(r.header("Location")).text)
+    done = org.get(r.header("Location")).text
+    assert_in("签到成功", done)
+    assert_in("今天不是活动日", done, "a check-in on another day than the event's says so")
     again = org.post("/t/%s/checkin" % ca, {})
     assert_eq(again.status, 200)
-    assert_in("已经签到过了", again.text)
-    assert_in("门口志愿者", again.text, "says by whom")
+    assert_in('class="form-error loud" role="alert">这张票已经签到过了', again.text, "loudly, not as a success")
+    assert_in("签到人：门口志愿者", again.text, "says by whom")
+    assert "签到成功" not in again.text
     assert_eq(org.post("/t/%s/checkin" % cb, {}).status, 409, "a waitlisted ticket holds no seat")
     assert_eq(org.post("/t/AAAAAAAAAAAAAAAAAAAAAA/checkin", {}).status, 404, "a forged code")
     assert_eq(counters(s, eid)["checked_in"], 1)
