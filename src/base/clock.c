@@ -139,6 +139,17 @@ const char *clock_datetime(arena *a, const char *tz, int64_t t)
 	return arena_printf(a, "%04d-%02d-%02d %02d:%02d", l.year, l.month, l.day, l.hour, l.minute);
 }
 
+const char *clock_date_span(arena *a, int lang, const char *tz, int64_t start, int64_t end)
+{
+	struct clock_local s, f;
+	clock_local(tz, start, &s);
+	clock_local(tz, end, &f);
+	const char *wd = clock_weekday(lang, &s);
+	if (s.year == f.year && s.month == f.month && s.day == f.day)
+		return arena_printf(a, "%04d-%02d-%02d %s", s.year, s.month, s.day, wd);
+	return arena_printf(a, "%04d-%02d-%02d %s – %04d-%02d-%02d", s.year, s.month, s.day, wd, f.year, f.month, f.day);
+}
+
 const char *clock_span(arena *a, int lang, const char *tz, int64_t start, int64_t end)
 {
 	struct clock_local s, f;

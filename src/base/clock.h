@@ -44,6 +44,8 @@ const char *clock_hm(arena *a, const char *tz, int64_t t);
 const char *clock_datetime(arena *a, const char *tz, int64_t t);
 const char *clock_day(arena *a, int lang, const char *tz, int64_t t);
 const char *clock_span(arena *a, int lang, const char *tz, int64_t start, int64_t end);
+/* The same with the days only: "2018-11-24 周六", or "... – 2018-11-25". */
+const char *clock_date_span(arena *a, int lang, const char *tz, int64_t start, int64_t end);
 const char *clock_weekday(int lang, const struct clock_local *l);
 const char *clock_month(arena *a, int lang, const struct clock_local *l);
 

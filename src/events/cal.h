@@ -15,6 +15,8 @@ struct cal_event {
 	const char *title, *location, *description, *url, *host;
 	int64_t starts_at, ends_at, stamp;
 	int cancelled;
+	int date_only;   /* the hours are unknown: an all-day entry on its day(s) */
+	const char *tz;  /* for date_only: the zone its days are in */
 };
 /* A VCALENDAR with these events (UTC times) into b. */
 int cal_ics(const struct cal_event *ev, int n, const char *name, buf *b, err *e);

@@ -69,6 +69,7 @@ void event_from_row(const db_res *x, int i, struct event_row *ev)
 	ev->waitlisted = db_int(x, i, "waitlisted");
 	ev->checked_in = db_int(x, i, "checked_in");
 	ev->series_slug = db_text(x, i, "series_slug");
+	ev->time_known = (int)db_int(x, i, "time_known");
 	static const char *const figures[FIGURES] = { "registered_text", "checked_in_text", "online_text", "reach_text" };
 	for (int k = 0; k < FIGURES; k++)
 		ev->figure[k] = db_text(x, i, figures[k]);
@@ -117,6 +118,8 @@ const struct loader event_loader = { "event", load_event, NULL, NULL };
 
 const char *event_when(arena *a, int lang, const struct event_row *ev)
 {
+	if (!ev->time_known) /* a date, not an invented time of day */
+		return clock_date_span(a, lang, ev->tz, ev->starts_at, ev->ends_at);
 	return clock_span(a, lang, ev->tz, ev->starts_at, ev->ends_at);
 }
 

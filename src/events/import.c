@@ -447,9 +447,11 @@ static int write_salon(db *d, struct import *im, int64_t series, const char *ser
 		}
 	} else {
 		const char *en_city = events_city_en(s->city);
+		/* The file gives a date only: the hours stay unknown, and the
+		 * 09:00-17:30 stored is only where the day is. */
 		rc = db_query(d, a, "INSERT INTO events (series_id, seq, title_zh, title_en, city_id, starts_at, ends_at, status, "
-				    "capacity, registered_text, checked_in_text, online_text, reach_text, created_at) "
-				    "VALUES (?, ?, ?, ?, ?, ?, ?, 'finished', 0, ?, ?, ?, ?, ?) RETURNING id",
+				    "capacity, registered_text, checked_in_text, online_text, reach_text, created_at, time_known) "
+				    "VALUES (?, ?, ?, ?, ?, ?, ?, 'finished', 0, ?, ?, ?, ?, ?, ?) RETURNING id",
 			      DB_ARGS(DB_INT(series), DB_INT(s->seq),
 				      DB_TEXT(s->title_zh ? s->title_zh : arena_printf(a, "第 %lld 期 %s · %s站", (long long)s->seq,
 										       series_zh, s->city)),
@@ -457,7 +459,8 @@ static int write_salon(db *d, struct import *im, int64_t series, const char *ser
 						: arena_printf(a, "%s #%lld · %s", series_en, (long long)s->seq,
 							       en_city ? en_city : s->city)),
 				      DB_INT(city), DB_TIME(s->starts_at), DB_TIME(s->ends_at), DB_TEXT(s->figure[0]),
-				      DB_TEXT(s->figure[1]), DB_TEXT(s->figure[2]), DB_TEXT(s->figure[3]), DB_TIME(unix_now())),
+				      DB_TEXT(s->figure[1]), DB_TEXT(s->figure[2]), DB_TEXT(s->figure[3]), DB_TIME(unix_now()),
+				      DB_BOOL(0)),
 			      &x, e);
 		if (rc)
 			return rc;

@@ -41,6 +41,7 @@ struct event_row {
 	const char *title, *title_zh, *title_en, *tz, *status, *venue, *address, *city, *series, *description;
 	const char *series_slug; /* "" outside a series */
 	int64_t starts_at, ends_at, reg_opens_at, reg_closes_at; /* 0: no limit */
+	int time_known;       /* 0: only the date is known (an imported salon) */
 	int64_t capacity, confirmed, waitlisted, checked_in;
 	const char *figure[FIGURES]; /* as entered; NULL when not */
 };
@@ -53,7 +54,8 @@ struct event_row {
 	"e.venue, e.address, CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, " \
 	"CASE WHEN ? = 'en' THEN s.name_en ELSE s.name_zh END AS series, e.description, e.starts_at, e.ends_at, " \
 	"e.reg_opens_at, e.reg_closes_at, e.capacity, e.confirmed, e.waitlisted, e.checked_in, " \
-	"coalesce(s.slug, '') AS series_slug, e.registered_text, e.checked_in_text, e.online_text, e.reach_text " \
+	"coalesce(s.slug, '') AS series_slug, e.registered_text, e.checked_in_text, e.online_text, e.reach_text, " \
+	"CASE WHEN e.time_known THEN 1 ELSE 0 END AS time_known " \
 	"FROM events e LEFT JOIN cities c ON c.id = e.city_id LEFT JOIN event_series s ON s.id = e.series_id "
 /* Row i of a query that selected EVENT_COLS, by column name. */
 void event_from_row(const db_res *x, int i, struct event_row *ev);

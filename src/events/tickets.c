@@ -180,6 +180,7 @@ static void cal_of(req *r, const struct event_row *ev, struct cal_event *c)
 		.url = arena_printf(&r->a, "%s/events/%lld", host, (long long)ev->id),
 		.host = slash ? slash + 2 : host, .starts_at = ev->starts_at, .ends_at = ev->ends_at,
 		.stamp = unix_now(), .cancelled = !strcmp(ev->status, "cancelled"),
+		.date_only = !ev->time_known, .tz = ev->tz,
 	};
 }
 

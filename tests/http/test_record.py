@@ -86,6 +86,15 @@ def test_past_salon_page_and_archive_read_as_a_record(s):
                  "88", "（公布数字）", "未记录", "https://yq.aliyun.com/live/613", "回放 1", "参会单位", "阿里巴巴"]:
         assert_in(text, page.text)
     assert "<span class=\"time\">09:00" not in page.text, "imported talks have no invented times"
+    # The file gives a date only: no invented 09:00-17:30 on the page, in
+    # the lists or in the calendar file (an all-day entry on its day).
+    for path in ["/events/%d" % seven, "/events", "/series/salon"]:
+        text = Person(s).get(path).text
+        assert_in("2018-11-24 周六", text, path)
+        assert "2018-11-24 周六 09:00" not in text, "%s invents hours" % path
+    ics = Person(s).get("/events/%d/event.ics" % seven).text
+    assert_in("DTSTART;VALUE=DATE:2018", ics)
+    assert "T010000Z" not in ics, "no 09:00 Beijing time"
     en = Person(s).get("/events/%d?lang=en" % seven)
     for text in ["(at least)", "2200+", "Organizations that came", "Alibaba", "Replay 1", "not recorded"]:
         assert_in(text, en.text)
