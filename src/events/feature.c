@@ -25,7 +25,7 @@ const struct feature events_feature = {
 	.routes = { &event_form_routes, &events_list_routes, &event_page_routes, &agenda_routes, &clone_routes,
 		    &topics_routes, &series_routes, &archive_routes },
 	.demo = events_demo,
-	.nav = { { 20, "/events", "nav.events" } },
+	.nav = { { 20, "/events", "nav.events" }, { 90, "/account/events", "nav.my_events", NAV_MEMBERS } },
 };
 
 /* Past events brought in from the community's records, and the numbers. */
@@ -34,7 +34,7 @@ const struct feature metrics_feature = { .name = "metrics", .routes = { &metrics
 
 const struct feature booking_feature = {
 	.name = "booking",
-	.routes = { &booking_routes, &registrations_routes, &door_routes, &tickets_routes },
+	.routes = { &booking_routes, &registrations_routes, &door_routes, &tickets_routes, &mine_routes },
 	.start = events_start,
 	.stop = events_stop,
 	.release = events_free,

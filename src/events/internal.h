@@ -14,6 +14,7 @@ extern const struct route_table clone_routes;       /* clone.c */
 extern const struct route_table topics_routes;      /* topics.c */
 extern const struct route_table booking_routes; /* booking.c */
 extern const struct route_table tickets_routes; /* tickets.c */
+extern const struct route_table mine_routes;    /* mine.c: a member's own events */
 extern const struct route_table door_routes;    /* door.c */
 extern const struct route_table registrations_routes; /* registrations.c */
 extern const struct route_table series_routes;  /* series.c */

@@ -259,5 +259,5 @@ const struct feature portal_feature = {
 	.name = "portal",
 	.routes = { &portal_routes },
 	.demo = portal_demo,
-	.nav = { { 10, "/", "nav.home" }, { 90, "/#join", "nav.join" } },
+	.nav = { { 10, "/", "nav.home" }, { 90, "/#join", "nav.join", NAV_VISITORS } }, /* a member has joined */
 };

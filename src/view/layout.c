@@ -34,9 +34,10 @@ json_t *view_layout(arena *a, const struct layout *l)
 	json_object_set_new(g, "js_href", json_string(arena_printf(a, "/static/app.js?v=%s", js ? js->hash : "0")));
 	json_t *nav = json_array();
 	for (size_t i = 0; i < l->nnav; i++)
-		json_array_append_new(nav, json_pack("{s:s,s:s,s:b}", "href", l->nav[i].href, "label",
-						     i18n_get(l->lang, l->nav[i].label_key), "current",
-						     l->path && !strcmp(l->nav[i].href, l->path)));
+		if (l->nav[i].who == NAV_EVERYONE || l->nav[i].who == (l->user_id ? NAV_MEMBERS : NAV_VISITORS))
+			json_array_append_new(nav, json_pack("{s:s,s:s,s:b}", "href", l->nav[i].href, "label",
+							     i18n_get(l->lang, l->nav[i].label_key), "current",
+							     l->path && !strcmp(l->nav[i].href, l->path)));
 	json_object_set_new(g, "nav", nav);
 	if (l->user_id)
 		json_object_set_new(g, "me", json_pack("{s:I,s:s,s:s}", "id", (json_int_t)l->user_id, "name", l->user_name,

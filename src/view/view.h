@@ -31,7 +31,9 @@ struct nav_item {
 	int order;
 	const char *href;
 	const char *label_key; /* i18n key */
+	int who;               /* NAV_EVERYONE, or only NAV_VISITORS / NAV_MEMBERS */
 };
+enum { NAV_EVERYONE = 0, NAV_VISITORS = 1, NAV_MEMBERS = 2 };
 
 /* What the layout around every page shows: the site in the request's
  * language, the language switch, the navigation bar (the current page

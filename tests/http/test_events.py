@@ -499,6 +499,29 @@ def test_pages_kept_for_a_member_are_theirs_and_current(s):
     assert_in("首席缓存官", b.get(path).text, "the form takes the new title")
 
 
+def test_a_member_finds_their_own_events_in_one_place(s):
+    org = account(s, "mine-org@example.com", "我的活动组织者", "organizer")
+    roomy = new_event(org, title="有座位的沙龙", capacity=5)
+    full = new_event(org, title="满员的沙龙", capacity=1)
+    first = member(s, "mine-first@example.com", "先到")
+    register(first, full)
+    me = member(s, "mine@example.com", "我自己")
+    t1 = ticket_of(register(me, roomy))
+    t2 = ticket_of(register(me, full))
+    page = me.get("/account/events")
+    assert_eq(page.status, 200)
+    for text in ["我的活动", "有座位的沙龙", "满员的沙龙", "已确认", "候补", "/t/%s" % t1, "/t/%s" % t2]:
+        assert_in(text, page.text)
+    assert_in('href="/account/events"', me.get("/events").text, "reachable from the header")
+    assert "先到" not in page.text, "only their own"
+    en = me.get("/account/events?lang=en").text
+    assert_in("My events", en)
+    assert_in("On the waitlist", en)
+    me.post("/events/%d/cancel" % roomy, {})
+    assert "有座位的沙龙" not in me.get("/account/events?lang=zh").text, "a cancelled one is gone, at once"
+    assert_eq(Person(s).get("/account/events").status, 303, "visitors sign in first")
+
+
 def test_two_servers_send_each_mail_once(s):
     """Two servers on one database, each with its mail sender, and 600
     mails waiting: every mail arrives exactly once."""
