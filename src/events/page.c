@@ -193,8 +193,10 @@ int event_page(req *r, resp *out, db *d, int64_t id, unsigned status, json_t *fo
 			return rc;
 		}
 		if (mine.nrows)
-			json_object_set_new(m, "mine", json_pack("{s:s,s:s,s:s,s:b,s:I}", "status", db_get(&mine, 0, 0),
+			json_object_set_new(m, "mine", json_pack("{s:s,s:s,s:s,s:s,s:b,s:I}", "status", db_get(&mine, 0, 0),
 								 "status_text", T(arena_printf(&r->a, "reg.status.%s", db_get(&mine, 0, 0))),
+								 "status_sentence",
+								 T(arena_printf(&r->a, "events.you_are.%s", db_get(&mine, 0, 0))),
 								 "ticket", db_get(&mine, 0, 1), "waitlisted",
 								 !strcmp(db_get(&mine, 0, 0), "waitlisted"), "position",
 								 (json_int_t)db_get_int(&mine, 0, 2)));

@@ -70,7 +70,7 @@ def test_a_debate_with_teams_questions_and_a_winner(s):
     assert_eq(query(s, "SELECT count(*) FROM debate_questions WHERE kb = %s" %
                        ("true" if s.database.startswith("postgres") else "1")), [("2",)])
     assert_eq(org.post("/events/%d/questions/%s/delete" % (other, q), {}).status, 404)
-    for lang, words in [("zh", ["辩论赛", "辩题：", "PostgreSQL 比 MySQL 更适合新业务", "获胜", "队长: 张三",
+    for lang, words in [("zh", ["辩论赛", "辩题：", "PostgreSQL 比 MySQL 更适合新业务", "获胜", "队长：张三",
                                 "MVCC 的膨胀怎么办？", "autovacuum 调优"]),
                         ("en", ["Debate", "Motion:", "Winner", "Captain: 赵六", "Questions and answers"])]:
         page = Person(s).get("/events/%d?lang=%s" % (eid, lang)).text

@@ -522,6 +522,24 @@ def test_a_member_finds_their_own_events_in_one_place(s):
     assert_eq(Person(s).get("/account/events").status, 303, "visitors sign in first")
 
 
+def test_the_event_page_reads_as_its_language(s):
+    """Copy testers found wrong: "You are On the waitlist", "host: Huawei",
+    ASCII colons inside Chinese."""
+    org = account(s, "copy-org@example.com", "文案组织者", "organizer")
+    eid = new_event(org, title="文案沙龙", capacity=1, orgs_host="阿里巴巴")
+    register(member(s, "copy-first@example.com"), eid)
+    late = member(s, "copy-late@example.com")
+    register(late, eid)
+    en = late.get("/events/%d?lang=en" % eid).text
+    assert_in("You are on the waitlist.", en)
+    assert "You are On" not in en
+    assert_in("<strong>Host</strong>: ", en)
+    zh = late.get("/events/%d?lang=zh" % eid).text
+    assert_in("你在候补名单中。", zh)
+    assert_in("</strong>：", zh, "a full-width colon on a Chinese page")
+    assert "</strong>: " not in zh
+
+
 def test_two_servers_send_each_mail_once(s):
     """Two servers on one database, each with its mail sender, and 600
     mails waiting: every mail arrives exactly once."""
