@@ -30,7 +30,7 @@ static int my_events(req *r, resp *out)
 			    "status <> 'cancelled') ORDER BY e.starts_at DESC LIMIT ?",
 			    DB_ARGS(DB_TEXT(l), DB_TEXT(l), DB_TEXT(l), DB_INT(r->user_id), DB_INT(MINE_MAX)), &x, &e)))
 		rc = db_query(d, &r->a,
-			      "SELECT g.event_id, g.status, g.ticket, coalesce(g.checked_in_at, 0) AS checked_in_at, "
+			      "SELECT g.event_id, g.status, g.ticket, CASE WHEN g.checked_in_at IS NULL THEN 0 ELSE 1 END AS checked_in, "
 			      "(SELECT count(*) FROM registrations w WHERE w.event_id = g.event_id AND w.status = 'waitlisted' "
 			      "AND w.id <= g.id) AS position FROM registrations g WHERE g.user_id = ? AND g.status <> 'cancelled'",
 			      DB_ARGS(DB_INT(r->user_id)), &g, &e);
@@ -53,7 +53,7 @@ static int my_events(req *r, resp *out)
 		json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:b,s:b}", "id", (json_int_t)ev.id, "title", ev.title, "when",
 				      event_when(&r->a, r->lang, &ev), "city", ev.city ? ev.city : "", "status_text",
 				      T(arena_printf(&r->a, "reg.status.%s", status)), "ticket", db_text(&g, k, "ticket"),
-				      "waitlisted", waitlisted, "checked_in", db_int(&g, k, "checked_in_at") > 0);
+				      "waitlisted", waitlisted, "checked_in", db_int(&g, k, "checked_in") > 0);
 		if (waitlisted)
 			json_object_set_new(o, "position", json_integer(db_int(&g, k, "position")));
 		/* Coming ones soonest first; past ones latest first. */
