@@ -90,7 +90,9 @@ static int queue_ticket_mail(db *d, arena *a, int lang, const char *base_url, co
 		event_when(a, lang, ev), i18n_get(lang, "events.where"), ev->venue, *ev->address ? ", " : "",
 		ev->address, i18n_get(lang, "ticket.title"), base_url, ticket, i18n_get(lang, "ticket.calendar"),
 		base_url, ticket, i18n_get(lang, "ticket.mail.outro"));
-	return outbox_add(d, to, arena_printf(a, "%s: %s", i18n_get(lang, "ticket.mail.subject"), ev->title), body,
+	/* The subject says what the mail is: a seat, the waitlist, a seat at last. */
+	const char *what = i18n_get(lang, arena_printf(a, "%s.subject", intro_key));
+	return outbox_add(d, to, arena_printf(a, "%s%s%s", what, i18n_get(lang, "punct.colon"), ev->title), body,
 			  seat ? arena_printf(a, "%s/t/%s", base_url, ticket) : NULL, e);
 }
 
@@ -291,7 +293,9 @@ static int submit(req *r, struct seat_job *j, db_tx_fn fn, handler_fn then)
 {
 	j->r = r;
 	r->pending = j;
-	j->lang = r->lang;
+	/* A member's own mail is in their language, whatever page they
+	 * clicked on; a guest's in the organizer's page language. */
+	j->lang = j->user_id && j->user_id == r->user_id && r->user_lang >= 0 ? r->user_lang : r->lang;
 	j->base_url = r->cfg->val[CFG_BASE_URL];
 	j->job.fn = fn;
 	j->job.done = seat_done;

@@ -154,6 +154,7 @@ typedef struct req {
 	int64_t user_version;  /* the member's own data version (cached pages kept for them) */
 	const char *versions;  /* every data version, read with the account ("home=5,orgs=3"), or NULL */
 	const char *user_name;
+	int user_lang;         /* the member's own language (their mail's), -1 when unknown */
 	const char *session;   /* the session cookie's token, when signed in */
 	int bearer;            /* signed in by an API token: no cookies, no CSRF */
 	const char *client;    /* the User-Agent, for session lists and the audit log */

@@ -851,6 +851,7 @@ static enum MHD_Result dispatch(struct server *s, req *r)
 			r->user_version = u->version;
 			r->versions = u->versions;
 			r->user_name = u->name;
+			r->user_lang = u->lang;
 			r->role = u->role;
 			r->session = bearer ? NULL : sid;
 			r->bearer = bearer;

@@ -540,6 +540,25 @@ def test_the_event_page_reads_as_its_language(s):
     assert "</strong>: " not in zh
 
 
+def test_mail_is_in_the_members_language_and_says_what_it_is(s):
+    """A member who reads English gets English mail, even after clicking on
+    a Chinese page; the subject says a seat, or the waitlist."""
+    from harness import mail_text, sql
+    org = account(s, "lang-org@example.com", "语言组织者", "organizer")
+    eid = new_event(org, title="双语沙龙", title_en="Bilingual salon", capacity=1)
+    en = member(s, "reads-english@example.com", "Reader")
+    sql(s, "UPDATE users SET lang = 'en' WHERE email = 'reads-english@example.com'")
+    en.get("/events/%d?lang=zh" % eid)
+    assert_eq(register(en, eid).status, 303)
+    subject, body = mail_text(SINK.wait_for("reads-english@example.com")[-1])
+    assert subject.startswith("Registration confirmed: Bilingual salon"), subject
+    assert_in("Your registration is confirmed", body)
+    zh = member(s, "reads-chinese@example.com", "读者")
+    assert_eq(register(zh, eid).status, 303)
+    subject, body = mail_text(SINK.wait_for("reads-chinese@example.com")[-1])
+    assert subject.startswith("已进入候补：双语沙龙"), subject
+
+
 def test_two_servers_send_each_mail_once(s):
     """Two servers on one database, each with its mail sender, and 600
     mails waiting: every mail arrives exactly once."""
