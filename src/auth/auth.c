@@ -111,69 +111,78 @@ int auth_csrf_key_load(db *d, err *e)
 	return rc;
 }
 
-static void csrf_mac(const unsigned char nonce[16], unsigned char mac[16])
+/* A signed token: 16 bytes of body and the keyed hash of kind || body,
+ * base64url (43 characters). The kind is hashed in, so a CSRF token never
+ * passes for a device token or the other way round. */
+enum { SIGNED_LEN = 43 };
+
+static void signed_mac(const char *kind, const unsigned char body[16], unsigned char mac[16])
 {
+	crypto_generichash_state st;
 	pthread_once(&csrf_once, csrf_own_key);
-	crypto_generichash(mac, 16, nonce, 16, csrf_key, sizeof(csrf_key));
+	crypto_generichash_init(&st, csrf_key, sizeof(csrf_key), 16);
+	crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind) + 1);
+	crypto_generichash_update(&st, body, 16);
+	crypto_generichash_final(&st, mac, 16);
 }
 
-/* A device token: "device" || account id (8 bytes) || nonce (8), keyed
- * hash of it; the kind is hashed in so no CSRF token can pass for one. */
-static void device_mac(const unsigned char body[16], unsigned char mac[16])
-{
-	unsigned char in[6 + 16];
-	memcpy(in, "device", 6);
-	memcpy(in + 6, body, 16);
-	pthread_once(&csrf_once, csrf_own_key);
-	crypto_generichash(mac, 16, in, sizeof(in), csrf_key, sizeof(csrf_key));
-}
-
-void auth_device_token(int64_t user_id, char out[AUTH_DEVICE_LEN + 1])
+static void signed_make(const char *kind, const unsigned char body[16], char out[SIGNED_LEN + 1])
 {
 	unsigned char raw[32];
+	memcpy(raw, body, 16);
+	signed_mac(kind, raw, raw + 16);
+	sodium_bin2base64(out, SIGNED_LEN + 1, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+/* 0 with the body when token is one this site signed as kind; else -1. */
+static int signed_open(const char *kind, const char *token, unsigned char body[16])
+{
+	unsigned char raw[32], mac[16];
+	size_t n = 0;
+	if (!token || strlen(token) != SIGNED_LEN ||
+	    sodium_base642bin(raw, sizeof(raw), token, SIGNED_LEN, NULL, &n, NULL,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) || n != sizeof(raw))
+		return -1;
+	signed_mac(kind, raw, mac);
+	if (sodium_memcmp(mac, raw + 16, sizeof(mac)))
+		return -1;
+	memcpy(body, raw, 16);
+	return 0;
+}
+
+/* A device token's body: the account id (8 bytes, little-endian) and a nonce. */
+void auth_device_token(int64_t user_id, char out[AUTH_DEVICE_LEN + 1])
+{
+	unsigned char body[16];
 	uint64_t id = (uint64_t)user_id;
 	for (int i = 0; i < 8; i++)
-		raw[i] = (unsigned char)(id >> (8 * i));
-	randombytes_buf(raw + 8, 8);
-	device_mac(raw, raw + 16);
-	sodium_bin2base64(out, AUTH_DEVICE_LEN + 1, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		body[i] = (unsigned char)(id >> (8 * i));
+	randombytes_buf(body + 8, 8);
+	signed_make("device", body, out);
 }
 
 int64_t auth_device_user(const char *token)
 {
-	unsigned char raw[32], mac[16];
-	size_t n = 0;
-	if (!token || strlen(token) != AUTH_DEVICE_LEN ||
-	    sodium_base642bin(raw, sizeof(raw), token, AUTH_DEVICE_LEN, NULL, &n, NULL,
-			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) || n != sizeof(raw))
-		return 0;
-	device_mac(raw, mac);
-	if (sodium_memcmp(mac, raw + 16, sizeof(mac)))
+	unsigned char body[16];
+	if (signed_open("device", token, body))
 		return 0;
 	uint64_t id = 0;
 	for (int i = 0; i < 8; i++)
-		id |= (uint64_t)raw[i] << (8 * i);
+		id |= (uint64_t)body[i] << (8 * i);
 	return (int64_t)id;
 }
 
 void auth_csrf_new(char out[AUTH_CSRF_LEN + 1])
 {
-	unsigned char raw[32];
-	randombytes_buf(raw, 16);
-	csrf_mac(raw, raw + 16);
-	sodium_bin2base64(out, AUTH_CSRF_LEN + 1, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	unsigned char body[16];
+	randombytes_buf(body, sizeof(body));
+	signed_make("csrf", body, out);
 }
 
 int auth_csrf_valid(const char *token)
 {
-	unsigned char raw[32], mac[16];
-	size_t n = 0;
-	if (!token || strlen(token) != AUTH_CSRF_LEN ||
-	    sodium_base642bin(raw, sizeof(raw), token, AUTH_CSRF_LEN, NULL, &n, NULL,
-			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) || n != sizeof(raw))
-		return 0;
-	csrf_mac(raw, mac);
-	return sodium_memcmp(mac, raw + 16, sizeof(mac)) == 0;
+	unsigned char body[16];
+	return signed_open("csrf", token, body) == 0;
 }
 
 int auth_token_shape(const char *s)
