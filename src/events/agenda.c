@@ -196,9 +196,7 @@ static int agenda_page(req *r, resp *out, db *d, int64_t id, unsigned status, js
 
 static int agenda_get(req *r, resp *out)
 {
-	int64_t id;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
+	int64_t id = req_num(r, "id");
 	return agenda_page(r, out, r->db, id, 200, NULL, NULL);
 }
 

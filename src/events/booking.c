@@ -356,18 +356,14 @@ static int registered(req *r, resp *out);
 /* The event page again with the details as sent and what is wrong. */
 static int register_invalid(req *r, resp *out)
 {
-	int64_t id;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
+	int64_t id = req_num(r, "id");
 	return event_page(r, out, r->db, id, 422, json_incref(r->form), json_incref(r->errors));
 }
 
 static int register_(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	int64_t id;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
+	int64_t id = req_num(r, "id");
 	struct seat_job *j = arena_alloc(&r->a, sizeof(*j));
 	memset(j, 0, sizeof(*j));
 	read_details(r, j);
@@ -440,9 +436,8 @@ static int cancelled(req *r, resp *out)
 
 static int cancel_own(req *r, resp *out)
 {
-	int64_t id;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
+	(void)out; /* answered by the continuation */
+	int64_t id = req_num(r, "id");
 	struct seat_job *j = arena_alloc(&r->a, sizeof(*j));
 	memset(j, 0, sizeof(*j));
 	j->event_id = id;
@@ -491,9 +486,8 @@ static int add_guest_invalid(req *r, resp *out)
 
 static int add_guest(req *r, resp *out)
 {
-	int64_t id;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
+	(void)out; /* answered by the continuation */
+	int64_t id = req_num(r, "id");
 	struct seat_job *j = arena_alloc(&r->a, sizeof(*j));
 	memset(j, 0, sizeof(*j));
 	read_details(r, j);

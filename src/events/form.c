@@ -306,9 +306,7 @@ static int save_tx(db *d, void *p, err *e)
 static int save(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	int64_t id;
-	if (req_id_or_new(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
+	int64_t id = req_num(r, "id");
 	db *d = r->db;
 	struct event_form f;
 	memset(&f, 0, sizeof(f));

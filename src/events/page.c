@@ -245,9 +245,7 @@ int event_page(req *r, resp *out, db *d, int64_t id, unsigned status, json_t *fo
 
 static int show(req *r, resp *out)
 {
-	int64_t id;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
+	int64_t id = req_num(r, "id");
 	return event_page(r, out, r->db, id, 200, NULL, NULL);
 }
 

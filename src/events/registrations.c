@@ -168,8 +168,7 @@ static int registrations_csv(req *r, resp *out)
 	int found;
 	struct event_row ev;
 	struct reg_filter f;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
+	id = req_num(r, "id");
 	if (read_filter(r, &f))
 		return http_error(r, out, 400, "bad_filter", "orgs.err.filter");
 	db *d = r->db;

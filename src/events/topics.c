@@ -82,8 +82,7 @@ static int topic_decline(req *r, resp *out)
 {
 	err e = ERR_INIT;
 	int64_t id, changed = 0;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
+	id = req_num(r, "id");
 	db *d = r->db;
 	int rc = db_exec(d, "UPDATE topics SET status = 'declined' WHERE id = ? AND status = 'proposed'", DB_ARGS(DB_INT(id)),
 			 &changed, &e);

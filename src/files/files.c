@@ -222,9 +222,7 @@ int files_attach(req *r, resp *out, const char *field, const char *update_sql, i
 int files_attach_route(req *r, resp *out, const char *field, const char *update_sql, const char *audit,
 		       const char *kind, const char *path)
 {
-	int64_t id;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
+	int64_t id = req_num(r, "id");
 	return files_attach(r, out, field, update_sql, id, audit, arena_printf(&r->a, "%s:%lld", kind, (long long)id),
 			    arena_printf(&r->a, "%s/%lld?saved=1", path, (long long)id));
 }
@@ -232,9 +230,7 @@ int files_attach_route(req *r, resp *out, const char *field, const char *update_
 static int serve(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	int64_t id;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
+	int64_t id = req_num(r, "id");
 	db *d = r->db;
 	db_res res;
 	int rc = db_query(d, &r->a, "SELECT sha256, content_type, data_b64, name FROM files WHERE id = ?", DB_ARGS(DB_INT(id)), &res, &e);

@@ -214,10 +214,13 @@ int input_valid(int kind, const char *s, int64_t max);
 
 /* Inputs (NULL when absent). Query and form values are valid UTF-8. */
 const char *req_param(const req *r, const char *name);   /* route :params */
-/* The route's :id as a positive number; -1 when it is not one (answer 404). */
+/* A route's numeric :param (:id, :draw, :item...; all but :code, :slug,
+ * :token and *path): the dispatcher has answered 404 unless it is a whole
+ * number from 1, so a handler just reads it. 0 when the route has none
+ * (a form that creates, where its twin route edits :id). */
+int64_t req_num(const req *r, const char *name);
+/* req_num(r, "id") into *id: 0, or -1 when there is none. */
 int req_id(const req *r, int64_t *id);
-/* The same for a form that creates (no :id: *id is 0) or edits (:id). */
-int req_id_or_new(const req *r, int64_t *id);
 const char *req_query(const req *r, const char *name);
 const char *req_header(const req *r, const char *name);
 const char *req_cookie(const req *r, const char *name);

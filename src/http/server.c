@@ -56,10 +56,16 @@ int req_id(const req *r, int64_t *id)
 	return parse_i64(req_param(r, "id"), 1, INT64_MAX, id);
 }
 
-int req_id_or_new(const req *r, int64_t *id)
+/* Route parameters that are names rather than row ids. */
+static int text_param(const char *name)
 {
-	*id = 0;
-	return req_param(r, "id") ? req_id(r, id) : 0;
+	return !strcmp(name, "code") || !strcmp(name, "slug") || !strcmp(name, "token") || !strcmp(name, "path");
+}
+
+int64_t req_num(const req *r, const char *name)
+{
+	int64_t v;
+	return parse_i64(req_param(r, name), 1, INT64_MAX, &v) ? 0 : v;
 }
 
 const char *req_query(const req *r, const char *name)
@@ -816,6 +822,11 @@ static enum MHD_Result dispatch(struct server *s, req *r)
 		out.allow = http_methods_text(&r->a, allowed);
 		return send_resp(r, &out);
 	}
+	/* A row's id in the path (:id, :draw, :item...) is a whole number from
+	 * 1, or no such page: checked here once, not in every handler. */
+	for (int i = 0; i < r->nparams; i++)
+		if (!text_param(r->param_names[i]) && !req_num(r, r->param_names[i]))
+			return fail(r, 404, "not_found", "error.not_found");
 	if (r->body_error == 413)
 		return fail(r, 413, "too_large", "error.too_large");
 	if (!r->body_error && r->body.len && is_type(req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE), "application/json") &&

@@ -344,8 +344,7 @@ static int show(req *r, resp *out)
 	err e = ERR_INIT;
 	int64_t id;
 	json_t *o;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
+	id = req_num(r, "id");
 	db *d = r->db;
 	static const char *const args[] = { NULL };
 	int64_t version = 0;
@@ -538,8 +537,7 @@ static int edit_form(req *r, resp *out)
 	err e = ERR_INIT;
 	int64_t id;
 	json_t *o;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
+	id = req_num(r, "id");
 	db *d = r->db;
 	int rc = load(r, d, id, &o, &e);
 	if (rc || !o)
@@ -571,9 +569,7 @@ static int edit_form(req *r, resp *out)
 static int save(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	int64_t id;
-	if (req_id_or_new(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
+	int64_t id = req_num(r, "id");
 	db *d = r->db;
 	struct org_form f;
 	json_t *errors = read_form(r, &f);
@@ -667,8 +663,7 @@ static int merge(req *r, resp *out)
 {
 	err e = ERR_INIT;
 	int64_t from, into = 0;
-	if (req_id(r, &from))
-		return http_error(r, out, 404, "not_found", "error.not_found");
+	from = req_num(r, "id");
 	db *d = r->db;
 	char *target = trimmed(&r->a, req_form(r, "into"));
 	int rc = 0;

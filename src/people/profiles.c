@@ -134,9 +134,7 @@ enum { PROFILE_TTL = 60 };
 static int show(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	int64_t id;
-	if (req_id(r, &id))
-		return http_error(r, out, 404, "not_found", "error.not_found");
+	int64_t id = req_num(r, "id");
 	db *d = r->db;
 	db_res res, v;
 	/* The page shows the person (their own version) and their

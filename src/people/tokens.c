@@ -52,7 +52,7 @@ static int create(req *r, resp *out)
 static int revoke(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	const char *id = req_param(r, "id");
+	const char *id = req_param(r, "token"); /* the token's id: its hash's first 16 hex digits */
 	if (!id || strlen(id) != 16 || strspn(id, "0123456789abcdef") != 16)
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	db *d = r->db;
@@ -99,7 +99,7 @@ static const struct input token_inputs[] = {
 static const struct route routes[] = {
 	{ M_POST, "/account/tokens", create, SIGNED_IN, 1, "token-create", .flags = ROUTE_SESSION, .inputs = token_inputs,
 	  .invalid = create_invalid },
-	{ M_POST, "/account/tokens/:id/revoke", revoke, SIGNED_IN, 1, "token-revoke", .flags = ROUTE_SESSION, .inputs = no_inputs },
+	{ M_POST, "/account/tokens/:token/revoke", revoke, SIGNED_IN, 1, "token-revoke", .flags = ROUTE_SESSION, .inputs = no_inputs },
 };
 
 const struct route_table token_routes = { routes, sizeof(routes) / sizeof(routes[0]) };
