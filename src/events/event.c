@@ -49,7 +49,7 @@ void event_from_row(const db_res *x, int i, struct event_row *ev)
 	ev->id = db_int(x, i, "id");
 	ev->series_id = db_int(x, i, "series_id");
 	ev->city_id = db_int(x, i, "city_id");
-	ev->cover_file_id = db_int(x, i, "cover_file_id");
+	ev->cover_key = db_text(x, i, "cover_key");
 	ev->title = db_text(x, i, "title");
 	ev->title_zh = db_text(x, i, "title_zh");
 	ev->title_en = db_text(x, i, "title_en");

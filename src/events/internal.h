@@ -3,6 +3,7 @@
 #define PGHERD_EVENTS_INTERNAL_H
 
 #include "events/events.h"
+#include "files/files.h"
 
 /* The route tables, one per page or resource (matched in this order:
  * /events/new before /events/:id). */
@@ -38,7 +39,8 @@ void events_free(void);
 enum { FIG_REGISTERED, FIG_CHECKED_IN, FIG_ONLINE, FIG_REACH, FIGURES };
 
 struct event_row {
-	int64_t id, series_id, city_id, cover_file_id;
+	int64_t id, series_id, city_id;
+	const char *cover_key; /* "" when there is no cover */
 	const char *title, *title_zh, *title_en, *tz, *status, *venue, *address, *city, *series, *description;
 	const char *series_slug; /* "" outside a series */
 	int64_t starts_at, ends_at, reg_opens_at, reg_closes_at; /* 0: no limit */
@@ -50,7 +52,7 @@ struct event_row {
 /* What every reading of an event selects (three ? for the language code),
  * each column named as event_from_row reads it; add FROM's WHERE after. */
 #define EVENT_COLS "SELECT e.id, coalesce(e.series_id, 0) AS series_id, coalesce(e.city_id, 0) AS city_id, " \
-	"coalesce(e.cover_file_id, 0) AS cover_file_id, " \
+	FILE_KEY("e.cover_file_id") " AS cover_key, " \
 	"CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END AS title, e.title_zh, e.title_en, e.tz, e.status, " \
 	"e.venue, e.address, CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, " \
 	"CASE WHEN ? = 'en' THEN s.name_en ELSE s.name_zh END AS series, e.description, e.starts_at, e.ends_at, " \

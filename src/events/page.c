@@ -131,8 +131,8 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 	buf_release(&html);
 	if (why)
 		json_object_set_new(m, "closed_text", json_string(T(why)));
-	if (ev->cover_file_id)
-		json_object_set_new(m, "cover_file_id", json_integer(ev->cover_file_id));
+	if (*ev->cover_key)
+		json_object_set_new(m, "cover", json_string(ev->cover_key));
 	if (ev->reg_opens_at && now < ev->reg_opens_at)
 		json_object_set_new(m, "opens", json_string(arena_printf(&r->a, "%s %s", clock_date(&r->a, ev->tz, ev->reg_opens_at),
 									 clock_hm(&r->a, ev->tz, ev->reg_opens_at))));

@@ -195,7 +195,7 @@ json_t *record_figures(req *r, const struct event_row *ev)
 static int media_rows(req *r, db *d, int64_t event_id, db_res *x, err *e)
 {
 	return db_query(d, &r->a, "SELECT m.id, m.kind, m.title, coalesce(m.url, ''), coalesce(m.file_id, 0), "
-				  "coalesce(f.name, ''), coalesce(f.size, 0) FROM event_media m LEFT JOIN files f ON f.id = m.file_id "
+				  "coalesce(f.name, ''), coalesce(f.size, 0), coalesce(f.key, '') FROM event_media m LEFT JOIN files f ON f.id = m.file_id "
 				  "WHERE m.event_id = ? ORDER BY m.kind, m.id",
 			DB_ARGS(DB_INT(event_id)), x, e);
 }
@@ -218,8 +218,10 @@ static json_t *media_model(req *r, const db_res *x)
 						 : arena_printf(&r->a, "%s %zu", T(arena_printf(&r->a, "media.kind.%s", kind)),
 								json_array_size(list) + 1);
 		json_t *o = json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)db_get_int(x, i, 0), "kind", kind, "title",
-				      title, "url", file ? arena_printf(&r->a, "/files/%lld", (long long)file) : url);
+				      title, "url", file ? arena_printf(&r->a, "/files/%s", db_get(x, i, 7)) : url);
 		if (file) {
+			/* A photo's thumbnail on the event page is the phone-sized copy. */
+			json_object_set_new(o, "thumb", json_string(arena_printf(&r->a, "/files/%s/m", db_get(x, i, 7))));
 			json_object_set_new(o, "file_id", json_integer(file));
 			json_object_set_new(o, "size_kb", json_integer((db_get_int(x, i, 6) + 1023) / 1024));
 		}
@@ -388,15 +390,14 @@ struct media_ctx {
 	req *r;
 	int64_t event_id, id, file_id;
 	const char *kind, *title, *url, *why;
-	const struct field *file;
+	const struct upload *file;
 };
 
 static int media_tx(db *d, void *p, err *e)
 {
 	struct media_ctx *c = p;
 	int rc = 0;
-	if (c->file && (rc = files_store(d, c->r, c->file, !strcmp(c->kind, "slides") ? FILE_PDF : FILE_IMAGE, &c->file_id,
-					 &c->why, e)))
+	if (c->file && (rc = files_store(d, c->r, c->file, &c->file_id, NULL, e)))
 		return rc;
 	db_res x;
 	rc = db_query(d, &c->r->a, "INSERT INTO event_media (event_id, kind, title, url, file_id, created_at) "
@@ -420,10 +421,11 @@ static int media_post(req *r, resp *out)
 	db *d = r->db;
 	struct event_row *ev = r->row;
 	err e = ERR_INIT;
+	const struct field *file = req_file(r, "file");
 	struct media_ctx c = { r, ev->id, 0, 0, trimmed(&r->a, req_form(r, "kind")), trimmed(&r->a, req_form(r, "title")),
-			       trimmed(&r->a, req_form(r, "url")), NULL, req_file(r, "file") };
-	if (c.file && !c.file->value.len)
-		c.file = NULL; /* the file input left empty */
+			       trimmed(&r->a, req_form(r, "url")), NULL, NULL };
+	if (file && !file->value.len)
+		file = NULL; /* the file input left empty */
 	json_t *errors = json_object();
 	int known = 0;
 	for (size_t k = 0; k < COUNT(media_kinds); k++)
@@ -432,7 +434,7 @@ static int media_post(req *r, resp *out)
 		json_object_set_new(errors, "kind", json_string(T("media.err.kind")));
 	if (text_len(c.title) > TITLE_MAX || has_control(c.title))
 		json_object_set_new(errors, "title", json_string(T("events.err.title_text")));
-	if (!c.file) {
+	if (!file) {
 		if (!valid_url(c.url, URL_MAX))
 			json_object_set_new(errors, "url", json_string(T(*c.url ? "orgs.err.website" : "media.err.none")));
 	} else if (known && strcmp(c.kind, "slides") && strcmp(c.kind, "photo")) {
@@ -444,7 +446,15 @@ static int media_post(req *r, resp *out)
 		return record_page(r, out, d, ev, 422, NULL, errors, NULL);
 	}
 	json_decref(errors);
-	int rc = db_tx(d, media_tx, &c, &e);
+	struct upload u;
+	int rc = 0;
+	if (file) {
+		/* The file is checked and written again before the transaction. */
+		rc = files_prepare(r, file, !strcmp(c.kind, "slides") ? FILE_PDF : FILE_IMAGE, &u, &c.why);
+		c.file = &u;
+	}
+	if (!rc)
+		rc = db_tx(d, media_tx, &c, &e);
 	if (rc == ERR_INPUT || (rc == ERR_CONSTRAINT && c.why)) {
 		unsigned status = rc == ERR_INPUT ? 422 : 409;
 		if (r->api)

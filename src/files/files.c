@@ -15,6 +15,8 @@
 
 #include "base/log.h"
 #include "base/util.h"
+#include "files/image.h"
+#include "people/people.h"
 #include "base/banned.h"
 
 static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
@@ -125,59 +127,151 @@ static const char *file_name(arena *a, const char *name)
 	return utf8_valid(s, strlen(s)) ? s : "";
 }
 
-int files_store(db *d, req *r, const struct field *f, int kinds, int64_t *id, const char **why, err *e)
+/* What the pages need: the whole image at most 1600 pixels on its longer
+ * side (a cover on a desktop, a photo opened), 800 for a phone's column
+ * and 320 for avatars, logos and thumbnails. A smaller size is kept only
+ * when the image is bigger than it. */
+static const struct {
+	const char *name;
+	unsigned side;
+} sizes[] = { { "", 1600 }, { "m", 800 }, { "s", 320 } };
+
+static const char *b64_of(arena *a, const void *p, size_t n)
+{
+	size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = arena_alloc(a, cap);
+	sodium_bin2base64(b64, cap, p, n, sodium_base64_VARIANT_ORIGINAL);
+	return b64;
+}
+
+static void sha_hex(const void *p, size_t n, char hex[65])
+{
+	unsigned char hash[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(hash, p, n);
+	sodium_bin2hex(hex, 65, hash, sizeof(hash));
+}
+
+/* Writes the decoded image again in each size it is bigger than. */
+static int reencode(arena *a, const struct image *im, int prefer_png, struct upload *u)
+{
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		if (k && im->w <= sizes[k].side && im->h <= sizes[k].side)
+			continue; /* the image itself serves for this size */
+		struct image scaled = { 0 };
+		const struct image *from = im;
+		if (im->w > sizes[k].side || im->h > sizes[k].side) {
+			if (image_scale(im, sizes[k].side, &scaled))
+				return -1;
+			from = &scaled;
+		}
+		buf b = BUF_INIT;
+		struct file_version *v = &u->v[u->n];
+		int rc = image_encode(from, prefer_png, &b, &v->type);
+		if (!rc) {
+			v->size = sizes[k].name;
+			v->w = from->w;
+			v->h = from->h;
+			v->bytes = b.len;
+			v->b64 = b64_of(a, b.s, b.len);
+			sha_hex(b.s, b.len, v->sha);
+			u->n++;
+		}
+		buf_release(&b);
+		image_free(&scaled);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+int files_prepare(req *r, const struct field *f, int kinds, struct upload *u, const char **why)
 {
 	struct image_info info = { 0 };
 	const unsigned char *p = f ? (const unsigned char *)f->value.s : NULL;
 	size_t n = f ? f->value.len : 0;
+	memset(u, 0, sizeof(*u));
 	*why = NULL;
 	if (!n) {
 		*why = "files.err.none";
 		return ERR_INPUT;
 	}
+	u->name = file_name(&r->a, f->filename);
 	if ((kinds & FILE_PDF) && pdf_sniff(p, n)) {
 		if (n > PDF_MAX_BYTES) {
 			*why = "files.err.pdf_too_big";
 			return ERR_INPUT;
 		}
-		info.content_type = "application/pdf";
-	} else if (!(kinds & FILE_IMAGE) || image_sniff(p, n, &info)) {
+		/* A PDF is kept as sent: it is served only as a download. */
+		struct file_version *v = &u->v[u->n++];
+		*v = (struct file_version){ "", "application/pdf", 0, 0, n, b64_of(&r->a, p, n), { 0 } };
+		sha_hex(p, n, v->sha);
+		return 0;
+	}
+	if (!(kinds & FILE_IMAGE) || image_sniff(p, n, &info)) {
 		*why = kinds == FILE_PDF ? "files.err.not_pdf" : kinds & FILE_PDF ? "files.err.type_pdf" : "files.err.type";
 		return ERR_INPUT;
-	} else if (n > IMAGE_MAX_BYTES) {
+	}
+	if (n > IMAGE_MAX_BYTES) {
 		*why = "files.err.too_big";
 		return ERR_INPUT;
-	} else if (info.width > IMAGE_MAX_SIDE || info.height > IMAGE_MAX_SIDE) {
+	}
+	if (info.width > IMAGE_MAX_SIDE || info.height > IMAGE_MAX_SIDE) {
 		*why = "files.err.dimensions";
 		return ERR_INPUT;
 	}
-	unsigned char hash[crypto_hash_sha256_BYTES];
-	char hex[2 * crypto_hash_sha256_BYTES + 1];
-	crypto_hash_sha256(hash, p, n);
-	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
-	size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
-	char *b64 = arena_alloc(&r->a, cap);
-	sodium_bin2base64(b64, cap, p, n, sodium_base64_VARIANT_ORIGINAL);
-	db_res res;
-	int rc = db_query(d, &r->a, "INSERT INTO files (sha256, content_type, width, height, size, data_b64, user_id, created_at, name) "
-				    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			  DB_ARGS(DB_TEXT(hex), DB_TEXT(info.content_type), DB_INT(info.width), DB_INT(info.height),
-				  DB_INT((int64_t)n), DB_TEXT(b64), r->user_id ? DB_INT(r->user_id) : DB_NULL,
-				  DB_TIME(unix_now()), DB_TEXT(file_name(&r->a, f->filename))),
-			  &res, e);
-	if (!rc)
-		*id = db_get_int(&res, 0, 0);
-	return rc;
+	struct image im;
+	if (image_decode(p, n, info.content_type, sizes[0].side, &im)) {
+		*why = "files.err.broken";
+		return ERR_INPUT;
+	}
+	int rc = reencode(&r->a, &im, !strcmp(info.content_type, "image/png"), u);
+	image_free(&im);
+	if (rc) {
+		*why = "files.err.broken";
+		return ERR_INPUT;
+	}
+	return 0;
 }
 
-int files_store_image(db *d, req *r, const struct field *f, int64_t *id, const char **why, err *e)
+void files_new_key(char key[FILE_KEY_LEN + 1])
 {
-	return files_store(d, r, f, FILE_IMAGE, id, why, e);
+	unsigned char raw[16];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(key, FILE_KEY_LEN + 1, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+int files_store(db *d, req *r, const struct upload *u, int64_t *id, const char **key, err *e)
+{
+	char k[FILE_KEY_LEN + 1];
+	files_new_key(k);
+	const struct file_version *v = &u->v[0];
+	db_res res;
+	int rc = db_query(d, &r->a, "INSERT INTO files (sha256, content_type, width, height, size, data_b64, user_id, created_at, name, key) "
+				    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			  DB_ARGS(DB_TEXT(v->sha), DB_TEXT(v->type), DB_INT(v->w), DB_INT(v->h), DB_INT((int64_t)v->bytes),
+				  DB_TEXT(v->b64), r->user_id ? DB_INT(r->user_id) : DB_NULL, DB_TIME(unix_now()),
+				  DB_TEXT(u->name), DB_TEXT(k)),
+			  &res, e);
+	if (rc)
+		return rc;
+	*id = db_get_int(&res, 0, 0);
+	for (int i = 1; i < u->n && !rc; i++) {
+		v = &u->v[i];
+		rc = db_exec(d, "INSERT INTO file_sizes (file_id, size, sha256, content_type, width, height, bytes, data_b64) "
+				"VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			     DB_ARGS(DB_INT(*id), DB_TEXT(v->size), DB_TEXT(v->sha), DB_TEXT(v->type), DB_INT(v->w),
+				     DB_INT(v->h), DB_INT((int64_t)v->bytes), DB_TEXT(v->b64)),
+			     NULL, e);
+	}
+	if (!rc && key)
+		*key = arena_strdup(&r->a, k);
+	return rc;
 }
 
 struct attach_ctx {
 	req *r;
-	const char *field, *update_sql, *audit, *target, *why;
+	const char *update_sql, *audit, *target, *key;
+	const struct upload *u;
 	int64_t row, file;
 };
 
@@ -185,7 +279,7 @@ static int attach_tx(db *d, void *p, err *e)
 {
 	struct attach_ctx *c = p;
 	int64_t changed = 0;
-	int rc = files_store_image(d, c->r, req_file(c->r, c->field), &c->file, &c->why, e);
+	int rc = files_store(d, c->r, c->u, &c->file, &c->key, e);
 	if (!rc)
 		rc = db_exec(d, c->update_sql, DB_ARGS(DB_INT(c->file), DB_INT(c->row)), &changed, e);
 	if (!rc && !changed)
@@ -201,10 +295,14 @@ int files_attach(req *r, resp *out, const char *field, const char *update_sql, i
 {
 	err e = ERR_INIT;
 	db *d = r->db;
-	struct attach_ctx c = { r, field, update_sql, audit, target, NULL, row, 0 };
+	struct upload u;
+	const char *why;
+	/* Decoding and writing the sizes happen before the transaction,
+	 * which then only inserts. */
+	if (files_prepare(r, req_file(r, field), FILE_IMAGE, &u, &why))
+		return http_error(r, out, 422, "invalid_image", why);
+	struct attach_ctx c = { r, update_sql, audit, target, NULL, &u, row, 0 };
 	int rc = db_tx(d, attach_tx, &c, &e);
-	if (rc == ERR_INPUT)
-		return http_error(r, out, 422, "invalid_image", c.why);
 	if (rc == ERR_NOTFOUND)
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	if (rc) {
@@ -213,7 +311,7 @@ int files_attach(req *r, resp *out, const char *field, const char *update_sql, i
 	}
 	if (r->api) {
 		out->model = json_pack("{s:I,s:s}", "file_id", (json_int_t)c.file, "url",
-				       arena_printf(&r->a, "/files/%lld", (long long)c.file));
+				       arena_printf(&r->a, "/files/%s", c.key));
 		return 0;
 	}
 	return http_redirect(r, out, next);
@@ -227,20 +325,43 @@ int files_attach_route(req *r, resp *out, const char *field, const char *update_
 			    arena_printf(&r->a, "%s/%lld?saved=1", path, (long long)id));
 }
 
+/* A file's key as files_new_key makes it (or as the migration that gave
+ * older files theirs did: 32 hex digits). */
+static int valid_key(const char *k)
+{
+	size_t n = k ? strlen(k) : 0;
+	if (n < 16 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= 'A' && k[i] <= 'Z') || (k[i] >= '0' && k[i] <= '9') ||
+		      k[i] == '-' || k[i] == '_'))
+			return 0;
+	return 1;
+}
+
 static int serve(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	int64_t id = req_num(r, "id");
+	const char *key = req_param(r, "key"), *size = req_param(r, "size");
+	if (!valid_key(key) || (size && strcmp(size, "s") && strcmp(size, "m")))
+		return http_error(r, out, 404, "not_found", "error.not_found");
 	db *d = r->db;
 	db_res res;
-	int rc = db_query(d, &r->a, "SELECT sha256, content_type, data_b64, name FROM files WHERE id = ?", DB_ARGS(DB_INT(id)), &res, &e);
+	/* A size the image is not bigger than is the image itself. */
+	int rc = db_query(d, &r->a, "SELECT coalesce(v.sha256, f.sha256), coalesce(v.content_type, f.content_type), "
+				    "coalesce(v.data_b64, f.data_b64), f.name, coalesce(" PEOPLE_HIDDEN_AVATAR ", 0) "
+				    "FROM files f LEFT JOIN file_sizes v ON v.file_id = f.id AND v.size = ? WHERE f.key = ?",
+			  DB_ARGS(DB_TEXT(size ? size : ""), DB_TEXT(key)), &res, &e);
 	if (rc)
 		return rc;
-	if (!res.nrows)
+	int64_t hidden_for = res.nrows ? db_get_int(&res, 0, 4) : 0;
+	/* A hidden profile's avatar is its owner's (and the admins') alone. */
+	if (!res.nrows || (hidden_for && hidden_for != r->user_id && r->role != ROLE_ADMIN))
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	/* A file never changes under its id: cache it for good. */
+	/* A file never changes under its key: cache it for good, except a
+	 * hidden member's avatar, which no shared cache may keep. */
 	out->etag = arena_printf(&r->a, "\"%.32s\"", db_get(&res, 0, 0));
-	out->cache_control = "public, max-age=31536000, immutable";
+	out->cache_control = hidden_for ? "private, max-age=600" : "public, max-age=31536000, immutable";
 	const char *inm = req_header(r, "If-None-Match");
 	if (inm && strstr(inm, out->etag)) {
 		out->status = 304;
@@ -254,7 +375,7 @@ static int serve(req *r, resp *out)
 		abort();
 	if (sodium_base642bin(bin, cap, b64, cap, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL)) {
 		free(bin);
-		log_error("file %lld: stored data is not base64", (long long)id);
+		log_error("file %s: stored data is not base64", key);
 		return ERR_FAIL;
 	}
 	out->body = bin;
@@ -262,18 +383,22 @@ static int serve(req *r, resp *out)
 	out->body_owned = 1;
 	out->content_type = arena_strdup(&r->a, db_get(&res, 0, 1));
 	out->disposition = "inline";
-	if (*db_get(&res, 0, 3) && !strcmp(out->content_type, "application/pdf")) {
-		/* A PDF keeps its name when saved (RFC 6266, percent-encoded). */
-		buf name = BUF_INIT;
-		buf_url_arg(&name, db_get(&res, 0, 3));
-		out->disposition = arena_printf(&r->a, "inline; filename*=UTF-8''%s", name.s);
-		buf_release(&name);
+	if (!strcmp(out->content_type, "application/pdf")) {
+		/* A PDF can carry scripts (/OpenAction, forms): it is only ever
+		 * downloaded, never opened as a page of this site, and keeps its
+		 * name when saved (RFC 6266, percent-encoded). */
+		const char *name = *db_get(&res, 0, 3) ? db_get(&res, 0, 3) : "slides.pdf";
+		buf b = BUF_INIT;
+		buf_url_arg(&b, name);
+		out->disposition = arena_printf(&r->a, "attachment; filename*=UTF-8''%s", b.s);
+		buf_release(&b);
 	}
 	return 0;
 }
 
 static const struct route routes[] = {
-	{ M_GET, "/files/:id", serve, EVERYONE, 0, "file" },
+	{ M_GET, "/files/:key", serve, EVERYONE, 0, "file" },
+	{ M_GET, "/files/:key/:size", serve, EVERYONE, 0, "file" },
 };
 
 const struct route_table files_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

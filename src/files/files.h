@@ -1,5 +1,6 @@
-/* files.h: uploaded images: recognized by their bytes, limited in size and
- * dimensions, stored in the database, served from /files/ID. */
+/* files.h: uploaded images and PDFs: recognized by their bytes, limited in
+ * size and dimensions, images written again by the server, stored in the
+ * database, served from /files/KEY (a random key, not a counter). */
 #ifndef PGHERD_FILES_H
 #define PGHERD_FILES_H
 
@@ -32,14 +33,43 @@ int image_sniff(const unsigned char *p, size_t n, struct image_info *out);
  * end-of-file marker in the last kilobyte (a cut-off upload has none). */
 int pdf_sniff(const unsigned char *p, size_t n);
 
+enum { FILE_KEY_LEN = 22, FILE_SIZES = 3 };
+
+/* SQL for the key of the file whose id is in column `col` ('' for none):
+ * pages name files by key, never by id. */
+#define FILE_KEY(col) "coalesce((SELECT key FROM files WHERE id = " col "), '')"
+
+/* One stored form of an upload: the image itself (size "") or a smaller
+ * size ("m", "s"), or a PDF as sent. */
+struct file_version {
+	const char *size, *type;
+	unsigned w, h;
+	size_t bytes;
+	const char *b64;
+	char sha[65];
+};
+
+/* An upload checked and made ready to store (in the request's arena). */
+struct upload {
+	const char *name;
+	struct file_version v[FILE_SIZES];
+	int n;
+};
+
 /* Checks the upload f is one of `kinds` (FILE_IMAGE, FILE_PDF) by its
- * bytes and within that kind's size, and stores it with its file name;
- * *id gets the file's id. On a refused file returns ERR_INPUT with *why
- * set to an i18n key. */
-int files_store(db *d, req *r, const struct field *f, int kinds, int64_t *id, const char **why, err *e);
-/* files_store for images only. Checks and stores the upload in `field`; *id gets the file's id. On a
- * refused file returns ERR_INPUT with *why set to an i18n key. */
-int files_store_image(db *d, req *r, const struct field *f, int64_t *id, const char **why, err *e);
+ * bytes and within that kind's size. An image is decoded and written
+ * again without its metadata, upright, in the sizes pages use; a PDF is
+ * kept as sent. On a refused file returns ERR_INPUT with *why set to an
+ * i18n key. Pure work, no database: do it before a transaction. */
+int files_prepare(req *r, const struct field *f, int kinds, struct upload *u, const char **why);
+
+/* Stores a prepared upload under a new random key; *id gets the file's id
+ * and *key (when not NULL) its key: the file is served at /files/KEY, its
+ * smaller sizes at /files/KEY/m and /files/KEY/s. */
+int files_store(db *d, req *r, const struct upload *u, int64_t *id, const char **key, err *e);
+
+/* A new file key: 16 random bytes, URL-safe base64. */
+void files_new_key(char key[FILE_KEY_LEN + 1]);
 
 /* The whole answer to an image upload: stores the image in form field
  * `field` and points row `row` at it with update_sql (two parameters: the

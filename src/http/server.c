@@ -59,7 +59,8 @@ int req_id(const req *r, int64_t *id)
 /* Route parameters that are names rather than row ids. */
 static int text_param(const char *name)
 {
-	return !strcmp(name, "code") || !strcmp(name, "slug") || !strcmp(name, "token") || !strcmp(name, "path");
+	return !strcmp(name, "code") || !strcmp(name, "slug") || !strcmp(name, "token") || !strcmp(name, "path") ||
+	       !strcmp(name, "key") || !strcmp(name, "size");
 }
 
 int64_t req_num(const req *r, const char *name)

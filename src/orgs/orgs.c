@@ -184,7 +184,7 @@ int orgs_refresh_search(db *d, int64_t id, err *e)
 /* ---- the directory ---- */
 
 #define LIST_COLS "SELECT o.id, CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh) ELSE o.name_zh END AS name, " \
-	"o.name_zh, o.name_en, o.category, coalesce(o.industry, '') AS industry, o.logo_file_id, " \
+	"o.name_zh, o.name_en, o.category, coalesce(o.industry, '') AS industry, " FILE_KEY("o.logo_file_id") " AS logo, " \
 	"CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city FROM orgs o LEFT JOIN cities c ON c.id = o.city_id "
 #define LIST_FILTERS "(? = '' OR o.category = ?) AND (? = '' OR o.industry = ?) AND (CAST(? AS BIGINT) = 0 OR o.city_id = ?) "
 #define LIST_TAIL "ORDER BY o.id LIMIT ? OFFSET ?"
@@ -294,7 +294,7 @@ static int load(req *r, db *d, int64_t id, json_t **out, err *e)
 	const char *lang = lang_code(r->lang);
 	int rc = db_query(d, &r->a, "SELECT o.id, o.name_zh, o.name_en, o.category, coalesce(o.industry, '') AS industry, "
 				    "o.city_id, CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, "
-				    "coalesce(o.website, '') AS website, o.description, o.logo_file_id "
+				    "coalesce(o.website, '') AS website, o.description, " FILE_KEY("o.logo_file_id") " AS logo "
 				    "FROM orgs o LEFT JOIN cities c ON c.id = o.city_id WHERE o.id = ?",
 			  DB_ARGS(DB_TEXT(lang), DB_INT(id)), &o, e);
 	if (rc || !o.nrows) {

@@ -41,7 +41,7 @@ static const char sql_me[] =
 	"SELECT u.display_name AS name, coalesce(u.job_role, '') AS job_role, "
 	"coalesce(o.name_zh, u.org_name, '') AS org, coalesce(u.title, '') AS title, "
 	"coalesce(u.city, '') AS city, u.bio_md AS bio, u.profile_public, u.email_public, u.phone_public, "
-	"u.avatar_file_id "
+	FILE_KEY("u.avatar_file_id") " AS avatar "
 	"FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.id = ?";
 
 static int edit_form(req *r, resp *out)
@@ -126,7 +126,7 @@ static const char sql_public[] =
 	"SELECT u.id, u.display_name AS name, coalesce(u.job_role, '') AS job_role, u.org_id, "
 	"CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh, u.org_name) ELSE coalesce(o.name_zh, u.org_name) END AS org_name, "
 	"u.title, u.city, u.bio_md, CASE WHEN u.email_public THEN u.email END AS email, "
-	"CASE WHEN u.phone_public THEN u.phone END AS phone, u.profile_public, u.avatar_file_id "
+	"CASE WHEN u.phone_public THEN u.phone END AS phone, u.profile_public, " FILE_KEY("u.avatar_file_id") " AS avatar "
 	"FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.id = ? AND u.deleted_at IS NULL";
 
 enum { PROFILE_TTL = 60 };

@@ -1,5 +1,7 @@
 """test_files.py: avatars and logos: recognized by their bytes, limited in
-size and dimensions, served with their true type, and nothing else gets in.
+size and dimensions, decoded and written again without their metadata in the
+sizes pages use, served under keys no one can count through, and a hidden
+member's avatar to no one else.
     python3 tests/http/test_files.py BINARY [DATABASE_URL]"""
 import os
 import re
@@ -9,23 +11,7 @@ import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Person, assert_eq, assert_in, run_suite  # noqa: E402
-
-
-def png(w, h, pad=0):
-    """A real PNG: w×h grey pixels (pad adds an ancillary chunk of that size)."""
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
-    raw = b"".join(b"\x00" + b"\x80" * w for _ in range(min(h, 64)))
-    body = chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
-    if pad:
-        body += chunk(b"tEXt", b"x" * pad)
-    return b"\x89PNG\r\n\x1a\n" + body + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
-
-
-JPEG = (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-        b"\xff\xc0\x00\x11\x08\x00\x10\x00\x20\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01\xff\xd9")
-WEBP = b"RIFF" + struct.pack("<I", 22) + b"WEBPVP8X" + struct.pack("<I", 10) + b"\x00\x00\x00\x00" + \
-    (99).to_bytes(3, "little") + (49).to_bytes(3, "little")
+from images import GPS_SECONDS, fixture, image_size, png, with_exif  # noqa: E402,F401
 
 
 def multipart(p, path, fields, files=()):
@@ -53,27 +39,80 @@ def upload(p, path, field, filename, data, ctype="image/png"):
     return multipart(p, path, {}, [(field, filename, ctype, data)])
 
 
-def test_avatar_png_round_trip(s):
+KEY = r'src="/files/([A-Za-z0-9_-]{22})/s"'
+
+
+def avatar_key(p):
+    m = re.search(KEY, p.get("/account/profile").text)
+    return m and m.group(1)
+
+
+def test_avatar_is_written_again(s):
     p = Person(s)
     p.signup("avatar@example.com", name="有头像")
     p.post("/account/profile", {"name": "有头像", "profile_public": "1"})
-    image = png(48, 48)
+    image = png(48, 48, pad=5000)
     r = upload(p, "/account/avatar", "avatar", "me.png", image)
     assert_eq(r.status, 303)
     pid = re.search(r'href="/people/(\d+)"', p.get("/account/profile").text).group(1)
     page = Person(s).get("/people/" + pid).text
-    fid = re.search(r'<img class="avatar big" src="/files/(\d+)"', page).group(1)
-    f = Person(s).get("/files/" + fid)
+    key = re.search(r'<img class="avatar big" ' + KEY, page).group(1)
+    f = Person(s).get("/files/" + key)
     assert_eq(f.status, 200)
     assert_eq(f.header("Content-Type"), "image/png")
-    assert_eq(f.body, image, "the same bytes back")
+    assert f.body != image and b"tEXt" not in f.body, "written again: the text chunk is gone"
+    assert_eq(image_size(f.body), (48, 48))
+    assert_eq(Person(s).get("/files/%s/s" % key).body, f.body, "no smaller size of a small image")
     assert_in("immutable", f.header("Cache-Control"))
-    assert_eq(Person(s).get("/files/" + fid, headers={"If-None-Match": f.header("ETag")}).status, 304)
-    for data, kind in [(JPEG, "image/jpeg"), (WEBP, "image/webp")]:
-        r = upload(p, "/account/avatar", "avatar", "x.bin", data, "application/octet-stream")
-        assert_eq(r.status, 303, kind)
-        fid = re.search(r'src="/files/(\d+)"', p.get("/account/profile").text).group(1)
-        assert_eq(Person(s).get("/files/" + fid).header("Content-Type"), kind, "type from the bytes, not the name")
+    assert_eq(Person(s).get("/files/" + key, headers={"If-None-Match": f.header("ETag")}).status, 304)
+    for bad in ["/files/1", "/files/%s/x" % key, "/files/%s/s/s" % key, "/files/" + key[:-1] + "!"]:
+        assert_eq(Person(s).get(bad).status, 404, bad)
+
+
+def test_phone_photo_stands_up_without_its_gps(s):
+    p = Person(s)
+    p.signup("photo@example.com", name="拍照的人")
+    p.post("/account/profile", {"name": "拍照的人", "profile_public": "1"})
+    sent = with_exif(fixture("photo.jpg"), 6)
+    assert b"Exif" in sent and (GPS_SECONDS).to_bytes(4, "big") in sent
+    assert_eq(upload(p, "/account/avatar", "avatar", "IMG_0001.JPG", sent, "image/jpeg").status, 303)
+    key = avatar_key(p)
+    f = Person(s).get("/files/" + key)
+    assert_eq(f.header("Content-Type"), "image/jpeg")
+    assert_eq(image_size(f.body), (480, 640), "turned upright as the camera was held")
+    assert b"Exif" not in f.body and b"\xff\xe1" not in f.body, "no EXIF block is served"
+    assert (GPS_SECONDS).to_bytes(4, "big") not in f.body, "the position is gone"
+    assert_eq(image_size(Person(s).get("/files/%s/s" % key).body), (240, 320), "the avatar size")
+    assert_eq(image_size(Person(s).get("/files/%s/m" % key).body), (480, 640), "already phone-sized")
+    # WebP comes back as JPEG; a PNG with transparency keeps it.
+    assert_eq(upload(p, "/account/avatar", "avatar", "x.bin", fixture("photo.webp"), "application/octet-stream").status, 303)
+    f = Person(s).get("/files/" + avatar_key(p))
+    assert_eq((f.header("Content-Type"), image_size(f.body)), ("image/jpeg", (640, 480)))
+    assert_eq(upload(p, "/account/avatar", "avatar", "logo.png", png(40, 20, alpha=True)).status, 303)
+    f = Person(s).get("/files/" + avatar_key(p))
+    assert_eq((f.header("Content-Type"), f.body[25]), ("image/png", 6), "RGBA PNG")
+    # A large image is kept at 1600 pixels, with 800 and 320 beside it.
+    assert_eq(upload(p, "/account/avatar", "avatar", "big.png", png(2400, 1200)).status, 303)
+    key = avatar_key(p)
+    for size, want in [("", (1600, 800)), ("/m", (800, 400)), ("/s", (320, 160))]:
+        assert_eq(image_size(Person(s).get("/files/%s%s" % (key, size)).body), want, size)
+
+
+def test_hidden_profile_avatar_is_its_owners(s):
+    p = Person(s)
+    p.signup("hidden-face@example.com", name="不公开")
+    p.post("/account/profile", {"name": "不公开"})
+    assert_eq(upload(p, "/account/avatar", "avatar", "me.png", png(32, 32)).status, 303)
+    key = avatar_key(p)
+    mine = p.get("/files/" + key)
+    assert_eq(mine.status, 200, "the owner sees their own avatar")
+    assert_in("private", mine.header("Cache-Control"))
+    other = Person(s)
+    other.signup("curious@example.com", name="好奇")
+    assert_eq(other.get("/files/" + key).status, 404)
+    assert_eq(Person(s).get("/files/%s/s" % key).status, 404)
+    p.post("/account/profile", {"name": "不公开", "profile_public": "1"})
+    assert_eq(Person(s).get("/files/%s/s" % key).status, 200, "shown once the profile is public")
 
 
 def test_refused_uploads_change_nothing(s):
@@ -86,6 +125,9 @@ def test_refused_uploads_change_nothing(s):
         (png(10, 10, pad=2_200_000), "big.png", "image/png", "2 MB"),
         (b"", "empty.png", "image/png", "请选择一个图片文件"),
         (b"\x89PNG\r\n\x1a\n", "short.png", "image/png", "按文件内容识别"),
+        (png(4096, 4096)[:49_000], "bomb.png", "image/png", "无法读取"),
+        (fixture("photo.jpg")[:3000], "cut.jpg", "image/jpeg", "无法读取"),
+        (fixture("photo.webp")[:400], "cut.webp", "image/webp", "无法读取"),
     ]
     for data, name, ctype, msg in cases:
         r = upload(p, "/account/avatar", "avatar", name, data, ctype)
@@ -99,7 +141,7 @@ def test_refused_uploads_change_nothing(s):
     assert_eq(status[9:12], "413", "past the upload limit, refused before it is read")
     r = upload(p, "/account/avatar", "avatar", "../../etc/passwd", png(8, 8))
     assert_eq(r.status, 303, "the name is ignored, so a path in it does nothing")
-    for bad in ["/files/../../etc/passwd", "/files/abc", "/files/999999", "/files/1%00.png"]:
+    for bad in ["/files/../../etc/passwd", "/files/abc", "/files/999999", "/files/1%00.png", "/files/1", "/files/2"]:
         assert Person(s).get(bad).status in (400, 404), bad
 
 
@@ -112,9 +154,9 @@ def test_logos_are_for_editors(s):
     ed.login("logo-editor@example.com", re.search(r"one-time password: (\S+)", out).group(1))
     assert_eq(upload(ed, "/orgs/1/logo", "logo", "l.png", png(64, 32)).status, 303)
     t = Person(s).get("/orgs/1").text
-    fid = re.search(r'<img class="logo" src="/files/(\d+)"', t).group(1)
-    assert_eq(Person(s).get("/files/" + fid).header("Content-Type"), "image/png")
-    assert_in('src="/files/%s"' % fid, Person(s).get("/orgs").text, "the directory shows it too")
+    key = re.search(r'<img class="logo" ' + KEY, t).group(1)
+    assert_eq(Person(s).get("/files/%s/s" % key).header("Content-Type"), "image/png")
+    assert_in('src="/files/%s/s"' % key, Person(s).get("/orgs").text, "the directory shows it too")
     assert_eq(upload(ed, "/orgs/999999/logo", "logo", "l.png", png(8, 8)).status, 404)
 
 

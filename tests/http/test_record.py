@@ -14,7 +14,8 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Person, account, assert_eq, assert_in, query, run_suite  # noqa: E402
 from test_api import api, token_for  # noqa: E402
-from test_files import multipart, png  # noqa: E402
+from test_files import multipart  # noqa: E402
+from images import png  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.normpath(os.path.join(HERE, "..", "..", "examples", "salons-2018.json"))
@@ -280,18 +281,20 @@ def test_replays_slides_and_photos(s):
     slides = multipart(org, "/events/%d/media" % eid, {"kind": "slides", "title": "迁移实践"},
                        [("file", "迁移实践.pdf", "application/pdf", pdf())])
     assert_eq(slides.status, 303)
-    fid = query(s, "SELECT file_id FROM event_media WHERE event_id = %d AND kind = 'slides'" % eid)[0][0]
+    fid = query(s, "SELECT f.key FROM event_media m JOIN files f ON f.id = m.file_id "
+                "WHERE m.event_id = %d AND m.kind = 'slides'" % eid)[0][0]
     f = Person(s).get("/files/%s" % fid)
     assert_eq(f.status, 200)
     assert_eq(f.header("Content-Type"), "application/pdf")
     assert f.body.startswith(b"%PDF-1.4"), f.body[:20]
     assert_in("UTF-8''" + "%E8%BF%81%E7%A7%BB%E5%AE%9E%E8%B7%B5.pdf", f.header("Content-Disposition"))
+    assert f.header("Content-Disposition").startswith("attachment"), "a PDF is downloaded, never run as a page here"
     # A name ending in Chinese keeps its last character.
     r = multipart(org, "/events/%d/media" % eid, {"kind": "slides"}, [("file", "讲义", "application/pdf", pdf())])
     assert_eq(r.status, 303)
-    fid2 = query(s, "SELECT max(file_id) FROM event_media WHERE event_id = %d" % eid)[0][0]
+    mid2, fid2 = query(s, "SELECT m.id, f.key FROM event_media m JOIN files f ON f.id = m.file_id "
+                       "WHERE m.event_id = %d ORDER BY m.file_id DESC LIMIT 1" % eid)[0]
     assert_in("%E8%AE%B2%E4%B9%89", Person(s).get("/files/%s" % fid2).header("Content-Disposition"))
-    mid2 = query(s, "SELECT id FROM event_media WHERE file_id = %s" % fid2)[0][0]
     assert_eq(org.post("/events/%d/media/%s/delete" % (eid, mid2), {}).status, 303)
     assert_eq(Person(s).get("/files/%s" % fid2).status, 404, "removed slides take their file along")
     # A PNG named .pdf, an HTML page claiming to be a PDF, a PDF too big.
