@@ -172,6 +172,53 @@ int64_t auth_device_user(const char *token)
 	return (int64_t)id;
 }
 
+/* The body of an email link: the account (6 bytes), the expiry (4) and
+ * 6 bytes of a keyed digest of the address. */
+static void email_tag(const char *email, unsigned char tag[6])
+{
+	/* Keyed with the site's key: the digest tells nothing without it. */
+	crypto_generichash_state st;
+	unsigned char h[16];
+	pthread_once(&csrf_once, csrf_own_key);
+	crypto_generichash_init(&st, csrf_key, sizeof(csrf_key), sizeof(h));
+	crypto_generichash_update(&st, (const unsigned char *)"email", 6);
+	crypto_generichash_update(&st, (const unsigned char *)email, strlen(email));
+	crypto_generichash_final(&st, h, sizeof(h));
+	memcpy(tag, h, 6);
+}
+
+void auth_email_link(int64_t user_id, const char *email, int64_t now, char out[AUTH_EMAIL_LINK_LEN + 1])
+{
+	unsigned char body[16];
+	uint64_t id = (uint64_t)user_id, until = (uint64_t)(now + AUTH_EMAIL_LINK_DAYS * 86400);
+	for (int i = 0; i < 6; i++)
+		body[i] = (unsigned char)(id >> (8 * i));
+	for (int i = 0; i < 4; i++)
+		body[6 + i] = (unsigned char)(until >> (8 * i));
+	email_tag(email, body + 10);
+	signed_make("email-link", body, out);
+}
+
+int64_t auth_email_link_user(const char *token, const char *(*email_of)(void *ctx, int64_t user), void *ctx,
+			     int64_t now)
+{
+	unsigned char body[16], tag[6];
+	if (signed_open("email-link", token, body))
+		return 0;
+	uint64_t id = 0, until = 0;
+	for (int i = 0; i < 6; i++)
+		id |= (uint64_t)body[i] << (8 * i);
+	for (int i = 0; i < 4; i++)
+		until |= (uint64_t)body[6 + i] << (8 * i);
+	if ((int64_t)until < now || !id)
+		return 0;
+	const char *email = email_of(ctx, (int64_t)id);
+	if (!email)
+		return 0;
+	email_tag(email, tag);
+	return sodium_memcmp(tag, body + 10, sizeof(tag)) ? 0 : (int64_t)id;
+}
+
 void auth_csrf_new(char out[AUTH_CSRF_LEN + 1])
 {
 	unsigned char body[16];

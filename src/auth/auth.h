@@ -62,6 +62,16 @@ void auth_device_token(int64_t user_id, char out[AUTH_DEVICE_LEN + 1]);
 /* The account a device token names; 0 for none or a forged one. */
 int64_t auth_device_user(const char *token);
 
+/* A link that proves its holder reads mail at an address: the account,
+ * the address (a keyed digest of it) and an expiry, signed (no table).
+ * auth_email_link_user gives the account of a link this site made that
+ * has not expired, else 0; the link holds only while the account's
+ * address is still `email`. */
+enum { AUTH_EMAIL_LINK_LEN = 43, AUTH_EMAIL_LINK_DAYS = 7 };
+void auth_email_link(int64_t user_id, const char *email, int64_t now, char out[AUTH_EMAIL_LINK_LEN + 1]);
+int64_t auth_email_link_user(const char *token, const char *(*email_of)(void *ctx, int64_t user), void *ctx,
+			     int64_t now);
+
 /* Sessions. */
 int auth_session_create(db *d, int64_t user_id, const char *client, char token[AUTH_TOKEN_LEN + 1], err *e);
 /* *out is NULL when the token names no live session. */

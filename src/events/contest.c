@@ -48,7 +48,8 @@ static int contest_rows(req *r, db *d, int64_t id, db_res *teams, db_res *qs, db
 					"FROM prize_draws WHERE event_id = ? ORDER BY id", DB_ARGS(DB_INT(id)), draws, e);
 	if (!rc && draws->nrows)
 		rc = db_query(d, &r->a, "SELECT p.draw_id, p.id, p.no, p.name, p.proof, p.likes, coalesce(p.rank, 0), "
-					"coalesce(p.prize, ''), p.user_id IS NOT NULL FROM prize_entries p "
+					"coalesce(p.prize, ''), p.user_id IS NOT NULL, CASE WHEN p.name_public THEN 1 ELSE 0 END "
+					"FROM prize_entries p "
 					"JOIN prize_draws w ON w.id = p.draw_id "
 					"WHERE w.event_id = ? ORDER BY p.draw_id, p.no", DB_ARGS(DB_INT(id)), entries, e);
 	return rc;
@@ -77,6 +78,20 @@ static json_t *debate_model(const char *motion, const db_res *t, const db_res *q
 	return m;
 }
 
+/* A name as a public draw list shows it unless its entrant agreed to more:
+ * the first character and a star for each of the next (three at most),
+ * "张**", "J***"; a one-character name is one star. */
+static const char *name_masked(arena *a, const char *name)
+{
+	size_t n = strlen(name), first = 1;
+	while (first < n && ((unsigned char)name[first] & 0xC0) == 0x80)
+		first++;
+	size_t rest = utf8_len(name + first, n - first);
+	if (!rest)
+		return "*";
+	return arena_printf(a, "%.*s%.*s", (int)first, name, (int)(rest > 3 ? 3 : rest), "***");
+}
+
 /* One draw: its prizes, and when drawn its seed, winners and every entry
  * with its hash, for anyone to check; proof is for organizers only. */
 static json_t *draw_model(req *r, const struct event_row *ev, const db_res *w, int i, const db_res *x, int organizer)
@@ -94,8 +109,11 @@ static json_t *draw_model(req *r, const struct event_row *ev, const db_res *w, i
 		if (db_get_int(x, k, 0) != id)
 			continue;
 		int64_t no = db_get_int(x, k, 2), likes = db_get_int(x, k, 5), rank = db_get_int(x, k, 6);
+		/* Organizers see who entered; everyone else the name as its
+		 * entrant agreed (pasted entries never agreed: masked). */
+		const char *name = organizer || db_get_int(x, k, 9) ? db_get(x, k, 3) : name_masked(&r->a, db_get(x, k, 3));
 		json_t *o = json_pack("{s:I,s:I,s:s,s:I,s:b}", "id", (json_int_t)db_get_int(x, k, 1), "no", (json_int_t)no,
-				      "name", db_get(x, k, 3), "likes", (json_int_t)likes, "eligible", likes >= min);
+				      "name", name, "likes", (json_int_t)likes, "eligible", likes >= min);
 		json_object_set_new(o, "draw_id", json_integer(id));
 		if (organizer) {
 			json_object_set_new(o, "proof", json_string(db_get(x, k, 4)));
@@ -163,7 +181,8 @@ int contest_mine(req *r, db *d, int64_t event_id, json_t *em, json_t *refused, e
 	db_res x;
 	if (!json_array_size(json_object_get(em, "draws")))
 		return 0;
-	int rc = db_query(d, &r->a, "SELECT p.draw_id, p.no, p.likes, p.proof, coalesce(p.rank, 0), coalesce(p.prize, '') "
+	int rc = db_query(d, &r->a, "SELECT p.draw_id, p.no, p.likes, p.proof, coalesce(p.rank, 0), coalesce(p.prize, ''), "
+				    "CASE WHEN p.name_public THEN 1 ELSE 0 END "
 				    "FROM prize_entries p JOIN prize_draws w ON w.id = p.draw_id "
 				    "WHERE w.event_id = ? AND p.user_id = ?",
 			  DB_ARGS(DB_INT(event_id), DB_INT(r->user_id)), &x, e);
@@ -175,8 +194,9 @@ int contest_mine(req *r, db *d, int64_t event_id, json_t *em, json_t *refused, e
 		json_int_t id = json_integer_value(json_object_get(w, "id"));
 		for (int k = 0; k < x.nrows; k++)
 			if (db_get_int(&x, k, 0) == id) {
-				json_t *my = json_pack("{s:I,s:I,s:s}", "no", (json_int_t)db_get_int(&x, k, 1), "likes",
-						       (json_int_t)db_get_int(&x, k, 2), "proof", db_get(&x, k, 3));
+				json_t *my = json_pack("{s:I,s:I,s:s,s:b}", "no", (json_int_t)db_get_int(&x, k, 1), "likes",
+						       (json_int_t)db_get_int(&x, k, 2), "proof", db_get(&x, k, 3), "name_public",
+						       (int)db_get_int(&x, k, 6));
 				if (db_get_int(&x, k, 4))
 					json_object_set_new(my, "prize", json_string(db_get(&x, k, 5)));
 				json_object_set_new(w, "my", my);

@@ -211,7 +211,7 @@ struct enter_ctx {
 	req *r;
 	int64_t event_id, draw_id, likes, no;
 	const char *proof;
-	int withdraw, missing, frozen, taken, none;
+	int withdraw, missing, frozen, taken, none, name_public;
 };
 
 static int enter_tx(db *d, void *p, err *e)
@@ -235,18 +235,19 @@ static int enter_tx(db *d, void *p, err *e)
 		rc = db_exec(d, "DELETE FROM prize_entries WHERE id = ?", DB_ARGS(DB_INT(db_get_int(&mine, 0, 0))), NULL, e);
 	} else if (mine.nrows) {
 		c->no = db_get_int(&mine, 0, 1);
-		rc = db_exec(d, "UPDATE prize_entries SET likes = ?, proof = ? WHERE id = ?",
-			     DB_ARGS(DB_INT(c->likes), DB_TEXT(c->proof), DB_INT(db_get_int(&mine, 0, 0))), NULL, e);
+		rc = db_exec(d, "UPDATE prize_entries SET likes = ?, proof = ?, name_public = ? WHERE id = ?",
+			     DB_ARGS(DB_INT(c->likes), DB_TEXT(c->proof), DB_BOOL(c->name_public), DB_INT(db_get_int(&mine, 0, 0))),
+			     NULL, e);
 	} else {
 		if ((rc = db_query(d, a, "SELECT 1 FROM prize_entries WHERE draw_id = ? AND name = ?",
 				   DB_ARGS(DB_INT(c->draw_id), DB_TEXT(c->r->user_name)), &x, e)) ||
 		    (c->taken = x.nrows > 0))
 			return rc;
-		rc = db_query(d, a, "INSERT INTO prize_entries (draw_id, no, user_id, name, proof, likes, created_at) VALUES "
-				    "(?, (SELECT coalesce(max(no), 0) + 1 FROM prize_entries WHERE draw_id = ?), ?, ?, ?, ?, ?) "
+		rc = db_query(d, a, "INSERT INTO prize_entries (draw_id, no, user_id, name, proof, likes, created_at, name_public) "
+				    "VALUES (?, (SELECT coalesce(max(no), 0) + 1 FROM prize_entries WHERE draw_id = ?), ?, ?, ?, ?, ?, ?) "
 				    "RETURNING no",
 			      DB_ARGS(DB_INT(c->draw_id), DB_INT(c->draw_id), DB_INT(c->r->user_id), DB_TEXT(c->r->user_name),
-				      DB_TEXT(c->proof), DB_INT(c->likes), DB_TIME(unix_now())),
+				      DB_TEXT(c->proof), DB_INT(c->likes), DB_TIME(unix_now()), DB_BOOL(c->name_public)),
 			      &x, e);
 		if (!rc)
 			c->no = db_get_int(&x, 0, 0);
@@ -278,7 +279,7 @@ static int entry_change(req *r, resp *out, int withdraw)
 	db *d = r->db;
 	struct event_row *ev = r->row;
 	err e = ERR_INIT;
-	struct enter_ctx c = { .r = r, .event_id = ev->id, .withdraw = withdraw };
+	struct enter_ctx c = { .r = r, .event_id = ev->id, .withdraw = withdraw, .name_public = (int)in_num(r, "name_public", 0) };
 	if (route_draw(r, out, &c.draw_id))
 		return 0;
 	if (!strcmp(ev->status, "draft") && auth_allowed(ALLOW(ROLE_ORGANIZER), r->role))
@@ -453,7 +454,7 @@ static int withdraw_post(req *r, resp *out)
 
 static const struct input entries_inputs[] = { IN_FIELD("list"), IN_FIELD("name"), IN_FIELD("likes"), IN_FIELD("proof"),
 					       { NULL } };
-static const struct input enter_inputs[] = { IN_FIELD("proof"), IN_FIELD("likes"), { NULL } };
+static const struct input enter_inputs[] = { IN_FIELD("proof"), IN_FIELD("likes"), { "name_public", IN_FLAG }, { NULL } };
 static const struct input seed_inputs[] = { IN_FIELD("seed"), { NULL } };
 
 static const struct route routes[] = {

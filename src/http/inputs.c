@@ -88,7 +88,8 @@ static const char *check(req *r, const struct input *in, struct in_value *v)
 	}
 	if (in->kind == IN_FLAG) {
 		v->num = raw && *raw && strcmp(raw, "0") && strcmp(raw, "false");
-		return NULL;
+		json_object_set_new(r->form, in->name, json_boolean(v->num)); /* ticked again when the form comes back */
+		return required && !v->num ? missing : NULL;
 	}
 	/* Markdown and text keep their inner white space; the ends go. */
 	char *s = trimmed(&r->a, raw);

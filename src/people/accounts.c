@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "base/validate.h"
+#include "mail/outbox.h"
 #include "people/people.h"
 #include "view/i18n.h"
 #include "base/banned.h"
@@ -158,8 +159,36 @@ static const struct input signup_inputs[] = {
 	{ "phone", IN_PHONE, 0, 0, 0, "account.err.phone", NULL },
 	{ "password", IN_SECRET, 0, 0, 0, NULL, NULL },
 	{ "next", IN_LINE, 0, 0, 500, NULL, NULL },
+	{ "consent", IN_FLAG, IN_REQUIRED, 0, 0, NULL, "signup.err.consent" },
 	{ NULL },
 };
+
+/* The new account, hidden until its member makes the profile public, with
+ * the time the privacy notice was accepted, and the mail that proves the
+ * address, in one transaction. id 0: the address has an account. */
+struct new_member {
+	req *r;
+	const char *name, *email, *phone, *hash;
+	int64_t id;
+};
+
+static int signup_tx(db *d, void *p, err *e)
+{
+	struct new_member *m = p;
+	req *r = m->r;
+	db_res ins;
+	int64_t now = unix_now();
+	int rc = db_query(d, &r->a, "INSERT INTO users (email, display_name, phone, password_hash, role, lang, created_at, "
+				    "profile_public, privacy_accepted_at) VALUES (?, ?, ?, ?, 'member', ?, ?, ?, ?) "
+				    "ON CONFLICT (email) DO NOTHING RETURNING id",
+			  DB_ARGS(DB_TEXT(m->email), DB_TEXT(m->name), DB_TEXT(m->phone), DB_TEXT(m->hash),
+				  DB_TEXT(lang_code(r->lang)), DB_TIME(now), DB_BOOL(0), DB_TIME(now)),
+			  &ins, e);
+	if (rc || !ins.nrows)
+		return rc;
+	m->id = db_get_int(&ins, 0, 0);
+	return people_verify_mail(d, r, m->id, m->email, r->lang, e);
+}
 
 /* A sign-up whose inputs are checked; errors holds what is wrong. Every
  * attempt counts toward the address's limit, refused ones too. */
@@ -184,16 +213,12 @@ static int signup_checked(req *r, resp *out, json_t *errors)
 	char hash[crypto_pwhash_STRBYTES];
 	if ((rc = auth_password_hash(pw, hash, sizeof(hash), &e)))
 		goto fail;
-	db_res ins;
-	rc = db_query(d, &r->a, "INSERT INTO users (email, display_name, phone, password_hash, role, lang, created_at) "
-				"VALUES (?, ?, ?, ?, 'member', ?, ?) ON CONFLICT (email) DO NOTHING RETURNING id",
-		      DB_ARGS(DB_TEXT(email), DB_TEXT(name), DB_TEXT(phone), DB_TEXT(hash),
-			      DB_TEXT(lang_code(r->lang)), DB_TIME(unix_now())),
-		      &ins, &e);
+	struct new_member m = { r, name, email, phone, hash, 0 };
+	rc = db_tx(d, signup_tx, &m, &e);
 	sodium_memzero(hash, sizeof(hash));
 	if (rc)
 		goto fail;
-	if (!ins.nrows) {
+	if (!m.id) {
 		field_error(r, errors, "email", "account.err.email_taken");
 		return form_again(r, out, 422, "people/signup.html", "signup.title", values, errors);
 	}
@@ -201,7 +226,8 @@ static int signup_checked(req *r, resp *out, json_t *errors)
 	json_decref(errors);
 	/* Signed up on the way to something (an event's register button):
 	 * straight back to it. */
-	return sign_in(r, out, d, db_get_int(&ins, 0, 0), *next ? next : "/account?welcome=1", &e);
+	outbox_kick();
+	return sign_in(r, out, d, m.id, *next ? next : "/account?welcome=1", &e);
 fail:
 	log_error("signup: %s", e.msg);
 	json_decref(values);
@@ -309,7 +335,8 @@ static int account(req *r, resp *out)
 	int rc = http_cache_lookup(r, out, d, NULL, NULL, &version, &e);
 	if (rc)
 		return rc > 0 ? 0 : rc;
-	if ((rc = db_query(d, &r->a, "SELECT id, display_name AS name, email, phone, role, created_at FROM users WHERE id = ?",
+	if ((rc = db_query(d, &r->a, "SELECT id, display_name AS name, email, phone, role, created_at, "
+				     "CASE WHEN email_verified_at IS NULL THEN 0 ELSE 1 END AS verified FROM users WHERE id = ?",
 			   DB_ARGS(DB_INT(r->user_id)), &u, &e)) ||
 	    (rc = db_query(d, &r->a, "SELECT token_hash, client, created_at, last_seen_at FROM sessions "
 				     "WHERE user_id = ? AND expires_at > ? ORDER BY last_seen_at DESC",
@@ -321,6 +348,7 @@ static int account(req *r, resp *out)
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	json_t *m = json_object();
 	json_t *me = db_row_json(&u, 0);
+	json_object_set_new(me, "verified", json_boolean(db_get_int(&u, 0, 6)));
 	json_object_set_new(me, "role_text", json_string(T(arena_printf(&r->a, "role.%s", db_get(&u, 0, 4)))));
 	json_object_set_new(m, "account", me);
 	json_object_set_new(m, "is_admin", json_boolean(r->role == ROLE_ADMIN));
@@ -347,7 +375,8 @@ static int account(req *r, resp *out)
 	const char *notice = req_query(r, "welcome") ? "account.welcome"
 			     : req_query(r, "password_changed") ? "account.password_changed"
 			     : req_query(r, "others_out") ? "account.others_out"
-			     : req_query(r, "token_revoked") ? "tokens.revoked" : NULL;
+			     : req_query(r, "token_revoked") ? "tokens.revoked"
+			     : req_query(r, "verify_sent") ? "verify.sent" : NULL;
 	if (notice)
 		json_object_set_new(m, "notice", json_string(T(notice)));
 	http_page(r, out, 200, "people/account.html", "account.title", m);

@@ -53,6 +53,10 @@ int people_move_org(db *d, int64_t from, int64_t into, err *e);
  * cookie): sign-in from it is not held back by others' failed guesses. */
 void people_trust_device(req *r, resp *out, int64_t user_id);
 
+/* Queues the mail whose link proves `email` reaches the account `user`,
+ * in language `lang` (in the caller's transaction, if any). */
+int people_verify_mail(db *d, req *r, int64_t user, const char *email, int lang, err *e);
+
 /* The signed-in person's API tokens for the account page (tokens.c). */
 int people_tokens_model(req *r, db *d, json_t **out, err *e);
 

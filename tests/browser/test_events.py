@@ -72,6 +72,7 @@ def test_template_to_ticket_to_check_in(s, d):
     d.find_element(By.ID, "su-name").send_keys("林小雨")
     d.find_element(By.ID, "su-email").send_keys("lin@example.com")
     d.find_element(By.ID, "su-password").send_keys("a long enough password")
+    d.find_element(By.ID, "su-consent").click()
     d.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
     WebDriverWait(d, 10).until(EC.url_contains("/account"))
     d.get(s.url("/events/" + new_id))

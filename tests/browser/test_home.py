@@ -108,10 +108,12 @@ def test_join_fill_profile_find_company(s, d):
     d.find_element(By.ID, "su-name").send_keys("陈静")
     d.find_element(By.ID, "su-email").send_keys("chen.jing@example.com")
     d.find_element(By.ID, "su-password").send_keys("short")
+    d.find_element(By.ID, "su-consent").click()
     d.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
     err = WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".field-error"))).text
     check("8 个字符" in err, "password rule explained, got %r" % err)
     check(d.find_element(By.ID, "su-email").get_attribute("value") == "chen.jing@example.com", "input kept")
+    check(d.find_element(By.ID, "su-consent").is_selected(), "consent stays ticked")
     full_page_shot(d, 390, "signup-error-zh-phone.png")
     d.set_window_size(390, 844)
     d.find_element(By.ID, "su-password").send_keys("a long enough password")

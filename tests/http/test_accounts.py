@@ -7,7 +7,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import MailSink, Person, Server, assert_eq, assert_in, mail_text, query, run_suite, sql  # noqa: E402
+from harness import MailSink, Person, Server, assert_eq, assert_in, mail_text, member, query, run_suite, sql  # noqa: E402
 
 SINK = None
 
@@ -33,7 +33,7 @@ def test_join_then_account_page(s):
 
 def test_signup_errors_keep_input_and_write_nothing(s):
     p = Person(s)
-    r = p.post("/signup", {"name": "<script>x</script>", "email": "bad", "phone": "call me",
+    r = p.post("/signup", {"consent": "1", "name": "<script>x</script>", "email": "bad", "phone": "call me",
                            "password": "short"})
     assert_eq(r.status, 422)
     assert "<script>x</script>" not in r.text
@@ -42,7 +42,7 @@ def test_signup_errors_keep_input_and_write_nothing(s):
     for msg in ["这看起来不像电子邮箱地址", "请填写有效的手机号", "密码至少需要 8 个字符"]:
         assert_in(msg, r.text)
     assert 'value="short"' not in r.text, "a password is never echoed"
-    r = p.post("/signup", {"name": "名" * 65, "email": "long@example.com", "password": "x" * 300})
+    r = p.post("/signup", {"consent": "1", "name": "名" * 65, "email": "long@example.com", "password": "x" * 300})
     assert_eq(r.status, 422)
     assert_in("最多 64 个字符", r.text)
     assert_in("密码太长了", r.text)
@@ -63,9 +63,9 @@ def test_declared_inputs_answer_the_api_in_its_language(s):
         err = json.loads(r.body)["error"]
         assert_eq(err["code"], "invalid")
         assert_in(phone_msg, err["fields"]["phone"], "the phone's message in " + lang)
-        assert_eq(sorted(err["fields"]), ["phone"], "only the wrong field is named")
+        assert_eq(sorted(err["fields"]), ["consent", "phone"], "only the wrong fields are named")
     p = Person(s)
-    assert_eq(p.post("/signup", {"name": "角色", "email": "role@example.com", "password": "correct horse battery",
+    assert_eq(p.post("/signup", {"consent": "1", "name": "角色", "email": "role@example.com", "password": "correct horse battery",
                                  "role": "admin"}).status, 303)
     from harness import query
     assert_eq(query(s, "SELECT role FROM users WHERE email = 'role@example.com'"), [("member",)],
@@ -75,11 +75,11 @@ def test_declared_inputs_answer_the_api_in_its_language(s):
 def test_names_cannot_turn_text_around(s):
     """A right-to-left override in a name makes it show as another's."""
     p = Person(s)
-    r = p.post("/signup", {"name": "\u202e\u5218\u5f3a\u4e1c", "email": "bidi@example.com",
+    r = p.post("/signup", {"consent": "1", "name": "\u202e\u5218\u5f3a\u4e1c", "email": "bidi@example.com",
                            "password": "correct horse battery"})
     assert_eq(r.status, 422)
     assert_eq(query(s, "SELECT count(*) FROM users WHERE email = 'bidi@example.com'")[0][0], "0")
-    r = p.post("/signup", {"name": "admin\u2066x", "email": "bidi@example.com", "password": "correct horse battery"})
+    r = p.post("/signup", {"consent": "1", "name": "admin\u2066x", "email": "bidi@example.com", "password": "correct horse battery"})
     assert_eq(r.status, 422, "an isolate too")
 
 
@@ -90,11 +90,11 @@ def test_signing_up_on_the_way_to_an_event_comes_back_to_it(s):
     assert_in('href="/signup?next=%2Fevents%2F1"', page, "the sign-up link keeps where the member was going")
     form = p.get("/signup?next=%2Fevents%2F1").text
     assert_in('name="next" value="/events/1"', form)
-    r = p.post("/signup", {"name": "路过报名", "email": "on-the-way@example.com", "password": "correct horse battery",
+    r = p.post("/signup", {"consent": "1", "name": "路过报名", "email": "on-the-way@example.com", "password": "correct horse battery",
                            "next": "/events/1"})
     assert_eq(r.status, 303)
     assert_eq(r.header("Location"), "/events/1")
-    r = Person(s).post("/signup", {"name": "外站", "email": "elsewhere@example.com", "password": "correct horse battery",
+    r = Person(s).post("/signup", {"consent": "1", "name": "外站", "email": "elsewhere@example.com", "password": "correct horse battery",
                                    "next": "//evil.example/"})
     assert_eq(r.header("Location"), "/account?welcome=1", "never to another site")
 
@@ -103,7 +103,7 @@ def test_sessions_are_named_and_do_not_pile_up(s):
     wechat = ("Mozilla/5.0 (Linux; Android 13; V2203A) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 "
               "Chrome/107.0.5304.141 Mobile Safari/537.36 XWEB/5023 MMWEBSDK/20230202 MicroMessenger/8.0.33 WeChat/arm64")
     phone = Person(s)
-    assert_eq(phone.post("/signup", {"name": "微信用户", "email": "devices@example.com",
+    assert_eq(phone.post("/signup", {"consent": "1", "name": "微信用户", "email": "devices@example.com",
                                      "password": "correct horse battery"}, headers={"User-Agent": wechat}).status, 303)
     page = phone.get("/account").text
     assert_in("微信（Android）", page, "the device as a person names it")
@@ -250,7 +250,7 @@ def test_parallel_guesses_cannot_pass_the_limit(s):
 
 def test_forms_need_csrf(s):
     p = Person(s)
-    r = p.post("/signup", {"name": "x", "email": "csrf@example.com", "password": "long enough", "_csrf": "x" * 32})
+    r = p.post("/signup", {"consent": "1", "name": "x", "email": "csrf@example.com", "password": "long enough", "_csrf": "x" * 32})
     assert_eq(r.status, 403)
     r = p.post("/login", {"email": "login@example.com", "password": "correct horse battery"},
                headers={"Origin": "https://evil.example"})
@@ -294,7 +294,7 @@ def test_user_command_line(s):
 
 def test_export_holds_everything_about_me_and_no_secrets(s):
     p = Person(s)
-    p.post("/signup", {"name": "导出者", "email": "export@example.com", "phone": "+86 138 0000 0000",
+    p.post("/signup", {"consent": "1", "name": "导出者", "email": "export@example.com", "phone": "+86 138 0000 0000",
                        "password": "correct horse battery"})
     p.post("/subscribe", {"email": "export@example.com", "city": "1"})
     r = p.get("/account/export")
@@ -536,11 +536,52 @@ def test_reset_answers_alike_when_the_mail_server_is_down(s):
         assert_eq((known.status, unknown.status), (200, 200))
         strip = lambda t: re.sub(r'value="[^"]*"|known@example\.com|unknown@example\.com', "", t)  # noqa: E731
         assert_eq(strip(known.text), strip(unknown.text), "the same page either way")
-        assert_eq(query(down, "SELECT count(*) FROM outbox WHERE to_addr = 'known@example.com' AND sent_at IS NULL")[0][0],
-                  "1", "the link waits in the outbox for the mail server")
+        assert_eq(query(down, "SELECT count(*) FROM outbox WHERE to_addr = 'known@example.com' AND sent_at IS NULL "
+                              "AND body LIKE '%/reset/%'")[0][0], "1", "the link waits in the outbox for the mail server")
     finally:
         down.stop()
         down.cleanup()
+
+
+def test_sign_up_asks_consent_hides_the_profile_and_proves_the_address(s):
+    p = Person(s)
+    r = p.post("/signup", {"name": "未同意", "email": "no-consent@example.com", "password": "correct horse battery"})
+    assert_eq(r.status, 422)
+    assert_in("请先阅读隐私说明", r.text)
+    assert_in('value="no-consent@example.com"', r.text, "the form comes back filled")
+    assert_eq(query(s, "SELECT count(*) FROM users WHERE email = 'no-consent@example.com'")[0][0], "0")
+    notice = Person(s).get("/privacy?lang=en")
+    assert_eq(notice.status, 200)
+    for text in ["Privacy notice", "GPS", "masked name", "download everything"]:
+        assert_in(text, notice.text)
+    assert_in("隐私说明", Person(s).get("/privacy").text)
+    assert_eq(p.signup("consent@example.com", name="已同意").status, 303)
+    row = query(s, "SELECT profile_public, privacy_accepted_at IS NOT NULL, email_verified_at IS NULL FROM users "
+                   "WHERE email = 'consent@example.com'")[0]
+    assert row[0] in ("0", "f", "False"), "a new profile is not public: %r" % (row,)
+    assert row[1] in ("1", "t", "True") and row[2] in ("1", "t", "True"), row
+    assert "checked" not in re.search(r'<input[^>]*name="profile_public"[^>]*>', p.get("/account/profile").text).group(0)
+    assert_in("未确认", p.get("/account").text)
+    mail = SINK.wait_for("consent@example.com", 1, confirmations=True)[0]
+    subject, body = mail_text(mail)
+    assert_eq(subject, "请确认你的邮箱")
+    link = re.search(r"http://\S+(/account/verify/[A-Za-z0-9_-]{43})", body).group(1)
+    forged = link[:-2] + ("AA" if link[-2:] != "AA" else "BB")
+    assert_eq(Person(s).get(forged).status, 404, "a forged link proves nothing")
+    done = Person(s).get(link)
+    assert_eq(done.status, 200, "the link works in any browser")
+    assert_in("邮箱已确认", done.text)
+    assert_in("已确认", p.get("/account").text)
+    assert_eq(p.post("/account/verify", {}).status, 303, "nothing more to send")
+    # A link made for an address the account no longer has proves nothing.
+    p2 = member(s, "moved@example.com")
+    mail = SINK.wait_for("moved@example.com", 1, confirmations=True)[0]
+    link = re.search(r"(/account/verify/[A-Za-z0-9_-]{43})", mail_text(mail)[1]).group(1)
+    sql(s, "UPDATE users SET email = 'moved-on@example.com' WHERE email = 'moved@example.com'")
+    assert_eq(Person(s).get(link).status, 404)
+    assert_eq(p2.post("/account/verify", {}).status, 303)
+    mails = SINK.wait_for("moved-on@example.com", 1, confirmations=True)
+    assert_in("/account/verify/", mail_text(mails[-1])[1], "a fresh link to the new address")
 
 
 def test_without_smtp_the_link_goes_to_the_log(s):

@@ -141,7 +141,9 @@ def test_a_prize_draw_anyone_can_re_run(s):
     assert_in(seed, page)
     for no in want:
         name = [r[1] for r in rows if int(r[0]) == no][0]
-        assert_in(name, page)
+        assert_in(name[0] + "*", page, "a pasted entrant agreed to nothing: masked")
+        assert name not in page, "no full name of a pasted entrant in public"
+        assert_in(name, org.get("/events/%d/contest" % eid).text, "the organizer sees who won")
         assert_in(hashlib.blake2b(("%s:%d" % (seed, no)).encode(), digest_size=32).hexdigest(), page)
     assert_in("b2sum -l 256", page)
     assert "截图" not in page, "proof is for organizers"
@@ -218,8 +220,11 @@ def test_members_enter_a_draw_themselves(s):
     assert_in("更新我的参与", page)
     assert_eq(entries(), [("1", uid, "会员甲", "30", "https://weibo.example/s/1")])
     # Entering again changes the count and keeps the number.
-    assert_eq(jia.post(base + "/enter", {"proof": "https://weibo.example/s/1", "likes": "41"}).status, 303)
+    # ... and, ticked, lets the public list show the full name.
+    assert_eq(jia.post(base + "/enter", {"proof": "https://weibo.example/s/1", "likes": "41", "name_public": "1"}).status,
+              303)
     assert_eq(entries(), [("1", uid, "会员甲", "41", "https://weibo.example/s/1")])
+    assert_in('name="name_public" value="1" checked', jia.get("/events/%d" % eid).text)
     # The organizer sees who entered themselves.
     assert_in("本人登记", org.get("/events/%d/contest" % eid).text)
     # A name already pasted by an organizer is not taken over.
@@ -261,6 +266,9 @@ def test_members_enter_a_draw_themselves(s):
     assert_eq(winners(s, draw), want)
     assert_in("恭喜，你中奖了： <strong>PG 徽章</strong>", jia.get("/events/%d" % eid).text)
     assert "恭喜" not in bing.get("/events/%d" % eid).text
+    public = Person(s).get("/events/%d" % eid).text
+    assert_in("<strong>会员甲</strong>", public, "the winner agreed to show the name")
+    assert "会员乙" not in public and "会**" in public, "a pasted name is masked"
 
 
 def t(s, epoch):

@@ -116,7 +116,7 @@ SQLISH = ["x'); DROP TABLE users; --", "1 OR 1=1", "\\'; SELECT pg_sleep(5); --"
 def test_sql_metacharacters_in_every_field_are_just_text(s):
     for i, bad in enumerate(SQLISH):
         p = Person(s)
-        r = p.post("/signup", {"name": bad, "email": "sql%d@example.com" % i, "phone": "",
+        r = p.post("/signup", {"consent": "1", "name": bad, "email": "sql%d@example.com" % i, "phone": "",
                                "password": bad + " long enough"})
         assert_eq(r.status, 303, bad)
         r = p.post("/account/profile", {"name": bad, "org": bad, "title": bad[:64], "city": bad[:32], "bio": bad,
