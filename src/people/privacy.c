@@ -26,7 +26,7 @@ static int export_data(req *r, resp *out)
 	int rc;
 	const db_param me[] = { DB_INT(r->user_id) };
 	if ((rc = db_query(d, &r->a, "SELECT id, email, display_name, phone, role, lang, created_at, job_role, org_id, org_name, title, city, "
-				     "bio_md, profile_public, email_public, phone_public FROM users WHERE id = ?",
+				     "bio_md, profile_public, email_public, phone_public, privacy_accepted_at, email_verified_at FROM users WHERE id = ?",
 			   me, 1, &u, &e)) ||
 	    (rc = db_query(d, &r->a, "SELECT client, created_at, last_seen_at, expires_at FROM sessions WHERE user_id = ? "
 				     "ORDER BY created_at", me, 1, &s, &e)) ||
