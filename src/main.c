@@ -17,6 +17,7 @@
 #include "base/json_arena.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "db/backup.h"
 #include "db/db.h"
 #include "http/feature.h"
 #include "http/http.h"
@@ -34,6 +35,7 @@ struct cmd {
 	const char *usage;
 	const char *const *flags; /* extra flags besides the settings */
 	unsigned long long settings; /* the settings it reads, for --help */
+	int takes_args; /* words besides flags (a file, a subcommand) */
 };
 
 /* What the commands that only open the database read. */
@@ -288,6 +290,94 @@ static int cmd_schema(config *c, char **rest)
 	return rc ? 1 : 0;
 }
 
+/* The one file argument of backup and restore; NULL (said) when not one. */
+static const char *file_arg(const char *cmd, char **rest)
+{
+	const char *file = NULL;
+	int n = 0;
+	for (char **a = rest; *a; a++)
+		if (strncmp(*a, "--", 2) || !strcmp(*a, "-")) {
+			file = *a;
+			n++;
+		}
+	if (n != 1)
+		fprintf(stderr, "pgherd %s: give one FILE (or - for standard %s)\n", cmd,
+			!strcmp(cmd, "backup") ? "output" : "input");
+	return n == 1 ? file : NULL;
+}
+
+static int cmd_backup(config *c, char **rest)
+{
+	const char *path = file_arg("backup", rest);
+	db *d;
+	if (!path || open_db(c, &d))
+		return 2;
+	if (migrate_db(d)) {
+		db_close(d);
+		return 1;
+	}
+	int to_stdout = !strcmp(path, "-");
+	char tmp[4096];
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.partial", path) >= sizeof(tmp)) {
+		fprintf(stderr, "pgherd backup: the file name is too long\n");
+		db_close(d);
+		return 2;
+	}
+	FILE *out = to_stdout ? stdout : fopen(tmp, "wx");
+	if (!out) {
+		fprintf(stderr, "pgherd backup: cannot create %s: %s%s\n", tmp, strerror(errno),
+			errno == EEXIST ? " (another backup is being written, or one was cut: remove it)" : "");
+		db_close(d);
+		return 1;
+	}
+	err e = ERR_INIT;
+	struct backup_stats st;
+	int rc = db_backup(d, out, &st, &e);
+	/* Whole and on disk before it takes the name. */
+	if (!rc && !to_stdout && (fflush(out) || fsync(fileno(out))))
+		rc = err_set(&e, ERR_FAIL, "cannot write %s: %s", tmp, strerror(errno));
+	if (!to_stdout && fclose(out) && !rc)
+		rc = err_set(&e, ERR_FAIL, "cannot write %s: %s", tmp, strerror(errno));
+	if (!rc && !to_stdout && rename(tmp, path))
+		rc = err_set(&e, ERR_FAIL, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+	if (rc && !to_stdout)
+		unlink(tmp);
+	if (rc)
+		fprintf(stderr, "pgherd backup: %s\n", e.msg);
+	else
+		fprintf(to_stdout ? stderr : stdout, "backed up %d tables, %lld rows (%.1f MB, schema %lld) from %s%s%s\n",
+			st.tables, (long long)st.rows, (double)st.bytes / 1e6, (long long)st.schema, db_engine_name(d),
+			to_stdout ? "" : " to ", to_stdout ? "" : path);
+	db_close(d);
+	return rc ? 1 : 0;
+}
+
+static int cmd_restore(config *c, char **rest)
+{
+	const char *path = file_arg("restore", rest);
+	db *d;
+	if (!path || open_db(c, &d))
+		return 2;
+	FILE *in = !strcmp(path, "-") ? stdin : fopen(path, "r");
+	if (!in) {
+		fprintf(stderr, "pgherd restore: cannot open %s: %s\n", path, strerror(errno));
+		db_close(d);
+		return 1;
+	}
+	err e = ERR_INIT;
+	struct backup_stats st;
+	int rc = db_restore(d, in, &st, &e);
+	if (in != stdin)
+		fclose(in);
+	if (rc)
+		fprintf(stderr, "pgherd restore: %s\n", e.msg);
+	else
+		printf("restored %d tables, %lld rows (schema %lld) into %s\n", st.tables, (long long)st.rows,
+		       (long long)st.schema, db_engine_name(d));
+	db_close(d);
+	return rc == ERR_INPUT ? 2 : rc ? 1 : 0;
+}
+
 static int cmd_user(config *c, char **rest)
 {
 	db *d;
@@ -311,12 +401,27 @@ static int cmd_routes(config *c, char **rest)
 	arena a = ARENA_INIT;
 	err e = ERR_INIT;
 	int rc = router_check(t, nt, &e);
-	printf("# %-20s %-32s %-26s %-7s %s\n", "methods", "path", "who may use it", "csrf", "name");
+	/* Columns as wide as their longest entry. */
+	size_t w[3] = { strlen("# methods"), strlen("path"), strlen("who may use it") };
 	for (size_t i = 0; i < nt; i++)
 		for (size_t k = 0; k < t[i].n; k++) {
 			const struct route *r = &t[i].routes[k];
-			printf("%-22s %-32s %-26s %-7s %s\n", http_methods_text(&a, r->methods), r->pattern,
-			       http_allow_text(&a, r->allow), r->csrf ? "csrf" : "-", r->name);
+			const char *col[3] = { http_methods_text(&a, r->methods), r->pattern, http_allow_text(&a, r->allow) };
+			for (int j = 0; j < 3; j++)
+				if (text_width(col[j]) > w[j])
+					w[j] = text_width(col[j]);
+		}
+	fput_column(stdout, "# methods", w[0] + 2);
+	fput_column(stdout, "path", w[1] + 2);
+	fput_column(stdout, "who may use it", w[2] + 2);
+	printf("%-7s %s\n", "csrf", "name");
+	for (size_t i = 0; i < nt; i++)
+		for (size_t k = 0; k < t[i].n; k++) {
+			const struct route *r = &t[i].routes[k];
+			fput_column(stdout, http_methods_text(&a, r->methods), w[0] + 2);
+			fput_column(stdout, r->pattern, w[1] + 2);
+			fput_column(stdout, http_allow_text(&a, r->allow), w[2] + 2);
+			printf("%-7s %s\n", r->csrf ? "csrf" : "-", r->name);
 		}
 	printf("# Each path is also the API: /api/v1 before it (or Accept: application/json) answers the same\n"
 	       "# model as JSON, with the same rules; an API token (Authorization: Bearer) needs no CSRF token.\n");
@@ -364,14 +469,30 @@ static const struct cmd cmds[] = {
 	  "The whole file is checked first and imported in one transaction: a\n"
 	  "mistake is named by line and field and nothing is written. Importing\n"
 	  "the same file again changes nothing. --dry-run checks without writing.\n"
-	  "Example: pgherd import events examples/salons-2018.json --series salon\n", import_flags, DB_SETTINGS },
+	  "Example: pgherd import events examples/salons-2018.json --series salon\n", import_flags, DB_SETTINGS, 1 },
 	{ "user", cmd_user, "manage accounts: add, list, set-role, reset-password",
 	  "pgherd user add EMAIL NAME [ROLE] | list | set-role EMAIL ROLE |\n"
 	  "       reset-password EMAIL | ensure-admin EMAIL [SETTINGS]\n\n"
 	  "Creates and changes accounts from the command line. New passwords are\n"
 	  "random, printed once, and stored only as argon2id hashes. Roles:\n"
 	  "member speaker volunteer organizer editor treasurer admin.\n"
-	  "Every change is written to the audit log.\n", NULL, DB_SETTINGS },
+	  "Every change is written to the audit log.\n", NULL, DB_SETTINGS, 1 },
+	{ "backup", cmd_backup, "write the whole database, uploads included, to a file",
+	  "pgherd backup FILE [SETTINGS]\n\n"
+	  "Writes every table (members, events, registrations, uploaded images and\n"
+	  "slides...) as of one moment to FILE (\"-\": standard output), while the\n"
+	  "server keeps running. The file is JSON lines and restores into either\n"
+	  "engine; it is written beside FILE and renamed when whole. It holds\n"
+	  "personal data: keep it as safe as the database.\n"
+	  "Example: pgherd backup /var/backups/pgherd-$(date +%F).jsonl\n", NULL, DB_SETTINGS, 1 },
+	{ "restore", cmd_restore, "load a backup into an empty database",
+	  "pgherd restore FILE [SETTINGS]\n\n"
+	  "Loads a backup made by 'pgherd backup' (\"-\": standard input) into the\n"
+	  "database, which must hold no members or events yet (a new SQLite file\n"
+	  "or an empty PostgreSQL database), in one transaction: a damaged or cut\n"
+	  "file changes nothing. A SQLite backup restores into PostgreSQL and the\n"
+	  "other way round. Stop the servers before restoring.\n"
+	  "Example: pgherd restore pgherd-2026-12-01.jsonl --database postgres://pgherd@db/pgherd\n", NULL, DB_SETTINGS, 1 },
 	{ "config", cmd_config, "print the effective configuration, secrets masked",
 	  "pgherd config [SETTINGS]\n\n"
 	  "Prints every setting, its value and where it came from (default,\n"
@@ -436,7 +557,7 @@ int main(int argc, char **argv)
 		config_release(&c);
 		return 2;
 	}
-	for (char **a = rest; *a && cmd->run != cmd_user && cmd->run != cmd_import; a++)
+	for (char **a = rest; *a && !cmd->takes_args; a++)
 		if (strncmp(*a, "--", 2)) {
 			fprintf(stderr, "pgherd %s: unexpected argument '%s'\n", cmd->name, *a);
 			free(rest);

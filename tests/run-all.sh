@@ -69,6 +69,10 @@ done
 suite "rush:sqlite" $PY tests/http/test_rush.py build/pgherd-asan build/burst
 suite "rush:postgres" $PY tests/http/test_rush.py build/pgherd-asan build/burst \
 	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_rush)"
+# Backups of live servers under writes, restored across engines both ways.
+suite "backup" $PY tests/http/test_backup.py build/pgherd-asan \
+	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_backup_a)" \
+	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_backup_b)"
 suite "browser" $PY tests/browser/test_home.py build/pgherd-asan
 suite "browser:events" $PY tests/browser/test_events.py build/pgherd-asan
 suite "fuzz-smoke" make -s fuzz-smoke

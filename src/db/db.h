@@ -128,6 +128,11 @@ void db_thread_teardown(void);
  * that is not yet recorded in schema_migrations. *applied (may be NULL)
  * gets how many ran. Safe to run from several processes at once. */
 int db_migrate(db *d, int *applied, err *e);
+/* db_migrate up to and including version `upto` only (a restore loads a
+ * backup into the schema it was made with, then migrates on). */
+int db_migrate_upto(db *d, int64_t upto, int *applied, err *e);
+/* The newest migration this binary holds for the engine. */
+int64_t db_migrations_latest(const db *d);
 /* The tables and columns of the current schema as "table.column" lines,
  * sorted, into a malloc'd string; for the schema comparison test. */
 int db_schema_dump(db *d, char **out, err *e);

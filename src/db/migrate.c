@@ -56,8 +56,33 @@ static int apply_one(db *d, void *ctx, err *e)
 
 int db_migrate(db *d, int *applied, err *e)
 {
+	return db_migrate_upto(d, INT64_MAX, applied, e);
+}
+
+static const char *prefix_of(const db *d)
+{
+	return db_engine_of(d) == DB_POSTGRES ? "migrations/postgres/" : "migrations/sqlite/";
+}
+
+int64_t db_migrations_latest(const db *d)
+{
+	const char *prefix = prefix_of(d);
+	size_t plen = strlen(prefix);
+	int64_t latest = 0, v;
+	char num[16];
+	for (size_t i = 0; i < embed_count; i++)
+		if (!strncmp(embed_files[i].name, prefix, plen)) {
+			snprintf(num, sizeof(num), "%.3s", embed_files[i].name + plen);
+			if (!parse_i64(num, 1, 999, &v) && v > latest)
+				latest = v;
+		}
+	return latest;
+}
+
+int db_migrate_upto(db *d, int64_t upto, int *applied, err *e)
+{
 	int count = 0;
-	const char *prefix = db_engine_of(d) == DB_POSTGRES ? "migrations/postgres/" : "migrations/sqlite/";
+	const char *prefix = prefix_of(d);
 	const char *create = db_engine_of(d) == DB_POSTGRES
 		? "CREATE TABLE IF NOT EXISTS schema_migrations (version bigint PRIMARY KEY, "
 		  "name text NOT NULL, applied_at timestamptz NOT NULL)"
@@ -86,6 +111,8 @@ int db_migrate(db *d, int *applied, err *e)
 		snprintf(num, sizeof(num), "%.3s", f->name + plen);
 		if (parse_i64(num, 1, 999, &version))
 			return err_set(e, ERR_FAIL, "%s: migration names start with a 3-digit version", f->name);
+		if (version > upto)
+			break; /* embedded in name order */
 		struct step s = { f, version, &count };
 		if ((rc = db_tx(d, apply_one, &s, e)))
 			break;
