@@ -174,6 +174,65 @@ def registration_burst(server, label, rows):
                  out["per_s"], out["p99_ms"], None, ("burst", verdict, ok and out["elapsed_s"] < limit)))
 
 
+def deadlocks(server):
+    return int(query_one(server, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()"))
+
+
+def query_one(server, statement):
+    from harness import query
+    return query(server, statement)[0][0]
+
+
+def two_servers(first, second, rows):
+    """Two pgherd servers on one PostgreSQL: two events opening at the same
+    moment (3,000 members each, every request spread over both servers),
+    then one event's burst at 256 connections. Whole bursts answered, the
+    outcome right, and no deadlock (PostgreSQL's own count)."""
+    import threading
+    from test_rush import acked_are_kept, burst, check_consistent, members, open_event
+    urls = ["http://127.0.0.1:%d" % first.port, "http://127.0.0.1:%d" % second.port]
+    burst_bin = os.path.join(ROOT, "build", "burst")
+    events = [open_event(first, 300), open_event(first, 300)]
+    paths = [members(first, 3000, "two-%d" % i)[0] for i in range(2)]
+    before = deadlocks(first)
+    results = [None, None]
+
+    def run(i):
+        results[i] = burst(first, burst_bin, events[i], paths[i], urls, CONNECTIONS)
+
+    t0 = time.time()
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.time() - t0
+    stuck = deadlocks(first) - before
+    ok = stuck == 0
+    for i in range(2):
+        out, acked = results[i]
+        confirmed, waitlisted = check_consistent(first, events[i], 300)
+        acked_are_kept(first, events[i], acked)
+        ok = ok and out["status"] == {"303": 3000} and confirmed == 300 and len(acked) == 3000
+    verdict = "%s (both answered < 3 s, 300 confirmed each, no deadlock)" % (
+        "met" if ok and elapsed < 3 else "MISSED")
+    rows.append(("postgres x2", "two events open at once, 3,000 members each, two servers: %.2f s, %d deadlocks, "
+                 "answers %s and %s" % (elapsed, stuck, results[0][0]["status"], results[1][0]["status"]),
+                 6000 / elapsed, max(r[0]["p99_ms"] for r in results), None, ("burst", verdict, ok and elapsed < 3)))
+    event = open_event(first, 300)
+    path, _ = members(first, 3000, "two-256")
+    before = deadlocks(first)
+    out, acked = burst(first, burst_bin, event, path, urls, 256)
+    stuck = deadlocks(first) - before
+    confirmed, waitlisted = check_consistent(first, event, 300)
+    acked_are_kept(first, event, acked)
+    ok = out["status"] == {"303": 3000} and confirmed == 300 and len(acked) == 3000 and stuck == 0
+    verdict = "%s (answered < 2 s, 300 confirmed, no deadlock)" % ("met" if ok and out["elapsed_s"] < 2 else "MISSED")
+    rows.append(("postgres x2", "one event, 3,000 members, two servers, 256 connections: %.2f s, %d deadlocks, answers %s"
+                 % (out["elapsed_s"], stuck, out["status"]), out["per_s"], out["p99_ms"], None,
+                 ("burst", verdict, ok and out["elapsed_s"] < 2)))
+
+
 def bare(rows, when):
     """The bare libmicrohttpd server, as many threads as pgherd on SQLite."""
     import socket
@@ -294,6 +353,13 @@ def main():
         pg.start()
         measure(pg, "postgres", rows)
         rss["postgres"] = peak_rss_mb(pg.proc.pid)
+        second = Server(binary, database=url, extra_env=env)
+        try:
+            second.start()
+            two_servers(pg, second, rows)
+        finally:
+            second.stop()
+            second.cleanup()
     finally:
         pg.stop()
         pg.cleanup()

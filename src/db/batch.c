@@ -104,6 +104,29 @@ static void run_batch(struct db_batch *b, struct db_job *jobs, unsigned long lon
 	}
 }
 
+/* The jobs ordered by lock_order, stable (a merge sort of the list):
+ * the queue's order holds among a row's jobs, so a waitlist stays in the
+ * order people clicked. */
+static struct db_job *by_lock_order(struct db_job *list, unsigned long long n)
+{
+	if (n < 2)
+		return list;
+	struct db_job *mid = list;
+	for (unsigned long long i = 1; i < n / 2; i++)
+		mid = mid->next;
+	struct db_job *right = mid->next;
+	mid->next = NULL;
+	struct db_job *a = by_lock_order(list, n / 2), *b = by_lock_order(right, n - n / 2), *head = NULL, **tail = &head;
+	while (a && b) {
+		struct db_job **from = b->lock_order < a->lock_order ? &b : &a;
+		*tail = *from;
+		tail = &(*from)->next;
+		*from = (*from)->next;
+	}
+	*tail = a ? a : b;
+	return head;
+}
+
 static void *writer(void *p)
 {
 	struct db_batch *b = p;
@@ -126,7 +149,7 @@ static void *writer(void *p)
 			b->tail = &b->head;
 		last->next = NULL;
 		pthread_mutex_unlock(&b->mu);
-		run_batch(b, jobs, n);
+		run_batch(b, by_lock_order(jobs, n), n);
 	}
 	return NULL;
 }

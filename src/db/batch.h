@@ -25,6 +25,10 @@ struct db_job {
 	void *ctx;
 	err e;                  /* fn's error, for the log */
 	int rc;
+	/* The row the job locks first (an event's id): a batch runs its jobs
+	 * in this order, oldest first among equals, so two servers' batches
+	 * take rows in one order and cannot deadlock on each other. */
+	int64_t lock_order;
 	struct db_job *next;    /* queue link, owned by the writer */
 };
 

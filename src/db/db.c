@@ -251,8 +251,10 @@ int db_versions(db *d, arena *a, const char **out, err *e)
 	}
 	db_res v;
 	int rc = db_query(d, a, db_engine_of(d) == DB_POSTGRES
-			  ? "SELECT string_agg(name || '=' || version, ',') FROM cache_versions"
-			  : "SELECT group_concat(name || '=' || version, ',') FROM cache_versions",
+			  ? "SELECT string_agg(name || '=' || v, ',') FROM (SELECT name, sum(version) AS v "
+			    "FROM cache_versions GROUP BY name) x"
+			  : "SELECT group_concat(name || '=' || v, ',') FROM (SELECT name, sum(version) AS v "
+			    "FROM cache_versions GROUP BY name)",
 			  NULL, 0, &v, e);
 	if (rc)
 		return rc;
@@ -271,7 +273,22 @@ int db_versions(db *d, arena *a, const char **out, err *e)
 int db_data_version(db *d, arena *a, const char *name, int64_t *version, err *e)
 {
 	db_res v;
-	int rc = db_query(d, a, "SELECT version FROM cache_versions WHERE name = ?", DB_ARGS(DB_TEXT(name)), &v, e);
+	int rc = db_query(d, a, "SELECT coalesce(sum(version), 0) FROM cache_versions WHERE name = ?",
+			  DB_ARGS(DB_TEXT(name)), &v, e);
 	*version = !rc && v.nrows ? db_get_int(&v, 0, 0) : 0;
 	return rc;
+}
+
+int db_versions_fold(db *d, err *e)
+{
+	if (db_engine_of(d) != DB_POSTGRES)
+		return 0;
+	/* One statement: the ended connections' rows leave and shard 0 gains
+	 * what they held, so no reader sees a sum go down. */
+	return db_exec(d, "WITH gone AS (DELETE FROM cache_versions WHERE shard <> 0 AND shard NOT IN "
+			  "(SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL) RETURNING name, version), "
+			  "totals AS (SELECT name, sum(version) AS v FROM gone GROUP BY name) "
+			  "INSERT INTO cache_versions (name, shard, version) SELECT name, 0, v FROM totals "
+			  "ON CONFLICT (name, shard) DO UPDATE SET version = cache_versions.version + excluded.version",
+		       DB_NOARGS, NULL, e);
 }

@@ -117,6 +117,10 @@ int db_mark(db *d, struct db_mark *m);
  * was committed since this process last read it (db_mark); else the text
  * read then, at the cost of a memory compare. */
 int db_versions(db *d, arena *a, const char **out, err *e);
+/* PostgreSQL keeps a version row per connection (migration 019); folds the
+ * rows of connections that ended into shard 0, sums unchanged. Run now and
+ * then; nothing to do on SQLite. */
+int db_versions_fold(db *d, err *e);
 
 /* Per-thread connections for the server: db_thread_setup once at startup
  * (before threads start), then db_thread() from any thread. */

@@ -300,6 +300,7 @@ static int submit(req *r, struct seat_job *j, db_tx_fn fn, handler_fn then)
 	j->job.fn = fn;
 	j->job.done = seat_done;
 	j->job.ctx = j;
+	j->job.lock_order = j->event_id; /* every seat change locks its event's row first */
 	http_suspend(r, then);
 	if (!writer || db_batch_submit(writer, &j->job)) {
 		j->job.rc = ERR_UNAVAILABLE;

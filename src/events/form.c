@@ -28,7 +28,9 @@ struct event_form {
 	int64_t series_id, city_id, capacity, seq;
 	int64_t starts_at, ends_at, opens_at, closes_at;
 	int64_t org_ids[4][MAX_ORGS];
+	const char *org_new[4][MAX_ORGS]; /* a name to add to the directory (its id 0 until saved) */
 	int norgs[4];
+	json_t *resolve; /* names the directory lacks, with what they may mean: {"host": [...]} */
 };
 
 const char *form_text(req *r, const char *name)
@@ -47,22 +49,83 @@ static int64_t optional_time(const char *tz, const char *date, const char *hm, j
 	return t < 0 ? 0 : t;
 }
 
+enum { SUGGESTIONS = 5 };
+
+/* What the organizer picked for `name` on the form shown again: the
+ * pick_ROLE fields, one per name, "ID:NAME" or "new:NAME"; NULL when none. */
+static const char *picked(req *r, int k, const char *name)
+{
+	const char *field = arena_printf(&r->a, "pick_%s", org_roles[k]);
+	for (const struct field *x = r->fields; x; x = x->next) {
+		const char *colon = x->hidden || x->filename || strcmp(x->name, field) ? NULL : strchr(x->value.s, ':');
+		if (colon && !strcmp(colon + 1, name))
+			return arena_strndup(&r->a, x->value.s, (size_t)(colon - x->value.s));
+	}
+	return NULL;
+}
+
+/* A name the directory lacks: what the organizer picked for it (an
+ * organization's id, or "new"), else the choice to make, existing
+ * organizations first and the first of them chosen (so "邮储" becomes
+ * 邮储银行 unless "add" is chosen). */
+static int resolve_name(req *r, db *d, struct event_form *f, int k, const char *name, json_t *errors, err *e)
+{
+	const char *pick = picked(r, k, name);
+	int64_t id = 0;
+	db_res s;
+	int rc = 0;
+	if (pick && !strcmp(pick, "new")) {
+		f->org_new[k][f->norgs[k]] = name;
+		f->org_ids[k][f->norgs[k]++] = 0;
+		return 0;
+	}
+	if (pick && !parse_i64(pick, 1, INT64_MAX, &id)) {
+		if ((rc = db_query(d, &r->a, "SELECT id FROM orgs WHERE id = ?", DB_ARGS(DB_INT(id)), &s, e)))
+			return rc;
+		if (s.nrows) {
+			f->org_ids[k][f->norgs[k]++] = id;
+			return 0;
+		}
+	}
+	if ((rc = orgs_suggest(d, &r->a, name, r->lang, SUGGESTIONS, &s, e)))
+		return rc;
+	json_t *options = json_array();
+	for (int j = 0; j < s.nrows; j++)
+		json_array_append_new(options, json_pack("{s:s,s:s,s:b}", "value",
+							 arena_printf(&r->a, "%lld:%s", (long long)db_get_int(&s, j, 0), name),
+							 "label", db_get(&s, j, 1), "checked", j == 0));
+	const char *key = arena_printf(&r->a, "orgs_%s", org_roles[k]);
+	json_object_set_new(errors, key, json_string(arena_printf(&r->a, T(s.nrows ? "events.err.org_pick" : "events.err.org_new"),
+								    name)));
+	json_t *list = json_object_get(f->resolve, org_roles[k]);
+	if (!list)
+		json_object_set_new(f->resolve, org_roles[k], list = json_array());
+	json_array_append_new(list, json_pack("{s:s,s:s,s:o,s:b,s:s,s:s}", "field", arena_printf(&r->a, "pick_%s", org_roles[k]),
+					      "name", name, "options", options, "new_checked", !s.nrows, "new_value",
+					      arena_printf(&r->a, "new:%s", name), "new_label",
+					      arena_printf(&r->a, T("events.org_add"), name)));
+	return 0;
+}
+
 static int split_orgs(req *r, db *d, struct event_form *f, int k, json_t *errors, err *e)
 {
 	const char *names[MAX_ORGS + 1];
 	int n = orgs_split_list(&r->a, f->orgs_text[k], names, MAX_ORGS + 1);
 	f->norgs[k] = 0;
+	if (n > MAX_ORGS) {
+		json_object_set_new(errors, arena_printf(&r->a, "orgs_%s", org_roles[k]),
+				    json_string(arena_printf(&r->a, T("events.err.orgs_many"), MAX_ORGS)));
+		n = MAX_ORGS;
+	}
 	for (int i = 0; i < n; i++) {
 		int64_t id;
 		int rc = orgs_find(d, &r->a, names[i], &id, e);
+		if (!rc && !id)
+			rc = resolve_name(r, d, f, k, names[i], errors, e);
+		else if (!rc)
+			f->org_ids[k][f->norgs[k]++] = id;
 		if (rc)
 			return rc;
-		if (!id || f->norgs[k] == MAX_ORGS) {
-			json_object_set_new(errors, arena_printf(&r->a, "orgs_%s", org_roles[k]),
-					    json_string(arena_printf(&r->a, "%s: %s", names[i], T("events.err.org_unknown"))));
-			continue;
-		}
-		f->org_ids[k][f->norgs[k]++] = id;
 	}
 	return 0;
 }
@@ -126,6 +189,7 @@ static int read_event_form(req *r, db *d, struct event_form *f, json_t *errors, 
 		json_object_set_new(errors, "description", json_string(T("orgs.err.description")));
 	if (text_len(f->checklist) > 4000)
 		json_object_set_new(errors, "checklist", json_string(T("orgs.err.description")));
+	f->resolve = json_object();
 	for (int k = 0; k < 4; k++) {
 		int rc = split_orgs(r, d, f, k, errors, e);
 		if (rc)
@@ -171,6 +235,8 @@ static int form_page(req *r, resp *out, db *d, unsigned status, int64_t id, cons
 			      id ? arena_printf(&r->a, "/events/%lld/edit", (long long)id) : "/events/new");
 	if (id)
 		json_object_set_new(m, "id", json_integer(id));
+	if (f->resolve && json_object_size(f->resolve))
+		json_object_set(m, "resolve", f->resolve);
 	if (json_object_size(errors))
 		json_object_set_new(m, "error", json_pack("{s:s,s:s,s:O}", "code", "invalid", "message",
 							 T("form.fix_errors"), "fields", errors));
@@ -295,23 +361,28 @@ static int save_tx(db *d, void *p, err *e)
 			  NULL, e)))
 		return rc;
 	for (int k = 0; k < 4; k++)
-		for (int i = 0; i < f->norgs[k]; i++)
-			if ((rc = db_exec(d, "INSERT INTO event_orgs (event_id, org_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-					  DB_ARGS(DB_INT(c->id), DB_INT(f->org_ids[k][i]), DB_TEXT(org_roles[k])), NULL, e)))
+		for (int i = 0; i < f->norgs[k]; i++) {
+			int64_t org = f->org_ids[k][i];
+			/* Added to the directory as the organizer asked, with the event. */
+			if (!org && (rc = orgs_ensure(d, a, f->org_new[k][i], &org, NULL, e)))
 				return rc;
+			if ((rc = db_exec(d, "INSERT INTO event_orgs (event_id, org_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+					  DB_ARGS(DB_INT(c->id), DB_INT(org), DB_TEXT(org_roles[k])), NULL, e)))
+				return rc;
+		}
 	return auth_audit(d, c->r->user_id, "event.save", arena_printf(a, "event:%lld", (long long)c->id), f->title_zh,
 			  c->r->client, e);
 }
 
-static int save(req *r, resp *out)
+static int save_form(req *r, resp *out, struct event_form *fp)
 {
 	err e = ERR_INIT;
 	int64_t id = req_num(r, "id");
 	db *d = r->db;
-	struct event_form f;
-	memset(&f, 0, sizeof(f));
+	struct event_form f = *fp;
 	json_t *errors = json_object();
 	int rc = read_event_form(r, d, &f, errors, &e);
+	fp->resolve = f.resolve;
 	if (rc) {
 		json_decref(errors);
 		return rc;
@@ -344,12 +415,22 @@ static int save(req *r, resp *out)
 	return http_redirect(r, out, arena_printf(&r->a, "/events/%lld?saved=1", (long long)c.id));
 }
 
+static int save(req *r, resp *out)
+{
+	struct event_form f;
+	memset(&f, 0, sizeof(f));
+	int rc = save_form(r, out, &f);
+	json_decref(f.resolve);
+	return rc;
+}
+
 static const struct input event_inputs[] = {
 	IN_FIELD("title_zh"), IN_FIELD("title_en"), IN_FIELD("series"), IN_FIELD("city"), IN_FIELD("venue"),
 	IN_FIELD("address"), IN_FIELD("tz"), IN_FIELD("date"), IN_FIELD("end_date"), IN_FIELD("start"), IN_FIELD("end"),
 	IN_FIELD("opens_date"), IN_FIELD("opens_time"), IN_FIELD("closes_date"), IN_FIELD("closes_time"),
 	IN_FIELD("status"), IN_FIELD("capacity"), IN_FIELD("description"), IN_FIELD("checklist"),
-	IN_FIELD("orgs_host"), IN_FIELD("orgs_sponsor"), IN_FIELD("orgs_venue"), IN_FIELD("orgs_media"), { NULL },
+	IN_FIELD("orgs_host"), IN_FIELD("orgs_sponsor"), IN_FIELD("orgs_venue"), IN_FIELD("orgs_media"),
+	IN_FIELD("pick_host"), IN_FIELD("pick_sponsor"), IN_FIELD("pick_venue"), IN_FIELD("pick_media"), { NULL },
 };
 
 static const struct route routes[] = {

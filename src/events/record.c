@@ -538,6 +538,8 @@ struct attend_ctx {
 	int nnames;
 	const char **create; /* to add to the directory */
 	int ncreate;
+	int64_t *chosen;     /* directory entries picked for names it lacked */
+	int nchosen;
 	int added, created;
 	json_t *unknown;
 };
@@ -573,6 +575,12 @@ static int attend_tx(db *d, void *p, err *e)
 			rc = attend(d, c, org, e);
 		c->created += made;
 	}
+	for (int i = 0; !rc && i < c->nchosen; i++) {
+		db_res x;
+		if (!(rc = db_query(d, &c->r->a, "SELECT id FROM orgs WHERE id = ?", DB_ARGS(DB_INT(c->chosen[i])), &x, e)) &&
+		    x.nrows)
+			rc = attend(d, c, c->chosen[i], e);
+	}
 	if (!rc && (c->added || c->created))
 		rc = auth_audit(d, c->r->user_id, "event.attendees", arena_printf(&c->r->a, "event:%lld", (long long)c->event_id),
 				arena_printf(&c->r->a, "added %d, created %d", c->added, c->created), c->r->client, e);
@@ -606,6 +614,55 @@ static int form_list(req *r, const char *name, const char **out, int max, int *o
 	return n;
 }
 
+/* The picks made for names the directory lacked (repeated "pick" fields,
+ * "ID:NAME", "new:NAME" or "skip:NAME"): ids into chosen, names to add
+ * into create after those ticked. */
+static void read_picks(req *r, struct attend_ctx *c)
+{
+	c->chosen = arena_alloc(&r->a, sizeof(int64_t) * PASTE_MAX);
+	for (const struct field *f = r->fields; f; f = f->next) {
+		const char *colon = f->filename || f->hidden || strcmp(f->name, "pick") ? NULL : strchr(f->value.s, ':');
+		int64_t id;
+		if (!colon || !colon[1])
+			continue;
+		const char *kind = arena_strndup(&r->a, f->value.s, (size_t)(colon - f->value.s));
+		if (!strcmp(kind, "new") && c->ncreate < PASTE_MAX)
+			c->create[c->ncreate++] = colon + 1;
+		else if (!parse_i64(kind, 1, INT64_MAX, &id) && c->nchosen < PASTE_MAX)
+			c->chosen[c->nchosen++] = id;
+	}
+}
+
+/* The names still unknown, each with what the directory holds that it
+ * may mean, the closest chosen, and adding it as the last choice; a name
+ * nothing resembles is offered for adding, ticked. */
+static int unknown_model(req *r, db *d, json_t *names, json_t **out, err *e)
+{
+	json_t *list = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(names, i, v) {
+		const char *name = json_string_value(v);
+		db_res s;
+		int rc = orgs_suggest(d, &r->a, name, r->lang, 5, &s, e);
+		if (rc) {
+			json_decref(list);
+			return rc;
+		}
+		json_t *options = json_array();
+		for (int j = 0; j < s.nrows; j++)
+			json_array_append_new(options, json_pack("{s:s,s:s,s:b}", "value",
+								 arena_printf(&r->a, "%lld:%s", (long long)db_get_int(&s, j, 0), name),
+								 "label", db_get(&s, j, 1), "checked", j == 0));
+		json_array_append_new(list, json_pack("{s:s,s:o,s:b,s:s,s:s,s:s}", "name", name, "options", options, "any",
+						      s.nrows > 0, "new_value", arena_printf(&r->a, "new:%s", name), "new_label",
+						      arena_printf(&r->a, T("events.org_add"), name), "skip_value",
+						      arena_printf(&r->a, "skip:%s", name)));
+	}
+	*out = list;
+	return 0;
+}
+
 static int attendees_post(req *r, resp *out)
 {
 	db *d = r->db;
@@ -615,8 +672,10 @@ static int attendees_post(req *r, resp *out)
 	const char **create = arena_alloc(&r->a, sizeof(char *) * PASTE_MAX);
 	int over1, over2;
 	struct attend_ctx c = { r, ev->id, names, form_list(r, "list", names, PASTE_MAX, &over1), create,
-				form_list(r, "create", create, PASTE_MAX, &over2), 0, 0, json_array() };
-	const char *why = over1 || over2 ? "attend.err.too_many" : !c.nnames && !c.ncreate ? "attend.err.none" : NULL;
+				form_list(r, "create", create, PASTE_MAX, &over2), NULL, 0, 0, 0, json_array() };
+	read_picks(r, &c);
+	const char *why = over1 || over2 ? "attend.err.too_many"
+			  : !c.nnames && !c.ncreate && !c.nchosen ? "attend.err.none" : NULL;
 	for (int i = 0; !why && i < c.nnames + c.ncreate; i++) {
 		const char *n = i < c.nnames ? names[i] : create[i - c.nnames];
 		if (text_len(n) > 100 || has_control(n))
@@ -642,14 +701,17 @@ static int attendees_post(req *r, resp *out)
 		json_decref(c.unknown);
 		return http_redirect(r, out, arena_printf(&r->a, "/events/%lld/record?saved=1#attending", (long long)ev->id));
 	}
-	/* The names the directory lacks come back as ticked boxes to create. */
+	/* The names the directory lacks come back with what they may mean. */
 	struct event_row now;
 	int found;
-	if ((rc = event_get(d, &r->a, ev->id, r->lang, &now, &found, &e))) {
-		json_decref(c.unknown);
+	json_t *unknown = NULL;
+	rc = event_get(d, &r->a, ev->id, r->lang, &now, &found, &e);
+	if (!rc)
+		rc = unknown_model(r, d, c.unknown, &unknown, &e);
+	json_decref(c.unknown);
+	if (rc)
 		return rc;
-	}
-	return record_page(r, out, d, &now, 200, NULL, NULL, c.unknown);
+	return record_page(r, out, d, &now, 200, NULL, NULL, unknown);
 }
 
 #define FIGURE_INPUT(key) { key, IN_LINE, 0, 0, FIGURE_MAX, "figure.err", NULL, NULL, figure_ok }
@@ -658,7 +720,7 @@ static const struct input figures_inputs[] = {
 };
 static const struct input media_inputs[] = { IN_FIELD("kind"), IN_FIELD("title"), IN_FIELD("url"), IN_UPLOAD("file"),
 					     { NULL } };
-static const struct input attendees_inputs[] = { IN_FIELD("list"), IN_FIELD("create"), { NULL } };
+static const struct input attendees_inputs[] = { IN_FIELD("list"), IN_FIELD("create"), IN_FIELD("pick"), { NULL } };
 
 static const struct route routes[] = {
 	{ M_GET, "/events/:id/record", record_get, ORGANIZER, 0, "event-record", .load = &event_loader },

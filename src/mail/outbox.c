@@ -27,6 +27,7 @@ static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int running, stopping, kicked;
+	time_t next_fold; /* when db_versions_fold runs next */
 } S = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 
 struct outcome {
@@ -123,6 +124,14 @@ static void *sender(void *p)
 		}
 		while (d && deliver(d) == CLAIM)
 			;
+		/* This thread is also the server's one background connection:
+		 * every few minutes it folds away ended connections' version rows. */
+		time_t now = time(NULL);
+		if (d && now >= S.next_fold) {
+			if (db_versions_fold(d, &e))
+				log_error("outbox: folding data versions: %s", e.msg);
+			S.next_fold = now + 300;
+		}
 		if (stopping)
 			break;
 	}

@@ -74,6 +74,21 @@ int orgs_find(db *d, arena *a, const char *name, int64_t *id, err *e)
 	return rc;
 }
 
+int orgs_suggest(db *d, arena *a, const char *name, int lang, int max, db_res *out, err *e)
+{
+	const char *q = ascii_lower(arena_strdup(a, name));
+	/* A form's few names: a plain substring test over the search text
+	 * (names and aliases) is quick at directory sizes and finds two
+	 * characters, which a trigram index cannot. */
+	const char *sql = db_engine_of(d) == DB_SQLITE
+		? "SELECT id, CASE WHEN ? = 'en' THEN coalesce(name_en, name_zh) ELSE name_zh END AS name FROM orgs "
+		  "WHERE instr(search_text, ?) > 0 ORDER BY length(name_zh), id LIMIT ?"
+		: "SELECT id, CASE WHEN ? = 'en' THEN coalesce(name_en, name_zh) ELSE name_zh END AS name FROM orgs "
+		  "WHERE search_text LIKE '%' || ? || '%' ESCAPE '\\' ORDER BY length(name_zh), id LIMIT ?";
+	return db_query(d, a, sql, DB_ARGS(DB_TEXT(lang_code(lang)), DB_TEXT(db_engine_of(d) == DB_SQLITE ? q : like_literal(a, q)),
+					  DB_INT(max)), out, e);
+}
+
 int orgs_ensure(db *d, arena *a, const char *name, int64_t *id, int *created, err *e)
 {
 	db_res res;

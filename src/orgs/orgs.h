@@ -32,6 +32,12 @@ int orgs_find(db *d, arena *a, const char *name, int64_t *id, err *e);
  * directory as a user organization when none is; *created (may be NULL)
  * says which. */
 int orgs_ensure(db *d, arena *a, const char *name, int64_t *id, int *created, err *e);
+/* Organizations a name the directory does not know may have meant: those
+ * whose names or aliases contain it ("邮储" in 邮储银行), shortest names
+ * first, at most max, as rows (id, name) in the page's language. One rule
+ * wherever organizers name organizations (the event form, the record
+ * page): what exists is offered first; a new one is made only when asked. */
+int orgs_suggest(db *d, arena *a, const char *name, int lang, int max, db_res *out, err *e);
 /* Splits a pasted list of organization names the way chat groups write
  * them: separated by 、，,；;| or line breaks; stray punctuation (。。。,
  * …, quotes) and a trailing 等 / etc. dropped, empty items skipped, each

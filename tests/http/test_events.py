@@ -590,6 +590,43 @@ def test_two_servers_send_each_mail_once(s):
     assert len(SINK.messages()) >= before + 600
 
 
+def test_an_unknown_host_offers_the_directory_first(s):
+    """One rule for names the directory lacks: what exists is offered
+    first ("邮储" means 邮储银行 unless the organizer says otherwise), and a
+    new organization is added with the event only when asked."""
+    org = account(s, "hosts@example.com", "主办人", "organizer")
+    base = {"title_zh": "机构沙龙", "title_en": "Orgs salon", "series": "1", "city": "1", "venue": "会场",
+            "address": "路 1 号", "tz": "Asia/Shanghai", "date": "2027-04-10", "start": "14:00", "end": "17:00",
+            "status": "open", "capacity": "50", "description": ""}
+    orgs_before = query(s, "SELECT count(*) FROM orgs")
+    r = org.post("/events/new", dict(base, orgs_host="邮储"))
+    assert_eq(r.status, 422)
+    assert_in("“邮储”不在机构名录中", r.text)
+    psbc = query(s, "SELECT id FROM orgs WHERE name_zh = '邮储银行'")[0][0]
+    assert_in('<option value="%s:邮储" selected>邮储银行</option>' % psbc, r.text, "the match is offered first, chosen")
+    assert_in("新建机构“邮储”", r.text)
+    assert_eq(query(s, "SELECT count(*) FROM orgs"), orgs_before, "nothing was added by asking")
+    r = org.post("/events/new", dict(base, orgs_host="邮储", pick_host="%s:邮储" % psbc))
+    assert_eq(r.status, 303, re.findall(r'field-error">([^<]*)', r.text))
+    eid = int(re.search(r"/events/(\d+)", r.header("Location")).group(1))
+    assert_eq(query(s, "SELECT org_id FROM event_orgs WHERE event_id = %d AND role = 'host'" % eid), [(psbc,)])
+    assert_eq(query(s, "SELECT count(*) FROM orgs"), orgs_before, "no duplicate of 邮储银行")
+    # A name nothing resembles: adding it is offered, and done on request.
+    r = org.post("/events/new", dict(base, orgs_host="青藤数据"))
+    assert_eq(r.status, 422)
+    assert_in('<option value="new:青藤数据" selected>', r.text)
+    assert_in("也没有名字相近的机构", r.text)
+    r = org.post("/events/new", dict(base, orgs_host="青藤数据", pick_host="new:青藤数据"))
+    assert_eq(r.status, 303)
+    assert_eq(len(query(s, "SELECT id FROM orgs WHERE name_zh = '青藤数据'")), 1, "added with the event")
+    # A pick made for another name does not carry over to this one.
+    r = org.post("/events/new", dict(base, orgs_host="蓝鲸数据", pick_host="new:青藤数据"))
+    assert_eq(r.status, 422)
+    en = org.post("/events/new?lang=en", dict(base, orgs_host="邮储"))
+    assert_in("is not in the organization directory", en.text)
+    assert "新建机构" not in en.text, "no Chinese on the English page"
+
+
 if __name__ == "__main__":
     SINK = MailSink()
     try:

@@ -25,7 +25,7 @@ TABLES = ["events", "event_orgs", "event_items", "item_speakers", "event_media",
 def snapshot(s):
     """Every row the import can touch, and the cached pages' version."""
     rows = {t: sorted(query(s, "SELECT * FROM %s" % t)) for t in TABLES}
-    rows["version"] = query(s, "SELECT version FROM cache_versions WHERE name = 'events'")
+    rows["version"] = query(s, "SELECT sum(version) FROM cache_versions WHERE name = 'events'")
     return rows
 
 
@@ -239,6 +239,15 @@ def test_attending_organizations_pasted_and_from_check_ins(s):
     assert_eq(names(), ["华为", "新来的公司甲", "阿里巴巴"])
     page = Person(s).get("/events/%d" % eid).text
     assert_in("新来的公司甲", page)
+    # A shorter name for one the directory has: offered first, not duplicated.
+    count = query(s, "SELECT count(*) FROM orgs")
+    r = org.post("/events/%d/attendees" % eid, {"list": "新来的公司"})
+    assert_eq(r.status, 200)
+    known = query(s, "SELECT id FROM orgs WHERE name_zh = '新来的公司甲'")[0][0]
+    assert_in('<option value="%s:新来的公司" selected>新来的公司甲</option>' % known, r.text)
+    assert 'name="create" value="新来的公司"' not in r.text, "adding it is a choice, not the default"
+    assert_eq(org.post("/events/%d/attendees" % eid, {"pick": "%s:新来的公司" % known}).status, 303)
+    assert_eq(query(s, "SELECT count(*) FROM orgs"), count, "no duplicate was made")
     record = org.get("/events/%d/record" % eid).text
     assert_in('<li class="chip">华为', record, "each chip names its organization")
     assert_in('aria-label="移除 华为"', record, "and its remove button says what it removes")

@@ -1,0 +1,34 @@
+-- 019_version_shards.sql (PostgreSQL): no row that every write updates.
+-- A data version was one row per name, bumped by every statement that
+-- changed events; with two servers the seat changes of two events took
+-- that row and the events' rows in different orders and deadlocked. Now
+-- each database connection bumps a row of its own (shard = its backend's
+-- pid), which no other connection ever locks, and a version is the sum of
+-- its name's rows: every commit raises it, in whatever order transactions
+-- commit. Rows of connections that ended are folded into shard 0 now and
+-- then (db_versions_fold), leaving the sums unchanged.
+ALTER TABLE cache_versions ADD COLUMN shard integer NOT NULL DEFAULT 0;
+ALTER TABLE cache_versions DROP CONSTRAINT cache_versions_pkey;
+ALTER TABLE cache_versions ADD PRIMARY KEY (name, shard);
+
+CREATE OR REPLACE FUNCTION bump_home_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO cache_versions (name, shard, version) VALUES ('home', pg_backend_pid(), 1)
+	ON CONFLICT (name, shard) DO UPDATE SET version = cache_versions.version + 1;
+	RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION bump_orgs_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO cache_versions (name, shard, version) VALUES ('orgs', pg_backend_pid(), 1)
+	ON CONFLICT (name, shard) DO UPDATE SET version = cache_versions.version + 1;
+	RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION bump_events_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO cache_versions (name, shard, version) VALUES ('events', pg_backend_pid(), 1)
+	ON CONFLICT (name, shard) DO UPDATE SET version = cache_versions.version + 1;
+	RETURN NULL;
+END
+$$;
