@@ -380,7 +380,7 @@ static int token_user(db *d, arena *a, const char *token, const char *find, cons
 
 /* Every data version too ("home=5,orgs=3,events=12"), in the same
  * statement: a member's kept page then needs no statement of its own. */
-#define VERSIONS(agg) ", (SELECT " agg "(name || '=' || version, ',') FROM cache_versions) AS versions "
+#define VERSIONS(agg) ", " DB_VERSIONS_SQL(agg) " AS versions "
 #define SESSION_USER(agg) \
 	"SELECT u.id, u.display_name, u.email, u.role, u.lang, s.last_seen_at, u.cache_version" VERSIONS(agg) \
 	", s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id " \

@@ -251,10 +251,7 @@ int db_versions(db *d, arena *a, const char **out, err *e)
 	}
 	db_res v;
 	int rc = db_query(d, a, db_engine_of(d) == DB_POSTGRES
-			  ? "SELECT string_agg(name || '=' || v, ',') FROM (SELECT name, sum(version) AS v "
-			    "FROM cache_versions GROUP BY name) x"
-			  : "SELECT group_concat(name || '=' || v, ',') FROM (SELECT name, sum(version) AS v "
-			    "FROM cache_versions GROUP BY name)",
+			  ? "SELECT " DB_VERSIONS_SQL("string_agg") : "SELECT " DB_VERSIONS_SQL("group_concat"),
 			  NULL, 0, &v, e);
 	if (rc)
 		return rc;

@@ -117,6 +117,12 @@ int db_mark(db *d, struct db_mark *m);
  * was committed since this process last read it (db_mark); else the text
  * read then, at the cost of a memory compare. */
 int db_versions(db *d, arena *a, const char **out, err *e);
+/* The same as SQL, for a statement that reads it along with other things
+ * (agg: string_agg on PostgreSQL, group_concat on SQLite); and one name's
+ * version. A version is the sum of its name's rows (migration 019). */
+#define DB_VERSIONS_SQL(agg) "(SELECT " agg "(name || '=' || v, ',') FROM (SELECT name, sum(version) AS v " \
+	"FROM cache_versions GROUP BY name) cv)"
+#define DB_VERSION_SQL(name) "(SELECT coalesce(sum(version), 0) FROM cache_versions WHERE name = '" name "')"
 /* PostgreSQL keeps a version row per connection (migration 019); folds the
  * rows of connections that ended into shard 0, sums unchanged. Run now and
  * then; nothing to do on SQLite. */

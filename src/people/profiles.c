@@ -139,7 +139,7 @@ static int show(req *r, resp *out)
 	db_res res, v;
 	/* The page shows the person (their own version) and their
 	 * organization's name (the directory's): both read in one statement. */
-	int rc = db_query(d, &r->a, "SELECT u.cache_version AS person, (SELECT version FROM cache_versions WHERE name = 'orgs') "
+	int rc = db_query(d, &r->a, "SELECT u.cache_version AS person, " DB_VERSION_SQL("orgs") " "
 				    "AS orgs FROM users u WHERE u.id = ?", DB_ARGS(DB_INT(id)), &v, &e);
 	if (rc)
 		return rc;

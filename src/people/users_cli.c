@@ -53,10 +53,11 @@ static int add(db *d, const char *email_in, const char *name, const char *role_n
 	if (auth_password_hash(pw, hash, sizeof(hash), &e))
 		goto fail;
 	db_res r;
-	if (db_query(d, &a, "INSERT INTO users (email, display_name, password_hash, role, created_at) "
-			    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING RETURNING id",
+	/* Hidden like every new profile: its member makes it public. */
+	if (db_query(d, &a, "INSERT INTO users (email, display_name, password_hash, role, created_at, profile_public) "
+			    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING RETURNING id",
 		     DB_ARGS(DB_TEXT(email), DB_TEXT(name), DB_TEXT(hash), DB_TEXT(auth_role_name(role)),
-			     DB_TIME(unix_now())),
+			     DB_TIME(unix_now()), DB_BOOL(0)),
 		     &r, &e))
 		goto fail;
 	if (!r.nrows) {
