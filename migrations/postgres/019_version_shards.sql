@@ -6,29 +6,41 @@
 -- pid), which no other connection ever locks, and a version is the sum of
 -- its name's rows: every commit raises it, in whatever order transactions
 -- commit. Rows of connections that ended are folded into shard 0 now and
--- then (db_versions_fold), leaving the sums unchanged.
+-- then (db_versions_fold), leaving the sums unchanged. A version has only
+-- to change by the commit, so each transaction bumps a name once (a
+-- setting local to the transaction, undone with a rolled-back savepoint),
+-- not once per statement: a batch of registrations bumps it once.
 ALTER TABLE cache_versions ADD COLUMN shard integer NOT NULL DEFAULT 0;
 ALTER TABLE cache_versions DROP CONSTRAINT cache_versions_pkey;
 ALTER TABLE cache_versions ADD PRIMARY KEY (name, shard);
 
 CREATE OR REPLACE FUNCTION bump_home_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO cache_versions (name, shard, version) VALUES ('home', pg_backend_pid(), 1)
-	ON CONFLICT (name, shard) DO UPDATE SET version = cache_versions.version + 1;
+	IF current_setting('pgherd.bumped_home', true) IS DISTINCT FROM 't' THEN
+		PERFORM set_config('pgherd.bumped_home', 't', true);
+		INSERT INTO cache_versions (name, shard, version) VALUES ('home', pg_backend_pid(), 1)
+		ON CONFLICT (name, shard) DO UPDATE SET version = cache_versions.version + 1;
+	END IF;
 	RETURN NULL;
 END
 $$;
 CREATE OR REPLACE FUNCTION bump_orgs_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO cache_versions (name, shard, version) VALUES ('orgs', pg_backend_pid(), 1)
-	ON CONFLICT (name, shard) DO UPDATE SET version = cache_versions.version + 1;
+	IF current_setting('pgherd.bumped_orgs', true) IS DISTINCT FROM 't' THEN
+		PERFORM set_config('pgherd.bumped_orgs', 't', true);
+		INSERT INTO cache_versions (name, shard, version) VALUES ('orgs', pg_backend_pid(), 1)
+		ON CONFLICT (name, shard) DO UPDATE SET version = cache_versions.version + 1;
+	END IF;
 	RETURN NULL;
 END
 $$;
 CREATE OR REPLACE FUNCTION bump_events_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO cache_versions (name, shard, version) VALUES ('events', pg_backend_pid(), 1)
-	ON CONFLICT (name, shard) DO UPDATE SET version = cache_versions.version + 1;
+	IF current_setting('pgherd.bumped_events', true) IS DISTINCT FROM 't' THEN
+		PERFORM set_config('pgherd.bumped_events', 't', true);
+		INSERT INTO cache_versions (name, shard, version) VALUES ('events', pg_backend_pid(), 1)
+		ON CONFLICT (name, shard) DO UPDATE SET version = cache_versions.version + 1;
+	END IF;
 	RETURN NULL;
 END
 $$;

@@ -12,6 +12,11 @@
 /* Queues a mail; call inside the caller's transaction. qr: NULL, or the
  * text the mail shows as a QR code (see mail_send). */
 int outbox_add(db *d, const char *to, const char *subject, const char *body, const char *qr, err *e);
+/* outbox_add as part of a bigger PostgreSQL statement (a CTE that writes
+ * the registration and its mail in one round trip): an INSERT taking
+ * five values (to, subject, body, qr, created_at) from a SELECT that
+ * follows it. */
+#define OUTBOX_INSERT_SQL "INSERT INTO outbox (to_addr, subject, body, qr, created_at) "
 /* The sender thread: delivers what is waiting every second, or sooner
  * after outbox_kick(). */
 int outbox_start(const config *cfg, err *e);
