@@ -127,6 +127,11 @@ static int split_orgs(req *r, db *d, struct event_form *f, int k, json_t *errors
 		if (rc)
 			return rc;
 	}
+	/* Several names to settle: one message for them all. */
+	size_t open = json_array_size(json_object_get(f->resolve, org_roles[k]));
+	if (open > 1)
+		json_object_set_new(errors, arena_printf(&r->a, "orgs_%s", org_roles[k]),
+				    json_string(arena_printf(&r->a, T("events.err.orgs_pick"), (int)open)));
 	return 0;
 }
 
