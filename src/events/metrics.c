@@ -4,7 +4,8 @@
  * Counted from the registrations pgherd took:
  *   registered   confirmed registrations (waitlisted and cancelled apart);
  *   checked in   of those, the ones scanned at the door;
- *   conversion   checked in / registered;
+ *   conversion   checked in / registered, over events that have begun
+ *                (an event still to come has no attendance yet, not 0%);
  *   no-shows     registered, not checked in, once the event is over;
  *   repeat       people checked in who had checked in at an earlier event
  *                of the same series (any earlier event outside a series);
@@ -53,15 +54,17 @@ static int registration_rows(req *r, db *d, int64_t event_id, int64_t series_id,
 struct tally {
 	const char *name;
 	int64_t events, registered, waitlisted, cancelled, came, no_shows, repeat, new_members;
+	int64_t begun; /* registered for events that have begun: attendance's whole */
 	int over; /* every event counted is over: no-shows mean something */
 };
 
-static void count(struct tally *t, const db_res *x, int i, int over)
+static void count(struct tally *t, const db_res *x, int i, int over, int begun)
 {
 	const char *status = db_get(x, i, R_STATUS);
 	int came = (int)db_get_int(x, i, R_CAME);
 	if (!strcmp(status, "confirmed")) {
 		t->registered++;
+		t->begun += begun;
 		t->came += came;
 		t->no_shows += over && !came;
 		t->repeat += (int)db_get_int(x, i, R_REPEAT);
@@ -96,7 +99,7 @@ static json_t *tally_json(const struct tally *t)
 			      (json_int_t)t->cancelled, "checked_in", (json_int_t)t->came, "repeat", (json_int_t)t->repeat,
 			      "new_members", (json_int_t)t->new_members, "events", (json_int_t)t->events, "counted",
 			      t->registered + t->waitlisted + t->cancelled > 0);
-	percent(o, "conversion", t->came, t->registered);
+	percent(o, "conversion", t->came, t->begun);
 	percent(o, "repeat", t->repeat, t->came);
 	/* Before an event is over nobody is a no-show yet. */
 	percent(o, "no_show", t->no_shows, t->over ? t->registered : 0);
@@ -148,7 +151,7 @@ static json_t *metrics_json(req *r, const db_res *evs, const db_res *x)
 	const char *direct = T("metrics.direct");
 	for (int k = 0; k < evs->nrows; k++) {
 		int64_t id = db_get_int(evs, k, 0);
-		int over = (int)db_get_int(evs, k, 4);
+		int over = (int)db_get_int(evs, k, 4), begun = (int)db_get_int(evs, k, 8);
 		const char *cname = *db_get(evs, k, 3) ? db_get(evs, k, 3) : T("metrics.no_city");
 		struct tally t = { .name = db_get(evs, k, 1), .events = 1, .over = over };
 		struct tally *c = group(&r->a, &city, &ncity, &capcity, cname);
@@ -159,13 +162,13 @@ static json_t *metrics_json(req *r, const db_res *evs, const db_res *x)
 		for (int i = 0; i < x->nrows; i++) {
 			if (db_get_int(x, i, R_EVENT) != id)
 				continue;
-			count(&t, x, i, over);
-			count(c, x, i, over);
-			count(&total, x, i, over);
+			count(&t, x, i, over, begun);
+			count(c, x, i, over, begun);
+			count(&total, x, i, over, begun);
 			const char *ch = *db_get(x, i, R_CHANNEL) ? db_get(x, i, R_CHANNEL) : direct;
 			struct tally *g = group(&r->a, &chan, &nchan, &capchan, ch);
 			g->over &= over;
-			count(g, x, i, over);
+			count(g, x, i, over, begun);
 		}
 		json_t *o = tally_json(&t);
 		json_object_set_new(o, "id", json_integer(id));
@@ -173,6 +176,7 @@ static json_t *metrics_json(req *r, const db_res *evs, const db_res *x)
 		json_object_set_new(o, "city", json_string(cname));
 		json_object_set_new(o, "published_registered", json_string(db_get(evs, k, 5)));
 		json_object_set_new(o, "published_checked_in", json_string(db_get(evs, k, 6)));
+		json_object_set_new(o, "published_any", json_boolean(*db_get(evs, k, 5) || *db_get(evs, k, 6)));
 		json_array_append_new(events, o);
 	}
 	/* People: distinct over the series, and how many came more than once. */
@@ -201,7 +205,8 @@ static json_t *metrics_json(req *r, const db_res *evs, const db_res *x)
 #define METRIC_EVENTS "SELECT e.id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END, e.starts_at, " \
 	"coalesce(CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END, ''), " \
 	"CASE WHEN e.ends_at < ? OR e.status = 'finished' THEN 1 ELSE 0 END, coalesce(e.registered_text, ''), " \
-	"coalesce(e.checked_in_text, ''), e.tz FROM events e LEFT JOIN cities c ON c.id = e.city_id "
+	"coalesce(e.checked_in_text, ''), e.tz, CASE WHEN e.starts_at <= ? OR e.status = 'finished' THEN 1 ELSE 0 END " \
+	"FROM events e LEFT JOIN cities c ON c.id = e.city_id "
 
 /* Turns the start times of the events' rows into their dates. */
 static void event_dates(req *r, db_res *evs)
@@ -216,7 +221,9 @@ static int metrics_page(req *r, resp *out, db *d, int64_t event_id, int64_t seri
 	err e = ERR_INIT;
 	const char *l = lang_code(r->lang);
 	db_res evs, x;
-	int rc = db_query(d, &r->a, evsql, DB_ARGS(DB_TEXT(l), DB_TEXT(l), DB_TIME(unix_now()), DB_INT(event_id ? event_id : series_id)),
+	int64_t now = unix_now();
+	int rc = db_query(d, &r->a, evsql, DB_ARGS(DB_TEXT(l), DB_TEXT(l), DB_TIME(now), DB_TIME(now),
+						   DB_INT(event_id ? event_id : series_id)),
 			  &evs, &e);
 	if (!rc)
 		rc = registration_rows(r, d, event_id, series_id, &x, &e);

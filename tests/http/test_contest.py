@@ -382,6 +382,29 @@ def test_series_and_event_metrics_on_a_fixture_with_known_answers(s):
     m2.signup("metrics-member@example.com")
     assert_eq(m2.get("/series/fixture/metrics").status, 403)
     assert_eq(org.get("/series/no-such-series/metrics").status, 404)
+    # An event's page does not count people "more than once" within itself.
+    assert "来过不止一次" not in org.get("/events/%d/metrics?lang=zh" % second).text
+    # A salon still to come has no attendance yet (not 0%), and leaves the
+    # series' rate alone; a past one with nothing published says so.
+    import time
+    soon = int(time.time()) + 20 * DAY
+    for n, start, status in [(4, soon, "open"), (5, E3 + 10 * DAY, "finished")]:
+        query(s, "INSERT INTO events (series_id, seq, title_zh, title_en, starts_at, ends_at, status, created_at) "
+                 "SELECT id, %d, '数据沙龙 %d', 'Data salon %d', %s, %s, '%s', %s FROM event_series WHERE slug = 'fixture'"
+              % (n, n, n, t(s, start), t(s, start + 3600), status, t(s, E1)))
+    coming = query(s, "SELECT e.id FROM events e JOIN event_series x ON x.id = e.series_id "
+                      "WHERE x.slug = 'fixture' AND e.seq = 4")[0][0]
+    for i, who in enumerate(["fixture-a@example.com", "fixture-b@example.com"]):
+        query(s, "INSERT INTO registrations (event_id, user_id, name, phone, status, ticket, created_at, updated_at) "
+                 "SELECT %s, id, 'x', '', 'confirmed', 'fx-soon-%d', %s, %s FROM users WHERE email = '%s'"
+              % (coming, i, t(s, E3), t(s, E3), who))
+    upcoming = api(s, "GET", "/api/v1/events/%s/metrics" % coming, token).json()["total"]
+    assert_eq((upcoming["registered"], upcoming["conversion_pct"], upcoming["conversion_text"]), (2, None, "—"))
+    series = api(s, "GET", "/api/v1/series/fixture/metrics", token).json()["total"]
+    assert_eq((series["registered"], series["conversion_pct"]), (13, 73), "the salon to come is not a 0")
+    page = org.get("/series/fixture/metrics?lang=zh").text
+    assert_in("也没有公布数字", page)
+    assert "公布数字：</td>" not in page
 
 
 if __name__ == "__main__":
