@@ -131,8 +131,27 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 	buf_release(&html);
 	if (why)
 		json_object_set_new(m, "closed_text", json_string(T(why)));
-	if (*ev->cover_key)
+	if (*ev->cover_key) {
 		json_object_set_new(m, "cover", json_string(ev->cover_key));
+		json_object_set_new(m, "page_image", json_string(arena_printf(&r->a, "/files/%s/m", ev->cover_key)));
+	}
+	/* A shared link's card: when, where, and whether there is a seat. */
+	const char *place = arena_printf(&r->a, "%s%s%s", ev->city ? ev->city : "", ev->city && *ev->city && *ev->venue ? " · " : "",
+					 ev->venue);
+	json_object_set_new(m, "page_description",
+			    json_string(arena_printf(&r->a, "%s%s%s · %s%s", event_when(&r->a, r->lang, ev), *place ? " · " : "", place,
+						     T(arena_printf(&r->a, "event.status.%s", ev->status)),
+						     !why ? arena_printf(&r->a, T("events.card_seats"), (long long)(left > 0 ? left : 0)) : "")));
+	/* The address opens a map: Amap on a Chinese page, OpenStreetMap on an
+	 * English one (a link only: no map script runs on this site). */
+	if (*ev->address) {
+		buf q = BUF_INIT;
+		buf_url_arg(&q, arena_printf(&r->a, "%s %s", ev->city ? ev->city : "", ev->address));
+		json_object_set_new(m, "map_url", json_string(arena_printf(&r->a, r->lang == LANG_ZH
+								? "https://uri.amap.com/search?keyword=%s"
+								: "https://www.openstreetmap.org/search?query=%s", q.s)));
+		buf_release(&q);
+	}
 	if (ev->reg_opens_at && now < ev->reg_opens_at)
 		json_object_set_new(m, "opens", json_string(arena_printf(&r->a, "%s %s", clock_date(&r->a, ev->tz, ev->reg_opens_at),
 									 clock_hm(&r->a, ev->tz, ev->reg_opens_at))));
@@ -173,6 +192,13 @@ int event_page(req *r, resp *out, db *d, int64_t id, unsigned status, json_t *fo
 	}
 	json_t *m = json_pack("{s:o,s:b,s:s}", "event", em, "organizer", organizer, "via",
 			      form ? json_string_value(json_object_get(form, "via")) : "");
+	/* The link card's description and picture are the layout's, at the top. */
+	static const char *const card[] = { "page_description", "page_image" };
+	for (size_t k = 0; k < COUNT(card); k++)
+		if (json_object_get(em, card[k])) {
+			json_object_set(m, card[k], json_object_get(em, card[k]));
+			json_object_del(em, card[k]);
+		}
 	const char *via = req_query(r, "via");
 	if (!form && via && text_len(via) <= 40 && !has_control(via))
 		json_object_set_new(m, "via", json_string(via));

@@ -187,6 +187,7 @@ typedef struct resp {
 	int body_owned;           /* body is malloc'd and passes to the server */
 	int html;                 /* body is a page rendered by http_render_html */
 	int cached;               /* body is a kept page or API answer (varies like one) */
+	int gzipped;              /* body is gzip-compressed already (a kept page's copy) */
 	const char *content_type;
 	const char *etag;
 	const char *cache_control;

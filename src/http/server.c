@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <zlib.h>
 
 #include "base/embed.h"
 #include "base/json_arena.h"
@@ -216,6 +217,18 @@ static int keepable(req *r, const char *const *args)
 	return c.ok;
 }
 
+/* 1 when the client takes gzip ("gzip" in Accept-Encoding, not at q=0). */
+static int takes_gzip(req *r)
+{
+	const char *ae = req_header(r, "Accept-Encoding");
+	const char *g = ae ? strstr(ae, "gzip") : NULL;
+	if (!g)
+		return 0;
+	const char *q = strstr(g, "q=");
+	const char *comma = strchr(g, ',');
+	return !(q && (!comma || q < comma) && q[2] == '0' && (q[3] != '.' || !strspn(q + 4, "123456789")));
+}
+
 /* The kept answer for this reader and key, into out: 1, or 0 when none. */
 static int cached_answer(req *r, resp *out, const char *kind, const char *own, int64_t version)
 {
@@ -223,9 +236,11 @@ static int cached_answer(req *r, resp *out, const char *kind, const char *own, i
 	 * own data version, which anything it shows of them bumps. */
 	r->cache_key = arena_printf(&r->a, "%s|%s|%s|%lld.%lld.%d%s|%s", kind, lang_code(r->lang), r->api ? "json" : "html",
 				    (long long)r->user_id, (long long)r->user_version, r->role, own, r->raw_uri);
-	char *page = page_cache_get(r->cache, r->cache_key, version, r->api ? "" : csrf_of(r), &out->body_len);
+	int gz = takes_gzip(r);
+	char *page = page_cache_get(r->cache, r->cache_key, version, r->api ? "" : csrf_of(r), &gz, &out->body_len);
 	if (!page)
 		return 0;
+	out->gzipped = gz;
 	out->body = page;
 	out->body_owned = 1;
 	out->cached = 1;
@@ -313,8 +328,10 @@ void http_cache_store(req *r, resp *out, const char *version_name, int64_t versi
 	}
 	if (!http_render_html(r, out, PAGE_CACHE_SLOT, &b, &e)) {
 		page_cache_put(r->cache, r->cache_key, version, ttl, b.s, b.len);
-		char *page = page_cache_get(r->cache, r->cache_key, version, csrf_of(r), &out->body_len);
+		int gz = takes_gzip(r);
+		char *page = page_cache_get(r->cache, r->cache_key, version, csrf_of(r), &gz, &out->body_len);
 		if (page) {
+			out->gzipped = gz;
 			json_decref(out->model);
 			out->model = NULL;
 			out->body = page;
@@ -546,6 +563,7 @@ static json_t *page_globals(req *r, const resp *out)
 		.lang = r->lang,
 		.site_name = r->cfg->val[r->lang == LANG_ZH ? CFG_SITE_NAME_ZH : CFG_SITE_NAME_EN],
 		.path = r->path,
+		.base_url = r->cfg->val[CFG_BASE_URL],
 		.csrf = r->csrf,
 		.title = out->title_text ? out->title_text : out->title ? i18n_get(r->lang, out->title) : "",
 		.user_id = r->user_id,
@@ -569,6 +587,44 @@ int http_render_html(req *r, const resp *out, const char *token, buf *b, err *e)
 	return rc;
 }
 
+/* Text worth compressing (images and PDFs are compressed already). */
+static int compressible(const char *ctype)
+{
+	static const char *const types[] = { "text/", "application/json", "application/javascript", "image/svg+xml" };
+	for (size_t i = 0; ctype && i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strncmp(ctype, types[i], strlen(types[i])))
+			return 1;
+	return 0;
+}
+
+/* A gzip copy of p (malloc'd), at zlib's fastest level: a page made for
+ * one request is compressed once, so speed counts more than the last few
+ * per cent (kept pages are compressed once at level 6, page_cache.c).
+ * NULL when it would not be smaller. */
+static char *gzip_copy(const void *p, size_t n, size_t *len)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 1, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	size_t cap = deflateBound(&z, n);
+	char *out = malloc(cap);
+	if (!out)
+		abort();
+	z.next_in = (Bytef *)(uintptr_t)p;
+	z.avail_in = (uInt)n;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	int rc = deflate(&z, Z_FINISH);
+	*len = cap - z.avail_out;
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END || *len >= n) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 static enum MHD_Result send_resp(req *r, resp *out)
 {
 	struct MHD_Response *m;
@@ -582,13 +638,24 @@ static enum MHD_Result send_resp(req *r, resp *out)
 		if (status < 300 || status > 399)
 			status = 303;
 	} else if (out->body) {
-		m = MHD_create_response_from_buffer(out->body_len, (void *)(uintptr_t)out->body, /* MHD only reads it */
-						    out->body_owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-		out->body_owned = 0;
 		if (out->html) {
 			ctype = "text/html; charset=utf-8";
 			html = 1;
 		}
+		size_t zlen = 0;
+		char *z = !out->gzipped && out->body_len >= PAGE_CACHE_GZIP_MIN && compressible(ctype) && takes_gzip(r)
+				  ? gzip_copy(out->body, out->body_len, &zlen) : NULL;
+		if (z) {
+			if (out->body_owned)
+				free((void *)(uintptr_t)out->body);
+			out->body = z;
+			out->body_len = zlen;
+			out->body_owned = 1;
+			out->gzipped = 1;
+		}
+		m = MHD_create_response_from_buffer(out->body_len, (void *)(uintptr_t)out->body, /* MHD only reads it */
+						    out->body_owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+		out->body_owned = 0;
 	} else {
 		buf b;
 		buf_init(&b, 32768); /* a page in one allocation, not a dozen doublings */
@@ -615,14 +682,23 @@ static enum MHD_Result send_resp(req *r, resp *out)
 			ctype = "text/html; charset=utf-8";
 			html = 1;
 		}
-		size_t len;
+		size_t len, zlen = 0;
 		char *body = buf_detach(&b, &len);
+		char *z = len >= PAGE_CACHE_GZIP_MIN && takes_gzip(r) ? gzip_copy(body, len, &zlen) : NULL;
+		if (z) {
+			free(body);
+			body = z;
+			len = zlen;
+			out->gzipped = 1;
+		}
 		m = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	}
 	if (!m)
 		return MHD_NO;
 	if (ctype)
 		MHD_add_response_header(m, "Content-Type", ctype);
+	if (out->gzipped)
+		MHD_add_response_header(m, "Content-Encoding", "gzip");
 	add_security_headers(r, m);
 	if (out->etag)
 		MHD_add_response_header(m, "ETag", out->etag);
@@ -637,8 +713,10 @@ static enum MHD_Result send_resp(req *r, resp *out)
 		MHD_add_response_header(m, "Retry-After", ra);
 	}
 	if (!out->body || out->html || out->cached) {
-		MHD_add_response_header(m, "Vary", "Accept, Accept-Language, Cookie");
+		MHD_add_response_header(m, "Vary", "Accept, Accept-Language, Cookie, Accept-Encoding");
 		MHD_add_response_header(m, "Content-Language", lang_html(r->lang));
+	} else if (compressible(ctype)) {
+		MHD_add_response_header(m, "Vary", "Accept-Encoding");
 	}
 	(void)html;
 	if (r->new_csrf)

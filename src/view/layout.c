@@ -32,6 +32,14 @@ json_t *view_layout(arena *a, const struct layout *l)
 			      "css_href", arena_printf(a, "/static/app.css?v=%s", css ? css->hash : "0"), "year", year,
 			      "page_title", l->title ? l->title : "");
 	json_object_set_new(g, "js_href", json_string(arena_printf(a, "/static/app.js?v=%s", js ? js->hash : "0")));
+	/* What a chat app's link card shows: the page's own address and, when
+	 * the page names no picture of its own, the community's card. */
+	const char *base = l->base_url ? l->base_url : "";
+	size_t blen = strlen(base);
+	while (blen && base[blen - 1] == '/')
+		blen--;
+	json_object_set_new(g, "base_url", json_string(arena_strndup(a, base, blen)));
+	json_object_set_new(g, "page_url", json_string(arena_printf(a, "%.*s%s", (int)blen, base, same_site_path(l->path))));
 	json_t *nav = json_array();
 	for (size_t i = 0; i < l->nnav; i++)
 		if (l->nav[i].who == NAV_EVERYONE || l->nav[i].who == (l->user_id ? NAV_MEMBERS : NAV_VISITORS))

@@ -8,7 +8,14 @@
  *
  * A page is kept only when it was asked for before (a doorkeeper of
  * recently missed keys): a search typed once, or a page a crawler walks
- * past, never pushes out what people read again and again. */
+ * past, never pushes out what people read again and again.
+ *
+ * Each page is also kept compressed (gzip, for the phones that ask for it,
+ * which is all of them), without compressing again per visitor: the parts
+ * between the slots are deflated once, each ending on a full flush (byte
+ * aligned, no reference back past it), so a visitor's copy is those parts
+ * with their token in between as stored blocks, and a CRC-32 combined from
+ * the parts' own (zlib's crc32_combine) in the trailer. */
 #include "view/page_cache.h"
 
 #include <pthread.h>
@@ -16,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <zlib.h>
 
 #include "base/banned.h"
 
@@ -31,6 +39,9 @@ struct entry {
 	size_t len;
 	size_t slot[MAX_SLOTS]; /* offsets of PAGE_CACHE_SLOT in html */
 	int nslots;
+	unsigned char *z;	    /* the parts between slots, deflated; NULL: none */
+	size_t zend[MAX_SLOTS + 1]; /* where each part's deflate ends in z */
+	uLong crc[MAX_SLOTS + 1];   /* each part's CRC-32 */
 };
 
 struct page_cache {
@@ -56,8 +67,10 @@ static void drop(struct page_cache *c, struct entry *e)
 	if (!e->key)
 		return;
 	atomic_fetch_sub(&c->bytes, e->len + strlen(e->key));
+	atomic_fetch_sub(&c->bytes, e->z ? e->zend[e->nslots] : 0);
 	free(e->key);
 	free(e->html);
+	free(e->z);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -106,7 +119,90 @@ static void make_room(struct page_cache *c, size_t need, size_t own)
 	}
 }
 
-char *page_cache_get(struct page_cache *c, const char *key, int64_t version, const char *token,
+/* Where part i of the page begins and ends in html. */
+static void part(const struct entry *e, int i, size_t *from, size_t *to)
+{
+	const size_t sl = sizeof(PAGE_CACHE_SLOT) - 1;
+	*from = i ? e->slot[i - 1] + sl : 0;
+	*to = i < e->nslots ? e->slot[i] : e->len;
+}
+
+/* The gzip copy of entry e with token in every slot. */
+static char *gzipped(const struct entry *e, const char *token, size_t *len)
+{
+	size_t tl = strlen(token), raw = 0;
+	size_t n = 10 + e->zend[e->nslots] + (size_t)e->nslots * (5 + tl) + 5 + 8;
+	unsigned char *out = malloc(n), *p = out;
+	if (!out)
+		abort();
+	static const unsigned char head[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+	memcpy(p, head, 10);
+	p += 10;
+	uLong crc = 0, tcrc = crc32(0, (const Bytef *)token, (uInt)tl);
+	for (int i = 0; i <= e->nslots; i++) {
+		size_t zfrom = i ? e->zend[i - 1] : 0, from, to;
+		memcpy(p, e->z + zfrom, e->zend[i] - zfrom);
+		p += e->zend[i] - zfrom;
+		part(e, i, &from, &to);
+		crc = i ? crc32_combine(crc, e->crc[i], (z_off_t)(to - from)) : e->crc[0];
+		raw += to - from;
+		if (i == e->nslots)
+			break;
+		/* The token as a stored block: type 00, its length and its complement. */
+		*p++ = 0;
+		*p++ = (unsigned char)(tl & 0xff);
+		*p++ = (unsigned char)(tl >> 8);
+		*p++ = (unsigned char)(~tl & 0xff);
+		*p++ = (unsigned char)((~tl >> 8) & 0xff);
+		memcpy(p, token, tl);
+		p += tl;
+		crc = crc32_combine(crc, tcrc, (z_off_t)tl);
+		raw += tl;
+	}
+	static const unsigned char last[5] = { 1, 0, 0, 0xff, 0xff }; /* an empty final block */
+	memcpy(p, last, 5);
+	p += 5;
+	for (int i = 0; i < 4; i++)
+		*p++ = (unsigned char)(crc >> (8 * i));
+	for (int i = 0; i < 4; i++)
+		*p++ = (unsigned char)(raw >> (8 * i));
+	*len = (size_t)(p - out);
+	return (char *)out;
+}
+
+/* Deflates the parts of e between its slots (see the top of the file). */
+static int deflate_parts(struct entry *e)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	size_t cap = deflateBound(&z, e->len) + (size_t)(e->nslots + 1) * 16;
+	e->z = malloc(cap);
+	if (!e->z)
+		abort();
+	z.next_out = e->z;
+	z.avail_out = (uInt)cap;
+	int ok = 1;
+	for (int i = 0; ok && i <= e->nslots; i++) {
+		size_t from, to;
+		part(e, i, &from, &to);
+		z.next_in = (Bytef *)e->html + from;
+		z.avail_in = (uInt)(to - from);
+		ok = deflate(&z, Z_FULL_FLUSH) == Z_OK && !z.avail_in;
+		e->zend[i] = cap - z.avail_out;
+		e->crc[i] = crc32(0, (const Bytef *)e->html + from, (uInt)(to - from));
+	}
+	deflateEnd(&z);
+	if (!ok) {
+		free(e->z);
+		e->z = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+char *page_cache_get(struct page_cache *c, const char *key, int64_t version, const char *token, int *gzip,
 		     size_t *len)
 {
 	const size_t sl = sizeof(PAGE_CACHE_SLOT) - 1, tl = strlen(token);
@@ -115,7 +211,13 @@ char *page_cache_get(struct page_cache *c, const char *key, int64_t version, con
 	char *out = NULL;
 	pthread_mutex_lock(&c->mu[s % STRIPES]);
 	struct entry *e = find(c->e[s], h, key);
-	if (e && e->version == version && time(NULL) < e->expires) {
+	int z = gzip && *gzip;
+	if (gzip)
+		*gzip = 0;
+	if (e && e->version == version && time(NULL) < e->expires && z && e->z && tl < 65536) {
+		out = gzipped(e, token, len);
+		*gzip = 1;
+	} else if (e && e->version == version && time(NULL) < e->expires) {
 		size_t n = e->len - (size_t)e->nslots * sl + (size_t)e->nslots * tl;
 		out = malloc(n + 1);
 		if (!out)
@@ -157,6 +259,10 @@ void page_cache_put(struct page_cache *c, const char *key, int64_t version, int 
 			return; /* more slots than we splice: do not cache */
 		n.slot[n.nslots++] = (size_t)(p - html);
 	}
+	/* Deflated before the lock is taken: the html is the caller's still. */
+	n.html = (char *)(uintptr_t)html;
+	size_t zbytes = len >= PAGE_CACHE_GZIP_MIN && !deflate_parts(&n) ? n.zend[n.nslots] : 0;
+	n.html = NULL;
 	size_t s = (size_t)(n.hash % SETS);
 	time_t now = time(NULL);
 	pthread_mutex_lock(&c->mu[s % STRIPES]);
@@ -175,18 +281,20 @@ void page_cache_put(struct page_cache *c, const char *key, int64_t version, int 
 		}
 	}
 	drop(c, e);
-	make_room(c, len + strlen(key), s % STRIPES);
-	if (atomic_load(&c->bytes) + len + strlen(key) <= BYTES_MAX) {
+	make_room(c, len + zbytes + strlen(key), s % STRIPES);
+	if (atomic_load(&c->bytes) + len + zbytes + strlen(key) <= BYTES_MAX) {
 		n.key = strdup(key);
 		n.html = malloc(len + 1);
 		if (!n.key || !n.html)
 			abort();
 		memcpy(n.html, html, len);
 		n.html[len] = '\0';
-		atomic_fetch_add(&c->bytes, len + strlen(key));
+		atomic_fetch_add(&c->bytes, len + zbytes + strlen(key));
 		*e = n;
+		n.z = NULL;
 	}
 	pthread_mutex_unlock(&c->mu[s % STRIPES]);
+	free(n.z); /* not kept */
 }
 
 size_t page_cache_bytes(struct page_cache *c)

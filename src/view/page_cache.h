@@ -19,9 +19,14 @@ struct page_cache;
 
 struct page_cache *page_cache_new(void);
 void page_cache_free(struct page_cache *c);
+/* Pages shorter than this are not worth compressing. */
+enum { PAGE_CACHE_GZIP_MIN = 1024 };
+
 /* A malloc'd copy of the page for key if it was rendered from `version`
- * and has not expired, with every slot replaced by token; else NULL. */
-char *page_cache_get(struct page_cache *c, const char *key, int64_t version, const char *token,
+ * and has not expired, with every slot replaced by token; else NULL.
+ * gzip (may be NULL): set when the client takes gzip; left set when the
+ * copy is gzip-compressed (a page kept compressed), cleared when not. */
+char *page_cache_get(struct page_cache *c, const char *key, int64_t version, const char *token, int *gzip,
 		     size_t *len);
 /* 1 when a page for key was missed recently (so it is worth keeping: call
  * before rendering it for the cache); the first miss only notes the key. */

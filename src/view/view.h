@@ -41,6 +41,7 @@ enum { NAV_EVERYONE = 0, NAV_VISITORS = 1, NAV_MEMBERS = 2 };
 struct layout {
 	int lang;
 	const char *site_name, *path, *csrf, *title;
+	const char *base_url; /* for the addresses a shared link's card names */
 	int64_t user_id; /* 0: a visitor */
 	const char *user_name, *role;
 	const struct nav_item *nav;

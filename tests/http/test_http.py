@@ -10,7 +10,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import assert_eq, assert_in, query, sql, ROOT, Server  # noqa: E402
+from harness import Person, assert_eq, assert_in, query, sql, ROOT, Server  # noqa: E402
 
 SECURITY_HEADERS = ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
                     "X-Frame-Options"]
@@ -579,6 +579,73 @@ def test_database_outage_is_503_then_recovers(s):
         time.sleep(0.2)
     codes = [s.get("/", keep_cookies=False).status for _ in range(20)]
     assert_eq(codes, [200] * 20, "every thread serves again once the database is back")
+
+
+def test_pages_are_compressed_for_clients_that_take_gzip(s):
+    """Pages (kept ones too, with each visitor's own token inside), the API
+    and CSS go gzip-compressed to a client that asks; images do not; a
+    client that does not ask gets plain text."""
+    import gzip
+    import re as _re
+    p = Person(s)
+    plain = p.get("/")
+    assert plain.header("Content-Encoding") is None
+    for i in range(3):  # missed, missed (now kept), then from the cache
+        r = p.get("/", headers={"Accept-Encoding": "gzip, deflate, br"})
+        assert_eq(r.header("Content-Encoding"), "gzip", "try %d" % i)
+        assert_in("Accept-Encoding", r.header("Vary"))
+        page = gzip.decompress(r.body).decode()
+        assert_in("<html", page)
+        assert len(r.body) < len(page) / 2, "%d of %d bytes" % (len(r.body), len(page))
+        token = _re.search(r'name="_csrf" value="([^"]+)"', page)
+        assert token and token.group(1) == p.cookies.get("csrf"), "the visitor's own token is in the page"
+    assert_eq(page, plain.text, "the same page either way")
+    other = Person(s)
+    other.get("/")
+    theirs = gzip.decompress(other.get("/", headers={"Accept-Encoding": "gzip"}).body).decode()
+    assert_in('value="%s"' % other.cookies.get("csrf"), theirs, "a kept page carries each visitor's token")
+    css = p.get("/static/app.css", headers={"Accept-Encoding": "gzip"})
+    assert_eq(css.header("Content-Encoding"), "gzip")
+    assert_in("body", gzip.decompress(css.body).decode())
+    api = p.get("/api/v1/events", headers={"Accept-Encoding": "gzip"})
+    if len(api.body) > 1024 or api.header("Content-Encoding"):
+        assert_eq(api.header("Content-Encoding"), "gzip")
+        gzip.decompress(api.body)
+    icon = p.get("/static/card.png", headers={"Accept-Encoding": "gzip"})
+    assert_eq((icon.status, icon.header("Content-Encoding")), (200, None), "images are compressed already")
+    refused = p.get("/", headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert refused.header("Content-Encoding") is None
+
+
+def test_pages_carry_a_link_card(s):
+    """Open Graph: a title, a description of the page's own and a raster
+    picture at an absolute address; an event's address opens a map."""
+    home = Person(s).get("/").text
+    for prop in ["og:title", "og:description", "og:url", "og:image"]:
+        assert_in('property="%s"' % prop, home)
+    image = _re_search(r'property="og:image" content="([^"]+)"', home)
+    assert image.startswith("http") and image.endswith("/static/card.png"), image
+    assert_eq(Person(s).get("/static/card.png").header("Content-Type"), "image/png")
+    ev = _re_search(r'href="/events/(\d+)"', home)
+    page = Person(s).get("/events/" + ev).text
+    desc = _re_search(r'property="og:description" content="([^"]+)"', page)
+    assert_in("·", desc)
+    assert desc != _re_search(r'property="og:description" content="([^"]+)"', home), "the event's own description"
+    where = query(s, "SELECT id FROM events WHERE address <> '' AND status <> 'draft' ORDER BY id LIMIT 1")
+    if not where:
+        sql(s, "UPDATE events SET address = '长安街 1 号' WHERE id = %s" % ev)
+        where = [(ev,)]
+    page = Person(s).get("/events/%s?lang=zh" % where[0][0]).text
+    assert_in("https://uri.amap.com/search?keyword=", page, "the address opens a map")
+    en = Person(s).get("/events/%s?lang=en" % where[0][0]).text
+    assert_in("https://www.openstreetmap.org/search?query=", en)
+
+
+def _re_search(pattern, text):
+    import re as _re
+    m = _re.search(pattern, text)
+    assert m, pattern
+    return m.group(1)
 
 
 if __name__ == "__main__":

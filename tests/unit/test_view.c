@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <zlib.h>
 #include <dirent.h>
 #include <regex.h>
 #include <stdio.h>
@@ -400,6 +401,54 @@ static void every_route_declares_who_may_use_it(void **state)
 	arena_release(&a);
 }
 
+/* The gzip copy a kept page gives a visitor inflates to exactly the plain
+ * copy with their token, whatever the token's length. */
+static void page_cache_gzip_copy_inflates_to_the_page(void **state)
+{
+	(void)state;
+	struct page_cache *c = page_cache_new();
+	buf page = BUF_INIT;
+	for (int i = 0; i < 200; i++)
+		buf_addf(&page, "<li>第 %d 场沙龙 · 北京 · PostgreSQL</li>%s", i, i % 70 == 3 ? PAGE_CACHE_SLOT : "");
+	page_cache_put(c, "home|zh|html|0.0.0|/", 1, 60, page.s, page.len);
+	const char *tokens[] = { "T", "a-much-longer-csrf-token-of-forty-three-chars", "" };
+	for (size_t t = 0; t < sizeof(tokens) / sizeof(tokens[0]); t++) {
+		size_t plain_len, z_len;
+		int gz = 0;
+		char *plain = page_cache_get(c, "home|zh|html|0.0.0|/", 1, tokens[t], &gz, &plain_len);
+		assert_int_equal(gz, 0);
+		gz = 1;
+		char *z = page_cache_get(c, "home|zh|html|0.0.0|/", 1, tokens[t], &gz, &z_len);
+		assert_int_equal(gz, 1);
+		assert_true(z_len < plain_len / 3);
+		z_stream s;
+		memset(&s, 0, sizeof(s));
+		assert_int_equal(inflateInit2(&s, 31), Z_OK);
+		char *back = malloc(plain_len + 16);
+		s.next_in = (Bytef *)z;
+		s.avail_in = (uInt)z_len;
+		s.next_out = (Bytef *)back;
+		s.avail_out = (uInt)(plain_len + 16);
+		assert_int_equal(inflate(&s, Z_FINISH), Z_STREAM_END); /* the CRC and length check out too */
+		assert_int_equal(s.total_out, plain_len);
+		assert_memory_equal(back, plain, plain_len);
+		inflateEnd(&s);
+		free(back);
+		free(z);
+		free(plain);
+	}
+	/* A short page is not kept compressed: the plain copy comes back. */
+	page_cache_put(c, "short", 1, 60, "<p>" PAGE_CACHE_SLOT "</p>", 3 + sizeof(PAGE_CACHE_SLOT) - 1 + 4);
+	size_t len;
+	int gz = 1;
+	char *p = page_cache_get(c, "short", 1, "X", &gz, &len);
+	assert_int_equal(gz, 0);
+	assert_string_equal(p, "<p>X</p>");
+	free(p);
+	buf_release(&page);
+	page_cache_free(c);
+}
+
 static void page_cache_keeps_versions_slots_and_its_budget(void **state)
 {
 	(void)state;
@@ -407,22 +456,22 @@ static void page_cache_keeps_versions_slots_and_its_budget(void **state)
 	const char page[] = "<p>" PAGE_CACHE_SLOT "</p><i>" PAGE_CACHE_SLOT "</i>";
 	size_t len;
 	page_cache_put(c, "events|zh|html|7.3.1|/events/1", 5, 60, page, sizeof(page) - 1);
-	char *got = page_cache_get(c, "events|zh|html|7.3.1|/events/1", 5, "TOKEN", &len);
+	char *got = page_cache_get(c, "events|zh|html|7.3.1|/events/1", 5, "TOKEN", NULL, &len);
 	assert_non_null(got);
 	assert_string_equal(got, "<p>TOKEN</p><i>TOKEN</i>");
 	assert_int_equal(len, strlen(got));
 	free(got);
 	/* Another version of the data, another member, another language: not this page. */
-	assert_null(page_cache_get(c, "events|zh|html|7.3.1|/events/1", 6, "T", &len));
-	assert_null(page_cache_get(c, "events|zh|html|8.3.1|/events/1", 5, "T", &len));
-	assert_null(page_cache_get(c, "events|en|html|7.3.1|/events/1", 5, "T", &len));
+	assert_null(page_cache_get(c, "events|zh|html|7.3.1|/events/1", 6, "T", NULL, &len));
+	assert_null(page_cache_get(c, "events|zh|html|8.3.1|/events/1", 5, "T", NULL, &len));
+	assert_null(page_cache_get(c, "events|en|html|7.3.1|/events/1", 5, "T", NULL, &len));
 	/* A page is worth keeping from its second miss on. */
 	assert_int_equal(page_cache_admit(c, "orgs|zh|html|0.0.0|/orgs?q=once"), 0);
 	assert_int_equal(page_cache_admit(c, "orgs|zh|html|0.0.0|/orgs?q=once"), 1);
 	assert_int_equal(page_cache_admit(c, "orgs|zh|html|0.0.0|/orgs?q=other"), 0);
 	/* Expired pages are not answered. */
 	page_cache_put(c, "gone", 1, 0, "x", 1);
-	assert_null(page_cache_get(c, "gone", 1, "T", &len));
+	assert_null(page_cache_get(c, "gone", 1, "T", NULL, &len));
 	/* Thousands of large pages stay within the byte budget, and the
 	 * newest ones are still answered. */
 	size_t big = 40000;
@@ -435,7 +484,7 @@ static void page_cache_keeps_versions_slots_and_its_budget(void **state)
 		assert_true(page_cache_bytes(c) <= (size_t)16 << 20);
 	}
 	assert_true(page_cache_bytes(c) > (size_t)8 << 20);
-	got = page_cache_get(c, key, 1, "T", &len);
+	got = page_cache_get(c, key, 1, "T", NULL, &len);
 	assert_non_null(got);
 	assert_int_equal(len, big);
 	free(got);
@@ -457,6 +506,7 @@ int main(void)
 		cmocka_unit_test(all_builtin_templates_compile),
 		cmocka_unit_test(router_matches_params_and_methods),
 		cmocka_unit_test(page_cache_keeps_versions_slots_and_its_budget),
+		cmocka_unit_test(page_cache_gzip_copy_inflates_to_the_page),
 		cmocka_unit_test(every_route_declares_who_may_use_it),
 	};
 	return cmocka_run_group_tests_name("view", tests, NULL, NULL);
