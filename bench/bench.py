@@ -40,6 +40,8 @@ TARGETS = {  # page: (min share of the bare server, max p99 ms), on SQLite; Post
     "directory (orgs), signed in": SIGNED_IN,
     "event page, signed in": SIGNED_IN,
     "event page as API JSON, signed in": SIGNED_IN,
+    "event page, gzip (as phones ask)": CACHED,
+    "event page, signed in, gzip": SIGNED_IN,
     "past salon page, signed in": SIGNED_IN,
 }
 PG_SIGNED_IN = 0.20
@@ -147,8 +149,9 @@ def imported_2018(server, label, rows):
     event = int(query(server, "SELECT e.id FROM events e JOIN event_series s ON s.id = e.series_id "
                               "WHERE s.slug = 'salon' AND e.seq = 8")[0][0])
     pg = server.database.startswith("postgres")
-    f = query(server, "INSERT INTO files (sha256, content_type, width, height, size, data_b64, created_at, name) "
-                      "VALUES ('bench', 'application/pdf', 0, 0, 12, 'JVBERi0xLjQKJSVFT0YK', %s, '双活数据中心.pdf') "
+    f = query(server, "INSERT INTO files (sha256, content_type, width, height, size, data_b64, created_at, name, key) "
+                      "VALUES ('bench', 'application/pdf', 0, 0, 12, 'JVBERi0xLjQKJSVFT0YK', %s, '双活数据中心.pdf', "
+                      "'benchslidesfilekey0001') "
                       "RETURNING id" % ("now()" if pg else "0"))[0][0]
     query(server, "INSERT INTO event_media (event_id, kind, title, file_id, created_at) VALUES "
                   "(%d, 'slides', '双活数据中心实践', %s, %s)" % (event, f, "now()" if pg else "0"))
@@ -269,6 +272,10 @@ def measure(server, label, rows):
     secs = seed_orgs(server)
     rows.append((label, "seeding 10,000 organizations: %.2f s" % secs, 0, 0, 0, None))
     cookie = signed_in_cookie(server)
+    # The profile pages read are a public one (profiles are hidden until
+    # their member makes them public).
+    from harness import sql
+    sql(server, "UPDATE users SET profile_public = (1 = 1) WHERE id = 1")
     for name, mode in [("orgs search, 338 rotating queries", "rotate"),
                        ("orgs search, a new query each request", "new")]:
         rps, p99 = wrk(base + "/", script="search.lua", args=[mode])
@@ -289,6 +296,9 @@ def measure(server, label, rows):
                                 ("event page as API JSON, signed in", "/api/v1/events/%d" % event,
                                  ["Cookie: " + cookie]),
                                 ("event page as API JSON, visitor", "/api/v1/events/%d" % event, []),
+                                ("event page, gzip (as phones ask)", "/events/%d" % event, ["Accept-Encoding: gzip"]),
+                                ("event page, signed in, gzip", "/events/%d" % event,
+                                 ["Cookie: " + cookie, "Accept-Encoding: gzip"]),
                                 ("events list", "/events", [])]:
         rps, p99 = wrk(base + path, headers)
         rows.append((label, name, rps, p99, 0, TARGETS.get(name)))

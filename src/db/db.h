@@ -57,6 +57,13 @@ typedef struct db_res {
 	const char **vals;    /* nrows * ncols; NULL is SQL NULL */
 } db_res;
 
+/* SQL for a text kept in both languages: on an English page the English
+ * when it was written, else the Chinese; and 1 when an English page shows
+ * the Chinese for want of English (pages mark it as Chinese). Each takes
+ * one ? for the page's language code. */
+#define DB_IN_LANG(zh, en) "CASE WHEN ? = 'en' AND coalesce(" en ", '') <> '' THEN " en " ELSE " zh " END"
+#define DB_ZH_ONLY(en) "CASE WHEN ? = 'en' AND coalesce(" en ", '') = '' THEN 1 ELSE 0 END"
+
 /* Opening and closing. url is "sqlite:PATH" or a libpq URL. */
 int db_open(const char *url, db **out, err *e);
 void db_close(db *d);

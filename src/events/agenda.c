@@ -20,7 +20,7 @@
 /* ---- the agenda ---- */
 
 struct item_form {
-	const char *date, *start, *end, *kind, *title, *slides, *speakers_text;
+	const char *date, *start, *end, *kind, *title, *title_en, *slides, *speakers_text;
 	int64_t starts_at, ends_at, item_id, topic_id;
 	const char *names[MAX_SPEAKERS], *org_names[MAX_SPEAKERS];
 	int64_t users[MAX_SPEAKERS], org_ids[MAX_SPEAKERS];
@@ -82,6 +82,7 @@ static int read_item(req *r, db *d, const struct event_row *ev, struct item_form
 	f->end = form_text(r, "end");
 	f->kind = form_text(r, "kind");
 	f->title = form_text(r, "title");
+	f->title_en = form_text(r, "title_en");
 	f->slides = form_text(r, "slides_url");
 	f->speakers_text = form_text(r, "speakers");
 	f->starts_at = clock_parse(ev->tz, f->date, f->start);
@@ -90,6 +91,8 @@ static int read_item(req *r, db *d, const struct event_row *ev, struct item_form
 		json_object_set_new(errors, "kind", json_string(T("events.err.kind")));
 	if (!*f->title || text_len(f->title) > 200 || has_control(f->title))
 		json_object_set_new(errors, "title", json_string(T("events.err.title_text")));
+	if (text_len(f->title_en) > 200 || has_control(f->title_en))
+		json_object_set_new(errors, "title_en", json_string(T("events.err.title_text")));
 	/* Slides are a link, or a path on this site (uploaded slides). */
 	if (*f->slides && !valid_url(f->slides, 300) &&
 	    (f->slides[0] != '/' || f->slides[1] == '/' || text_len(f->slides) > 300 || has_control(f->slides) ||
@@ -133,19 +136,19 @@ static int item_tx(db *d, void *p, err *e)
 	int rc;
 	int64_t changed = 0;
 	if (f->item_id) {
-		rc = db_exec(d, "UPDATE event_items SET starts_at = ?, ends_at = ?, kind = ?, title = ?, slides_url = ? "
+		rc = db_exec(d, "UPDATE event_items SET starts_at = ?, ends_at = ?, kind = ?, title = ?, title_en = ?, slides_url = ? "
 				"WHERE id = ? AND event_id = ?",
 			     DB_ARGS(DB_TIME(f->starts_at), DB_TIME(f->ends_at), DB_TEXT(f->kind), DB_TEXT(f->title),
-				     DB_TEXT(*f->slides ? f->slides : NULL), DB_INT(f->item_id), DB_INT(c->event_id)),
+				     DB_TEXT(f->title_en), DB_TEXT(*f->slides ? f->slides : NULL), DB_INT(f->item_id), DB_INT(c->event_id)),
 			     &changed, e);
 		if (!rc && !changed)
 			return ERR_NOTFOUND;
 	} else {
 		db_res x;
-		rc = db_query(d, &c->r->a, "INSERT INTO event_items (event_id, starts_at, ends_at, kind, title, slides_url, topic_id) "
-					   "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		rc = db_query(d, &c->r->a, "INSERT INTO event_items (event_id, starts_at, ends_at, kind, title, title_en, slides_url, "
+					   "topic_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			      DB_ARGS(DB_INT(c->event_id), DB_TIME(f->starts_at), DB_TIME(f->ends_at), DB_TEXT(f->kind),
-				      DB_TEXT(f->title), DB_TEXT(*f->slides ? f->slides : NULL),
+				      DB_TEXT(f->title), DB_TEXT(f->title_en), DB_TEXT(*f->slides ? f->slides : NULL),
 				      f->topic_id ? DB_INT(f->topic_id) : DB_NULL),
 			      &x, e);
 		if (!rc)
@@ -178,8 +181,8 @@ static int agenda_page(req *r, resp *out, db *d, int64_t id, unsigned status, js
 		return rc ? rc : http_error(r, out, 404, "not_found", "error.not_found");
 	}
 	if (!form)
-		form = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "date", clock_date(&r->a, ev.tz, ev.starts_at), "start", "",
-				 "end", "", "title", "", "slides_url", "", "speakers", "");
+		form = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "date", clock_date(&r->a, ev.tz, ev.starts_at), "start", "",
+				 "end", "", "title", "", "title_en", "", "slides_url", "", "speakers", "");
 	json_object_set_new(form, "kinds", options(r, "kind", item_kinds, n_item_kinds,
 						   json_string_value(json_object_get(form, "kind"))));
 	json_t *m = json_pack("{s:{s:I,s:s,s:s,s:s},s:o,s:o,s:o,s:o}", "event", "id", (json_int_t)id, "title", ev.title,
@@ -223,8 +226,9 @@ static int agenda_post(req *r, resp *out)
 	}
 	if (json_object_size(errors))
 		return agenda_page(r, out, d, id, 422,
-				   json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "date", f.date, "start", f.start, "end", f.end,
-					     "kind", f.kind, "title", f.title, "slides_url", f.slides, "speakers", f.speakers_text),
+				   json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "date", f.date, "start", f.start, "end", f.end,
+					     "kind", f.kind, "title", f.title, "title_en", f.title_en, "slides_url", f.slides,
+					     "speakers", f.speakers_text),
 				   errors);
 	json_decref(errors);
 	struct item_ctx c = { r, id, &f };
@@ -264,7 +268,7 @@ static int agenda_delete(req *r, resp *out)
 }
 
 static const struct input item_inputs[] = {
-	IN_FIELD("date"), IN_FIELD("start"), IN_FIELD("end"), IN_FIELD("kind"), IN_FIELD("title"),
+	IN_FIELD("date"), IN_FIELD("start"), IN_FIELD("end"), IN_FIELD("kind"), IN_FIELD("title"), IN_FIELD("title_en"),
 	IN_FIELD("slides_url"), IN_FIELD("speakers"), IN_FIELD("topic"), { NULL },
 };
 

@@ -56,6 +56,7 @@ void event_from_row(const db_res *x, int i, struct event_row *ev)
 	ev->tz = db_text(x, i, "tz");
 	ev->status = db_text(x, i, "status");
 	ev->venue = db_text(x, i, "venue");
+	ev->venue_en = db_text(x, i, "venue_en");
 	ev->address = db_text(x, i, "address");
 	ev->city = db_text(x, i, "city");
 	ev->series = db_text(x, i, "series");
@@ -115,6 +116,11 @@ static int load_event(req *r, err *e)
 }
 
 const struct loader event_loader = { "event", load_event, NULL, NULL };
+
+const char *event_venue(int lang, const struct event_row *ev)
+{
+	return lang == LANG_EN && ev->venue_en && *ev->venue_en ? ev->venue_en : ev->venue;
+}
 
 const char *event_when(arena *a, int lang, const struct event_row *ev)
 {

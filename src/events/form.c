@@ -22,7 +22,7 @@
 /* ---- the event form ---- */
 
 struct event_form {
-	const char *title_zh, *title_en, *venue, *address, *tz, *date, *start, *end, *end_date, *status, *description,
+	const char *title_zh, *title_en, *venue, *venue_en, *address, *tz, *date, *start, *end, *end_date, *status, *description,
 		*checklist, *opens_date, *opens_time, *closes_date, *closes_time, *capacity_text;
 	const char *orgs_text[4]; /* host, sponsor, venue, media: names, one per line or comma */
 	int64_t series_id, city_id, capacity, seq;
@@ -140,6 +140,7 @@ static int read_event_form(req *r, db *d, struct event_form *f, json_t *errors, 
 	f->title_zh = form_text(r, "title_zh");
 	f->title_en = form_text(r, "title_en");
 	f->venue = form_text(r, "venue");
+	f->venue_en = form_text(r, "venue_en");
 	f->address = form_text(r, "address");
 	f->tz = form_text(r, "tz");
 	f->date = form_text(r, "date");
@@ -168,6 +169,8 @@ static int read_event_form(req *r, db *d, struct event_form *f, json_t *errors, 
 		json_object_set_new(errors, "title_en", json_string(T("events.err.title_text")));
 	if (text_len(f->venue) > 200 || has_control(f->venue))
 		json_object_set_new(errors, "venue", json_string(T("events.err.venue")));
+	if (text_len(f->venue_en) > 200 || has_control(f->venue_en))
+		json_object_set_new(errors, "venue_en", json_string(T("events.err.venue")));
 	if (text_len(f->address) > 300 || has_control(f->address))
 		json_object_set_new(errors, "address", json_string(T("events.err.venue")));
 	if (!clock_zone_ok(f->tz)) {
@@ -233,6 +236,7 @@ static int form_page(req *r, resp *out, db *d, unsigned status, int64_t id, cons
 				 "orgs_venue", f->orgs_text[2], "orgs_media", f->orgs_text[3], "series", series, "cities",
 				 cities, "statuses", options(r, "event.status", event_statuses, n_event_statuses, f->status), "zones",
 				 json_array());
+	json_object_set_new(form, "venue_en", json_string(f->venue_en ? f->venue_en : ""));
 	for (int i = 0; clock_zones[i]; i++)
 		json_array_append_new(json_object_get(form, "zones"), json_pack("{s:s,s:s,s:b}", "value", clock_zones[i], "label",
 						 clock_zones[i], "selected", !strcmp(clock_zones[i], f->tz)));
@@ -252,7 +256,7 @@ static int form_page(req *r, resp *out, db *d, unsigned status, int64_t id, cons
 static int new_form(req *r, resp *out)
 {
 	db *d = r->db;
-	struct event_form f = { .title_zh = "", .title_en = "", .venue = "", .address = "", .tz = "Asia/Shanghai",
+	struct event_form f = { .title_zh = "", .title_en = "", .venue = "", .venue_en = "", .address = "", .tz = "Asia/Shanghai",
 				.date = "", .end_date = "", .start = "09:00", .end = "17:30", .status = "draft",
 				.description = "", .checklist = "", .opens_date = "", .opens_time = "", .closes_date = "",
 				.closes_time = "", .capacity_text = "100", .orgs_text = { "", "", "", "" } };
@@ -284,7 +288,8 @@ static int edit_form(req *r, resp *out)
 		return rc;
 	const char *ed = clock_date(&r->a, ev->tz, ev->ends_at), *sd = clock_date(&r->a, ev->tz, ev->starts_at);
 	struct event_form f = {
-		.title_zh = ev->title_zh, .title_en = ev->title_en, .venue = ev->venue, .address = ev->address, .tz = ev->tz,
+		.title_zh = ev->title_zh, .title_en = ev->title_en, .venue = ev->venue, .venue_en = ev->venue_en,
+		.address = ev->address, .tz = ev->tz,
 		.date = sd, .end_date = strcmp(sd, ed) ? ed : "", .start = clock_hm(&r->a, ev->tz, ev->starts_at),
 		.end = clock_hm(&r->a, ev->tz, ev->ends_at), .status = ev->status, .description = ev->description,
 		.checklist = db_get(&x, 0, 0),
@@ -321,8 +326,10 @@ static int save_tx(db *d, void *p, err *e)
 	c->promoted = 0;
 	const db_param fields[] = {
 		f->series_id ? DB_INT(f->series_id) : DB_NULL, DB_TEXT(f->title_zh),
-		DB_TEXT(*f->title_en ? f->title_en : f->title_zh), f->city_id ? DB_INT(f->city_id) : DB_NULL,
-		DB_TEXT(f->venue), DB_TEXT(f->address), DB_TEXT(f->tz), DB_TIME(f->starts_at), DB_TIME(f->ends_at),
+		/* An English title not written stays empty: English pages show
+		 * the Chinese one, marked, and the form asks for it again. */
+		DB_TEXT(f->title_en), f->city_id ? DB_INT(f->city_id) : DB_NULL,
+		DB_TEXT(f->venue), DB_TEXT(f->venue_en), DB_TEXT(f->address), DB_TEXT(f->tz), DB_TIME(f->starts_at), DB_TIME(f->ends_at),
 		DB_TEXT(f->status), DB_INT(f->capacity), DB_TEXT(f->description), DB_TEXT(f->checklist),
 		f->opens_at ? DB_TIME(f->opens_at) : DB_NULL, f->closes_at ? DB_TIME(f->closes_at) : DB_NULL, DB_TIME(now),
 	};
@@ -343,7 +350,7 @@ static int save_tx(db *d, void *p, err *e)
 		}
 		p2[NF] = DB_INT(c->id);
 		if ((rc = db_exec(d, "UPDATE events SET series_id = ?, title_zh = ?, title_en = ?, city_id = ?, venue = ?, "
-				     "address = ?, tz = ?, starts_at = ?, ends_at = ?, status = ?, capacity = ?, description = ?, "
+				     "venue_en = ?, address = ?, tz = ?, starts_at = ?, ends_at = ?, status = ?, capacity = ?, description = ?, "
 				     "checklist = ?, reg_opens_at = ?, reg_closes_at = ?, updated_at = ? WHERE id = ?",
 				  p2, NF + 1, NULL, e)))
 			return rc;
@@ -355,9 +362,9 @@ static int save_tx(db *d, void *p, err *e)
 	} else {
 		db_res x;
 		p2[NF] = DB_TIME(now);
-		if ((rc = db_query(d, a, "INSERT INTO events (series_id, title_zh, title_en, city_id, venue, address, tz, "
+		if ((rc = db_query(d, a, "INSERT INTO events (series_id, title_zh, title_en, city_id, venue, venue_en, address, tz, "
 					 "starts_at, ends_at, status, capacity, description, checklist, reg_opens_at, reg_closes_at, "
-					 "updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+					 "updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 				   p2, NF + 1, &x, e)))
 			return rc;
 		c->id = db_get_int(&x, 0, 0);
@@ -430,7 +437,7 @@ static int save(req *r, resp *out)
 }
 
 static const struct input event_inputs[] = {
-	IN_FIELD("title_zh"), IN_FIELD("title_en"), IN_FIELD("series"), IN_FIELD("city"), IN_FIELD("venue"),
+	IN_FIELD("title_zh"), IN_FIELD("title_en"), IN_FIELD("series"), IN_FIELD("city"), IN_FIELD("venue"), IN_FIELD("venue_en"),
 	IN_FIELD("address"), IN_FIELD("tz"), IN_FIELD("date"), IN_FIELD("end_date"), IN_FIELD("start"), IN_FIELD("end"),
 	IN_FIELD("opens_date"), IN_FIELD("opens_time"), IN_FIELD("closes_date"), IN_FIELD("closes_time"),
 	IN_FIELD("status"), IN_FIELD("capacity"), IN_FIELD("description"), IN_FIELD("checklist"),

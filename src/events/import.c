@@ -274,12 +274,28 @@ static int check_salon(struct import *im, int i, json_t *o, struct salon *s)
 	return 0;
 }
 
+/* What jansson found wrong, in the organizer's language (its own text is
+ * English, and would sit inside a Chinese sentence). */
+static const char *json_reason(const json_error_t *je)
+{
+	switch (json_error_code(je)) {
+	case json_error_premature_end_of_input: return "import.json.cut";
+	case json_error_end_of_input_expected: return "import.json.extra";
+	case json_error_invalid_utf8: return "import.json.utf8";
+	case json_error_duplicate_key: return "import.json.duplicate";
+	case json_error_null_character:
+	case json_error_null_byte_in_key: return "import.json.nul";
+	case json_error_numeric_overflow: return "import.json.number";
+	default: return "import.json.syntax";
+	}
+}
+
 static int check_file(struct import *im)
 {
 	json_error_t je;
 	im->root = json_loadb(im->text, im->len, JSON_REJECT_DUPLICATES, &je);
 	if (!im->root)
-		return refuse(im, "import.err.json", je.line, je.column, je.text);
+		return refuse(im, "import.err.json", je.line, je.column, i18n_get(im->o->lang, json_reason(&je)));
 	json_t *salons = json_object_get(im->root, "salons");
 	if (!json_is_object(im->root) || !json_is_array(salons))
 		return refuse(im, "import.err.root");

@@ -57,7 +57,7 @@ int events_list(req *r, resp *out)
 		int64_t left = ev.capacity - ev.confirmed;
 		json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:b}", "id", (json_int_t)ev.id, "title", ev.title,
 				      "when", event_when(&r->a, r->lang, &ev), "city", ev.city ? ev.city : "", "venue",
-				      ev.venue, "status", ev.status, "status_text",
+				      event_venue(r->lang, &ev), "status", ev.status, "status_text",
 				      T(arena_printf(&r->a, "event.status.%s", ev.status)), "seats_left",
 				      (json_int_t)(left > 0 ? left : 0), "open", !event_closed_reason(&ev, now));
 		json_array_insert_new(ev.ends_at >= now ? upcoming : past, ev.ends_at >= now ? 0 : json_array_size(past), o);

@@ -23,9 +23,12 @@
 int event_agenda(req *r, db *d, const struct event_row *ev, json_t **out, err *e)
 {
 	db_res it, sp;
-	int rc = db_query(d, &r->a, "SELECT id, starts_at, ends_at, kind, title, coalesce(slides_url, '') AS slides_url, "
-				    "coalesce(topic_id, 0), time_known FROM event_items WHERE event_id = ? ORDER BY starts_at, id",
-			  DB_ARGS(DB_INT(ev->id)), &it, e);
+	const char *l = lang_code(r->lang);
+	int rc = db_query(d, &r->a, "SELECT id, starts_at, ends_at, kind, " DB_IN_LANG("title", "title_en") " AS title, "
+				    "coalesce(slides_url, '') AS slides_url, coalesce(topic_id, 0), time_known, "
+				    DB_ZH_ONLY("title_en") " AS zh_only, title AS title_zh, title_en "
+				    "FROM event_items WHERE event_id = ? ORDER BY starts_at, id",
+			  DB_ARGS(DB_TEXT(l), DB_TEXT(l), DB_INT(ev->id)), &it, e);
 	if (!rc)
 		rc = db_query(d, &r->a, "SELECT s.item_id, s.pos, coalesce(s.user_id, 0), s.name, coalesce(s.org_id, 0), "
 					"CASE WHEN o.id IS NULL THEN s.org_name WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh) "
@@ -62,8 +65,11 @@ int event_agenda(req *r, db *d, const struct event_row *ev, json_t **out, err *e
 						       "kind_text", T(arena_printf(&r->a, "kind.%s", db_get(&it, i, 3))),
 						       "title", db_get(&it, i, 4), "slides_url", db_get(&it, i, 5),
 						       "speakers", speakers, "speakers_text", names.len ? names.s : ""));
-		json_object_set_new(json_array_get(items, json_array_size(items) - 1), "date",
-				    json_string(clock_date(&r->a, ev->tz, db_get_int(&it, i, 1))));
+		json_t *o = json_array_get(items, json_array_size(items) - 1);
+		json_object_set_new(o, "date", json_string(clock_date(&r->a, ev->tz, db_get_int(&it, i, 1))));
+		json_object_set_new(o, "title_zh_only", json_boolean(db_get_int(&it, i, 8)));
+		json_object_set_new(o, "title_zh", json_string(db_get(&it, i, 9)));
+		json_object_set_new(o, "title_en", json_string(db_get(&it, i, 10)));
 		buf_release(&names);
 	}
 	*out = items;
@@ -84,13 +90,14 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 		 * the whole directory. */
 		rc = db_query(d, &r->a, "WITH came AS (SELECT DISTINCT 'attendee' AS k, lower(org) AS name FROM registrations "
 					"WHERE event_id = ? AND checked_in_at IS NOT NULL AND org <> '') "
-					"SELECT x.role, x.org_id, (SELECT CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh) "
-					"ELSE o.name_zh END FROM orgs o WHERE o.id = x.org_id) "
+					"SELECT x.role, x.org_id, (SELECT " DB_IN_LANG("o.name_zh", "o.name_en") " FROM orgs o "
+					"WHERE o.id = x.org_id), (SELECT " DB_ZH_ONLY("o.name_en") " FROM orgs o WHERE o.id = x.org_id) "
 					"FROM (SELECT role, org_id FROM event_orgs WHERE event_id = ? UNION "
 					ORGS_MATCH_SQL("came") ") x "
 					"ORDER BY CASE x.role WHEN 'host' THEN 1 WHEN 'sponsor' THEN 2 "
 					"WHEN 'venue' THEN 3 WHEN 'media' THEN 4 ELSE 5 END, x.org_id",
-			      DB_ARGS(DB_INT(ev->id), DB_TEXT(lang_code(r->lang)), DB_INT(ev->id)), &orgs, e);
+			      DB_ARGS(DB_INT(ev->id), DB_TEXT(lang_code(r->lang)), DB_TEXT(lang_code(r->lang)), DB_INT(ev->id)),
+			      &orgs, e);
 	*out = NULL;
 	if (rc) {
 		json_decref(items);
@@ -99,8 +106,8 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 	json_t *groups = json_array(), *g = NULL, *came = json_array();
 	for (int i = 0; i < orgs.nrows; i++) {
 		if (!strcmp(db_get(&orgs, i, 0), "attendee")) {
-			json_array_append_new(came, json_pack("{s:I,s:s}", "id", (json_int_t)db_get_int(&orgs, i, 1), "name",
-							      db_get(&orgs, i, 2)));
+			json_array_append_new(came, json_pack("{s:I,s:s,s:b}", "id", (json_int_t)db_get_int(&orgs, i, 1), "name",
+							      db_get(&orgs, i, 2), "zh_only", (int)db_get_int(&orgs, i, 3)));
 			continue;
 		}
 		if (!g || strcmp(json_string_value(json_object_get(g, "role")), db_get(&orgs, i, 0))) {
@@ -108,8 +115,9 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 				      T(arena_printf(&r->a, "orgs.role.%s", db_get(&orgs, i, 0))), "list");
 			json_array_append_new(groups, g);
 		}
-		json_array_append_new(json_object_get(g, "list"), json_pack("{s:I,s:s}", "id",
-						(json_int_t)db_get_int(&orgs, i, 1), "name", db_get(&orgs, i, 2)));
+		json_array_append_new(json_object_get(g, "list"), json_pack("{s:I,s:s,s:b}", "id",
+						(json_int_t)db_get_int(&orgs, i, 1), "name", db_get(&orgs, i, 2),
+						"zh_only", (int)db_get_int(&orgs, i, 3)));
 	}
 	buf html = BUF_INIT;
 	markdown_html(ev->description, &html);
@@ -119,7 +127,7 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 	json_t *m = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:b,s:b,s:o,s:o}",
 			      "id", (json_int_t)ev->id, "title", ev->title, "title_zh", ev->title_zh, "title_en",
 			      ev->title_en, "series", ev->series ? ev->series : "", "city", ev->city ? ev->city : "",
-			      "venue", ev->venue, "address", ev->address, "tz", ev->tz, "when",
+			      "venue", event_venue(r->lang, ev), "address", ev->address, "tz", ev->tz, "when",
 			      event_when(&r->a, r->lang, ev), "date", clock_date(&r->a, ev->tz, ev->starts_at), "status",
 			      ev->status, "status_text", T(arena_printf(&r->a, "event.status.%s", ev->status)),
 			      "description_html", html.s, "capacity", (json_int_t)ev->capacity, "confirmed",
@@ -127,6 +135,10 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 			      (json_int_t)ev->checked_in, "seats_left", (json_int_t)(left > 0 ? left : 0), "open", !why,
 			      "full", !why && left <= 0, "agenda", items, "orgs", groups);
 	json_object_set_new(m, "attending", came);
+	json_object_set_new(m, "title_zh_only", json_boolean(r->lang == LANG_EN && !*ev->title_en));
+	json_object_set_new(m, "venue_zh_only", json_boolean(r->lang == LANG_EN && *ev->venue && !*ev->venue_en));
+	json_object_set_new(m, "venue_zh", json_string(ev->venue));
+	json_object_set_new(m, "venue_en", json_string(ev->venue_en));
 	json_object_set_new(m, "attending_count", json_integer((json_int_t)json_array_size(came)));
 	buf_release(&html);
 	if (why)
@@ -137,7 +149,7 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 	}
 	/* A shared link's card: when, where, and whether there is a seat. */
 	const char *place = arena_printf(&r->a, "%s%s%s", ev->city ? ev->city : "", ev->city && *ev->city && *ev->venue ? " · " : "",
-					 ev->venue);
+					 event_venue(r->lang, ev));
 	json_object_set_new(m, "page_description",
 			    json_string(arena_printf(&r->a, "%s%s%s · %s%s", event_when(&r->a, r->lang, ev), *place ? " · " : "", place,
 						     T(arena_printf(&r->a, "event.status.%s", ev->status)),

@@ -78,7 +78,7 @@ static json_t *ticket_model(req *r, db *d, const struct ticket *t, err *e, int *
 			      t->name, "org", t->org, "title", t->title, "status", t->status, "status_text",
 			      T(arena_printf(&r->a, "reg.status.%s", t->status)), "event", "id",
 			      (json_int_t)t->event_id, "title", t->ev.title, "when", event_when(&r->a, r->lang, &t->ev),
-			      "venue", t->ev.venue, "address", t->ev.address, "city", t->ev.city ? t->ev.city : "");
+			      "venue", event_venue(r->lang, &t->ev), "address", t->ev.address, "city", t->ev.city ? t->ev.city : "");
 	*rc = 0;
 	if (!strcmp(t->status, "waitlisted")) {
 		db_res pos;

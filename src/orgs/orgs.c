@@ -198,7 +198,7 @@ int orgs_refresh_search(db *d, int64_t id, err *e)
 
 /* ---- the directory ---- */
 
-#define LIST_COLS "SELECT o.id, CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh) ELSE o.name_zh END AS name, " \
+#define LIST_COLS "SELECT o.id, " DB_IN_LANG("o.name_zh", "o.name_en") " AS name, " DB_ZH_ONLY("o.name_en") " AS zh_only, " \
 	"o.name_zh, o.name_en, o.category, coalesce(o.industry, '') AS industry, " FILE_KEY("o.logo_file_id") " AS logo, " \
 	"CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city FROM orgs o LEFT JOIN cities c ON c.id = o.city_id "
 #define LIST_FILTERS "(? = '' OR o.category = ?) AND (? = '' OR o.industry = ?) AND (CAST(? AS BIGINT) = 0 OR o.city_id = ?) "
@@ -254,8 +254,8 @@ static int list(req *r, resp *out)
 		term = like_literal(&r->a, q);
 		sql = sql_like;
 	}
-	db_param p[13] = { DB_TEXT(lang), DB_TEXT(lang) };
-	int n = 2;
+	db_param p[14] = { DB_TEXT(lang), DB_TEXT(lang), DB_TEXT(lang) };
+	int n = 3;
 	if (term)
 		p[n++] = DB_TEXT(term);
 	p[n++] = DB_TEXT(cat);
@@ -275,9 +275,9 @@ static int list(req *r, resp *out)
 	json_t *items = json_array();
 	for (int i = 0; i < res.nrows && i < LIST_PAGE; i++) {
 		json_t *o = db_row_json(&res, i);
-		json_object_set_new(o, "category_text", json_string(T(arena_printf(&r->a, "cat.%s", db_get(&res, i, 4)))));
-		if (*db_get(&res, i, 5))
-			json_object_set_new(o, "industry_text", json_string(T(arena_printf(&r->a, "ind.%s", db_get(&res, i, 5)))));
+		json_object_set_new(o, "category_text", json_string(T(arena_printf(&r->a, "cat.%s", db_text(&res, i, "category")))));
+		if (*db_text(&res, i, "industry"))
+			json_object_set_new(o, "industry_text", json_string(T(arena_printf(&r->a, "ind.%s", db_text(&res, i, "industry")))));
 		json_array_append_new(items, o);
 	}
 	json_t *cities = city_options(r, d, city, &e, &rc);

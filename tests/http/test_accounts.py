@@ -28,7 +28,7 @@ def test_join_then_account_page(s):
     assert_in("欢迎加入", page.text)
     assert_in("当前设备", page.text)
     home = p.get("/")
-    assert_in('class="me" href="/account">王强</a>', home.text, "signed-in name in the header")
+    assert_in('class="me" href="/account"><bdi>王强</bdi></a>', home.text, "signed-in name in the header, isolated")
 
 
 def test_signup_errors_keep_input_and_write_nothing(s):

@@ -267,7 +267,7 @@ def test_members_enter_a_draw_themselves(s):
     assert_in("恭喜，你中奖了： <strong>PG 徽章</strong>", jia.get("/events/%d" % eid).text)
     assert "恭喜" not in bing.get("/events/%d" % eid).text
     public = Person(s).get("/events/%d" % eid).text
-    assert_in("<strong>会员甲</strong>", public, "the winner agreed to show the name")
+    assert_in("<strong><bdi>会员甲</bdi></strong>", public, "the winner agreed to show the name")
     assert "会员乙" not in public and "会**" in public, "a pasted name is masked"
 
 

@@ -627,6 +627,45 @@ def test_an_unknown_host_offers_the_directory_first(s):
     assert "新建机构" not in en.text, "no Chinese on the English page"
 
 
+def test_english_pages_show_english_or_mark_the_chinese(s):
+    """Every text an organizer writes for visitors has an English side; an
+    English page shows it, or shows the Chinese marked as Chinese (never
+    passed off as English, never copied into the English field)."""
+    org = account(s, "bilingual@example.com", "双语组织者", "organizer")
+    eid = new_event(org, "双语沙龙", title_en="", venue="西湖会议中心")
+    assert_eq(query(s, "SELECT title_en, venue_en FROM events WHERE id = %d" % eid), [("", "")],
+              "no Chinese copied into the English fields")
+    org.post("/events/%d/agenda" % eid, {"start": "09:30", "end": "10:15", "kind": "talk", "title": "索引原理",
+                                         "title_en": "How indexes work"})
+    org.post("/events/%d/agenda" % eid, {"start": "10:30", "end": "11:00", "kind": "talk", "title": "只有中文的题目"})
+    en = Person(s).get("/events/%d?lang=en" % eid).text
+    assert_in("How indexes work", en)
+    assert "索引原理" not in en
+    mark = 'lang="zh-CN" class="zh-only" title="Only in Chinese"'
+    assert_in('<strong %s>只有中文的题目</strong>' % mark, en, "the Chinese-only title is marked")
+    assert_in('<h1 %s>双语沙龙</h1>' % mark, en)
+    assert_in('<span %s>西湖会议中心</span>' % mark, en)
+    zh = Person(s).get("/events/%d?lang=zh" % eid).text
+    assert "zh-only" not in zh, "nothing is marked on a Chinese page"
+    # The English sides written: shown, unmarked.
+    form = dict(title_zh="双语沙龙", title_en="Bilingual salon", series="1", city="1", venue="西湖会议中心",
+                venue_en="West Lake Conference Centre", address="测试路 1 号", tz="Asia/Shanghai", date="2027-03-20",
+                start="09:00", end="17:30", status="open", capacity="2", orgs_host="阿里", description="")
+    assert_eq(org.post("/events/%d/edit" % eid, form).status, 303)
+    en = Person(s).get("/events/%d?lang=en" % eid).text
+    assert_in("<h1>Bilingual salon</h1>", en)
+    assert_in("<span>West Lake Conference Centre</span>", en)
+    # The clone form offers the English title as written: empty stays empty.
+    other = new_event(org, "只有中文的沙龙", title_en="")
+    clone = org.get("/events/%d?lang=zh" % other).text
+    assert_in('<input id="clone-en" name="title_en" maxlength="200" value="">', clone)
+    # The directory marks organizations without an English name.
+    made = new_event(org, "机构沙龙", orgs_host="只有中文名的公司", pick_host="new:只有中文名的公司")
+    assert made
+    orgs = Person(s).get("/orgs?lang=en&q=%E5%8F%AA%E6%9C%89%E4%B8%AD%E6%96%87").text
+    assert_in('<bdi %s>只有中文名的公司</bdi>' % mark, orgs)
+
+
 if __name__ == "__main__":
     SINK = MailSink()
     try:

@@ -185,6 +185,12 @@ def test_malformed_import_files_name_line_and_field(s):
     assert_eq(r.status, 422)
     assert_in("salons[4].date: “2018-13-01” is not a date that exists", r.text)
     assert_in("nothing was imported", r.text)
+    # A broken file on the Chinese page: the reason in Chinese, not jansson's English.
+    r = multipart(org, "/import/events?lang=zh", {"series": "salon"},
+                  [("file", "cut.json", "application/json", open(DATA, "rb").read()[:500])])
+    assert_eq(r.status, 422)
+    assert_in("文件在这里提前结束了", r.text)
+    assert "unexpected" not in r.text and "premature" not in r.text and "end of file" not in r.text
     r = multipart(org, "/import/events?lang=zh", {"series": "nope"}, [("file", "s.json", "application/json", open(DATA, "rb").read())])
     assert_eq(r.status, 422)
     assert_in("没有名为“nope”的系列", r.text)
@@ -249,7 +255,7 @@ def test_attending_organizations_pasted_and_from_check_ins(s):
     assert_eq(org.post("/events/%d/attendees" % eid, {"pick": "%s:新来的公司" % known}).status, 303)
     assert_eq(query(s, "SELECT count(*) FROM orgs"), count, "no duplicate was made")
     record = org.get("/events/%d/record" % eid).text
-    assert_in('<li class="chip">华为', record, "each chip names its organization")
+    assert_in('<li class="chip"><bdi>华为</bdi>', record, "each chip names its organization")
     assert_in('aria-label="移除 华为"', record, "and its remove button says what it removes")
     gone = query(s, "SELECT id FROM orgs WHERE name_zh = '华为'")[0][0]
     assert_eq(org.post("/events/%d/attendees/%s/delete" % (eid, gone), {}).status, 303)

@@ -1,0 +1,6 @@
+-- 020_english_texts.sql (PostgreSQL): every text an organizer writes for
+-- visitors has an English side: an agenda item's title and an event's
+-- venue. Empty means not written yet; English pages then show the Chinese,
+-- marked as Chinese.
+ALTER TABLE event_items ADD COLUMN title_en text NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN venue_en text NOT NULL DEFAULT '';
