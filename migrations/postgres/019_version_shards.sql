@@ -14,33 +14,22 @@ ALTER TABLE cache_versions ADD COLUMN shard integer NOT NULL DEFAULT 0;
 ALTER TABLE cache_versions DROP CONSTRAINT cache_versions_pkey;
 ALTER TABLE cache_versions ADD PRIMARY KEY (name, shard);
 
-CREATE OR REPLACE FUNCTION bump_home_version() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION bump_data_version(v_name text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-	IF current_setting('pgherd.bumped_home', true) IS DISTINCT FROM 't' THEN
-		PERFORM set_config('pgherd.bumped_home', 't', true);
-		INSERT INTO cache_versions (name, shard, version) VALUES ('home', pg_backend_pid(), 1)
+	IF current_setting('pgherd.bumped_' || v_name, true) IS DISTINCT FROM 't' THEN
+		PERFORM set_config('pgherd.bumped_' || v_name, 't', true);
+		INSERT INTO cache_versions (name, shard, version) VALUES (v_name, pg_backend_pid(), 1)
 		ON CONFLICT (name, shard) DO UPDATE SET version = cache_versions.version + 1;
 	END IF;
-	RETURN NULL;
 END
+$$;
+-- The trigger functions the earlier migrations attached keep their names.
+CREATE OR REPLACE FUNCTION bump_home_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM bump_data_version('home'); RETURN NULL; END
 $$;
 CREATE OR REPLACE FUNCTION bump_orgs_version() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-	IF current_setting('pgherd.bumped_orgs', true) IS DISTINCT FROM 't' THEN
-		PERFORM set_config('pgherd.bumped_orgs', 't', true);
-		INSERT INTO cache_versions (name, shard, version) VALUES ('orgs', pg_backend_pid(), 1)
-		ON CONFLICT (name, shard) DO UPDATE SET version = cache_versions.version + 1;
-	END IF;
-	RETURN NULL;
-END
+BEGIN PERFORM bump_data_version('orgs'); RETURN NULL; END
 $$;
 CREATE OR REPLACE FUNCTION bump_events_version() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-	IF current_setting('pgherd.bumped_events', true) IS DISTINCT FROM 't' THEN
-		PERFORM set_config('pgherd.bumped_events', 't', true);
-		INSERT INTO cache_versions (name, shard, version) VALUES ('events', pg_backend_pid(), 1)
-		ON CONFLICT (name, shard) DO UPDATE SET version = cache_versions.version + 1;
-	END IF;
-	RETURN NULL;
-END
+BEGIN PERFORM bump_data_version('events'); RETURN NULL; END
 $$;

@@ -87,21 +87,18 @@ static int resolve_name(req *r, db *d, struct event_form *f, int k, const char *
 			return 0;
 		}
 	}
-	if ((rc = orgs_suggest(d, &r->a, name, r->lang, SUGGESTIONS, &s, e)))
+	json_t *options;
+	if ((rc = orgs_suggest_choices(d, &r->a, name, r->lang, SUGGESTIONS, &options, e)))
 		return rc;
-	json_t *options = json_array();
-	for (int j = 0; j < s.nrows; j++)
-		json_array_append_new(options, json_pack("{s:s,s:s,s:b}", "value",
-							 arena_printf(&r->a, "%lld:%s", (long long)db_get_int(&s, j, 0), name),
-							 "label", db_get(&s, j, 1), "checked", j == 0));
+	size_t any = json_array_size(options);
 	const char *key = arena_printf(&r->a, "orgs_%s", org_roles[k]);
-	json_object_set_new(errors, key, json_string(arena_printf(&r->a, T(s.nrows ? "events.err.org_pick" : "events.err.org_new"),
+	json_object_set_new(errors, key, json_string(arena_printf(&r->a, T(any ? "events.err.org_pick" : "events.err.org_new"),
 								    name)));
 	json_t *list = json_object_get(f->resolve, org_roles[k]);
 	if (!list)
 		json_object_set_new(f->resolve, org_roles[k], list = json_array());
 	json_array_append_new(list, json_pack("{s:s,s:s,s:o,s:b,s:s,s:s}", "field", arena_printf(&r->a, "pick_%s", org_roles[k]),
-					      "name", name, "options", options, "new_checked", !s.nrows, "new_value",
+					      "name", name, "options", options, "new_checked", !any, "new_value",
 					      arena_printf(&r->a, "new:%s", name), "new_label",
 					      arena_printf(&r->a, T("events.org_add"), name)));
 	return 0;

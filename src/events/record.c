@@ -643,19 +643,15 @@ static int unknown_model(req *r, db *d, json_t *names, json_t **out, err *e)
 	json_t *v;
 	json_array_foreach(names, i, v) {
 		const char *name = json_string_value(v);
-		db_res s;
-		int rc = orgs_suggest(d, &r->a, name, r->lang, 5, &s, e);
+		json_t *options;
+		int rc = orgs_suggest_choices(d, &r->a, name, r->lang, 5, &options, e);
 		if (rc) {
 			json_decref(list);
 			return rc;
 		}
-		json_t *options = json_array();
-		for (int j = 0; j < s.nrows; j++)
-			json_array_append_new(options, json_pack("{s:s,s:s,s:b}", "value",
-								 arena_printf(&r->a, "%lld:%s", (long long)db_get_int(&s, j, 0), name),
-								 "label", db_get(&s, j, 1), "checked", j == 0));
+		int any = json_array_size(options) > 0;
 		json_array_append_new(list, json_pack("{s:s,s:o,s:b,s:s,s:s,s:s}", "name", name, "options", options, "any",
-						      s.nrows > 0, "new_value", arena_printf(&r->a, "new:%s", name), "new_label",
+						      any, "new_value", arena_printf(&r->a, "new:%s", name), "new_label",
 						      arena_printf(&r->a, T("events.org_add"), name), "skip_value",
 						      arena_printf(&r->a, "skip:%s", name)));
 	}

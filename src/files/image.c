@@ -109,14 +109,21 @@ static void jpeg_message(j_common_ptr c, int level)
 		je->cut_short = 1;
 }
 
+/* libjpeg's error manager, failing by longjmp to je->jump. */
+static struct jpeg_error_mgr *jpeg_errors(struct jpeg_err *je)
+{
+	memset(je, 0, sizeof(*je));
+	struct jpeg_error_mgr *m = jpeg_std_error(&je->mgr);
+	je->mgr.error_exit = jpeg_fail;
+	je->mgr.emit_message = jpeg_message;
+	return m;
+}
+
 static int decode_jpeg(const unsigned char *p, size_t n, unsigned want, struct image *im)
 {
 	struct jpeg_decompress_struct c;
 	struct jpeg_err je;
-	memset(&je, 0, sizeof(je));
-	c.err = jpeg_std_error(&je.mgr);
-	je.mgr.error_exit = jpeg_fail;
-	je.mgr.emit_message = jpeg_message;
+	c.err = jpeg_errors(&je);
 	unsigned char *volatile px = NULL;
 	if (setjmp(je.jump)) {
 		jpeg_destroy_decompress(&c);
@@ -327,10 +334,7 @@ static int encode_jpeg(const struct image *im, buf *out)
 {
 	struct jpeg_compress_struct c;
 	struct jpeg_err je;
-	memset(&je, 0, sizeof(je));
-	c.err = jpeg_std_error(&je.mgr);
-	je.mgr.error_exit = jpeg_fail;
-	je.mgr.emit_message = jpeg_message;
+	c.err = jpeg_errors(&je);
 	unsigned char *volatile mem = NULL;
 	unsigned long len = 0;
 	if (setjmp(je.jump)) {

@@ -89,6 +89,21 @@ int orgs_suggest(db *d, arena *a, const char *name, int lang, int max, db_res *o
 					  DB_INT(max)), out, e);
 }
 
+int orgs_suggest_choices(db *d, arena *a, const char *name, int lang, int max, json_t **out, err *e)
+{
+	db_res s;
+	int rc = orgs_suggest(d, a, name, lang, max, &s, e);
+	*out = NULL;
+	if (rc)
+		return rc;
+	*out = json_array();
+	for (int j = 0; j < s.nrows; j++)
+		json_array_append_new(*out, json_pack("{s:s,s:s,s:b}", "value",
+						      arena_printf(a, "%lld:%s", (long long)db_get_int(&s, j, 0), name),
+						      "label", db_get(&s, j, 1), "checked", j == 0));
+	return 0;
+}
+
 int orgs_ensure(db *d, arena *a, const char *name, int64_t *id, int *created, err *e)
 {
 	db_res res;

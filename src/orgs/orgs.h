@@ -38,6 +38,9 @@ int orgs_ensure(db *d, arena *a, const char *name, int64_t *id, int *created, er
  * wherever organizers name organizations (the event form, the record
  * page): what exists is offered first; a new one is made only when asked. */
 int orgs_suggest(db *d, arena *a, const char *name, int lang, int max, db_res *out, err *e);
+/* The same as choices for a form: [{"value": "ID:NAME", "label", "checked"}],
+ * the closest checked. */
+int orgs_suggest_choices(db *d, arena *a, const char *name, int lang, int max, json_t **out, err *e);
 /* Splits a pasted list of organization names the way chat groups write
  * them: separated by 、，,；;| or line breaks; stray punctuation (。。。,
  * …, quotes) and a trailing 等 / etc. dropped, empty items skipped, each
