@@ -60,6 +60,7 @@ void event_from_row(const db_res *x, int i, struct event_row *ev)
 	ev->address = db_text(x, i, "address");
 	ev->city = db_text(x, i, "city");
 	ev->series = db_text(x, i, "series");
+	ev->description_en = db_text(x, i, "description_en");
 	ev->description = db_text(x, i, "description");
 	ev->starts_at = db_int(x, i, "starts_at");
 	ev->ends_at = db_int(x, i, "ends_at");

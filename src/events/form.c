@@ -22,7 +22,7 @@
 /* ---- the event form ---- */
 
 struct event_form {
-	const char *title_zh, *title_en, *venue, *venue_en, *address, *tz, *date, *start, *end, *end_date, *status, *description,
+	const char *title_zh, *title_en, *venue, *venue_en, *address, *tz, *date, *start, *end, *end_date, *status, *description, *description_en,
 		*checklist, *opens_date, *opens_time, *closes_date, *closes_time, *capacity_text;
 	const char *orgs_text[4]; /* host, sponsor, venue, media: names, one per line or comma */
 	int64_t series_id, city_id, capacity, seq;
@@ -146,6 +146,7 @@ static int read_event_form(req *r, db *d, struct event_form *f, json_t *errors, 
 	f->end = form_text(r, "end");
 	f->status = form_text(r, "status");
 	f->description = form_text(r, "description");
+	f->description_en = form_text(r, "description_en");
 	f->checklist = form_text(r, "checklist");
 	f->opens_date = form_text(r, "opens_date");
 	f->opens_time = form_text(r, "opens_time");
@@ -192,6 +193,8 @@ static int read_event_form(req *r, db *d, struct event_form *f, json_t *errors, 
 		json_object_set_new(errors, "closes", json_string(T("events.err.closes")));
 	if (text_len(f->description) > DESC_MAX)
 		json_object_set_new(errors, "description", json_string(T("orgs.err.description")));
+	if (text_len(f->description_en) > DESC_MAX)
+		json_object_set_new(errors, "description_en", json_string(T("orgs.err.description")));
 	if (text_len(f->checklist) > 4000)
 		json_object_set_new(errors, "checklist", json_string(T("orgs.err.description")));
 	f->resolve = json_object();
@@ -234,6 +237,7 @@ static int form_page(req *r, resp *out, db *d, unsigned status, int64_t id, cons
 				 cities, "statuses", options(r, "event.status", event_statuses, n_event_statuses, f->status), "zones",
 				 json_array());
 	json_object_set_new(form, "venue_en", json_string(f->venue_en ? f->venue_en : ""));
+	json_object_set_new(form, "description_en", json_string(f->description_en ? f->description_en : ""));
 	for (int i = 0; clock_zones[i]; i++)
 		json_array_append_new(json_object_get(form, "zones"), json_pack("{s:s,s:s,s:b}", "value", clock_zones[i], "label",
 						 clock_zones[i], "selected", !strcmp(clock_zones[i], f->tz)));
@@ -255,7 +259,7 @@ static int new_form(req *r, resp *out)
 	db *d = r->db;
 	struct event_form f = { .title_zh = "", .title_en = "", .venue = "", .venue_en = "", .address = "", .tz = "Asia/Shanghai",
 				.date = "", .end_date = "", .start = "09:00", .end = "17:30", .status = "draft",
-				.description = "", .checklist = "", .opens_date = "", .opens_time = "", .closes_date = "",
+				.description = "", .description_en = "", .checklist = "", .opens_date = "", .opens_time = "", .closes_date = "",
 				.closes_time = "", .capacity_text = "100", .orgs_text = { "", "", "", "" } };
 	return form_page(r, out, d, 200, 0, &f, json_object());
 }
@@ -289,6 +293,7 @@ static int edit_form(req *r, resp *out)
 		.address = ev->address, .tz = ev->tz,
 		.date = sd, .end_date = strcmp(sd, ed) ? ed : "", .start = clock_hm(&r->a, ev->tz, ev->starts_at),
 		.end = clock_hm(&r->a, ev->tz, ev->ends_at), .status = ev->status, .description = ev->description,
+		.description_en = ev->description_en,
 		.checklist = db_get(&x, 0, 0),
 		.opens_date = ev->reg_opens_at ? clock_date(&r->a, ev->tz, ev->reg_opens_at) : "",
 		.opens_time = ev->reg_opens_at ? clock_hm(&r->a, ev->tz, ev->reg_opens_at) : "",
@@ -327,7 +332,8 @@ static int save_tx(db *d, void *p, err *e)
 		 * the Chinese one, marked, and the form asks for it again. */
 		DB_TEXT(f->title_en), f->city_id ? DB_INT(f->city_id) : DB_NULL,
 		DB_TEXT(f->venue), DB_TEXT(f->venue_en), DB_TEXT(f->address), DB_TEXT(f->tz), DB_TIME(f->starts_at), DB_TIME(f->ends_at),
-		DB_TEXT(f->status), DB_INT(f->capacity), DB_TEXT(f->description), DB_TEXT(f->checklist),
+		DB_TEXT(f->status), DB_INT(f->capacity), DB_TEXT(f->description), DB_TEXT(f->description_en),
+		DB_TEXT(f->checklist),
 		f->opens_at ? DB_TIME(f->opens_at) : DB_NULL, f->closes_at ? DB_TIME(f->closes_at) : DB_NULL, DB_TIME(now),
 	};
 	enum { NF = sizeof(fields) / sizeof(fields[0]) };
@@ -348,7 +354,7 @@ static int save_tx(db *d, void *p, err *e)
 		p2[NF] = DB_INT(c->id);
 		if ((rc = db_exec(d, "UPDATE events SET series_id = ?, title_zh = ?, title_en = ?, city_id = ?, venue = ?, "
 				     "venue_en = ?, address = ?, tz = ?, starts_at = ?, ends_at = ?, status = ?, capacity = ?, description = ?, "
-				     "checklist = ?, reg_opens_at = ?, reg_closes_at = ?, updated_at = ? WHERE id = ?",
+				     "description_en = ?, checklist = ?, reg_opens_at = ?, reg_closes_at = ?, updated_at = ? WHERE id = ?",
 				  p2, NF + 1, NULL, e)))
 			return rc;
 		/* More seats (or an event reopened): the waitlist moves up. */
@@ -360,8 +366,9 @@ static int save_tx(db *d, void *p, err *e)
 		db_res x;
 		p2[NF] = DB_TIME(now);
 		if ((rc = db_query(d, a, "INSERT INTO events (series_id, title_zh, title_en, city_id, venue, venue_en, address, tz, "
-					 "starts_at, ends_at, status, capacity, description, checklist, reg_opens_at, reg_closes_at, "
-					 "updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+					 "starts_at, ends_at, status, capacity, description, description_en, checklist, reg_opens_at, "
+					 "reg_closes_at, updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+					 "RETURNING id",
 				   p2, NF + 1, &x, e)))
 			return rc;
 		c->id = db_get_int(&x, 0, 0);
@@ -437,7 +444,7 @@ static const struct input event_inputs[] = {
 	IN_FIELD("title_zh"), IN_FIELD("title_en"), IN_FIELD("series"), IN_FIELD("city"), IN_FIELD("venue"), IN_FIELD("venue_en"),
 	IN_FIELD("address"), IN_FIELD("tz"), IN_FIELD("date"), IN_FIELD("end_date"), IN_FIELD("start"), IN_FIELD("end"),
 	IN_FIELD("opens_date"), IN_FIELD("opens_time"), IN_FIELD("closes_date"), IN_FIELD("closes_time"),
-	IN_FIELD("status"), IN_FIELD("capacity"), IN_FIELD("description"), IN_FIELD("checklist"),
+	IN_FIELD("status"), IN_FIELD("capacity"), IN_FIELD("description"), IN_FIELD("description_en"), IN_FIELD("checklist"),
 	IN_FIELD("orgs_host"), IN_FIELD("orgs_sponsor"), IN_FIELD("orgs_venue"), IN_FIELD("orgs_media"),
 	IN_FIELD("pick_host"), IN_FIELD("pick_sponsor"), IN_FIELD("pick_venue"), IN_FIELD("pick_media"), { NULL },
 };

@@ -42,6 +42,7 @@ struct event_row {
 	int64_t id, series_id, city_id;
 	const char *cover_key; /* "" when there is no cover */
 	const char *title, *title_zh, *title_en, *tz, *status, *venue, *venue_en, *address, *city, *series, *description;
+	const char *description_en; /* "": not written */
 	const char *series_slug; /* "" outside a series */
 	int64_t starts_at, ends_at, reg_opens_at, reg_closes_at; /* 0: no limit */
 	int time_known;       /* 0: only the date is known (an imported salon) */
@@ -55,7 +56,7 @@ struct event_row {
 	FILE_KEY("e.cover_file_id") " AS cover_key, " \
 	DB_IN_LANG("e.title_zh", "e.title_en") " AS title, e.title_zh, e.title_en, e.tz, e.status, " \
 	"e.venue, e.venue_en, e.address, CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, " \
-	"CASE WHEN ? = 'en' THEN s.name_en ELSE s.name_zh END AS series, e.description, e.starts_at, e.ends_at, " \
+	"CASE WHEN ? = 'en' THEN s.name_en ELSE s.name_zh END AS series, e.description, e.description_en, e.starts_at, e.ends_at, " \
 	"e.reg_opens_at, e.reg_closes_at, e.capacity, e.confirmed, e.waitlisted, e.checked_in, " \
 	"coalesce(s.slug, '') AS series_slug, e.registered_text, e.checked_in_text, e.online_text, e.reach_text, " \
 	"CASE WHEN e.time_known THEN 1 ELSE 0 END AS time_known " \

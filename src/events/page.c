@@ -120,7 +120,9 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 						"zh_only", (int)db_get_int(&orgs, i, 3)));
 	}
 	buf html = BUF_INIT;
-	markdown_html(ev->description, &html);
+	/* The English description when written; else the Chinese, marked. */
+	int desc_zh_only = r->lang == LANG_EN && !*ev->description_en;
+	markdown_html(r->lang == LANG_EN && *ev->description_en ? ev->description_en : ev->description, &html);
 	int64_t now = unix_now();
 	const char *why = event_closed_reason(ev, now);
 	int64_t left = ev->capacity - ev->confirmed;
@@ -135,6 +137,7 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 			      (json_int_t)ev->checked_in, "seats_left", (json_int_t)(left > 0 ? left : 0), "open", !why,
 			      "full", !why && left <= 0, "agenda", items, "orgs", groups);
 	json_object_set_new(m, "attending", came);
+	json_object_set_new(m, "description_zh_only", json_boolean(desc_zh_only && *ev->description));
 	json_object_set_new(m, "title_zh_only", json_boolean(r->lang == LANG_EN && !*ev->title_en));
 	json_object_set_new(m, "venue_zh_only", json_boolean(r->lang == LANG_EN && *ev->venue && !*ev->venue_en));
 	json_object_set_new(m, "venue_zh", json_string(ev->venue));
