@@ -349,7 +349,8 @@ static int serve(req *r, resp *out)
 	db_res res;
 	/* A size the image is not bigger than is the image itself. */
 	int rc = db_query(d, &r->a, "SELECT coalesce(v.sha256, f.sha256), coalesce(v.content_type, f.content_type), "
-				    "coalesce(v.data_b64, f.data_b64), f.name, coalesce(" PEOPLE_HIDDEN_AVATAR ", 0) "
+				    "coalesce(v.data_b64, f.data_b64), f.name, coalesce(" PEOPLE_HIDDEN_AVATAR ", 0), "
+				    "CASE WHEN " PEOPLE_IS_AVATAR " THEN 1 ELSE 0 END "
 				    "FROM files f LEFT JOIN file_sizes v ON v.file_id = f.id AND v.size = ? WHERE f.key = ?",
 			  DB_ARGS(DB_TEXT(size ? size : ""), DB_TEXT(key)), &res, &e);
 	if (rc)
@@ -358,10 +359,12 @@ static int serve(req *r, resp *out)
 	/* A hidden profile's avatar is its owner's (and the admins') alone. */
 	if (!res.nrows || (hidden_for && hidden_for != r->user_id && r->role != ROLE_ADMIN))
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	/* A file never changes under its key: cache it for good, except a
-	 * hidden member's avatar, which no shared cache may keep. */
+	/* A file never changes under its key: cache it for good, except an
+	 * avatar, whose member may hide it (an hour), and a hidden one, which
+	 * no shared cache may keep. */
 	out->etag = arena_printf(&r->a, "\"%.32s\"", db_get(&res, 0, 0));
-	out->cache_control = hidden_for ? "private, max-age=600" : "public, max-age=31536000, immutable";
+	out->cache_control = hidden_for ? "private, max-age=600"
+			     : db_get_int(&res, 0, 5) ? "public, max-age=3600" : "public, max-age=31536000, immutable";
 	const char *inm = req_header(r, "If-None-Match");
 	if (inm && strstr(inm, out->etag)) {
 		out->status = 304;

@@ -48,6 +48,8 @@ int people_move_org(db *d, int64_t from, int64_t into, err *e);
 /* The member whose hidden profile shows the file `f.id` as avatar (NULL
  * when it is no hidden member's): only they see it. */
 #define PEOPLE_HIDDEN_AVATAR "(SELECT min(id) FROM users WHERE avatar_file_id = f.id AND NOT profile_public)"
+/* 1 when the file `f.id` is some member's avatar. */
+#define PEOPLE_IS_AVATAR "EXISTS (SELECT 1 FROM users WHERE avatar_file_id = f.id)"
 
 /* Marks this browser as one that signed in to the account (a signed
  * cookie): sign-in from it is not held back by others' failed guesses. */

@@ -63,7 +63,7 @@ def test_avatar_is_written_again(s):
     assert f.body != image and b"tEXt" not in f.body, "written again: the text chunk is gone"
     assert_eq(image_size(f.body), (48, 48))
     assert_eq(Person(s).get("/files/%s/s" % key).body, f.body, "no smaller size of a small image")
-    assert_in("immutable", f.header("Cache-Control"))
+    assert_eq(f.header("Cache-Control"), "public, max-age=3600", "an avatar its member may hide is kept an hour")
     assert_eq(Person(s).get("/files/" + key, headers={"If-None-Match": f.header("ETag")}).status, 304)
     for bad in ["/files/1", "/files/%s/x" % key, "/files/%s/s/s" % key, "/files/" + key[:-1] + "!"]:
         assert_eq(Person(s).get(bad).status, 404, bad)
@@ -155,7 +155,9 @@ def test_logos_are_for_editors(s):
     assert_eq(upload(ed, "/orgs/1/logo", "logo", "l.png", png(64, 32)).status, 303)
     t = Person(s).get("/orgs/1").text
     key = re.search(r'<img class="logo" ' + KEY, t).group(1)
-    assert_eq(Person(s).get("/files/%s/s" % key).header("Content-Type"), "image/png")
+    logo = Person(s).get("/files/%s/s" % key)
+    assert_eq(logo.header("Content-Type"), "image/png")
+    assert_in("immutable", logo.header("Cache-Control"), "a file never changes under its key")
     assert_in('src="/files/%s/s"' % key, Person(s).get("/orgs").text, "the directory shows it too")
     assert_eq(upload(ed, "/orgs/999999/logo", "logo", "l.png", png(8, 8)).status, 404)
 
