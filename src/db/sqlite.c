@@ -162,7 +162,8 @@ static int s_query(db *d, arena *a, const char *sql, const db_param *p, int n, d
 	}
 	size_t cap = 16, nrows = 0;
 	const char **vals = arena_alloc(a, sizeof(char *) * cap * (size_t)(nc ? nc : 1));
-	int step, typed = 0;
+	int step;
+	uint64_t typed = 0; /* columns typed already (the first 64; later ones are looked at each row) */
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (nrows == cap) {
 			const char **nv = arena_alloc(a, sizeof(char *) * cap * 2 * (size_t)nc);
@@ -174,7 +175,7 @@ static int s_query(db *d, arena *a, const char *sql, const db_param *p, int n, d
 			int t = sqlite3_column_type(st, c);
 			/* Types come from the first row holding a value in each column;
 			 * a declared BOOLEAN column answers as a boolean. */
-			if (t != SQLITE_NULL && !(typed & (1 << (c & 31)))) {
+			if (t != SQLITE_NULL && (c >= 64 || !(typed & (UINT64_C(1) << c)))) {
 				const char *decl = sqlite3_column_decltype(st, c);
 				if (decl && !strcasecmp(decl, "BOOLEAN"))
 					out->types[c] = DBT_BOOL;
@@ -182,8 +183,8 @@ static int s_query(db *d, arena *a, const char *sql, const db_param *p, int n, d
 					out->types[c] = DBT_INT;
 				else if (t == SQLITE_FLOAT)
 					out->types[c] = DBT_REAL;
-				if (c < 32)
-					typed |= 1 << c;
+				if (c < 64)
+					typed |= UINT64_C(1) << c;
 			}
 			if (t == SQLITE_NULL) {
 				vals[nrows * (size_t)nc + (size_t)c] = NULL;

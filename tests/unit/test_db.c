@@ -14,6 +14,7 @@
 
 #include "base/util.h"
 #include "db/batch.h"
+#include "base/buf.h"
 #include "db/db.h"
 #include <pthread.h>
 
@@ -97,6 +98,31 @@ static void params_types_and_nulls(void **state)
 	assert_int_equal(db_get_int(&r, 0, 0), -7);
 	assert_int_equal(db_query_planned(en->d, &a, "SELEKT", DB_NOARGS, &r, &e), ERR_FAIL);
 	assert_int_equal(db_ping(en->d, &e), 0);
+	arena_release(&a);
+}
+
+/* A wide row (a backup reads whole tables: events has over 32 columns)
+ * keeps every column's type, the 40th as the first. */
+static void wide_rows_keep_their_types(void **state)
+{
+	struct engine *en = *state;
+	err e = ERR_INIT;
+	arena a = ARENA_INIT;
+	db_res r;
+	buf sql = BUF_INIT;
+	buf_adds(&sql, "SELECT 0 AS c0");
+	for (int i = 1; i < 70; i++)
+		buf_addf(&sql, ", %d AS c%d", i, i);
+	assert_int_equal(db_query(en->d, &a, sql.s, DB_NOARGS, &r, &e), 0);
+	assert_int_equal(r.ncols, 70);
+	for (int c = 0; c < 70; c++) {
+		assert_int_equal(r.types[c], DBT_INT);
+		assert_int_equal(db_get_int(&r, 0, c), c);
+	}
+	json_t *row = db_row_json(&r, 0);
+	assert_true(json_is_integer(json_object_get(row, "c40")));
+	json_decref(row);
+	buf_release(&sql);
 	arena_release(&a);
 }
 
@@ -322,6 +348,7 @@ static void marks_move_with_every_commit(void **state)
 	cmocka_unit_test_prestate_setup_teardown(marks_move_with_every_commit, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(group_commit_isolates_jobs, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(params_types_and_nulls, setup, teardown, st), \
+	cmocka_unit_test_prestate_setup_teardown(wide_rows_keep_their_types, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(errors_are_classified, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(transactions_roll_back_whole, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(migrations_apply_once, setup, teardown, st)
