@@ -12,6 +12,14 @@ SAN_CFLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sani
 
 LIB_SRC := $(sort $(wildcard src/*/*.c))
 EMBED := $(sort $(wildcard templates/*.html templates/*/*.html po/*.po migrations/*/*.sql web/static/*))
+# Libraries the pages load, from the npm registry at a pinned version and
+# SHA-512 (scripts/fetch-npm.sh), served under /static/ as they are
+# published. jsQR (Apache-2.0) reads ticket QR codes from the door page's
+# camera where the browser has no BarcodeDetector (iPhones, desktops).
+JSQR := 1.4.0
+JSQR_SHA512 := 7712e86fbabae578360efb2d624469918b662a6dac3c9f68161ae19ae753d5d66f34515396ba1a8b70164a92decbfc39bcc70b057460389b1b5e974df47cd4fc
+VENDOR := build/vendor/jsQR.js
+EMBED_AS := web/static/jsQR.js=build/vendor/jsQR.js
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
 PORT ?= 8080
@@ -26,10 +34,15 @@ build/tools/embed: tools/embed.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -Wall -Wextra -o $@ $<
 
-build/gen/embed_data.c: build/tools/embed $(EMBED)
+build/vendor/jsqr-$(JSQR).tgz:
+	@scripts/fetch-npm.sh jsqr $(JSQR) $(JSQR_SHA512) $@
+build/vendor/jsQR.js: build/vendor/jsqr-$(JSQR).tgz
+	@tar -xzOf $< package/dist/jsQR.js > $@.part && mv $@.part $@
+
+build/gen/embed_data.c: build/tools/embed $(EMBED) $(VENDOR)
 	@mkdir -p $(@D)
-	@echo "  EMBED $(words $(EMBED)) files"
-	@build/tools/embed $@ $(EMBED)
+	@echo "  EMBED $(words $(EMBED) $(EMBED_AS)) files"
+	@build/tools/embed $@ $(EMBED) $(EMBED_AS)
 
 define variant
 build/$(1)/obj/%.o: src/%.c $$(wildcard src/*/*.h)

@@ -1,9 +1,11 @@
 /* door.c: the organizer's check-in page at the door (/events/:id/checkin:
- * search by name or phone, live counts). */
+ * tickets scanned with the phone's camera inside the page, search by name
+ * or phone, live counts). The scanner itself is web/static/door.js. */
 #include <sodium.h>
 #include <string.h>
 
 #include "auth/auth.h"
+#include "base/embed.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "base/validate.h"
@@ -61,6 +63,9 @@ static int door(req *r, resp *out)
 			      "when", event_when(&r->a, r->lang, ev), "counts", event_counts(ev), "q", q, "q_url", qu.s,
 			      "people", people, "searched", *q != 0);
 	buf_release(&qu);
+	/* The scanner's QR decoder, for browsers without BarcodeDetector. */
+	const struct embed_file *jsqr = embed_find("web/static/jsQR.js");
+	json_object_set_new(m, "jsqr_href", json_string(arena_printf(&r->a, "/static/jsQR.js?v=%s", jsqr ? jsqr->hash : "0")));
 	out->cache_control = "private, no-store";
 	return http_page(r, out, 200, "events/door.html", "door.title", m);
 }

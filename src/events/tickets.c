@@ -100,6 +100,14 @@ static json_t *ticket_model(req *r, db *d, const struct ticket *t, err *e, int *
  * day(s): doors open early, and the last guests arrive late. */
 enum { CHECKIN_EARLY = 12 * 3600, CHECKIN_LATE = 12 * 3600 };
 
+/* A check-in on a day the event is not on, said with the event's dates. */
+static const char *off_day(req *r, const struct ticket *t, int64_t now)
+{
+	if (now >= t->ev.starts_at - CHECKIN_EARLY && now <= t->ev.ends_at + CHECKIN_LATE)
+		return NULL;
+	return arena_printf(&r->a, T("ticket.not_event_day"), event_when(&r->a, r->lang, &t->ev));
+}
+
 static int ticket_page(req *r, resp *out, unsigned status, const struct ticket *t, const char *notice_key)
 {
 	err e = ERR_INIT;
@@ -125,10 +133,11 @@ static int ticket_page(req *r, resp *out, unsigned status, const struct ticket *
 									   clock_hm(&r->a, t->ev.tz, t->checked_in_at),
 									   t->checked_in_by && *t->checked_in_by ? t->checked_in_by : "-")));
 		notice_key = NULL;
-	} else if (notice_key && !strcmp(notice_key, "ticket.checked_in") &&
-		   (now < t->ev.starts_at - CHECKIN_EARLY || now > t->ev.ends_at + CHECKIN_LATE)) {
-		json_object_set_new(m, "warning", json_string(arena_printf(&r->a, T("ticket.not_event_day"),
-									   event_when(&r->a, r->lang, &t->ev))));
+	} else if (notice_key && !strcmp(notice_key, "ticket.other_event")) {
+		json_object_set_new(m, "warning", json_string(arena_printf(&r->a, T(notice_key), t->ev.title)));
+		notice_key = NULL;
+	} else if (notice_key && !strcmp(notice_key, "ticket.checked_in") && off_day(r, t, now)) {
+		json_object_set_new(m, "warning", json_string(off_day(r, t, now)));
 	}
 	if (notice_key)
 		json_object_set_new(m, "notice", json_string(T(notice_key)));
@@ -277,6 +286,25 @@ static int checkin_tx(db *d, void *p, err *e)
 	return rc;
 }
 
+/* What the door scanner shows after a scan, as JSON: the result, the
+ * person, and the message in the page's language, said loudly. */
+static int checkin_json(req *r, resp *out, unsigned status, const char *result, const struct ticket *t,
+			const char *message)
+{
+	out->status = status;
+	out->model = json_pack("{s:s,s:s,s:b,s:I,s:s,s:s,s:I,s:s,s:s}", "result", result, "status", t->status,
+			       "checked_in", !strcmp(result, "checked_in"), "checked_in_at",
+			       (json_int_t)t->checked_in_at, "name", t->name, "org", t->org, "event_id",
+			       (json_int_t)t->event_id, "event_title", t->ev.title, "message", message);
+	/* The time of the scan as the door's log shows it: the event's clock. */
+	json_object_set_new(out->model, "scanned_time", json_string(clock_hm(&r->a, t->ev.tz, unix_now())));
+	if (t->checked_in_at) {
+		json_object_set_new(out->model, "checked_in_time", json_string(clock_hm(&r->a, t->ev.tz, t->checked_in_at)));
+		json_object_set_new(out->model, "checked_in_by", json_string(t->checked_in_by));
+	}
+	return 0;
+}
+
 static int checkin(req *r, resp *out)
 {
 	err e = ERR_INIT;
@@ -284,8 +312,17 @@ static int checkin(req *r, resp *out)
 	int found;
 	db *d = r->db;
 	const char *code = req_param(r, "code");
-	struct checkin_ctx c = { code, r->user_id, t.event_id, unix_now(), 0 };
+	int64_t at_door = in_num(r, "event", 0);
 	int rc;
+	/* The door scanner says which event's door it stands at: a ticket of
+	 * another event is named, not checked in. */
+	if (at_door && at_door != t.event_id) {
+		const char *msg = arena_printf(&r->a, T("ticket.other_event"), t.ev.title);
+		if (r->api)
+			return checkin_json(r, out, 409, "other_event", &t, msg);
+		return ticket_page(r, out, 409, &t, "ticket.other_event");
+	}
+	struct checkin_ctx c = { code, r->user_id, t.event_id, unix_now(), 0 };
 	if ((rc = db_tx(d, checkin_tx, &c, &e))) {
 		log_error("check-in: %s", e.msg);
 		return rc;
@@ -295,21 +332,22 @@ static int checkin(req *r, resp *out)
 	const char *back = http_local_path(req_form(r, "next"), NULL);
 	if (!c.done) {
 		/* Scanned twice, or not a seat: say so, with when and by whom. */
-		unsigned status = strcmp(t.status, "confirmed") ? 409 : 200;
-		if (r->api) {
-			out->status = status;
-			out->model = json_pack("{s:s,s:b,s:I}", "status", t.status, "checked_in", 0, "checked_in_at",
-					       (json_int_t)t.checked_in_at);
-			if (t.checked_in_at)
-				json_object_set_new(out->model, "checked_in_by", json_string(t.checked_in_by));
-			return 0;
-		}
-		return ticket_page(r, out, status, &t, strcmp(t.status, "confirmed") ? "ticket.err.not_seat"
-										  : "ticket.err.already");
+		int seat = !strcmp(t.status, "confirmed");
+		unsigned status = seat ? 200 : 409;
+		if (r->api)
+			return checkin_json(r, out, status, seat ? "already" : "not_seat", &t,
+					    seat && t.checked_in_at
+						    ? arena_printf(&r->a, T("ticket.already_at"),
+								   clock_date(&r->a, t.ev.tz, t.checked_in_at),
+								   clock_hm(&r->a, t.ev.tz, t.checked_in_at),
+								   *t.checked_in_by ? t.checked_in_by : "-")
+						    : T("ticket.err.not_seat"));
+		return ticket_page(r, out, status, &t, seat ? "ticket.err.already" : "ticket.err.not_seat");
 	}
 	if (r->api) {
-		out->model = json_pack("{s:s,s:b,s:I}", "status", t.status, "checked_in", 1, "checked_in_at",
-				       (json_int_t)t.checked_in_at);
+		const char *warn = off_day(r, &t, c.at);
+		checkin_json(r, out, 200, "checked_in", &t, warn ? warn : T("ticket.checked_in"));
+		json_object_set_new(out->model, "off_day", json_boolean(warn != NULL));
 		return 0;
 	}
 	if (back)
@@ -317,7 +355,11 @@ static int checkin(req *r, resp *out)
 	return http_redirect(r, out, arena_printf(&r->a, "/t/%s?checked=1", code));
 }
 
-static const struct input checkin_inputs[] = { IN_FIELD("next"), { NULL } };
+static const struct input checkin_inputs[] = {
+	IN_FIELD("next"),
+	{ "event", IN_INT, 0, 1, INT64_MAX, NULL, NULL }, /* the door it is scanned at */
+	{ NULL },
+};
 
 static const struct route routes[] = {
 	{ M_GET, "/events/:id/event.ics", event_ics, EVERYONE, 0, "event-ics", .load = &event_loader },

@@ -8,18 +8,19 @@ to build/screenshots/.
 
     /usr/bin/python3 tests/browser/test_events.py BINARY"""
 import base64
+import datetime
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "http"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import MailSink, mail_body  # noqa: E402
+from harness import MailSink, account, mail_body, member, query  # noqa: E402
 from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
-from test_home import SHOTS, check, full_page_shot, run_browser_suite  # noqa: E402
+from test_home import SHOTS, browser, check, full_page_shot, run_browser_suite  # noqa: E402
 
 
 def sign_in(s, d, email, password):
@@ -356,10 +357,118 @@ def test_debate_draw_and_the_numbers(s, d):
         full_page_shot(d, 1280, "metrics-series-%s-desktop.png" % lang)
 
 
+def qr_modules(svg):
+    """The dark modules of a QR code drawn by pgherd's qr.svg (one path
+    segment "Mx yhNv1h-Nz" per run of dark modules), and its side."""
+    side = int(re.search(r'viewBox="0 0 (\d+) ', svg).group(1))
+    dark = set()
+    for x, y, run in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\d+z", svg):
+        for i in range(int(run)):
+            dark.add((int(x) + i, int(y)))
+    return side, dark
+
+
+def camera_film(path, codes, width=320, height=240, fps=5, seconds=3):
+    """A video a fake camera plays in a loop (YUV4MPEG2, grey): each QR
+    code held up for a few seconds, then an empty frame for one."""
+    def frame(qr):
+        luma = bytearray([235]) * (width * height)
+        if qr:
+            side, dark = qr
+            scale = (height - 20) // side
+            ox, oy = (width - side * scale) // 2, (height - side * scale) // 2
+            for (mx, my) in dark:
+                for yy in range(oy + my * scale, oy + (my + 1) * scale):
+                    start = yy * width + ox + mx * scale
+                    luma[start:start + scale] = bytes([16]) * scale
+        return b"FRAME\n" + bytes(luma) + bytes([128]) * (width * height // 2)
+    with open(path, "wb") as f:
+        f.write(b"YUV4MPEG2 W%d H%d F%d:1 Ip A1:1 C420jpeg\n" % (width, height, fps))
+        for qr in codes:
+            shown = frame(qr)
+            for _ in range(fps * seconds):
+                f.write(shown)
+            blank = frame(None)
+            for _ in range(fps):
+                f.write(blank)
+
+
+def test_door_camera_scans_tickets(s, d):
+    """The door page reads tickets from the phone's camera (Chromium's fake
+    camera plays a film of three tickets held up in turn): a fresh ticket
+    is checked in and named in green, one checked in before says when and
+    by whom, a ticket of another event is refused and not checked in."""
+    out = s.run("user", "add", "door@example.com", "门口志愿者", "organizer").stdout.decode()
+    password = re.search(r"one-time password: (\S+)", out).group(1)
+    org = account(s, "door-org@example.com", "活动组织者", "organizer")
+    # Today's salon, at whose door the scanning happens, and the demo's
+    # open salon on another day.
+    other = int(query(s, "SELECT id FROM events WHERE status = 'open' ORDER BY id LIMIT 1")[0][0])
+    today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y-%m-%d")
+    r = org.post("/events/new", {"title_zh": "今天的沙龙", "title_en": "Today's salon", "series": "1", "city": "1",
+                                 "venue": "今天的会场", "tz": "Asia/Shanghai", "date": today, "start": "00:00",
+                                 "end": "23:59", "status": "open", "capacity": "50"})
+    check(r.status == 303, "today's event made: %s %s" % (r.status, r.text[:300]))
+    here = int(re.search(r"/events/(\d+)", r.header("Location")).group(1))
+    tickets = {}
+    for who, event in (("扫码新人", here), ("早到的人", here), ("走错门的人", other)):
+        p = member(s, "scan%d@example.com" % len(tickets), name=who)
+        r = p.post("/events/%d/register" % event, {})
+        check(r.status == 303 and "/t/" in r.header("Location"), "%s registered: %s" % (who, r.status))
+        tickets[who] = r.header("Location").rsplit("/t/", 1)[1].split("?")[0]
+    r = org.req("POST", "/api/v1/t/%s/checkin" % tickets["早到的人"], {}, headers={"Accept": "application/json"})
+    check(r.status == 200 and r.json()["result"] == "checked_in", "checked in before: %s %s" % (r.status, r.text[:200]))
+    film = os.path.join(SHOTS, "door-camera.y4m")
+    camera_film(film, [qr_modules(s.get("/t/%s/qr.svg" % tickets[w]).text) for w in ("扫码新人", "早到的人", "走错门的人")])
+    cam = browser(390, 844, ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                             "--use-file-for-fake-video-capture=" + film])
+    try:
+        sign_in(s, cam, "door@example.com", password)
+        cam.get(s.url("/events/%d/checkin" % here))
+        check(not cam.find_element(By.CSS_SELECTOR, "[data-scan]").get_attribute("hidden"), "the scanner shows")
+        cam.find_element(By.CSS_SELECTOR, "[data-scan-start]").click()
+        # Each of the three is read at least once as the film loops.
+        WebDriverWait(cam, 60).until(lambda b: all(
+            any(n in li.text for li in b.find_elements(By.CSS_SELECTOR, ".scan-log li"))
+            for n in ("扫码新人", "早到的人", "走错门的人")))
+        log = [(li.get_attribute("class"), li.text) for li in cam.find_elements(By.CSS_SELECTOR, ".scan-log li")]
+        first = {}
+        for kind, text in reversed(log):
+            for n in tickets:
+                if n in text and n not in first:
+                    first[n] = (kind, text)
+        check(first["扫码新人"][0] == "ok", "a fresh ticket is checked in, in green: %r" % (first["扫码新人"],))
+        check(first["早到的人"][0] == "warn" and "门口志愿者" not in first["早到的人"][1]
+              and "活动组织者" in first["早到的人"][1] and "已经签到过了" in first["早到的人"][1],
+              "a ticket checked in before says by whom: %r" % (first["早到的人"],))
+        check(first["走错门的人"][0] == "bad" and "另一场活动" in first["走错门的人"][1],
+              "another event's ticket is refused: %r" % (first["走错门的人"],))
+        rows = dict(query(s, "SELECT name, CASE WHEN checked_in_at IS NULL THEN 'no' ELSE 'yes' END FROM registrations "
+                             "WHERE ticket IN ('%s')" % "','".join(tickets.values())))
+        check(rows == {"扫码新人": "yes", "早到的人": "yes", "走错门的人": "no"}, "checked in: %r" % rows)
+        WebDriverWait(cam, 10).until(lambda b: b.find_element(By.CSS_SELECTOR, "[data-count=checked_in]").text
+                                     == query(s, "SELECT checked_in FROM events WHERE id = %d" % here)[0][0])
+        no_sideways_scroll(cam, "the door page with the camera on")
+        cam.save_screenshot(os.path.join(SHOTS, "door-scan-zh-phone.png"))
+        full_page_shot(cam, 390, "door-scan-log-zh-phone.png")
+        cam.set_window_size(390, 844)
+        cam.get(s.url("/events/%d/checkin?lang=en" % here))
+        cam.find_element(By.CSS_SELECTOR, "[data-scan-start]").click()
+        WebDriverWait(cam, 60).until(lambda b: b.find_elements(By.CSS_SELECTOR, ".scan-log li"))
+        check("Already checked in" in cam.find_element(By.CSS_SELECTOR, ".scan-log").text
+              or "another event" in cam.find_element(By.CSS_SELECTOR, ".scan-log").text,
+              "the English page answers in English: %r" % cam.find_element(By.CSS_SELECTOR, ".scan-log").text)
+        cam.save_screenshot(os.path.join(SHOTS, "door-scan-en-phone.png"))
+    finally:
+        cam.quit()
+        os.unlink(film)
+
+
 def main():
     return run_browser_suite("browser events", (test_template_to_ticket_to_check_in, test_series_pages,
                                                 test_import_page_names_the_mistake, test_2018_archive_and_a_past_salon,
-                                                test_debate_draw_and_the_numbers), MailSink())
+                                                test_debate_draw_and_the_numbers, test_door_camera_scans_tickets),
+                              MailSink())
 
 
 if __name__ == "__main__":

@@ -21,10 +21,10 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 SHOTS = os.path.join(ROOT, "build", "screenshots")
 
 
-def browser(width, height):
+def browser(width, height, extra=()):
     o = Options()
     o.binary_location = "/usr/bin/chromium"
-    for a in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    for a in list(extra) + ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
               "--disable-background-networking", "--disable-component-update", "--disable-sync",
               "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=zh-CN",
               "--user-data-dir=" + tempfile.mkdtemp(prefix="pgherd-chrome-"),

@@ -202,6 +202,46 @@ def test_check_in_at_the_door(s):
     assert_eq(Person(s).get("/events/%d/checkin" % eid).status, 302 if False else 303, "visitors sign in")
 
 
+def test_the_door_scanner_checks_in_one_event_only(s):
+    """What the door page's camera scanner posts: the ticket, and the event
+    whose door it stands at; the answer names the person and says loudly
+    what happened, in the page's language."""
+    org = account(s, "scanner@example.com", "扫码志愿者", "organizer")
+    here, there = new_event(org), new_event(org, title="别的沙龙")
+    a, b = member(s, "scan-a@example.com", "王小明"), member(s, "scan-b@example.com", "赵小红")
+    ca, cb = ticket_of(register(a, here, org="阿里")), ticket_of(register(b, there))
+    json_h = {"Accept": "application/json"}
+    r = org.req("POST", "/api/v1/t/%s/checkin" % cb, {"event": str(here)}, headers=json_h)
+    assert_eq(r.status, 409, "a ticket of another event at this door")
+    got = r.json()
+    assert_eq((got["result"], got["name"], got["checked_in"]), ("other_event", "赵小红", False))
+    assert_in("另一场活动「别的沙龙」", got["message"])
+    assert_eq(counters(s, there)["checked_in"], 0, "not checked in")
+    r = org.req("POST", "/api/v1/t/%s/checkin" % ca, {"event": str(here)}, headers=json_h)
+    assert_eq(r.status, 200, r.text[:500])
+    got = r.json()
+    assert_eq((got["result"], got["name"], got["org"], got["checked_in"], got["off_day"]),
+              ("checked_in", "王小明", "阿里", True, True))
+    assert_in("今天不是活动日", got["message"], "2027-03-20 is not today")
+    assert re.match(r"^\d\d:\d\d$", got["scanned_time"]), got
+    r = org.req("POST", "/api/v1/t/%s/checkin?lang=en" % ca, {"event": str(here)}, headers=json_h)
+    got = r.json()
+    assert_eq((r.status, got["result"], got["checked_in_by"]), (200, "already", "扫码志愿者"))
+    assert_in("Already checked in on ", got["message"], "in English on an English page")
+    assert_in("by 扫码志愿者", got["message"])
+    r = org.req("POST", "/api/v1/t/%s/checkin" % ca, {"event": "door"}, headers=json_h)
+    assert_eq(r.status, 422, "an event that is not a number")
+    assert_eq(counters(s, here)["checked_in"], 1)
+    r = org.post("/t/%s/checkin?lang=zh" % cb, {"event": str(here)})
+    assert_eq(r.status, 409, "the form says so too")
+    assert_in("另一场活动", r.text)
+    assert_eq(counters(s, there)["checked_in"], 0)
+    door = org.get("/events/%d/checkin" % here).text
+    assert_in('data-jsqr="/static/jsQR.js?v=', door, "the page names its QR decoder")
+    js = org.get(re.search(r'data-jsqr="([^"]+)"', door).group(1).replace("&#x3D;", "=").replace("&#61;", "="))
+    assert_eq(js.status, 200)
+    assert_in("jsQR", js.text[:2000], "the decoder is served")
+
 def test_agenda_items_stay_on_the_day_and_name_their_speakers(s):
     org = account(s, "agenda@example.com", "议程组织者", "organizer")
     speaker = member(s, "speaker@example.com", "讲者本人")
