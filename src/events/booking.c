@@ -90,7 +90,7 @@ static void ticket_mail(arena *a, int lang, const char *base_url, const struct e
 		a, "%s\n\n%s\n\n%s: %s\n%s: %s\n%s: %s%s%s\n%s: %s/t/%s\n%s: %s/t/%s/event.ics\n\n%s\n", name,
 		i18n_get(lang, intro_key), i18n_get(lang, "events.event"), ev->title, i18n_get(lang, "events.when"),
 		event_when(a, lang, ev), i18n_get(lang, "events.where"), event_venue(lang, ev), *ev->address ? ", " : "",
-		ev->address, i18n_get(lang, "ticket.title"), base_url, ticket, i18n_get(lang, "ticket.calendar"),
+		event_address(lang, ev), i18n_get(lang, "ticket.title"), base_url, ticket, i18n_get(lang, "ticket.calendar"),
 		base_url, ticket, i18n_get(lang, "ticket.mail.outro"));
 	/* The subject says what the mail is: a seat, the waitlist, a seat at last. */
 	const char *what = i18n_get(lang, arena_printf(a, "%s.subject", intro_key));

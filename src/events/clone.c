@@ -34,12 +34,12 @@ static int clone_tx(db *d, void *p, err *e)
 	 * new event starts as a draft with no registrations, its dates and its
 	 * agenda moved by whole days, its titles as the organizer gave them,
 	 * and, in a numbered series, the next number. */
-	int rc = db_query(d, &c->r->a, "INSERT INTO events (series_id, seq, title_zh, title_en, city_id, venue, venue_en, address, tz, "
+	int rc = db_query(d, &c->r->a, "INSERT INTO events (series_id, seq, title_zh, title_en, city_id, venue, venue_en, address, address_en, tz, "
 				       "starts_at, ends_at, status, capacity, description, description_en, checklist, reg_opens_at, reg_closes_at, "
 				       "created_at, updated_at) SELECT series_id, CASE WHEN seq IS NULL OR series_id IS NULL THEN NULL "
 				       "ELSE (SELECT max(n.seq) + 1 FROM events n WHERE n.series_id = t.series_id) END, "
 				       "CASE WHEN ? = '' THEN title_zh ELSE ? END, CASE WHEN ? = '' THEN title_en ELSE ? END, "
-				       "city_id, venue, venue_en, address, tz, "
+				       "city_id, venue, venue_en, address, address_en, tz, "
 				       "starts_at + ?, ends_at + ?, 'draft', capacity, description, description_en, checklist, NULL, NULL, ?, ? "
 				       "FROM events t WHERE id = ? RETURNING id",
 			  DB_ARGS(DB_TEXT(c->title_zh), DB_TEXT(c->title_zh), DB_TEXT(c->title_en), DB_TEXT(c->title_en),

@@ -58,6 +58,7 @@ void event_from_row(const db_res *x, int i, struct event_row *ev)
 	ev->venue = db_text(x, i, "venue");
 	ev->venue_en = db_text(x, i, "venue_en");
 	ev->address = db_text(x, i, "address");
+	ev->address_en = db_text(x, i, "address_en");
 	ev->city = db_text(x, i, "city");
 	ev->series = db_text(x, i, "series");
 	ev->description_en = db_text(x, i, "description_en");
@@ -121,6 +122,11 @@ const struct loader event_loader = { "event", load_event, NULL, NULL };
 const char *event_venue(int lang, const struct event_row *ev)
 {
 	return lang == LANG_EN && ev->venue_en && *ev->venue_en ? ev->venue_en : ev->venue;
+}
+
+const char *event_address(int lang, const struct event_row *ev)
+{
+	return lang == LANG_EN && ev->address_en && *ev->address_en ? ev->address_en : ev->address;
 }
 
 const char *event_when(arena *a, int lang, const struct event_row *ev)

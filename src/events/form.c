@@ -22,7 +22,7 @@
 /* ---- the event form ---- */
 
 struct event_form {
-	const char *title_zh, *title_en, *venue, *venue_en, *address, *tz, *date, *start, *end, *end_date, *status, *description, *description_en,
+	const char *title_zh, *title_en, *venue, *venue_en, *address, *address_en, *tz, *date, *start, *end, *end_date, *status, *description, *description_en,
 		*checklist, *opens_date, *opens_time, *closes_date, *closes_time, *capacity_text;
 	const char *orgs_text[4]; /* host, sponsor, venue, media: names, one per line or comma */
 	int64_t series_id, city_id, capacity, seq;
@@ -139,6 +139,7 @@ static int read_event_form(req *r, db *d, struct event_form *f, json_t *errors, 
 	f->venue = form_text(r, "venue");
 	f->venue_en = form_text(r, "venue_en");
 	f->address = form_text(r, "address");
+	f->address_en = form_text(r, "address_en");
 	f->tz = form_text(r, "tz");
 	f->date = form_text(r, "date");
 	f->end_date = form_text(r, "end_date");
@@ -171,6 +172,8 @@ static int read_event_form(req *r, db *d, struct event_form *f, json_t *errors, 
 		json_object_set_new(errors, "venue_en", json_string(T("events.err.venue")));
 	if (text_len(f->address) > 300 || has_control(f->address))
 		json_object_set_new(errors, "address", json_string(T("events.err.venue")));
+	if (text_len(f->address_en) > 300 || has_control(f->address_en))
+		json_object_set_new(errors, "address_en", json_string(T("events.err.venue")));
 	if (!clock_zone_ok(f->tz)) {
 		json_object_set_new(errors, "tz", json_string(T("events.err.tz")));
 		f->tz = "Asia/Shanghai";
@@ -237,6 +240,7 @@ static int form_page(req *r, resp *out, db *d, unsigned status, int64_t id, cons
 				 cities, "statuses", options(r, "event.status", event_statuses, n_event_statuses, f->status), "zones",
 				 json_array());
 	json_object_set_new(form, "venue_en", json_string(f->venue_en ? f->venue_en : ""));
+	json_object_set_new(form, "address_en", json_string(f->address_en ? f->address_en : ""));
 	json_object_set_new(form, "description_en", json_string(f->description_en ? f->description_en : ""));
 	for (int i = 0; clock_zones[i]; i++)
 		json_array_append_new(json_object_get(form, "zones"), json_pack("{s:s,s:s,s:b}", "value", clock_zones[i], "label",
@@ -257,7 +261,7 @@ static int form_page(req *r, resp *out, db *d, unsigned status, int64_t id, cons
 static int new_form(req *r, resp *out)
 {
 	db *d = r->db;
-	struct event_form f = { .title_zh = "", .title_en = "", .venue = "", .venue_en = "", .address = "", .tz = "Asia/Shanghai",
+	struct event_form f = { .title_zh = "", .title_en = "", .venue = "", .venue_en = "", .address = "", .address_en = "", .tz = "Asia/Shanghai",
 				.date = "", .end_date = "", .start = "09:00", .end = "17:30", .status = "draft",
 				.description = "", .description_en = "", .checklist = "", .opens_date = "", .opens_time = "", .closes_date = "",
 				.closes_time = "", .capacity_text = "100", .orgs_text = { "", "", "", "" } };
@@ -290,7 +294,7 @@ static int edit_form(req *r, resp *out)
 	const char *ed = clock_date(&r->a, ev->tz, ev->ends_at), *sd = clock_date(&r->a, ev->tz, ev->starts_at);
 	struct event_form f = {
 		.title_zh = ev->title_zh, .title_en = ev->title_en, .venue = ev->venue, .venue_en = ev->venue_en,
-		.address = ev->address, .tz = ev->tz,
+		.address = ev->address, .address_en = ev->address_en, .tz = ev->tz,
 		.date = sd, .end_date = strcmp(sd, ed) ? ed : "", .start = clock_hm(&r->a, ev->tz, ev->starts_at),
 		.end = clock_hm(&r->a, ev->tz, ev->ends_at), .status = ev->status, .description = ev->description,
 		.description_en = ev->description_en,
@@ -331,7 +335,7 @@ static int save_tx(db *d, void *p, err *e)
 		/* An English title not written stays empty: English pages show
 		 * the Chinese one, marked, and the form asks for it again. */
 		DB_TEXT(f->title_en), f->city_id ? DB_INT(f->city_id) : DB_NULL,
-		DB_TEXT(f->venue), DB_TEXT(f->venue_en), DB_TEXT(f->address), DB_TEXT(f->tz), DB_TIME(f->starts_at), DB_TIME(f->ends_at),
+		DB_TEXT(f->venue), DB_TEXT(f->venue_en), DB_TEXT(f->address), DB_TEXT(f->address_en), DB_TEXT(f->tz), DB_TIME(f->starts_at), DB_TIME(f->ends_at),
 		DB_TEXT(f->status), DB_INT(f->capacity), DB_TEXT(f->description), DB_TEXT(f->description_en),
 		DB_TEXT(f->checklist),
 		f->opens_at ? DB_TIME(f->opens_at) : DB_NULL, f->closes_at ? DB_TIME(f->closes_at) : DB_NULL, DB_TIME(now),
@@ -353,7 +357,7 @@ static int save_tx(db *d, void *p, err *e)
 		}
 		p2[NF] = DB_INT(c->id);
 		if ((rc = db_exec(d, "UPDATE events SET series_id = ?, title_zh = ?, title_en = ?, city_id = ?, venue = ?, "
-				     "venue_en = ?, address = ?, tz = ?, starts_at = ?, ends_at = ?, status = ?, capacity = ?, description = ?, "
+				     "venue_en = ?, address = ?, address_en = ?, tz = ?, starts_at = ?, ends_at = ?, status = ?, capacity = ?, description = ?, "
 				     "description_en = ?, checklist = ?, reg_opens_at = ?, reg_closes_at = ?, updated_at = ? WHERE id = ?",
 				  p2, NF + 1, NULL, e)))
 			return rc;
@@ -365,9 +369,9 @@ static int save_tx(db *d, void *p, err *e)
 	} else {
 		db_res x;
 		p2[NF] = DB_TIME(now);
-		if ((rc = db_query(d, a, "INSERT INTO events (series_id, title_zh, title_en, city_id, venue, venue_en, address, tz, "
+		if ((rc = db_query(d, a, "INSERT INTO events (series_id, title_zh, title_en, city_id, venue, venue_en, address, address_en, tz, "
 					 "starts_at, ends_at, status, capacity, description, description_en, checklist, reg_opens_at, "
-					 "reg_closes_at, updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+					 "reg_closes_at, updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 					 "RETURNING id",
 				   p2, NF + 1, &x, e)))
 			return rc;
@@ -442,7 +446,7 @@ static int save(req *r, resp *out)
 
 static const struct input event_inputs[] = {
 	IN_FIELD("title_zh"), IN_FIELD("title_en"), IN_FIELD("series"), IN_FIELD("city"), IN_FIELD("venue"), IN_FIELD("venue_en"),
-	IN_FIELD("address"), IN_FIELD("tz"), IN_FIELD("date"), IN_FIELD("end_date"), IN_FIELD("start"), IN_FIELD("end"),
+	IN_FIELD("address"), IN_FIELD("address_en"), IN_FIELD("tz"), IN_FIELD("date"), IN_FIELD("end_date"), IN_FIELD("start"), IN_FIELD("end"),
 	IN_FIELD("opens_date"), IN_FIELD("opens_time"), IN_FIELD("closes_date"), IN_FIELD("closes_time"),
 	IN_FIELD("status"), IN_FIELD("capacity"), IN_FIELD("description"), IN_FIELD("description_en"), IN_FIELD("checklist"),
 	IN_FIELD("orgs_host"), IN_FIELD("orgs_sponsor"), IN_FIELD("orgs_venue"), IN_FIELD("orgs_media"),

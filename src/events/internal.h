@@ -41,7 +41,7 @@ enum { FIG_REGISTERED, FIG_CHECKED_IN, FIG_ONLINE, FIG_REACH, FIGURES };
 struct event_row {
 	int64_t id, series_id, city_id;
 	const char *cover_key; /* "" when there is no cover */
-	const char *title, *title_zh, *title_en, *tz, *status, *venue, *venue_en, *address, *city, *series, *description;
+	const char *title, *title_zh, *title_en, *tz, *status, *venue, *venue_en, *address, *address_en, *city, *series, *description;
 	const char *description_en; /* "": not written */
 	const char *series_slug; /* "" outside a series */
 	int64_t starts_at, ends_at, reg_opens_at, reg_closes_at; /* 0: no limit */
@@ -55,7 +55,7 @@ struct event_row {
 #define EVENT_COLS "SELECT e.id, coalesce(e.series_id, 0) AS series_id, coalesce(e.city_id, 0) AS city_id, " \
 	FILE_KEY("e.cover_file_id") " AS cover_key, " \
 	DB_IN_LANG("e.title_zh", "e.title_en") " AS title, e.title_zh, e.title_en, e.tz, e.status, " \
-	"e.venue, e.venue_en, e.address, CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, " \
+	"e.venue, e.venue_en, e.address, e.address_en, CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, " \
 	"CASE WHEN ? = 'en' THEN s.name_en ELSE s.name_zh END AS series, e.description, e.description_en, e.starts_at, e.ends_at, " \
 	"e.reg_opens_at, e.reg_closes_at, e.capacity, e.confirmed, e.waitlisted, e.checked_in, " \
 	"coalesce(s.slug, '') AS series_slug, e.registered_text, e.checked_in_text, e.online_text, e.reach_text, " \
@@ -73,6 +73,8 @@ const char *event_when(arena *a, int lang, const struct event_row *ev);
 /* The venue in the page's language: the English one when written, else
  * the Chinese. */
 const char *event_venue(int lang, const struct event_row *ev);
+/* The address, likewise. */
+const char *event_address(int lang, const struct event_row *ev);
 /* The agenda with each item's speakers, as the page and the API show it. */
 int event_agenda(req *r, db *d, const struct event_row *ev, json_t **out, err *e);
 /* The event page, with the registration form's values and errors when a

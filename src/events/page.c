@@ -129,7 +129,7 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 	json_t *m = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:b,s:b,s:o,s:o}",
 			      "id", (json_int_t)ev->id, "title", ev->title, "title_zh", ev->title_zh, "title_en",
 			      ev->title_en, "series", ev->series ? ev->series : "", "city", ev->city ? ev->city : "",
-			      "venue", event_venue(r->lang, ev), "address", ev->address, "tz", ev->tz, "when",
+			      "venue", event_venue(r->lang, ev), "address", event_address(r->lang, ev), "tz", ev->tz, "when",
 			      event_when(&r->a, r->lang, ev), "date", clock_date(&r->a, ev->tz, ev->starts_at), "status",
 			      ev->status, "status_text", T(arena_printf(&r->a, "event.status.%s", ev->status)),
 			      "description_html", html.s, "capacity", (json_int_t)ev->capacity, "confirmed",
@@ -140,8 +140,11 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 	json_object_set_new(m, "description_zh_only", json_boolean(desc_zh_only && *ev->description));
 	json_object_set_new(m, "title_zh_only", json_boolean(r->lang == LANG_EN && !*ev->title_en));
 	json_object_set_new(m, "venue_zh_only", json_boolean(r->lang == LANG_EN && *ev->venue && !*ev->venue_en));
+	json_object_set_new(m, "address_zh_only", json_boolean(r->lang == LANG_EN && *ev->address && !*ev->address_en));
 	json_object_set_new(m, "venue_zh", json_string(ev->venue));
 	json_object_set_new(m, "venue_en", json_string(ev->venue_en));
+	json_object_set_new(m, "address_zh", json_string(ev->address));
+	json_object_set_new(m, "address_en", json_string(ev->address_en));
 	json_object_set_new(m, "attending_count", json_integer((json_int_t)json_array_size(came)));
 	buf_release(&html);
 	if (why)

@@ -78,7 +78,7 @@ static json_t *ticket_model(req *r, db *d, const struct ticket *t, err *e, int *
 			      t->name, "org", t->org, "title", t->title, "status", t->status, "status_text",
 			      T(arena_printf(&r->a, "reg.status.%s", t->status)), "event", "id",
 			      (json_int_t)t->event_id, "title", t->ev.title, "when", event_when(&r->a, r->lang, &t->ev),
-			      "venue", event_venue(r->lang, &t->ev), "address", t->ev.address, "city", t->ev.city ? t->ev.city : "");
+			      "venue", event_venue(r->lang, &t->ev), "address", event_address(r->lang, &t->ev), "city", t->ev.city ? t->ev.city : "");
 	*rc = 0;
 	if (!strcmp(t->status, "waitlisted")) {
 		db_res pos;
@@ -185,7 +185,8 @@ static void cal_of(req *r, const struct event_row *ev, struct cal_event *c)
 	const char *slash = strstr(host, "//");
 	*c = (struct cal_event){
 		.id = ev->id, .title = ev->title,
-		.location = *ev->address ? arena_printf(&r->a, "%s, %s", ev->venue, ev->address) : ev->venue,
+		.location = *ev->address ? arena_printf(&r->a, "%s, %s", event_venue(r->lang, ev), event_address(r->lang, ev))
+					 : event_venue(r->lang, ev),
 		.url = arena_printf(&r->a, "%s/events/%lld", host, (long long)ev->id),
 		.host = slash ? slash + 2 : host, .starts_at = ev->starts_at, .ends_at = ev->ends_at,
 		.stamp = unix_now(), .cancelled = !strcmp(ev->status, "cancelled"),

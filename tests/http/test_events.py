@@ -685,18 +685,30 @@ def test_english_pages_show_english_or_mark_the_chinese(s):
     assert_in('<strong %s>只有中文的题目</strong>' % mark, en, "the Chinese-only title is marked")
     assert_in('<h1 %s>双语沙龙</h1>' % mark, en)
     assert_in('<span %s>西湖会议中心</span>' % mark, en)
+    assert_in('class="muted zh-only" href="https://www.openstreetmap.org/search?query=', en)
+    assert_in('lang="zh-CN" title="Only in Chinese">测试路 1 号</a>', en, "the Chinese address is marked")
     assert_in('<div class="bio" lang="zh-CN" title="Only in Chinese"><p><strong>欢迎</strong></p>', en)
     zh = Person(s).get("/events/%d?lang=zh" % eid).text
     assert "zh-only" not in zh, "nothing is marked on a Chinese page"
     # The English sides written: shown, unmarked.
     form = dict(title_zh="双语沙龙", title_en="Bilingual salon", series="1", city="1", venue="西湖会议中心",
-                venue_en="West Lake Conference Centre", address="测试路 1 号", tz="Asia/Shanghai", date="2027-03-20",
+                venue_en="West Lake Conference Centre", address="测试路 1 号", address_en="1 Test Road",
+                tz="Asia/Shanghai", date="2027-03-20",
                 start="09:00", end="17:30", status="open", capacity="2", orgs_host="阿里", description="**欢迎**",
                 description_en="**Welcome**")
     assert_eq(org.post("/events/%d/edit" % eid, form).status, 303)
     en = Person(s).get("/events/%d?lang=en" % eid).text
     assert_in("<h1>Bilingual salon</h1>", en)
     assert_in("<span>West Lake Conference Centre</span>", en)
+    assert_in('rel="noopener">1 Test Road</a>', en, "the English address, unmarked")
+    assert_in("query=Hangzhou%20%E6%B5%8B%E8%AF%95%E8%B7%AF", en, "the map searches the Chinese address, which maps know best")
+    assert_eq(query(s, "SELECT address, address_en FROM events WHERE id = %d" % eid), [("测试路 1 号", "1 Test Road")])
+    ics = Person(s).get("/events/%d/event.ics?lang=en" % eid).text
+    assert_in("LOCATION:West Lake Conference Centre\\, 1 Test Road", ics.replace("\r\n ", ""))
+    api = Person(s).get("/api/v1/events/%d" % eid).json()["event"]
+    assert_eq((api["address_zh"], api["address_en"]), ("测试路 1 号", "1 Test Road"))
+    zh = Person(s).get("/events/%d?lang=zh" % eid).text
+    assert_in(">测试路 1 号</a>", zh, "the Chinese page, the Chinese address")
     assert_in('<div class="bio"><p><strong>Welcome</strong></p>', en)
     assert "欢迎" not in en
     # The clone form offers the English title as written: empty stays empty.

@@ -1,0 +1,4 @@
+-- 021_address_en.sql (SQLite): an event's address has an English side too,
+-- for the visitors from abroad at the summit. Empty means not written;
+-- English pages then show the Chinese address, marked as Chinese.
+ALTER TABLE events ADD COLUMN address_en TEXT NOT NULL DEFAULT '';
