@@ -18,11 +18,12 @@
 #include "view/markdown.h"
 #include "base/banned.h"
 
-const char *const event_statuses[] = { "draft", "published", "open", "closed", "finished", "cancelled" };
+/* NULL-ended: the event form declares them as its status's choices. */
+const char *const event_statuses[] = { "draft", "published", "open", "closed", "finished", "cancelled", NULL };
 const char *const item_kinds[] = { "signin", "opening", "talk", "panel", "case", "debate",
 				     "closed", "break", "photo", "prize" };
 const char *const org_roles[] = { "host", "sponsor", "venue", "media" };
-const size_t n_event_statuses = COUNT(event_statuses), n_item_kinds = COUNT(item_kinds), n_org_roles = COUNT(org_roles);
+const size_t n_event_statuses = COUNT(event_statuses) - 1, n_item_kinds = COUNT(item_kinds), n_org_roles = COUNT(org_roles);
 
 int in_list(const char *s, const char *const *list, size_t n)
 {

@@ -44,7 +44,7 @@ static int64_t optional_time(const char *tz, const char *date, const char *hm, j
 	if (!*date && !*hm)
 		return 0;
 	int64_t t = clock_parse(tz, date, *hm ? hm : "00:00");
-	if (t < 0)
+	if (t < 0 && !json_object_get(errors, field))
 		json_object_set_new(errors, field, json_string(T("events.err.time")));
 	return t < 0 ? 0 : t;
 }
@@ -132,6 +132,30 @@ static int split_orgs(req *r, db *d, struct event_form *f, int k, json_t *errors
 	return 0;
 }
 
+/* Where the form shows a declared input's message: the times beside the
+ * date, the registration window's two halves on one line each. */
+static const char *const shown_at[][2] = {
+	{ "start", "date" },	     { "end", "date" },		  { "end_date", "date" },   { "opens_date", "opens" },
+	{ "opens_time", "opens" }, { "closes_date", "closes" }, { "closes_time", "closes" },
+};
+
+static void take_input_errors(const req *r, json_t *errors)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(r->errors, k, v) {
+		const char *at = k;
+		for (size_t i = 0; i < COUNT(shown_at); i++)
+			if (!strcmp(k, shown_at[i][0]))
+				at = shown_at[i][1];
+		if (!json_object_get(errors, at))
+			json_object_set(errors, at, v);
+	}
+}
+
+/* The form as sent: each value checked by its declaration (event_inputs)
+ * before this runs; here what no single field can say: the times in the
+ * event's zone, in order, the registration window, the organizations. */
 static int read_event_form(req *r, db *d, struct event_form *f, json_t *errors, err *e)
 {
 	f->title_zh = form_text(r, "title_zh");
@@ -156,50 +180,26 @@ static int read_event_form(req *r, db *d, struct event_form *f, json_t *errors, 
 	f->capacity_text = form_text(r, "capacity");
 	for (int k = 0; k < 4; k++)
 		f->orgs_text[k] = form_text(r, arena_printf(&r->a, "orgs_%s", org_roles[k]));
-	const char *series = form_text(r, "series"), *city = form_text(r, "city");
-	f->series_id = f->city_id = 0;
-	if (*series && parse_i64(series, 1, INT64_MAX, &f->series_id))
-		json_object_set_new(errors, "series", json_string(T("events.err.series")));
-	if (*city && parse_i64(city, 1, INT64_MAX, &f->city_id))
-		json_object_set_new(errors, "city", json_string(T("subscribe.err.city")));
-	if (!*f->title_zh || text_len(f->title_zh) > 200 || has_control(f->title_zh))
-		json_object_set_new(errors, "title_zh", json_string(T("events.err.title_text")));
-	if (text_len(f->title_en) > 200 || has_control(f->title_en))
-		json_object_set_new(errors, "title_en", json_string(T("events.err.title_text")));
-	if (text_len(f->venue) > 200 || has_control(f->venue))
-		json_object_set_new(errors, "venue", json_string(T("events.err.venue")));
-	if (text_len(f->venue_en) > 200 || has_control(f->venue_en))
-		json_object_set_new(errors, "venue_en", json_string(T("events.err.venue")));
-	if (text_len(f->address) > 300 || has_control(f->address))
-		json_object_set_new(errors, "address", json_string(T("events.err.venue")));
-	if (text_len(f->address_en) > 300 || has_control(f->address_en))
-		json_object_set_new(errors, "address_en", json_string(T("events.err.venue")));
-	if (!clock_zone_ok(f->tz)) {
-		json_object_set_new(errors, "tz", json_string(T("events.err.tz")));
-		f->tz = "Asia/Shanghai";
-	}
-	if (!in_list(f->status, event_statuses, n_event_statuses))
-		json_object_set_new(errors, "status", json_string(T("events.err.status")));
+	f->series_id = in_num(r, "series", 0);
+	f->city_id = in_num(r, "city", 0);
+	f->capacity = in_num(r, "capacity", 0);
+	if (r->errors)
+		take_input_errors(r, errors);
+	if (!clock_zone_ok(f->tz))
+		f->tz = "Asia/Shanghai"; /* said by its declaration; the form shows the default */
+	int times_sent = !json_object_get(errors, "date");
 	f->starts_at = clock_parse(f->tz, f->date, f->start);
 	f->ends_at = clock_parse(f->tz, *f->end_date ? f->end_date : f->date, f->end);
-	if (f->starts_at < 0 || f->ends_at < 0)
+	if (times_sent && (f->starts_at < 0 || f->ends_at < 0)) /* a time a zone skips (summer time) */
 		json_object_set_new(errors, "date", json_string(T("events.err.time")));
-	else if (f->ends_at <= f->starts_at)
+	else if (times_sent && f->ends_at <= f->starts_at)
 		json_object_set_new(errors, "date", json_string(T("events.err.ends_before")));
-	else if (f->ends_at - f->starts_at > 14 * 86400)
+	else if (times_sent && f->ends_at - f->starts_at > 14 * 86400)
 		json_object_set_new(errors, "date", json_string(T("events.err.too_long")));
-	if (parse_i64(f->capacity_text, 0, 1000000, &f->capacity))
-		json_object_set_new(errors, "capacity", json_string(T("events.err.capacity")));
 	f->opens_at = optional_time(f->tz, f->opens_date, f->opens_time, errors, "opens", r);
 	f->closes_at = optional_time(f->tz, f->closes_date, f->closes_time, errors, "closes", r);
 	if (f->opens_at && f->closes_at && f->closes_at <= f->opens_at)
 		json_object_set_new(errors, "closes", json_string(T("events.err.closes")));
-	if (text_len(f->description) > DESC_MAX)
-		json_object_set_new(errors, "description", json_string(T("orgs.err.description")));
-	if (text_len(f->description_en) > DESC_MAX)
-		json_object_set_new(errors, "description_en", json_string(T("orgs.err.description")));
-	if (text_len(f->checklist) > 4000)
-		json_object_set_new(errors, "checklist", json_string(T("orgs.err.description")));
 	f->resolve = json_object();
 	for (int k = 0; k < 4; k++) {
 		int rc = split_orgs(r, d, f, k, errors, e);
@@ -445,19 +445,47 @@ static int save(req *r, resp *out)
 }
 
 static const struct input event_inputs[] = {
-	IN_FIELD("title_zh"), IN_FIELD("title_en"), IN_FIELD("series"), IN_FIELD("city"), IN_FIELD("venue"), IN_FIELD("venue_en"),
-	IN_FIELD("address"), IN_FIELD("address_en"), IN_FIELD("tz"), IN_FIELD("date"), IN_FIELD("end_date"), IN_FIELD("start"), IN_FIELD("end"),
-	IN_FIELD("opens_date"), IN_FIELD("opens_time"), IN_FIELD("closes_date"), IN_FIELD("closes_time"),
-	IN_FIELD("status"), IN_FIELD("capacity"), IN_FIELD("description"), IN_FIELD("description_en"), IN_FIELD("checklist"),
-	IN_FIELD("orgs_host"), IN_FIELD("orgs_sponsor"), IN_FIELD("orgs_venue"), IN_FIELD("orgs_media"),
-	IN_FIELD("pick_host"), IN_FIELD("pick_sponsor"), IN_FIELD("pick_venue"), IN_FIELD("pick_media"), { NULL },
+	{ "title_zh", IN_LINE, IN_REQUIRED, 0, 200, "events.err.title_text", "events.err.title_text" },
+	{ "title_en", IN_LINE, 0, 0, 200, "events.err.title_text", NULL },
+	{ "series", IN_INT, 0, 1, INT64_MAX, "events.err.series", NULL },
+	{ "city", IN_INT, 0, 1, INT64_MAX, "subscribe.err.city", NULL },
+	{ "venue", IN_LINE, 0, 0, 200, "events.err.venue", NULL },
+	{ "venue_en", IN_LINE, 0, 0, 200, "events.err.venue", NULL },
+	{ "address", IN_LINE, 0, 0, 300, "events.err.venue", NULL },
+	{ "address_en", IN_LINE, 0, 0, 300, "events.err.venue", NULL },
+	{ "tz", IN_CHOICE, IN_REQUIRED, 0, 0, "events.err.tz", "events.err.tz", clock_zones },
+	{ "date", IN_DATE, IN_REQUIRED, 0, 0, "events.err.time", "events.err.time" },
+	{ "end_date", IN_DATE, 0, 0, 0, "events.err.time", NULL },
+	{ "start", IN_TIME, IN_REQUIRED, 0, 0, "events.err.time", "events.err.time" },
+	{ "end", IN_TIME, IN_REQUIRED, 0, 0, "events.err.time", "events.err.time" },
+	{ "opens_date", IN_DATE, 0, 0, 0, "events.err.time", NULL },
+	{ "opens_time", IN_TIME, 0, 0, 0, "events.err.time", NULL },
+	{ "closes_date", IN_DATE, 0, 0, 0, "events.err.time", NULL },
+	{ "closes_time", IN_TIME, 0, 0, 0, "events.err.time", NULL },
+	{ "status", IN_CHOICE, IN_REQUIRED, 0, 0, "events.err.status", "events.err.status", event_statuses },
+	{ "capacity", IN_INT, IN_REQUIRED, 0, 1000000, "events.err.capacity", "events.err.capacity" },
+	{ "description", IN_MARKDOWN, 0, 0, DESC_MAX, "orgs.err.description", NULL },
+	{ "description_en", IN_MARKDOWN, 0, 0, DESC_MAX, "orgs.err.description", NULL },
+	{ "checklist", IN_TEXT, 0, 0, 4000, "orgs.err.description", NULL },
+	/* Names, one per line or comma: each is looked up in the directory. */
+	{ "orgs_host", IN_TEXT, 0, 0, 4000, "events.err.orgs_text", NULL },
+	{ "orgs_sponsor", IN_TEXT, 0, 0, 4000, "events.err.orgs_text", NULL },
+	{ "orgs_venue", IN_TEXT, 0, 0, 4000, "events.err.orgs_text", NULL },
+	{ "orgs_media", IN_TEXT, 0, 0, 4000, "events.err.orgs_text", NULL },
+	/* What the organizer chose for a name the directory lacks, one field
+	 * per name: "ID:NAME" or "new:NAME" (read by picked()). */
+	{ "pick_host", IN_LINE, 0, 0, 400, NULL, NULL },
+	{ "pick_sponsor", IN_LINE, 0, 0, 400, NULL, NULL },
+	{ "pick_venue", IN_LINE, 0, 0, 400, NULL, NULL },
+	{ "pick_media", IN_LINE, 0, 0, 400, NULL, NULL },
+	{ NULL },
 };
 
 static const struct route routes[] = {
 	{ M_GET, "/events/new", new_form, ORGANIZER, 0, "event-new" },
-	{ M_POST, "/events/new", save, ORGANIZER, 1, "event-new", .inputs = event_inputs },
+	{ M_POST, "/events/new", save, ORGANIZER, 1, "event-new", .inputs = event_inputs, .invalid = save },
 	{ M_GET, "/events/:id/edit", edit_form, ORGANIZER, 0, "event-edit", .load = &event_loader },
-	{ M_POST, "/events/:id/edit", save, ORGANIZER, 1, "event-edit", .inputs = event_inputs },
+	{ M_POST, "/events/:id/edit", save, ORGANIZER, 1, "event-edit", .inputs = event_inputs, .invalid = save },
 };
 
 const struct route_table event_form_routes = { routes, COUNT(routes) };

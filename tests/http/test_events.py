@@ -293,6 +293,40 @@ def test_capacity_cannot_drop_below_confirmed_and_raising_it_promotes(s):
     assert_eq(org.post("/events/%d/edit" % eid, dict(form, capacity="3", tz="Mars/Base")).status, 422)
 
 
+def test_the_event_form_says_what_is_wrong_with_each_field(s):
+    """The event form's fields are declared: each wrong one is named with
+    its own message, the form comes back as typed, nothing is saved; the
+    API gets the same messages as JSON."""
+    org = account(s, "declared@example.com", "表单组织者", "organizer")
+    before = query(s, "SELECT count(*) FROM events")[0][0]
+    form = {"title_zh": "", "series": "1", "city": "9x", "tz": "Mars/Base", "date": "2027-02-30", "start": "25:00",
+            "end": "17:30", "status": "open", "capacity": "lots", "venue": "会场\u0007", "orgs_host": "阿里"}
+    r = org.post("/events/new?lang=zh", form)
+    assert_eq(r.status, 422, r.text[:500])
+    for msg in ("请填写标题（200 字以内）。", "请选择时区。", "名额请填写 0 到 1000000 之间的整数。",
+                "请按 年-月-日 和 时:分 填写有效时间。", "请修改下面标出的内容后再提交。"):
+        assert_in(msg, r.text)
+    assert_in('name="capacity" type="number" min="0" inputmode="numeric" value="lots" aria-invalid="true"', r.text,
+              "typed values come back, the wrong one marked")
+    assert_in('value="2027-02-30"', r.text)
+    assert_in('<select id="e-tz" name="tz" aria-invalid="true">', r.text)
+    assert_in('<select id="e-city" name="city" aria-invalid="true">', r.text)
+    assert_eq(query(s, "SELECT count(*) FROM events")[0][0], before, "nothing saved")
+    r = org.req("POST", "/api/v1/events/new", form, headers={"Accept": "application/json"})
+    assert_eq(r.status, 422)
+    fields = r.json()["error"]["fields"]
+    for name in ("title_zh", "tz", "capacity", "date", "city", "venue"):
+        assert name in fields, (name, fields)
+    # Right fields but times that cannot be: the form's own rule, after the fields'.
+    good = dict(form, title_zh="声明的沙龙", city="1", tz="Asia/Shanghai", date="2027-03-20", start="18:00",
+                capacity="20", venue="会场")
+    r = org.post("/events/new?lang=zh", good)
+    assert_eq(r.status, 422)
+    assert_in("结束时间", r.text)
+    r = org.post("/events/new", dict(good, start="09:00"))
+    assert_eq(r.status, 303, r.text[:800])
+    assert_eq(int(query(s, "SELECT count(*) FROM events")[0][0]), int(before) + 1)
+
 def test_clone_from_a_template_shifts_dates_keeps_the_shape(s):
     org = account(s, "clone@example.com", "克隆组织者", "organizer")
     eid = new_event(org, capacity=150, checklist="订场地\n印刷物料")
