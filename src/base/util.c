@@ -176,6 +176,14 @@ void fput_column(FILE *f, const char *s, size_t width)
 	while (++w < width + 1);
 }
 
+int one_of(const char *s, const char *const *list)
+{
+	for (size_t i = 0; s && list[i]; i++)
+		if (!strcmp(s, list[i]))
+			return 1;
+	return 0;
+}
+
 int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
 	if (!s || !*s)

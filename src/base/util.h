@@ -25,6 +25,9 @@ size_t text_width(const char *s);
 /* Writes s and spaces up to width columns (at least one space after). */
 void fput_column(FILE *f, const char *s, size_t width);
 
+/* 1 when s is one of list's words (NULL-ended, as inputs declare their
+ * choices), else 0. */
+int one_of(const char *s, const char *const *list);
 /* Strict integer parse: the whole string, in range; -1 on failure. */
 int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 /* Sizes like "1048576", "512K", "10M"; -1 on failure. */

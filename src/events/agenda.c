@@ -73,6 +73,8 @@ static int read_speakers(req *r, db *d, struct item_form *f, json_t *errors, err
 	return 0;
 }
 
+/* The item as sent, each field checked by its declaration (item_inputs);
+ * here the times: in order, on the event's own day(s), in its zone. */
 static int read_item(req *r, db *d, const struct event_row *ev, struct item_form *f, json_t *errors, err *e)
 {
 	f->date = form_text(r, "date");
@@ -85,20 +87,16 @@ static int read_item(req *r, db *d, const struct event_row *ev, struct item_form
 	f->title_en = form_text(r, "title_en");
 	f->slides = form_text(r, "slides_url");
 	f->speakers_text = form_text(r, "speakers");
+	f->topic_id = in_num(r, "topic", 0);
+	const char *k;
+	json_t *v;
+	json_object_foreach(r->errors, k, v) /* the form shows the times' message by the start */
+		json_object_set(errors, !strcmp(k, "end") || !strcmp(k, "date") ? "start" : k, v);
+	if (json_object_get(errors, "start"))
+		return read_speakers(r, d, f, errors, e);
 	f->starts_at = clock_parse(ev->tz, f->date, f->start);
 	f->ends_at = clock_parse(ev->tz, f->date, f->end);
-	if (!in_list(f->kind, item_kinds, n_item_kinds))
-		json_object_set_new(errors, "kind", json_string(T("events.err.kind")));
-	if (!*f->title || text_len(f->title) > 200 || has_control(f->title))
-		json_object_set_new(errors, "title", json_string(T("events.err.title_text")));
-	if (text_len(f->title_en) > 200 || has_control(f->title_en))
-		json_object_set_new(errors, "title_en", json_string(T("events.err.title_text")));
-	/* Slides are a link, or a path on this site (uploaded slides). */
-	if (*f->slides && !valid_url(f->slides, 300) &&
-	    (f->slides[0] != '/' || f->slides[1] == '/' || text_len(f->slides) > 300 || has_control(f->slides) ||
-	     strpbrk(f->slides, " \"<>")))
-		json_object_set_new(errors, "slides_url", json_string(T("orgs.err.website")));
-	if (f->starts_at < 0 || f->ends_at < 0)
+	if (f->starts_at < 0 || f->ends_at < 0) /* a time a zone skips (summer time) */
 		json_object_set_new(errors, "start", json_string(T("events.err.time")));
 	else if (f->ends_at < f->starts_at)
 		json_object_set_new(errors, "start", json_string(T("events.err.ends_before")));
@@ -213,13 +211,7 @@ static int agenda_post(req *r, resp *out)
 	struct item_form f;
 	memset(&f, 0, sizeof(f));
 	json_t *errors = json_object();
-	const char *item = req_param(r, "item"), *topic = form_text(r, "topic");
-	if (item && parse_i64(item, 1, INT64_MAX, &f.item_id)) {
-		json_decref(errors);
-		return http_error(r, out, 404, "not_found", "error.not_found");
-	}
-	if (*topic && parse_i64(topic, 1, INT64_MAX, &f.topic_id))
-		json_object_set_new(errors, "topic", json_string(T("events.err.topic")));
+	f.item_id = req_num(r, "item"); /* 0: a new item */
 	if ((rc = read_item(r, d, ev, &f, errors, &e))) {
 		json_decref(errors);
 		return rc;
@@ -240,7 +232,7 @@ static int agenda_post(req *r, resp *out)
 		return rc;
 	}
 	if (r->api) {
-		out->status = item ? 200 : 201;
+		out->status = req_num(r, "item") ? 200 : 201;
 		out->model = json_pack("{s:I}", "id", (json_int_t)f.item_id);
 		return 0;
 	}
@@ -250,9 +242,7 @@ static int agenda_post(req *r, resp *out)
 static int agenda_delete(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	int64_t id, item, changed = 0;
-	if (req_id(r, &id) || parse_i64(req_param(r, "item"), 1, INT64_MAX, &item))
-		return http_error(r, out, 404, "not_found", "error.not_found");
+	int64_t id = req_num(r, "id"), item = req_num(r, "item"), changed = 0;
 	db *d = r->db;
 	int rc = db_exec(d, "DELETE FROM event_items WHERE id = ? AND event_id = ?", DB_ARGS(DB_INT(item), DB_INT(id)),
 			 &changed, &e);
@@ -267,15 +257,32 @@ static int agenda_delete(req *r, resp *out)
 	return http_redirect(r, out, arena_printf(&r->a, "/events/%lld/agenda?saved=1", (long long)id));
 }
 
+/* Slides are a link, or a path on this site (uploaded slides). */
+static int slides_ok(const char *s)
+{
+	return valid_url(s, 300) || (s[0] == '/' && s[1] != '/' && !strpbrk(s, " \"<>"));
+}
+
 static const struct input item_inputs[] = {
-	IN_FIELD("date"), IN_FIELD("start"), IN_FIELD("end"), IN_FIELD("kind"), IN_FIELD("title"), IN_FIELD("title_en"),
-	IN_FIELD("slides_url"), IN_FIELD("speakers"), IN_FIELD("topic"), { NULL },
+	{ "date", IN_DATE, 0, 0, 0, "events.err.time", NULL }, /* empty: the event's first day */
+	{ "start", IN_TIME, IN_REQUIRED, 0, 0, "events.err.time", "events.err.time" },
+	{ "end", IN_TIME, IN_REQUIRED, 0, 0, "events.err.time", "events.err.time" },
+	{ "kind", IN_CHOICE, IN_REQUIRED, 0, 0, "events.err.kind", "events.err.kind", item_kinds },
+	{ "title", IN_LINE, IN_REQUIRED, 0, 200, "events.err.title_text", "events.err.title_text" },
+	{ "title_en", IN_LINE, 0, 0, 200, "events.err.title_text", NULL },
+	{ "slides_url", IN_LINE, 0, 0, 300, "orgs.err.website", NULL, NULL, slides_ok },
+	/* "张三 / 阿里云" or a member's address, one per line (read_speakers). */
+	{ "speakers", IN_TEXT, 0, 0, MAX_SPEAKERS * 210, "events.err.speakers", NULL },
+	{ "topic", IN_INT, 0, 1, INT64_MAX, "events.err.topic", NULL },
+	{ NULL },
 };
 
 static const struct route routes[] = {
 	{ M_GET, "/events/:id/agenda", agenda_get, ORGANIZER, 0, "event-agenda" },
-	{ M_POST, "/events/:id/agenda", agenda_post, ORGANIZER, 1, "event-agenda-add", .load = &event_loader, .inputs = item_inputs },
-	{ M_POST, "/events/:id/agenda/:item", agenda_post, ORGANIZER, 1, "event-agenda-edit", .load = &event_loader, .inputs = item_inputs },
+	{ M_POST, "/events/:id/agenda", agenda_post, ORGANIZER, 1, "event-agenda-add", .load = &event_loader,
+	  .inputs = item_inputs, .invalid = agenda_post },
+	{ M_POST, "/events/:id/agenda/:item", agenda_post, ORGANIZER, 1, "event-agenda-edit", .load = &event_loader,
+	  .inputs = item_inputs, .invalid = agenda_post },
 	{ M_POST, "/events/:id/agenda/:item/delete", agenda_delete, ORGANIZER, 1, "event-agenda-delete", .inputs = no_inputs },
 };
 

@@ -18,20 +18,12 @@
 #include "view/markdown.h"
 #include "base/banned.h"
 
-/* NULL-ended: the event form declares them as its status's choices. */
+/* NULL-ended: the forms declare them as their inputs' choices. */
 const char *const event_statuses[] = { "draft", "published", "open", "closed", "finished", "cancelled", NULL };
 const char *const item_kinds[] = { "signin", "opening", "talk", "panel", "case", "debate",
-				     "closed", "break", "photo", "prize" };
+				     "closed", "break", "photo", "prize", NULL };
 const char *const org_roles[] = { "host", "sponsor", "venue", "media" };
-const size_t n_event_statuses = COUNT(event_statuses) - 1, n_item_kinds = COUNT(item_kinds), n_org_roles = COUNT(org_roles);
-
-int in_list(const char *s, const char *const *list, size_t n)
-{
-	for (size_t i = 0; s && i < n; i++)
-		if (!strcmp(s, list[i]))
-			return 1;
-	return 0;
-}
+const size_t n_event_statuses = COUNT(event_statuses) - 1, n_item_kinds = COUNT(item_kinds) - 1, n_org_roles = COUNT(org_roles);
 
 json_t *options(req *r, const char *prefix, const char *const *list, size_t n, const char *selected)
 {

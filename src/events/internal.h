@@ -176,7 +176,6 @@ int draw_entry_parse(arena *a, const char *line, struct entry_line *out);
  * labelled from the catalog under prefix ("event.status"). */
 extern const char *const event_statuses[], *const item_kinds[], *const org_roles[];
 extern const size_t n_event_statuses, n_item_kinds, n_org_roles;
-int in_list(const char *s, const char *const *list, size_t n);
 json_t *options(req *r, const char *prefix, const char *const *list, size_t n, const char *selected);
 /* A form field trimmed, "" when absent. */
 const char *form_text(req *r, const char *name);

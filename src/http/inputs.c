@@ -102,12 +102,8 @@ static const char *check(req *r, const struct input *in, struct in_value *v)
 	v->text = s;
 	if (in->kind == IN_INT)
 		return parse_i64(s, in->min, in->max, &v->num) ? why : NULL;
-	if (in->kind == IN_CHOICE) {
-		for (const char *const *c = in->choices; c && *c; c++)
-			if (!strcmp(s, *c))
-				return NULL;
-		return why;
-	}
+	if (in->kind == IN_CHOICE)
+		return in->choices && one_of(s, in->choices) ? NULL : why;
 	if (in->min && (int64_t)text_len(s) < in->min)
 		return why;
 	if (input_valid(in->kind, s, in->max))

@@ -20,26 +20,19 @@ enum { LIST_PAGE = 30, MAX_ALIASES = 20, DESC_MAX = 4000 };
 
 #define T(key) i18n_get(r->lang, key)
 
-static const char *categories[] = { "user", "db_vendor", "cloud", "integrator", "isv", "hardware",
-				    "university", "media", "training", "community" };
-static const char *industries[] = { "bank", "insurance", "finance", "telecom", "internet", "government",
-				    "energy", "manufacturing", "retail", "education", "healthcare", "transport",
-				    "gis", "software", "semiconductor", "media", "real_estate", "community",
-				    "other" };
+/* NULL-ended: the form declares them as its inputs' choices. */
+static const char *const categories[] = { "user", "db_vendor", "cloud", "integrator", "isv", "hardware",
+					  "university", "media", "training", "community", NULL };
+static const char *const industries[] = { "bank", "insurance", "finance", "telecom", "internet", "government",
+					  "energy", "manufacturing", "retail", "education", "healthcare", "transport",
+					  "gis", "software", "semiconductor", "media", "real_estate", "community",
+					  "other", NULL };
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static int in_list(const char *s, const char **list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(s, list[i]))
-			return 1;
-	return 0;
-}
-
-static json_t *options(req *r, const char *prefix, const char **list, size_t n, const char *selected)
+static json_t *options(req *r, const char *prefix, const char *const *list, const char *selected)
 {
 	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; list[i]; i++)
 		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "value", list[i], "label",
 						   T(arena_printf(&r->a, "%s.%s", prefix, list[i])), "selected",
 						   selected && !strcmp(selected, list[i])));
@@ -239,8 +232,8 @@ static int list(req *r, resp *out)
 	const char *ind = trimmed(&r->a, req_query(r, "industry"));
 	int64_t city = 0, page = 1;
 	const char *cq = req_query(r, "city");
-	if ((cq && *cq && parse_i64(cq, 0, INT32_MAX, &city)) || (*cat && !in_list(cat, categories, COUNT(categories))) ||
-	    (*ind && !in_list(ind, industries, COUNT(industries))) || text_len(q) > 100)
+	if ((cq && *cq && parse_i64(cq, 0, INT32_MAX, &city)) || (*cat && !one_of(cat, categories)) ||
+	    (*ind && !one_of(ind, industries)) || text_len(q) > 100)
 		return http_error(r, out, 400, "bad_filter", "orgs.err.filter");
 	if (parse_i64(req_query(r, "page"), 1, 100000, &page))
 		page = 1;
@@ -306,8 +299,8 @@ static int list(req *r, resp *out)
 	buf_url_arg(&qs, q);
 	buf_addf(&qs, "&category=%s&industry=%s&city=%lld", cat, ind, (long long)city);
 	json_t *m = json_pack("{s:o,s:{s:s,s:o,s:o,s:o},s:s,s:b}", "orgs", items, "filter", "q", q, "categories",
-			      options(r, "cat", categories, COUNT(categories), cat), "industries",
-			      options(r, "ind", industries, COUNT(industries), ind), "cities", cities, "query", qs.s,
+			      options(r, "cat", categories, cat), "industries",
+			      options(r, "ind", industries, ind), "cities", cities, "query", qs.s,
 			      "can_edit", !auth_allowed(ALLOW(ROLE_EDITOR), r->role));
 	buf_release(&qs);
 	http_pager(m, page, res.nrows > LIST_PAGE);
@@ -435,9 +428,11 @@ static void split_aliases(req *r, struct org_form *f, json_t *errors)
 	}
 }
 
+/* The form as sent, each field checked by its declaration (org_inputs);
+ * here the aliases, split and counted. */
 static json_t *read_form(req *r, struct org_form *f)
 {
-	json_t *errors = json_object();
+	json_t *errors = r->errors ? json_copy(r->errors) : json_object();
 	f->name_zh = trimmed(&r->a, req_form(r, "name_zh"));
 	f->name_en = trimmed(&r->a, req_form(r, "name_en"));
 	f->category = trimmed(&r->a, req_form(r, "category"));
@@ -445,25 +440,8 @@ static json_t *read_form(req *r, struct org_form *f)
 	f->website = trimmed(&r->a, req_form(r, "website"));
 	f->description = trimmed(&r->a, req_form(r, "description"));
 	f->aliases_text = trimmed(&r->a, req_form(r, "aliases"));
-	const char *city = req_form(r, "city");
-	f->city = 0;
+	f->city = in_num(r, "city", 0);
 	f->naliases = 0;
-	if (!*f->name_zh)
-		json_object_set_new(errors, "name_zh", json_string(T("orgs.err.name_required")));
-	else if (text_len(f->name_zh) > 100 || has_control(f->name_zh))
-		json_object_set_new(errors, "name_zh", json_string(T("orgs.err.name")));
-	if (text_len(f->name_en) > 100 || has_control(f->name_en))
-		json_object_set_new(errors, "name_en", json_string(T("orgs.err.name")));
-	if (!in_list(f->category, categories, COUNT(categories)))
-		json_object_set_new(errors, "category", json_string(T("orgs.err.category")));
-	if (*f->industry && !in_list(f->industry, industries, COUNT(industries)))
-		json_object_set_new(errors, "industry", json_string(T("orgs.err.industry")));
-	if (city && *city && parse_i64(city, 1, INT32_MAX, &f->city))
-		json_object_set_new(errors, "city", json_string(T("subscribe.err.city")));
-	if (*f->website && !valid_url(f->website, 200))
-		json_object_set_new(errors, "website", json_string(T("orgs.err.website")));
-	if (text_len(f->description) > DESC_MAX)
-		json_object_set_new(errors, "description", json_string(T("orgs.err.description")));
 	split_aliases(r, f, errors);
 	return errors;
 }
@@ -480,8 +458,8 @@ static int form_page(req *r, resp *out, db *d, unsigned status, int64_t id, cons
 	}
 	json_t *form = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "name_zh", f->name_zh, "name_en", f->name_en,
 				 "website", f->website, "description", f->description, "aliases", f->aliases_text,
-				 "categories", options(r, "cat", categories, COUNT(categories), f->category),
-				 "industries", options(r, "ind", industries, COUNT(industries), f->industry), "cities", cities);
+				 "categories", options(r, "cat", categories, f->category),
+				 "industries", options(r, "ind", industries, f->industry), "cities", cities);
 	json_t *m = json_pack("{s:o,s:o,s:s}", "form", form, "errors", errors, "action",
 			      id ? arena_printf(&r->a, "/orgs/%lld/edit", (long long)id) : "/orgs/new");
 	if (id)
@@ -724,8 +702,16 @@ static int logo(req *r, resp *out)
 
 static const struct input logo_inputs[] = { IN_UPLOAD("logo"), { NULL } };
 static const struct input org_inputs[] = {
-	IN_FIELD("name_zh"), IN_FIELD("name_en"), IN_FIELD("category"), IN_FIELD("industry"), IN_FIELD("city"),
-	IN_FIELD("website"), IN_FIELD("description"), IN_FIELD("aliases"), { NULL },
+	{ "name_zh", IN_LINE, IN_REQUIRED, 0, 100, "orgs.err.name", "orgs.err.name_required" },
+	{ "name_en", IN_LINE, 0, 0, 100, "orgs.err.name", NULL },
+	{ "category", IN_CHOICE, IN_REQUIRED, 0, 0, "orgs.err.category", "orgs.err.category", categories },
+	{ "industry", IN_CHOICE, 0, 0, 0, "orgs.err.industry", NULL, industries },
+	{ "city", IN_INT, 0, 1, INT32_MAX, "subscribe.err.city", NULL },
+	{ "website", IN_URL, 0, 0, 200, "orgs.err.website", NULL },
+	{ "description", IN_MARKDOWN, 0, 0, DESC_MAX, "orgs.err.description", NULL },
+	/* Other names, separated by commas or lines (split_aliases). */
+	{ "aliases", IN_TEXT, 0, 0, 4000, "orgs.err.aliases", NULL },
+	{ NULL },
 };
 static const struct input merge_inputs[] = { IN_FIELD("into"), { NULL } };
 
@@ -733,10 +719,10 @@ static const struct route routes[] = {
 	{ M_POST, "/orgs/:id/logo", logo, ALLOW(ROLE_EDITOR), 1, "org-logo", .inputs = logo_inputs },
 	{ M_GET, "/orgs", list, EVERYONE, 0, "orgs" },
 	{ M_GET, "/orgs/new", new_form, ALLOW(ROLE_EDITOR), 0, "org-new" },
-	{ M_POST, "/orgs/new", save, ALLOW(ROLE_EDITOR), 1, "org-new", .inputs = org_inputs },
+	{ M_POST, "/orgs/new", save, ALLOW(ROLE_EDITOR), 1, "org-new", .inputs = org_inputs, .invalid = save },
 	{ M_GET, "/orgs/:id", show, EVERYONE, 0, "org" },
 	{ M_GET, "/orgs/:id/edit", edit_form, ALLOW(ROLE_EDITOR), 0, "org-edit" },
-	{ M_POST, "/orgs/:id/edit", save, ALLOW(ROLE_EDITOR), 1, "org-edit", .inputs = org_inputs },
+	{ M_POST, "/orgs/:id/edit", save, ALLOW(ROLE_EDITOR), 1, "org-edit", .inputs = org_inputs, .invalid = save },
 	{ M_POST, "/orgs/:id/merge", merge, ALLOW(ROLE_EDITOR), 1, "org-merge", .inputs = merge_inputs },
 };
 

@@ -17,20 +17,13 @@ enum { BIO_MAX = 4000, DIR_PAGE = 50, CSV_MAX = 100000 };
 
 #define T(key) i18n_get(r->lang, key)
 
-static const char *job_roles[] = { "developer", "dba", "architect", "decision_maker", "student", "other" };
-
-static int valid_job_role(const char *s)
-{
-	for (size_t i = 0; i < sizeof(job_roles) / sizeof(job_roles[0]); i++)
-		if (!strcmp(s, job_roles[i]))
-			return 1;
-	return 0;
-}
+/* NULL-ended: the form declares them as its job role's choices. */
+static const char *const job_roles[] = { "developer", "dba", "architect", "decision_maker", "student", "other", NULL };
 
 static json_t *job_role_options(req *r, const char *selected)
 {
 	json_t *a = json_array();
-	for (size_t i = 0; i < sizeof(job_roles) / sizeof(job_roles[0]); i++)
+	for (size_t i = 0; job_roles[i]; i++)
 		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "value", job_roles[i], "label",
 						   T(arena_printf(&r->a, "job.%s", job_roles[i])), "selected",
 						   selected && !strcmp(selected, job_roles[i])));
@@ -60,44 +53,29 @@ static int edit_form(req *r, resp *out)
 	return http_page(r, out, 200, "people/profile_edit.html", "profile.edit", m);
 }
 
+static const char *text_or_empty(const req *r, const char *name)
+{
+	const char *s = in_text(r, name);
+	return s ? s : "";
+}
+
+/* The form again, as typed, with each wrong field's message. */
+static int save_invalid(req *r, resp *out)
+{
+	json_t *f = json_copy(r->form);
+	json_object_set_new(f, "job_roles", job_role_options(r, json_string_value(json_object_get(r->form, "job_role"))));
+	json_t *m = json_pack("{s:o,s:O,s:{s:s,s:s,s:O}}", "form", f, "errors", r->errors, "error", "code", "invalid",
+			      "message", T("form.fix_errors"), "fields", r->errors);
+	return http_page(r, out, 422, "people/profile_edit.html", "profile.edit", m);
+}
+
 static int save(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	char *name = trimmed(&r->a, req_form(r, "name"));
-	char *job = trimmed(&r->a, req_form(r, "job_role"));
-	char *org = trimmed(&r->a, req_form(r, "org"));
-	char *title = trimmed(&r->a, req_form(r, "title"));
-	char *city = trimmed(&r->a, req_form(r, "city"));
-	const char *bio = req_form(r, "bio");
-	int pub = req_form(r, "profile_public") != NULL, email_pub = req_form(r, "email_public") != NULL,
-	    phone_pub = req_form(r, "phone_public") != NULL;
-	json_t *errors = json_object();
-	if (!bio)
-		bio = "";
-	if (!*name)
-		json_object_set_new(errors, "name", json_string(T("account.err.name_required")));
-	else if (text_len(name) > 64 || has_control(name))
-		json_object_set_new(errors, "name", json_string(T("account.err.name")));
-	if (*job && !valid_job_role(job))
-		json_object_set_new(errors, "job_role", json_string(T("profile.err.job_role")));
-	if (text_len(org) > 100 || has_control(org))
-		json_object_set_new(errors, "org", json_string(T("profile.err.org")));
-	if (text_len(title) > 64 || has_control(title))
-		json_object_set_new(errors, "title", json_string(T("profile.err.title")));
-	if (text_len(city) > 32 || has_control(city))
-		json_object_set_new(errors, "city", json_string(T("profile.err.city")));
-	if (text_len(bio) > BIO_MAX)
-		json_object_set_new(errors, "bio", json_string(T("profile.err.bio")));
-	if (json_object_size(errors)) {
-		json_t *f = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:o}", "name", name, "job_role", job, "org",
-				      org, "title", title, "city", city, "bio", bio, "profile_public", pub,
-				      "email_public", email_pub, "phone_public", phone_pub, "job_roles",
-				      job_role_options(r, job));
-		json_t *m = json_pack("{s:o,s:O,s:{s:s,s:s,s:o}}", "form", f, "errors", errors, "error", "code",
-				      "invalid", "message", T("form.fix_errors"), "fields", errors);
-		return http_page(r, out, 422, "people/profile_edit.html", "profile.edit", m);
-	}
-	json_decref(errors);
+	const char *name = in_text(r, "name"), *job = text_or_empty(r, "job_role"), *org = text_or_empty(r, "org"),
+		   *title = text_or_empty(r, "title"), *city = text_or_empty(r, "city"), *bio = text_or_empty(r, "bio");
+	int pub = (int)in_num(r, "profile_public", 0), email_pub = (int)in_num(r, "email_public", 0),
+	    phone_pub = (int)in_num(r, "phone_public", 0);
 	db *d = r->db;
 	/* The organization from the directory when its name matches one. */
 	int64_t org_id;
@@ -196,7 +174,7 @@ static int read_filters(req *r, struct filters *f)
 	f->city = trimmed(&r->a, req_query(r, "city"));
 	f->job = trimmed(&r->a, req_query(r, "job_role"));
 	f->org = trimmed(&r->a, req_query(r, "org"));
-	if (text_len(f->q) > 64 || text_len(f->city) > 32 || text_len(f->org) > 100 || (*f->job && !valid_job_role(f->job)))
+	if (text_len(f->q) > 64 || text_len(f->city) > 32 || text_len(f->org) > 100 || (*f->job && !one_of(f->job, job_roles)))
 		return -1;
 	f->org_like = like_literal(&r->a, f->org);
 	return 0;
@@ -289,14 +267,22 @@ static int avatar(req *r, resp *out)
 
 static const struct input avatar_inputs[] = { IN_UPLOAD("avatar"), { NULL } };
 static const struct input profile_inputs[] = {
-	IN_FIELD("name"), IN_FIELD("job_role"), IN_FIELD("org"), IN_FIELD("title"), IN_FIELD("city"), IN_FIELD("bio"),
-	IN_FIELD("profile_public"), IN_FIELD("email_public"), IN_FIELD("phone_public"), { NULL },
+	{ "name", IN_LINE, IN_REQUIRED, 0, 64, "account.err.name", "account.err.name_required" },
+	{ "job_role", IN_CHOICE, 0, 0, 0, "profile.err.job_role", NULL, job_roles },
+	{ "org", IN_LINE, 0, 0, 100, "profile.err.org", NULL },
+	{ "title", IN_LINE, 0, 0, 64, "profile.err.title", NULL },
+	{ "city", IN_LINE, 0, 0, 32, "profile.err.city", NULL },
+	{ "bio", IN_MARKDOWN, 0, 0, BIO_MAX, "profile.err.bio", NULL },
+	{ "profile_public", IN_FLAG, 0, 0, 0, NULL, NULL },
+	{ "email_public", IN_FLAG, 0, 0, 0, NULL, NULL },
+	{ "phone_public", IN_FLAG, 0, 0, 0, NULL, NULL },
+	{ NULL },
 };
 
 static const struct route routes[] = {
 	{ M_POST, "/account/avatar", avatar, SIGNED_IN, 1, "avatar", .inputs = avatar_inputs },
 	{ M_GET, "/account/profile", edit_form, SIGNED_IN, 0, "profile-edit" },
-	{ M_POST, "/account/profile", save, SIGNED_IN, 1, "profile-edit", .inputs = profile_inputs },
+	{ M_POST, "/account/profile", save, SIGNED_IN, 1, "profile-edit", .inputs = profile_inputs, .invalid = save_invalid },
 	{ M_GET, "/people/:id", show, EVERYONE, 0, "profile" },
 	{ M_GET, "/people", directory, ALLOW(ROLE_ORGANIZER), 0, "directory" },
 	{ M_GET, "/people.csv", directory_csv, ALLOW(ROLE_ORGANIZER), 0, "directory-csv" },

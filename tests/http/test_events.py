@@ -261,6 +261,17 @@ def test_agenda_items_stay_on_the_day_and_name_their_speakers(s):
                                                     "title": "x"}).status, 422, "ends before it starts")
     assert_eq(org.post("/events/%d/agenda" % eid, {"start": "11:00", "end": "12:00", "kind": "karaoke",
                                                     "title": "x"}).status, 422)
+    # Each declared field says its own message; the item form comes back as typed.
+    bad = org.post("/events/%d/agenda?lang=zh" % eid, {"start": "11:00", "end": "12:00", "kind": "karaoke", "title": "",
+                                                       "slides_url": "javascript:alert(1)", "topic": "x",
+                                                       "speakers": "王五 / 华为"})
+    assert_eq(bad.status, 422)
+    for msg in ("请选择议程类型。", "请填写标题（200 字以内）。", "网站地址需以 http:// 或 https:// 开头。", "所选议题不存在。"):
+        assert_in('<p class="field-error">%s</p>' % msg, bad.text)
+    assert_in('王五 / 华为</textarea>', bad.text, "the speakers come back")
+    assert_in('value="/files/abc"', org.post("/events/%d/agenda" % eid, {"start": "25:00", "end": "12:00", "kind": "talk",
+                                                                       "title": "x", "slides_url": "/files/abc"}).text)
+    assert_eq(len(query(s, "SELECT 1 FROM event_items WHERE event_id = %d" % eid)), 2, "nothing added")
     page = Person(s).get("/events/%d" % eid).text
     assert page.index("08:30–09:00") < page.index("09:30–10:15"), "in time order"
     assert_in("讲者本人", page)

@@ -90,6 +90,17 @@ def test_editor_creates_and_edits_with_checks(s):
     assert_in("网站地址需以 http:// 或 https:// 开头", r.text)
     assert "<script>x</script>银行" not in r.text
     assert_in("&lt;script&gt;x&lt;/script&gt;银行", r.text, "kept, escaped")
+    # Every field is declared: each wrong one has its own message, in the form and in the API.
+    bad = {"name_zh": "", "category": "bakery", "industry": "magic", "city": "two", "website": "https://ok.example"}
+    r = ed.post("/orgs/new?lang=zh", bad)
+    assert_eq(r.status, 422)
+    for msg in ("请填写中文名称。", "请从列表中选择类别。", "请从列表中选择行业。", "请从列表中选择城市。"):
+        assert_in('<p class="field-error">%s</p>' % msg, r.text)
+    assert_in('<select id="o-city" name="city" aria-invalid="true">', r.text)
+    assert_in('value="https://ok.example"', r.text, "the right ones come back as typed")
+    r = ed.req("POST", "/api/v1/orgs/new", bad, headers={"Accept": "application/json"})
+    assert_eq(r.status, 422)
+    assert_eq(sorted(r.json()["error"]["fields"]), ["category", "city", "industry", "name_zh"])
     r = ed.post("/orgs/new", {"name_zh": "测试银行", "name_en": "Test Bank", "category": "user", "industry": "bank",
                               "city": "2", "website": "https://bank.example", "aliases": "阿里",
                               "description": "**老客户**"})

@@ -74,6 +74,15 @@ def test_bad_profile_input_is_kept_and_refused(s):
     assert_in("个人简介最多 4000 个字符", r.text)
     assert_in("&lt;b&gt;城&lt;/b&gt;", r.text, "kept, escaped")
     assert_eq(p.post("/account/profile", {"name": "", "bio": "x"}).status, 422)
+    # The ticked boxes come back ticked, the chosen role chosen, with the one wrong field named.
+    r = p.post("/account/profile", {"name": "周九\u202e", "job_role": "dba", "profile_public": "1", "city": "杭州"})
+    assert_eq(r.status, 422, "a name with a right-to-left override")
+    assert_in('<option value="dba" selected>', r.text)
+    assert_in('name="profile_public" value="1" checked', r.text.replace('type="checkbox" ', ''))
+    assert_eq(r.text.count('class="field-error"'), 1, "only the name is wrong")
+    api = p.req("POST", "/api/v1/account/profile", {"name": "周九", "job_role": "wizard"},
+                headers={"Accept": "application/json"})
+    assert_eq((api.status, sorted(api.json()["error"]["fields"])), (422, ["job_role"]))
     assert_in("<h1>周九</h1>", p.get("/people/" + my_id(p)).text, "nothing was saved")
 
 
