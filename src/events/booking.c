@@ -541,7 +541,7 @@ static int guest_added(req *r, resp *out)
 
 static int add_guest_invalid(req *r, resp *out)
 {
-	return registrations_page(r, out, 422, json_incref(r->form), json_incref(r->errors));
+	return registrations_page(r, out, 422, REG_FORM_GUEST, json_incref(r->form), json_incref(r->errors));
 }
 
 static int add_guest(req *r, resp *out)

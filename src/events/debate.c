@@ -166,10 +166,10 @@ static int question_delete(req *r, resp *out)
 /* Marks a question ready (kb=1) or not (kb=0) for the knowledge base. */
 static int question_kb(req *r, resp *out)
 {
-	const char *kb = req_form(r, "kb");
+	int kb = (int)in_num(r, "kb", 0);
 	return contest_row_change(r, out, "question", "SELECT 1 FROM debate_questions WHERE id = ? AND event_id = ?",
 			  "UPDATE debate_questions SET kb = ? WHERE id = ?", NULL, "event.debate_question_kb", "questions",
-			  DB_BOOL(kb && *kb && strcmp(kb, "0")), NULL);
+			  DB_BOOL(kb), NULL);
 }
 
 static const struct input motion_inputs[] = {
@@ -214,7 +214,7 @@ static int question_invalid(req *r, resp *out)
 {
 	return contest_invalid(r, out, question_form(r));
 }
-static const struct input kb_inputs[] = { IN_FIELD("kb"), { NULL } };
+static const struct input kb_inputs[] = { { "kb", IN_FLAG, 0, 0, 0, NULL, NULL }, { NULL } };
 
 static const struct route routes[] = {
 	{ M_POST, "/events/:id/debate", motion_post, ORGANIZER, 1, "event-debate", .load = &event_loader, .inputs = motion_inputs,

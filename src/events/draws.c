@@ -138,30 +138,19 @@ static int entries_tx(db *d, void *p, err *e)
 }
 
 /* The draw :draw of event :id, checked to be a number; 0 when it is. */
-static int route_draw(req *r, resp *out, int64_t *draw)
-{
-	if (parse_i64(req_param(r, "draw"), 1, INT64_MAX, draw)) {
-		http_error(r, out, 404, "not_found", "error.not_found");
-		return 1;
-	}
-	return 0;
-}
-
 static int entries_post(req *r, resp *out)
 {
 	db *d = r->db;
 	struct event_row *ev = r->row;
 	err e = ERR_INIT;
 	struct entries_ctx c = { r, ev->id, 0, NULL, 0, 0, 0, 0, 0 };
-	if (route_draw(r, out, &c.draw_id))
-		return 0;
-	const char *list = req_form(r, "list");
+	c.draw_id = req_num(r, "draw");
+	const char *list = in_text(r, "list");
 	json_t *form = json_pack("{s:s}", "list", list ? list : "");
 	/* The single-entry fields make one line of the same shape. */
-	const char *name = trimmed(&r->a, req_form(r, "name"));
-	if (*name)
-		list = arena_printf(&r->a, "%s\t%s\t%s", name, trimmed(&r->a, req_form(r, "likes")),
-				    trimmed(&r->a, req_form(r, "proof")));
+	const char *name = in_text(r, "name"), *likes = in_text(r, "likes"), *proof = in_text(r, "proof");
+	if (name)
+		list = arena_printf(&r->a, "%s\t%s\t%s", name, likes ? likes : "", proof ? proof : "");
 	c.v = arena_alloc(&r->a, sizeof(*c.v) * ENTRIES_MAX);
 	const char *s = list ? list : "";
 	int line = 0;
@@ -263,10 +252,9 @@ static int enter_tx(db *d, void *p, err *e)
 
 /* The event page again, the member's entry form refilled with why it was
  * refused (or the API's error). */
-static int enter_refused(req *r, resp *out, db *d, const struct enter_ctx *c, unsigned status, const char *key,
+static int enter_refused(req *r, resp *out, db *d, const struct enter_ctx *c, unsigned status, const char *message,
 			 const char *proof, const char *likes)
 {
-	const char *message = arena_printf(&r->a, T(key), r->user_name);
 	if (r->api)
 		return http_error(r, out, status, status == 409 ? "conflict" : "invalid", message);
 	json_t *errors = json_pack("{s:{s:I,s:s,s:s,s:s}}", "draw", "id", (json_int_t)c->draw_id, "message", message,
@@ -280,18 +268,13 @@ static int entry_change(req *r, resp *out, int withdraw)
 	struct event_row *ev = r->row;
 	err e = ERR_INIT;
 	struct enter_ctx c = { .r = r, .event_id = ev->id, .withdraw = withdraw, .name_public = (int)in_num(r, "name_public", 0) };
-	if (route_draw(r, out, &c.draw_id))
-		return 0;
+	c.draw_id = req_num(r, "draw");
 	if (!strcmp(ev->status, "draft") && auth_allowed(ALLOW(ROLE_ORGANIZER), r->role))
 		return http_error(r, out, 404, "not_found", "error.not_found");
-	const char *proof = trimmed(&r->a, req_form(r, "proof")), *likes = trimmed(&r->a, req_form(r, "likes"));
-	c.proof = proof;
-	if (!c.withdraw) {
-		const char *why = !*proof || text_len(proof) > PROOF_MAX || has_control(proof) ? "draw.err.my_proof" :
-				  draw_likes(&r->a, likes, &c.likes) ? "draw.err.my_likes" : NULL;
-		if (why)
-			return enter_refused(r, out, d, &c, 422, why, proof, likes);
-	}
+	const char *proof = in_text(r, "proof"), *likes = in_text(r, "likes");
+	c.proof = proof ? proof : "";
+	if (!c.withdraw)
+		(void)draw_likes(&r->a, likes, &c.likes); /* likes_ok has read it already */
 	int rc = db_tx(d, enter_tx, &c, &e);
 	if (rc) {
 		log_error("draw entry: %s", e.msg);
@@ -300,7 +283,8 @@ static int entry_change(req *r, resp *out, int withdraw)
 	if (c.missing || c.none)
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	if (c.frozen || c.taken)
-		return enter_refused(r, out, d, &c, 409, c.frozen ? "draw.err.my_frozen" : "draw.err.name_taken", proof,
+		return enter_refused(r, out, d, &c, 409,
+				     arena_printf(&r->a, T(c.frozen ? "draw.err.my_frozen" : "draw.err.name_taken"), r->user_name), c.proof,
 				     likes);
 	if (r->api) {
 		out->model = c.withdraw ? json_pack("{s:b}", "withdrawn", 1)
@@ -385,12 +369,10 @@ static int drawing_post(req *r, resp *out)
 	db *d = r->db;
 	struct event_row *ev = r->row;
 	err e = ERR_INIT;
-	struct drawing_ctx c = { .r = r, .event_id = ev->id, .seed = trimmed(&r->a, req_form(r, "seed")) };
-	if (route_draw(r, out, &c.draw_id))
-		return 0;
+	const char *seed = in_text(r, "seed");
+	struct drawing_ctx c = { .r = r, .event_id = ev->id, .seed = seed ? seed : "" };
+	c.draw_id = req_num(r, "draw");
 	json_t *form = json_pack("{s:s}", "seed", c.seed);
-	if (text_len(c.seed) > SEED_MAX || has_control(c.seed) || strchr(c.seed, '\''))
-		return contest_refuse(r, out, d, ev, 422, T("draw.err.seed"), form);
 	if (!*c.seed) {
 		/* No seed given: pgherd picks one and publishes it with the winners. */
 		unsigned char raw[16];
@@ -452,19 +434,73 @@ static int withdraw_post(req *r, resp *out)
 	return entry_change(r, out, 1);
 }
 
-static const struct input entries_inputs[] = { IN_FIELD("list"), IN_FIELD("name"), IN_FIELD("likes"), IN_FIELD("proof"),
-					       { NULL } };
-static const struct input enter_inputs[] = { IN_FIELD("proof"), IN_FIELD("likes"), { "name_public", IN_FLAG }, { NULL } };
-static const struct input seed_inputs[] = { IN_FIELD("seed"), { NULL } };
+/* A count of likes as people write it: "32", "32 个赞", "32 likes". */
+static int likes_ok(const char *s)
+{
+	arena a = ARENA_INIT;
+	int64_t n;
+	int ok = !draw_likes(&a, s, &n);
+	arena_release(&a);
+	return ok;
+}
+
+/* A seed goes into the published proof of the draw, quoted. */
+static int seed_ok(const char *s)
+{
+	return !strchr(s, '\'');
+}
+
+static int entries_invalid(req *r, resp *out)
+{
+	const char *list = json_string_value(json_object_get(r->form, "list"));
+	return contest_invalid(r, out, json_pack("{s:s}", "list", list ? list : ""));
+}
+
+static int enter_invalid(req *r, resp *out)
+{
+	struct enter_ctx c = { .r = r, .event_id = ((struct event_row *)r->row)->id, .draw_id = req_num(r, "draw") };
+	const char *proof = json_string_value(json_object_get(r->form, "proof"));
+	const char *likes = json_string_value(json_object_get(r->form, "likes"));
+	return enter_refused(r, out, r->db, &c, 422, inputs_first_error(r), proof ? proof : "", likes ? likes : "");
+}
+
+static int drawing_invalid(req *r, resp *out)
+{
+	const char *seed = json_string_value(json_object_get(r->form, "seed"));
+	return contest_invalid(r, out, json_pack("{s:s}", "seed", seed ? seed : ""));
+}
+
+/* The organizer's list, pasted (one entrant a line), or one entrant. */
+static const struct input entries_inputs[] = {
+	{ "list", IN_TEXT, 0, 0, ENTRIES_MAX * 700, "draw.err.too_many", NULL },
+	{ "name", IN_LINE, 0, 0, NAME_MAX_CHARS, "draw.err.name", NULL },
+	{ "likes", IN_LINE, 0, 0, 40, "draw.err.my_likes", NULL, NULL, likes_ok },
+	{ "proof", IN_LINE, 0, 0, PROOF_MAX, "draw.err.my_proof", NULL },
+	{ NULL },
+};
+/* A member's own entry: what they shared and its likes. */
+static const struct input enter_inputs[] = {
+	{ "proof", IN_LINE, IN_REQUIRED, 0, PROOF_MAX, "draw.err.my_proof", "draw.err.my_proof" },
+	{ "likes", IN_LINE, IN_REQUIRED, 0, 40, "draw.err.my_likes", "draw.err.my_likes", NULL, likes_ok },
+	{ "name_public", IN_FLAG, 0, 0, 0, NULL, NULL },
+	{ NULL },
+};
+static const struct input seed_inputs[] = {
+	{ "seed", IN_LINE, 0, 0, SEED_MAX, "draw.err.seed", NULL, NULL, seed_ok },
+	{ NULL },
+};
 
 static const struct route routes[] = {
 	{ M_POST, "/events/:id/draws", draw_post, ORGANIZER, 1, "event-draw-add", .load = &event_loader, .inputs = draw_inputs,
 	  .invalid = draw_invalid },
 	{ M_POST, "/events/:id/draws/:draw/delete", draw_delete, ORGANIZER, 1, "event-draw-delete", .inputs = no_inputs },
-	{ M_POST, "/events/:id/draws/:draw/entries", entries_post, ORGANIZER, 1, "event-draw-entries", .load = &event_loader, .inputs = entries_inputs },
+	{ M_POST, "/events/:id/draws/:draw/entries", entries_post, ORGANIZER, 1, "event-draw-entries", .load = &event_loader, .inputs = entries_inputs,
+	  .invalid = entries_invalid },
 	{ M_POST, "/events/:id/draws/:draw/entries/:entry/delete", entry_delete, ORGANIZER, 1, "event-draw-entry-delete", .inputs = no_inputs },
-	{ M_POST, "/events/:id/draws/:draw/draw", drawing_post, ORGANIZER, 1, "event-draw", .load = &event_loader, .inputs = seed_inputs },
-	{ M_POST, "/events/:id/draws/:draw/enter", enter_post, SIGNED_IN, 1, "event-draw-enter", .load = &event_loader, .inputs = enter_inputs },
+	{ M_POST, "/events/:id/draws/:draw/draw", drawing_post, ORGANIZER, 1, "event-draw", .load = &event_loader, .inputs = seed_inputs,
+	  .invalid = drawing_invalid },
+	{ M_POST, "/events/:id/draws/:draw/enter", enter_post, SIGNED_IN, 1, "event-draw-enter", .load = &event_loader, .inputs = enter_inputs,
+	  .invalid = enter_invalid },
 	{ M_POST, "/events/:id/draws/:draw/withdraw", withdraw_post, SIGNED_IN, 1, "event-draw-withdraw", .load = &event_loader, .inputs = no_inputs },
 	{ M_POST, "/events/:id/draws/:draw/cancel", draw_cancel, ORGANIZER, 1, "event-draw-cancel", .inputs = no_inputs },
 };

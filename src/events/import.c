@@ -628,11 +628,13 @@ static int import_post(req *r, resp *out)
 {
 	err e = ERR_INIT;
 	db *d = r->db;
-	const struct field *f = req_file(r, "file");
-	const char *series = trimmed(&r->a, req_form(r, "series"));
+	const struct field *f = in_file(r, "file");
+	const char *series = in_text(r, "series");
 	const char *text = f ? f->value.s : req_form(r, "json");
 	size_t len = f ? f->value.len : text ? strlen(text) : 0;
-	int dry = req_form(r, "dry_run") != NULL;
+	int dry = (int)in_num(r, "dry_run", 0);
+	if (!series)
+		series = "";
 	struct import_result res = { .a = ARENA_INIT };
 	struct import_opts o = { series, dry, r->lang, r->user_id, r->client };
 	int rc = events_import(d, text, len, &o, &res, &e);
@@ -666,12 +668,26 @@ static int import_post(req *r, resp *out)
 	return import_page(r, out, d, 200, series, dry, result, NULL);
 }
 
-static const struct input import_inputs[] = { IN_UPLOAD("file"), IN_FIELD("json"), IN_FIELD("series"),
-					       IN_FIELD("dry_run"), { NULL } };
+static int import_invalid(req *r, resp *out)
+{
+	const char *series = json_string_value(json_object_get(r->form, "series"));
+	return import_page(r, out, r->db, 422, series ? series : "", (int)in_num(r, "dry_run", 0), NULL,
+			   inputs_first_error(r));
+}
+
+/* The file's text is read by the importer itself, which names the line
+ * and the field of each mistake. */
+static const struct input import_inputs[] = {
+	IN_UPLOAD("file"),
+	IN_FIELD("json"),
+	{ "series", IN_SLUG, 0, 0, 0, "events.err.series", NULL },
+	{ "dry_run", IN_FLAG, 0, 0, 0, NULL, NULL },
+	{ NULL },
+};
 
 static const struct route routes[] = {
 	{ M_GET, "/import/events", import_get, ORGANIZER, 0, "events-import-form" },
-	{ M_POST, "/import/events", import_post, ORGANIZER, 1, "events-import", .inputs = import_inputs },
+	{ M_POST, "/import/events", import_post, ORGANIZER, 1, "events-import", .inputs = import_inputs, .invalid = import_invalid },
 };
 
 const struct route_table import_routes = { routes, COUNT(routes) };

@@ -90,7 +90,11 @@ json_t *event_counts(const struct event_row *ev);
 int events_qr_answer(resp *out, const char *url, const char *cache_control);
 /* The organizer's list of an event's registrations (registrations.c),
  * with the add-a-guest form's values and errors when one was refused. */
-int registrations_page(req *r, resp *out, unsigned status, json_t *form, json_t *errors);
+/* The organizer's list of an event's registrations, with a form sent back
+ * refilled (form and errors are taken; NULL: none): the guest form or the
+ * message to the registered. */
+enum { REG_FORM_GUEST, REG_FORM_MESSAGE };
+int registrations_page(req *r, resp *out, unsigned status, int which, json_t *form, json_t *errors);
 /* What the status means to a member: may they register now? NULL when yes,
  * else the i18n key saying why not. */
 const char *event_closed_reason(const struct event_row *ev, int64_t now);

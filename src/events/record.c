@@ -23,7 +23,8 @@
 enum { FIGURE_MAX = 40, PASTE_MAX = 300, TITLE_MAX = 200, URL_MAX = 500 };
 
 static const char *const figure_keys[FIGURES] = { "registered", "checked_in", "online", "reach" };
-static const char *const media_kinds[] = { "live", "replay", "slides", "photo" };
+/* NULL-ended: the media form declares them as its kind's choices. */
+static const char *const media_kinds[] = { "live", "replay", "slides", "photo", NULL };
 
 /* ---- figures ---- */
 
@@ -205,7 +206,7 @@ static int media_rows(req *r, db *d, int64_t event_id, db_res *x, err *e)
 static json_t *media_model(req *r, const db_res *x)
 {
 	json_t *m = json_object();
-	for (size_t k = 0; k < COUNT(media_kinds); k++)
+	for (size_t k = 0; media_kinds[k]; k++)
 		json_object_set_new(m, media_kinds[k], json_array());
 	for (int i = 0; i < x->nrows; i++) {
 		const char *kind = db_get(x, i, 1), *title = db_get(x, i, 2), *url = db_get(x, i, 3);
@@ -294,7 +295,7 @@ static int record_page(req *r, resp *out, db *d, const struct event_row *ev, uns
 		json_array_append_new(missing, json_pack("{s:s,s:I}", "name", db_get(&miss, i, 0), "people",
 							 (json_int_t)db_get_int(&miss, i, 1)));
 	json_t *kinds = json_array();
-	for (size_t k = 0; k < COUNT(media_kinds); k++)
+	for (size_t k = 0; media_kinds[k]; k++)
 		json_array_append_new(kinds, json_pack("{s:s,s:s}", "value", media_kinds[k], "label",
 						       T(arena_printf(&r->a, "media.kind.%s", media_kinds[k]))));
 	json_t *m = json_pack("{s:{s:I,s:s,s:s},s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "event", "id", (json_int_t)ev->id, "title",
@@ -421,25 +422,16 @@ static int media_post(req *r, resp *out)
 	db *d = r->db;
 	struct event_row *ev = r->row;
 	err e = ERR_INIT;
-	const struct field *file = req_file(r, "file");
-	struct media_ctx c = { r, ev->id, 0, 0, trimmed(&r->a, req_form(r, "kind")), trimmed(&r->a, req_form(r, "title")),
-			       trimmed(&r->a, req_form(r, "url")), NULL, NULL };
-	if (file && !file->value.len)
-		file = NULL; /* the file input left empty */
+	const struct field *file = in_file(r, "file");
+	const char *title = in_text(r, "title"), *url = in_text(r, "url");
+	struct media_ctx c = { r, ev->id, 0, 0, in_text(r, "kind"), title ? title : "", url ? url : "", NULL, NULL };
+	/* What no one field says: a link or a file, and a file only where
+	 * the kind is one (slides, photos). */
 	json_t *errors = json_object();
-	int known = 0;
-	for (size_t k = 0; k < COUNT(media_kinds); k++)
-		known |= !strcmp(c.kind, media_kinds[k]);
-	if (!known)
-		json_object_set_new(errors, "kind", json_string(T("media.err.kind")));
-	if (text_len(c.title) > TITLE_MAX || has_control(c.title))
-		json_object_set_new(errors, "title", json_string(T("events.err.title_text")));
-	if (!file) {
-		if (!valid_url(c.url, URL_MAX))
-			json_object_set_new(errors, "url", json_string(T(*c.url ? "orgs.err.website" : "media.err.none")));
-	} else if (known && strcmp(c.kind, "slides") && strcmp(c.kind, "photo")) {
+	if (!file && !url)
+		json_object_set_new(errors, "url", json_string(T("media.err.none")));
+	else if (file && strcmp(c.kind, "slides") && strcmp(c.kind, "photo"))
 		json_object_set_new(errors, "url", json_string(T("media.err.link_only")));
-	}
 	if (json_object_size(errors)) {
 		json_object_set_new(errors, "message", json_string(json_string_value(json_object_iter_value(
 									 json_object_iter(errors)))));
@@ -714,15 +706,28 @@ static int attendees_post(req *r, resp *out)
 static const struct input figures_inputs[] = {
 	FIGURE_INPUT("registered"), FIGURE_INPUT("checked_in"), FIGURE_INPUT("online"), FIGURE_INPUT("reach"), { NULL },
 };
-static const struct input media_inputs[] = { IN_FIELD("kind"), IN_FIELD("title"), IN_FIELD("url"), IN_UPLOAD("file"),
-					     { NULL } };
+static int media_invalid(req *r, resp *out)
+{
+	json_t *errors = json_copy(r->errors);
+	json_object_set_new(errors, "message", json_string(inputs_first_error(r)));
+	return record_page(r, out, r->db, r->row, 422, NULL, errors, NULL);
+}
+
+static const struct input media_inputs[] = {
+	{ "kind", IN_CHOICE, IN_REQUIRED, 0, 0, "media.err.kind", "media.err.kind", media_kinds },
+	{ "title", IN_LINE, 0, 0, TITLE_MAX, "events.err.title_text", NULL },
+	{ "url", IN_URL, 0, 0, URL_MAX, "orgs.err.website", NULL },
+	IN_UPLOAD("file"),
+	{ NULL },
+};
 static const struct input attendees_inputs[] = { IN_FIELD("list"), IN_FIELD("create"), IN_FIELD("pick"), { NULL } };
 
 static const struct route routes[] = {
 	{ M_GET, "/events/:id/record", record_get, ORGANIZER, 0, "event-record", .load = &event_loader },
 	{ M_POST, "/events/:id/figures", figures_post, ORGANIZER, 1, "event-figures", .load = &event_loader, .inputs = figures_inputs,
 	  .invalid = figures_invalid },
-	{ M_POST, "/events/:id/media", media_post, ORGANIZER, 1, "event-media-add", .load = &event_loader, .inputs = media_inputs },
+	{ M_POST, "/events/:id/media", media_post, ORGANIZER, 1, "event-media-add", .load = &event_loader, .inputs = media_inputs,
+	  .invalid = media_invalid },
 	{ M_POST, "/events/:id/media/:item/delete", media_delete, ORGANIZER, 1, "event-media-delete", .inputs = no_inputs },
 	{ M_POST, "/events/:id/attendees", attendees_post, ORGANIZER, 1, "event-attendees", .load = &event_loader, .inputs = attendees_inputs },
 	{ M_POST, "/events/:id/attendees/:org/delete", attendee_delete, ORGANIZER, 1, "event-attendee-delete", .inputs = no_inputs },

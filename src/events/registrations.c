@@ -69,7 +69,7 @@ static int reg_query(req *r, db *d, int64_t id, const struct reg_filter *f, int6
 			res, e);
 }
 
-int registrations_page(req *r, resp *out, unsigned status, json_t *form, json_t *errors)
+int registrations_page(req *r, resp *out, unsigned status, int which, json_t *form, json_t *errors)
 {
 	err e = ERR_INIT;
 	int64_t id, page = 1;
@@ -137,9 +137,17 @@ int registrations_page(req *r, resp *out, unsigned status, json_t *form, json_t 
 			      "title", ev.title, "when", event_when(&r->a, r->lang, &ev), "counts", event_counts(&ev),
 			      "registrations", items, "links", lk, "filter", "q", f.q, "checked_yes", f.checked == 1,
 			      "checked_no", f.checked == 0, "query", qs.s, "statuses", st, "form",
-			      form ? form : json_pack("{s:s,s:s,s:s,s:s,s:s}", "name", "", "org", "", "title", "", "phone", "",
+			      form && which == REG_FORM_GUEST ? form : json_pack("{s:s,s:s,s:s,s:s,s:s}", "name", "", "org", "", "title", "", "phone", "",
 						      "email", ""));
 	buf_release(&qs);
+	if (which == REG_FORM_MESSAGE) {
+		/* The message sent back: as typed, its wrong fields marked. */
+		const char *to = json_string_value(json_object_get(form, "to"));
+		json_object_set_new(form, "to_all", json_boolean(to && !strcmp(to, "all")));
+		json_object_set_new(form, "errors", errors);
+		json_object_set_new(m, "message", form);
+		errors = NULL;
+	}
 	json_object_set_new(m, "errors", errors ? errors : json_object());
 	if (errors && json_object_size(errors))
 		json_object_set_new(m, "error", json_pack("{s:s,s:s,s:O}", "code", "invalid", "message",
@@ -158,7 +166,7 @@ int registrations_page(req *r, resp *out, unsigned status, json_t *form, json_t 
 
 static int registrations(req *r, resp *out)
 {
-	return registrations_page(r, out, 200, NULL, NULL);
+	return registrations_page(r, out, 200, REG_FORM_GUEST, NULL, NULL);
 }
 
 static int registrations_csv(req *r, resp *out)
@@ -238,11 +246,7 @@ static int message(req *r, resp *out)
 	err e = ERR_INIT;
 	int rc;
 	int64_t id = ev->id;
-	struct message_ctx m = { id, r->user_id, trimmed(&r->a, req_form(r, "subject")),
-				 trimmed(&r->a, req_form(r, "body")), trimmed(&r->a, req_form(r, "to")), 0, r };
-	if (!*m.subject || text_len(m.subject) > 200 || has_control(m.subject) || !*m.body || text_len(m.body) > 10000 ||
-	    (strcmp(m.to, "all") && strcmp(m.to, "confirmed")))
-		return http_error(r, out, 422, "invalid", "events.err.message");
+	struct message_ctx m = { id, r->user_id, in_text(r, "subject"), in_text(r, "body"), in_text(r, "to"), 0, r };
 	if ((rc = db_tx(d, message_tx, &m, &e))) {
 		log_error("message: %s", e.msg);
 		return rc;
@@ -285,12 +289,26 @@ static int link_qr(req *r, resp *out)
 	return events_qr_answer(out, url, "public, max-age=86400");
 }
 
-static const struct input message_inputs[] = { IN_FIELD("subject"), IN_FIELD("body"), IN_FIELD("to"), { NULL } };
+static int message_invalid(req *r, resp *out)
+{
+	if (r->api)
+		return http_invalid(r, out, "events.err.message");
+	return registrations_page(r, out, 422, REG_FORM_MESSAGE, json_incref(r->form), json_incref(r->errors));
+}
+
+static const char *const message_to[] = { "confirmed", "all", NULL };
+static const struct input message_inputs[] = {
+	{ "subject", IN_LINE, IN_REQUIRED, 0, 200, "events.err.message_subject", "events.err.message_subject" },
+	{ "body", IN_TEXT, IN_REQUIRED, 0, 10000, "events.err.message_body", "events.err.message_body" },
+	{ "to", IN_CHOICE, IN_REQUIRED, 0, 0, "events.err.message_to", "events.err.message_to", message_to },
+	{ NULL },
+};
 
 static const struct route routes[] = {
 	{ M_GET, "/events/:id/registrations", registrations, ORGANIZER, 0, "event-registrations" },
 	{ M_GET, "/events/:id/registrations.csv", registrations_csv, ORGANIZER, 0, "event-registrations-csv" },
-	{ M_POST, "/events/:id/message", message, ORGANIZER, 1, "event-message", .load = &event_loader, .inputs = message_inputs },
+	{ M_POST, "/events/:id/message", message, ORGANIZER, 1, "event-message", .load = &event_loader, .inputs = message_inputs,
+	  .invalid = message_invalid },
 	{ M_GET, "/e/:code", channel_link, EVERYONE, 0, "channel-link" },
 	{ M_GET, "/e/:code/qr.svg", link_qr, EVERYONE, 0, "channel-link-qr" },
 };

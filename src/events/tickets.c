@@ -330,7 +330,7 @@ static int checkin(req *r, resp *out)
 	}
 	if ((rc = ticket_get(r, d, code, &t, &found, &e)))
 		return rc;
-	const char *back = http_local_path(req_form(r, "next"), NULL);
+	const char *back = http_local_path(in_text(r, "next"), NULL);
 	if (!c.done) {
 		/* Scanned twice, or not a seat: say so, with when and by whom. */
 		int seat = !strcmp(t.status, "confirmed");
@@ -357,7 +357,7 @@ static int checkin(req *r, resp *out)
 }
 
 static const struct input checkin_inputs[] = {
-	IN_FIELD("next"),
+	{ "next", IN_LINE, 0, 0, 500, NULL, NULL }, /* back to the door's list */
 	{ "event", IN_INT, 0, 1, INT64_MAX, NULL, NULL }, /* the door it is scanned at */
 	{ NULL },
 };

@@ -264,9 +264,10 @@ static int login_form(req *r, resp *out)
 static int login(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	char *email = ascii_lower(trimmed(&r->a, req_form(r, "email")));
-	const char *pw = req_form(r, "password");
-	const char *next = http_local_path(req_form(r, "next"), "");
+	const char *typed = in_text(r, "email");
+	char *email = ascii_lower(arena_strdup(&r->a, typed ? typed : ""));
+	const char *pw = in_text(r, "password");
+	const char *next = http_local_path(in_text(r, "next"), "");
 	db *d = r->db;
 	int rc;
 	if (!pw)
@@ -464,7 +465,14 @@ static int password_change(req *r, resp *out)
 	return http_redirect(r, out, "/account?password_changed=1");
 }
 
-static const struct input login_inputs[] = { IN_FIELD("email"), IN_PASSWORD("password"), IN_FIELD("next"), { NULL } };
+/* An address is not checked for its shape here: whatever is typed gets
+ * the one answer that tells nothing ("wrong address or password"). */
+static const struct input login_inputs[] = {
+	{ "email", IN_LINE, 0, 0, 254, "login.err.wrong", NULL },
+	IN_PASSWORD("password"),
+	{ "next", IN_LINE, 0, 0, 500, NULL, NULL },
+	{ NULL },
+};
 static const struct input password_inputs[] = { IN_PASSWORD("current"), IN_PASSWORD("password"), { NULL } };
 
 static const struct route routes[] = {

@@ -50,14 +50,17 @@ static int link_mail_tx(db *d, void *p, err *e)
 	return rc ? rc : outbox_add(d, m->email, i18n_get(lang, "reset.mail.subject"), body, NULL, e);
 }
 
+/* The address as typed, with what is wrong with it. */
+static int request_invalid(req *r, resp *out)
+{
+	return http_page(r, out, 422, "people/reset_request.html", "reset.title",
+			 json_pack("{s:O,s:O}", "form", r->form, "errors", r->errors));
+}
+
 static int request_link(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	char *email = ascii_lower(trimmed(&r->a, req_form(r, "email")));
-	if (!valid_email(email))
-		return http_page(r, out, 422, "people/reset_request.html", "reset.title",
-				 json_pack("{s:{s:s},s:{s:s}}", "form", "email", email, "errors", "email",
-					   T("subscribe.err.email_shape")));
+	const char *email = in_text(r, "email");
 	db *d = r->db;
 	int retry_addr = 0, retry_acct = 0, rc;
 	if ((rc = auth_throttle(d, req_address_key(r, "reset"), RESET_LIMIT_ADDRESS, WINDOW, &retry_addr, &e)))
@@ -186,12 +189,15 @@ static int set_new_password(req *r, resp *out)
 	return http_redirect(r, out, "/login?reset=1");
 }
 
-static const struct input reset_inputs[] = { IN_FIELD("email"), { NULL } };
+static const struct input reset_inputs[] = {
+	{ "email", IN_EMAIL, IN_REQUIRED, 0, 0, "subscribe.err.email_shape", "subscribe.err.email_shape" },
+	{ NULL },
+};
 static const struct input new_password_inputs[] = { IN_PASSWORD("password"), { NULL } };
 
 static const struct route routes[] = {
 	{ M_GET, "/reset", request_form, EVERYONE, 0, "reset" },
-	{ M_POST, "/reset", request_link, EVERYONE, 1, "reset", .inputs = reset_inputs },
+	{ M_POST, "/reset", request_link, EVERYONE, 1, "reset", .inputs = reset_inputs, .invalid = request_invalid },
 	{ M_GET, "/reset/:token", new_password_form, EVERYONE, 0, "reset-link" },
 	{ M_POST, "/reset/:token", set_new_password, EVERYONE, 1, "reset-link", .inputs = new_password_inputs },
 };

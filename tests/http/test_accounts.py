@@ -521,7 +521,10 @@ def test_reset_for_unknown_address_looks_the_same(s):
     import time
     time.sleep(0.5)
     assert_eq(len(SINK.messages()), before, "no mail for an unknown address")
-    assert_eq(Person(s).post("/reset", {"email": "not an email"}).status, 422)
+    bad = Person(s).post("/reset?lang=zh", {"email": "not an email"})
+    assert_eq(bad.status, 422)
+    assert_in('value="not an email"', bad.text, "the address comes back as typed")
+    assert_in("这看起来不像电子邮箱地址", bad.text)
 
 
 def test_reset_answers_alike_when_the_mail_server_is_down(s):

@@ -402,6 +402,16 @@ def test_channel_links_count_registrations_and_export_to_excel(s):
     assert_eq(org.post("/events/%d/message" % eid, {"to": "confirmed", "subject": "明天见", "body": "九点签到"}).status, 303)
     SINK.wait_for("via@example.com", count=2)
     assert_eq(org.post("/events/%d/message" % eid, {"to": "everyone", "subject": "x", "body": "y"}).status, 422)
+    sent = len(SINK.messages("via@example.com"))
+    r = org.post("/events/%d/message?lang=zh" % eid, {"to": "all", "subject": "", "body": "长长的正文\n第二行"})
+    assert_eq(r.status, 422)
+    assert_in('<p class="field-error">请填写主题（一行，200 字以内）。</p>', r.text)
+    assert_in(">长长的正文\n第二行</textarea>", r.text, "the message comes back as typed")
+    assert_in('<option value="all" selected>', r.text)
+    assert_eq(len(SINK.messages("via@example.com")), sent, "nothing sent")
+    api = org.req("POST", "/api/v1/events/%d/message" % eid, {"to": "all", "subject": "x\ty", "body": ""},
+                  headers={"Accept": "application/json"})
+    assert_eq((api.status, sorted(api.json()["error"]["fields"])), (422, ["body", "subject"]))
 
 
 def test_organizer_adds_a_guest_and_cancels_for_them(s):

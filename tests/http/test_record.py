@@ -293,6 +293,9 @@ def test_replays_slides_and_photos(s):
     for fields in [{"kind": "replay", "url": "javascript:alert(1)"}, {"kind": "movie", "url": "https://e.com/"},
                    {"kind": "live", "url": ""}]:
         assert_eq(multipart(org, "/events/%d/media" % eid, fields).status, 422, fields)
+    bad = multipart(org, "/events/%d/media?lang=zh" % eid, {"kind": "movie", "url": "https://e.com/"})
+    assert_in("请选择类型", bad.text, "the wrong field's own message")
+    assert_eq(query(s, "SELECT count(*) FROM event_media WHERE event_id = %d" % eid)[0][0], "1", "nothing added")
     slides = multipart(org, "/events/%d/media" % eid, {"kind": "slides", "title": "迁移实践"},
                        [("file", "迁移实践.pdf", "application/pdf", pdf())])
     assert_eq(slides.status, 303)
