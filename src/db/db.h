@@ -126,9 +126,10 @@ int db_mark(db *d, struct db_mark *m);
 int db_versions(db *d, arena *a, const char **out, err *e);
 /* The same as SQL, for a statement that reads it along with other things
  * (agg: string_agg on PostgreSQL, group_concat on SQLite); and one name's
- * version. A version is the sum of its name's rows (migration 019). */
-#define DB_VERSIONS_SQL(agg) "(SELECT " agg "(name || '=' || v, ',') FROM (SELECT name, sum(version) AS v " \
-	"FROM cache_versions GROUP BY name) cv)"
+ * version. A version is the sum of its name's rows (migration 019): the
+ * text names a name once per row ("events=4,events=9"), and its reader
+ * adds them up, which costs PostgreSQL less than a GROUP BY would. */
+#define DB_VERSIONS_SQL(agg) "(SELECT " agg "(name || '=' || version, ',') FROM cache_versions)"
 #define DB_VERSION_SQL(name) "(SELECT coalesce(sum(version), 0) FROM cache_versions WHERE name = '" name "')"
 /* PostgreSQL keeps a version row per connection (migration 019); folds the
  * rows of connections that ended into shard 0, sums unchanged. Run now and

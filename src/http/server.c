@@ -257,24 +257,31 @@ int http_cache_lookup_at(req *r, resp *out, const char *kind, const char *extra,
 	return keepable(r, args) ? cached_answer(r, out, kind, arena_printf(&r->a, ".%s", extra), version) : 0;
 }
 
-/* The named version as the session lookup read it: 1 when it did. */
+/* The named version as the session lookup read it: the sum of its rows
+ * ("events=4,events=9": one per shard, DB_VERSIONS_SQL); 1 when it did. */
 static int known_version(const req *r, const char *name, int64_t *version)
 {
 	size_t n = strlen(name);
+	int found = 0;
+	*version = 0;
 	for (const char *p = r->versions; p && *p;) {
 		const char *end = strchr(p, ',');
 		if (!strncmp(p, name, n) && p[n] == '=') {
 			char num[24];
+			int64_t v;
 			size_t l = (size_t)((end ? end : p + strlen(p)) - (p + n + 1));
 			if (l >= sizeof(num))
 				return 0;
 			memcpy(num, p + n + 1, l);
 			num[l] = '\0';
-			return !parse_i64(num, 0, INT64_MAX, version);
+			if (parse_i64(num, 0, INT64_MAX, &v) || v > INT64_MAX - *version)
+				return 0;
+			*version += v;
+			found = 1;
 		}
 		p = end ? end + 1 : NULL;
 	}
-	return 0;
+	return found;
 }
 
 int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const char *const *args,
