@@ -35,10 +35,12 @@ const char *http_methods_text(arena *a, int mask)
 	return arena_strndup(a, out, n);
 }
 
-/* Matches one pattern; on success fills names/values (values point into the
- * arena) and returns the parameter count, else -1. */
+/* Matches one pattern; on success fills names/values (copied into the
+ * arena only then: most patterns tried fail) and returns the parameter
+ * count, else -1. */
 static int match(const char *pat, const char *path, arena *a, const char **names, const char **values)
 {
+	struct { const char *name, *value; size_t nl, vl; } got[ROUTE_MAX_PARAMS];
 	int n = 0;
 	if (*pat != '/' || *path != '/')
 		return -1;
@@ -56,8 +58,10 @@ static int match(const char *pat, const char *path, arena *a, const char **names
 				se = path + strlen(path);
 			if (se == path || n == ROUTE_MAX_PARAMS)
 				return -1;
-			names[n] = arena_strndup(a, pat + 1, pl);
-			values[n] = arena_strndup(a, path, (size_t)(se - path));
+			got[n].name = pat + 1;
+			got[n].nl = pl;
+			got[n].value = path;
+			got[n].vl = (size_t)(se - path);
 			n++;
 			pat += pl + 1;
 			path = se;
@@ -71,7 +75,13 @@ static int match(const char *pat, const char *path, arena *a, const char **names
 		pat += pl;
 		path += sl;
 	}
-	return *pat || *path ? -1 : n;
+	if (*pat || *path)
+		return -1;
+	for (int k = 0; k < n; k++) {
+		names[k] = arena_strndup(a, got[k].name, got[k].nl);
+		values[k] = arena_strndup(a, got[k].value, got[k].vl);
+	}
+	return n;
 }
 
 int router_match(const struct route_table *tables, size_t ntables, int method,
@@ -80,9 +90,15 @@ int router_match(const struct route_table *tables, size_t ntables, int method,
 {
 	int allow = 0;
 	int want = method == M_HEAD ? (M_HEAD | M_GET) : method;
+	char first = *path ? path[1] : '\0';
 	for (size_t t = 0; t < ntables; t++)
 		for (size_t i = 0; i < tables[t].n; i++) {
 			const struct route *r = &tables[t].routes[i];
+			/* A pattern whose first segment is literal and starts with
+			 * another letter cannot match: most routes end here. */
+			char c = r->pattern[1];
+			if (c != ':' && c != '*' && c != first)
+				continue;
 			int n = match(r->pattern, path, a, names, values);
 			if (n < 0)
 				continue;
