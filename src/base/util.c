@@ -176,6 +176,23 @@ void fput_column(FILE *f, const char *s, size_t width)
 	while (++w < width + 1);
 }
 
+int text_han(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		unsigned cp;
+		if (*p >= 0xe0 && *p < 0xf0 && p[1] && p[2]) {
+			cp = ((unsigned)(*p & 0x0f) << 12) | ((unsigned)(p[1] & 0x3f) << 6) | (unsigned)(p[2] & 0x3f);
+			if ((cp >= 0x3400 && cp <= 0x9fff) || (cp >= 0xf900 && cp <= 0xfaff))
+				return 1;
+		} else if (*p >= 0xf0 && *p < 0xf8 && p[1] && p[2] && p[3]) {
+			cp = ((unsigned)(*p & 0x07) << 18) | ((unsigned)(p[1] & 0x3f) << 12);
+			if (cp >= 0x20000)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 int one_of(const char *s, const char *const *list)
 {
 	for (size_t i = 0; s && list[i]; i++)

@@ -25,6 +25,9 @@ size_t text_width(const char *s);
 /* Writes s and spaces up to width columns (at least one space after). */
 void fput_column(FILE *f, const char *s, size_t width);
 
+/* 1 when s holds a Chinese character (CJK ideographs, U+3400-9FFF,
+ * U+F900-FAFF, U+20000 and up): a name an English page marks lang="zh-CN". */
+int text_han(const char *s);
 /* 1 when s is one of list's words (NULL-ended, as inputs declare their
  * choices), else 0. */
 int one_of(const char *s, const char *const *list);

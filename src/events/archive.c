@@ -54,20 +54,21 @@ static int archive(req *r, resp *out)
 	const char *l = lang_code(r->lang);
 	int64_t now = unix_now();
 	db_res ev, items, hosts, came, media, sl, cl;
-	rc = db_query(d, &r->a, "SELECT e.id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END, e.starts_at, e.tz, "
+	rc = db_query(d, &r->a, "SELECT e.id, " DB_IN_LANG("e.title_zh", "e.title_en") ", e.starts_at, e.tz, "
 				"coalesce(e.city_id, 0), coalesce(CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END, ''), "
 				"coalesce(s.slug, ''), coalesce(CASE WHEN ? = 'en' THEN s.name_en ELSE s.name_zh END, ''), "
-				"e.confirmed, e.checked_in, e.registered_text, e.checked_in_text, e.online_text, e.reach_text "
-				"FROM events e LEFT JOIN cities c ON c.id = e.city_id LEFT JOIN event_series s ON s.id = e.series_id "
+				"e.confirmed, e.checked_in, e.registered_text, e.checked_in_text, e.online_text, e.reach_text, "
+				DB_ZH_ONLY("e.title_en") " FROM events e LEFT JOIN cities c ON c.id = e.city_id LEFT JOIN event_series s ON s.id = e.series_id "
 				ARCHIVE_WHERE "ORDER BY e.starts_at DESC, e.id DESC LIMIT 500",
-		      DB_ARGS(DB_TEXT(l), DB_TEXT(l), DB_TEXT(l), ARCHIVE_ARGS), &ev, &e);
+		      DB_ARGS(DB_TEXT(l), DB_TEXT(l), DB_TEXT(l), DB_TEXT(l), ARCHIVE_ARGS), &ev, &e);
 	if (!rc)
-		rc = db_query(d, &r->a, "SELECT i.event_id, i.id, i.title, coalesce(sp.name, ''), coalesce(CASE WHEN o.id IS NULL "
+		rc = db_query(d, &r->a, "SELECT i.event_id, i.id, " DB_IN_LANG("i.title", "i.title_en") ", coalesce(sp.name, ''), "
+					"coalesce(CASE WHEN o.id IS NULL "
 					"THEN sp.org_name WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh) ELSE o.name_zh END, '') "
 					"FROM event_items i LEFT JOIN item_speakers sp ON sp.item_id = i.id LEFT JOIN orgs o ON o.id = sp.org_id "
 					"WHERE i.kind IN ('talk', 'case', 'panel', 'debate', 'closed') AND i.event_id IN (" ARCHIVE_IDS ") "
 					"ORDER BY i.event_id, i.starts_at, i.id, sp.pos",
-			      DB_ARGS(DB_TEXT(l), ARCHIVE_ARGS), &items, &e);
+			      DB_ARGS(DB_TEXT(l), DB_TEXT(l), ARCHIVE_ARGS), &items, &e);
 	if (!rc)
 		rc = db_query(d, &r->a, "SELECT eo.event_id, CASE WHEN ? = 'en' THEN coalesce(o.name_en, o.name_zh) ELSE o.name_zh END, "
 					"o.id FROM event_orgs eo JOIN orgs o ON o.id = eo.org_id WHERE eo.role = 'host' "
@@ -128,12 +129,18 @@ static int archive(req *r, resp *out)
 			if (db_get_int(&items, at, 1) == last_item)
 				continue; /* a second speaker: the first one is shown */
 			last_item = db_get_int(&items, at, 1);
-			json_array_append_new(topics, json_pack("{s:s,s:s,s:s}", "title", db_get(&items, at, 2), "speaker",
-								db_get(&items, at, 3), "org", db_get(&items, at, 4)));
+			/* On an English page, what has no English side is marked
+			 * Chinese: a title not translated, a name in characters. */
+			int en = r->lang == LANG_EN;
+			json_array_append_new(topics, json_pack("{s:s,s:b,s:s,s:b,s:s,s:b}", "title", db_get(&items, at, 2),
+								"title_zh", en && text_han(db_get(&items, at, 2)), "speaker",
+								db_get(&items, at, 3), "speaker_zh", en && text_han(db_get(&items, at, 3)),
+								"org", db_get(&items, at, 4), "org_zh", en && text_han(db_get(&items, at, 4))));
 		}
 		for (rows_of(&hosts, &at, id); at < hosts.nrows && db_get_int(&hosts, at, 0) == id; at++)
-			json_array_append_new(hl, json_pack("{s:s,s:I}", "name", db_get(&hosts, at, 1), "id",
-							    (json_int_t)db_get_int(&hosts, at, 2)));
+			json_array_append_new(hl, json_pack("{s:s,s:I,s:b}", "name", db_get(&hosts, at, 1), "id",
+							    (json_int_t)db_get_int(&hosts, at, 2), "zh",
+							    r->lang == LANG_EN && text_han(db_get(&hosts, at, 1))));
 		int64_t orgs = 0, replays = 0;
 		if (rows_of(&came, &at, id))
 			orgs = db_get_int(&came, at, 1);
@@ -147,6 +154,9 @@ static int archive(req *r, resp *out)
 						"series_slug", db_get(&ev, i, 6), "series", db_get(&ev, i, 7), "hosts", hl,
 						"topics", topics, "figures", record_figures(r, &row), "attending",
 						(json_int_t)orgs, "replays", (json_int_t)replays));
+		json_object_set_new(json_array_get(json_object_get(year, "events"),
+						   json_array_size(json_object_get(year, "events")) - 1),
+				    "title_zh_only", json_boolean(db_get_int(&ev, i, 14)));
 	}
 	json_t *so = json_array(), *co = json_array();
 	const char *heading = NULL;

@@ -60,6 +60,9 @@ int events_list(req *r, resp *out)
 				      event_venue(r->lang, &ev), "status", ev.status, "status_text",
 				      T(arena_printf(&r->a, "event.status.%s", ev.status)), "seats_left",
 				      (json_int_t)(left > 0 ? left : 0), "open", !event_closed_reason(&ev, now));
+		/* What has no English side, marked Chinese on an English page. */
+		json_object_set_new(o, "title_zh_only", json_boolean(r->lang == LANG_EN && !*ev.title_en));
+		json_object_set_new(o, "venue_zh_only", json_boolean(r->lang == LANG_EN && *ev.venue && !*ev.venue_en));
 		json_array_insert_new(ev.ends_at >= now ? upcoming : past, ev.ends_at >= now ? 0 : json_array_size(past), o);
 	}
 	json_t *sl = json_array();

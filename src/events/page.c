@@ -48,7 +48,10 @@ int event_agenda(req *r, db *d, const struct event_row *ev, json_t **out, err *e
 		for (int k = 0; k < sp.nrows; k++) {
 			if (db_get_int(&sp, k, 0) != item)
 				continue;
-			json_t *s = json_pack("{s:s,s:s}", "name", db_get(&sp, k, 3), "org", db_get(&sp, k, 5));
+			/* Names written in characters, marked so on an English page. */
+			json_t *s = json_pack("{s:s,s:s,s:b,s:b}", "name", db_get(&sp, k, 3), "org", db_get(&sp, k, 5), "name_zh",
+					      r->lang == LANG_EN && text_han(db_get(&sp, k, 3)), "org_zh",
+					      r->lang == LANG_EN && text_han(db_get(&sp, k, 5)));
 			if (db_get_int(&sp, k, 2))
 				json_object_set_new(s, "user_id", json_integer(db_get_int(&sp, k, 2)));
 			if (db_get_int(&sp, k, 4))

@@ -337,10 +337,16 @@ static int load(req *r, db *d, int64_t id, json_t **out, err *e)
 	json_object_set_new(m, "category_text", json_string(T(arena_printf(&r->a, "cat.%s", db_get(&o, 0, 3)))));
 	if (*db_get(&o, 0, 4))
 		json_object_set_new(m, "industry_text", json_string(T(arena_printf(&r->a, "ind.%s", db_get(&o, 0, 4)))));
-	json_t *aliases = json_array();
-	for (int i = 0; i < al.nrows; i++)
+	/* Names in characters, marked so on an English page. */
+	json_object_set_new(m, "name_zh_mark", json_boolean(r->lang == LANG_EN));
+	json_t *aliases = json_array(), *shown = json_array();
+	for (int i = 0; i < al.nrows; i++) {
 		json_array_append_new(aliases, json_string(db_get(&al, i, 0)));
+		json_array_append_new(shown, json_pack("{s:s,s:b}", "name", db_get(&al, i, 0), "zh",
+						       r->lang == LANG_EN && text_han(db_get(&al, i, 0))));
+	}
 	json_object_set_new(m, "aliases", aliases);
+	json_object_set_new(m, "aliases_shown", shown);
 	json_object_set_new(m, "people", db_rows_json(&people));
 	/* One line per event, with every role the organization had in it. */
 	json_t *events = json_array(), *x = NULL;

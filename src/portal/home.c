@@ -38,8 +38,9 @@ static const char sql_stats[] =
 	"(SELECT coalesce(sum(followers), 0) FROM channels) AS followers";
 
 static const char sql_upcoming[] =
-	"SELECT e.id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END AS title, "
-	"CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, e.venue, "
+	"SELECT e.id, " DB_IN_LANG("e.title_zh", "e.title_en") " AS title, " DB_ZH_ONLY("e.title_en") " AS title_zh_only, "
+	"CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, " DB_IN_LANG("e.venue", "e.venue_en") " AS venue, "
+	"CASE WHEN ? = 'en' AND e.venue <> '' AND e.venue_en = '' THEN 1 ELSE 0 END AS venue_zh_only, "
 	"e.starts_at, e.status, e.capacity, e.tz, "
 	"CASE WHEN ? = 'en' THEN s.name_en ELSE s.name_zh END AS series "
 	"FROM events e LEFT JOIN cities c ON c.id = e.city_id "
@@ -48,7 +49,7 @@ static const char sql_upcoming[] =
 	"ORDER BY e.starts_at LIMIT 4";
 
 static const char sql_past[] =
-	"SELECT e.id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END AS title, "
+	"SELECT e.id, " DB_IN_LANG("e.title_zh", "e.title_en") " AS title, " DB_ZH_ONLY("e.title_en") " AS title_zh_only, "
 	"CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END AS city, e.starts_at, e.tz, "
 	"e.registered_text AS registered_text, e.reach_text AS reach_text, e.confirmed, e.checked_in, "
 	"(SELECT count(*) FROM event_topics t WHERE t.event_id = e.id) AS topics "
@@ -81,9 +82,10 @@ static int home_model(req *r, db *d, json_t **out, err *e)
 	int rc;
 	if ((rc = db_query(d, &r->a, sql_stats, DB_NOARGS, &st, e)) ||
 	    (rc = db_query(d, &r->a, sql_upcoming,
-			   DB_ARGS(DB_TEXT(lang), DB_TEXT(lang), DB_TEXT(lang), DB_TIME(unix_now() - 86400)),
+			   DB_ARGS(DB_TEXT(lang), DB_TEXT(lang), DB_TEXT(lang), DB_TEXT(lang), DB_TEXT(lang), DB_TEXT(lang),
+				   DB_TIME(unix_now() - 86400)),
 			   &up, e)) ||
-	    (rc = db_query(d, &r->a, sql_past, DB_ARGS(DB_TEXT(lang), DB_TEXT(lang)), &past, e)) ||
+	    (rc = db_query(d, &r->a, sql_past, DB_ARGS(DB_TEXT(lang), DB_TEXT(lang), DB_TEXT(lang)), &past, e)) ||
 	    (rc = db_query(d, &r->a, sql_past_hosts, DB_ARGS(DB_TEXT(lang)), &hosts, e)) ||
 	    (rc = db_query(d, &r->a, sql_orgs, DB_ARGS(DB_TEXT(lang)), &orgs, e)) ||
 	    (rc = db_query(d, &r->a, sql_channels, DB_ARGS(DB_TEXT(lang)), &ch, e)) ||
@@ -120,7 +122,8 @@ static int home_model(req *r, db *d, json_t **out, err *e)
 		json_t *hl = json_array();
 		for (int h = 0; h < hosts.nrows; h++)
 			if (!strcmp(db_text(&hosts, h, "event_id"), db_text(&past, i, "id")))
-				json_array_append_new(hl, json_string(db_text(&hosts, h, "name")));
+				json_array_append_new(hl, json_pack("{s:s,s:b}", "name", db_text(&hosts, h, "name"), "zh",
+								    r->lang == LANG_EN && text_han(db_text(&hosts, h, "name"))));
 		json_object_set_new(o, "hosts", hl);
 		json_array_append_new(pastj, o);
 	}

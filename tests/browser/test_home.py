@@ -172,6 +172,32 @@ def test_join_fill_profile_find_company(s, d):
     check(d.find_element(By.CSS_SELECTOR, "a.me").text == "登录", "signed out")
 
 
+# Text nodes with Chinese characters that no ancestor marks lang="zh-*".
+UNMARKED_CHINESE = """
+const out = [], w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+let n;
+while ((n = w.nextNode())) {
+  const t = n.textContent.trim();
+  if (!/[\\u3400-\\u9fff]/.test(t)) continue;
+  let e = n.parentElement, marked = false;
+  for (; e; e = e.parentElement) if ((e.getAttribute("lang") || "").startsWith("zh")) { marked = true; break; }
+  if (!marked) out.push(n.parentElement.tagName + ": " + t.slice(0, 40));
+}
+return out;"""
+
+
+def test_english_pages_mark_what_is_chinese(s, d):
+    """An English page shows English, or Chinese marked as Chinese (a title
+    not translated yet, a venue, a name written in characters): no Chinese
+    text passes for English."""
+    d.set_window_size(1280, 900)
+    for path in ("/", "/events", "/events/8", "/events/7", "/archive", "/orgs", "/orgs/1", "/series",
+                 "/series/pg-elephant-days"):
+        d.get(s.url(path + "?lang=en"))
+        check(d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", path)
+        left = d.execute_script(UNMARKED_CHINESE)
+        check(not left, "%s: Chinese shown as English: %r" % (path, left[:5]))
+
 def run_browser_suite(name, tests, sink=None):
     """Runs browser tests in order against one demo server (its mail going
     to sink, when given) and one phone-sized Chromium; a failed test does
@@ -211,7 +237,8 @@ def run_browser_suite(name, tests, sink=None):
 
 def main():
     return run_browser_suite("browser", (test_phone_chinese_then_english, test_desktop_both_languages,
-                                         test_subscription_form, test_join_fill_profile_find_company))
+                                         test_subscription_form, test_join_fill_profile_find_company,
+                                         test_english_pages_mark_what_is_chinese))
 
 
 if __name__ == "__main__":
