@@ -202,7 +202,7 @@ static json_t *metrics_json(req *r, const db_res *evs, const db_res *x)
 			 "cities", groups_json(city, ncity));
 }
 
-#define METRIC_EVENTS "SELECT e.id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END, e.starts_at, " \
+#define METRIC_EVENTS "SELECT e.id, " DB_IN_LANG("e.title_zh", "e.title_en") ", e.starts_at, " \
 	"coalesce(CASE WHEN ? = 'en' THEN c.name_en ELSE c.name_zh END, ''), " \
 	"CASE WHEN e.ends_at < ? OR e.status = 'finished' THEN 1 ELSE 0 END, coalesce(e.registered_text, ''), " \
 	"coalesce(e.checked_in_text, ''), e.tz, CASE WHEN e.starts_at <= ? OR e.status = 'finished' THEN 1 ELSE 0 END " \

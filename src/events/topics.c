@@ -24,7 +24,7 @@ static int topics(req *r, resp *out)
 	db *d = r->db;
 	db_res x;
 	int rc = db_query(d, &r->a, "SELECT t.id, t.title, t.abstract, t.speaker_name, t.speaker_org, t.status, "
-				    "coalesce(t.event_id, 0) AS event_id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END AS event "
+				    "coalesce(t.event_id, 0) AS event_id, " DB_IN_LANG("e.title_zh", "e.title_en") " AS event "
 				    "FROM topics t LEFT JOIN events e ON e.id = t.event_id ORDER BY t.status = 'proposed' DESC, t.id DESC LIMIT 300",
 			  DB_ARGS(DB_TEXT(lang_code(r->lang))), &x, &e);
 	if (rc)

@@ -2,6 +2,7 @@
  * do with them: create, edit (names, aliases, category, industry, city,
  * website, description) and merge duplicates without losing what either
  * one had. */
+#include <pthread.h>
 #include <string.h>
 
 #include "auth/auth.h"
@@ -39,11 +40,65 @@ static json_t *options(req *r, const char *prefix, const char *const *list, cons
 	return a;
 }
 
+/* The directory filter's fixed choices (categories, industries) as
+ * <option> elements, rendered once per language: every search page shows
+ * the same lists, and building them from JSON on each request cost more
+ * than the search itself. The chosen one is marked per request. */
+static const char *choices_html(req *r, const char *prefix, const char *const *list, const char *selected)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static const char *done[2][LANG__COUNT];
+	int which = list == industries, lang = r->lang;
+	pthread_mutex_lock(&mu);
+	if (!done[which][lang]) {
+		buf b = BUF_INIT;
+		for (size_t i = 0; list[i]; i++) {
+			const char *label = i18n_get(lang, arena_printf(&r->a, "%s.%s", prefix, list[i]));
+			buf_addf(&b, "<option value=\"%s\">", list[i]);
+			buf_html(&b, label, strlen(label));
+			buf_adds(&b, "</option>");
+		}
+		done[which][lang] = buf_detach(&b, NULL); /* kept for the server's life */
+	}
+	const char *html = done[which][lang];
+	pthread_mutex_unlock(&mu);
+	if (!selected || !*selected)
+		return html;
+	const char *want = arena_printf(&r->a, "<option value=\"%s\">", selected);
+	const char *at = strstr(html, want);
+	if (!at)
+		return html;
+	size_t cut = (size_t)(at - html) + strlen(want) - 1; /* before the tag's '>' */
+	return arena_printf(&r->a, "%.*s selected%s", (int)cut, html, html + cut);
+}
+
+static int read_cities(req *r, db *d, db_res *c, err *e)
+{
+	return db_query(d, &r->a, "SELECT id, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END AS name FROM cities ORDER BY id",
+			DB_ARGS(DB_TEXT(lang_code(r->lang))), c, e);
+}
+
+/* The cities as <option> elements, the chosen one marked (as above). */
+static const char *city_choices_html(req *r, db *d, int64_t selected, err *e, int *rc)
+{
+	db_res c;
+	buf b = BUF_INIT;
+	*rc = read_cities(r, d, &c, e);
+	for (int i = 0; !*rc && i < c.nrows; i++) {
+		buf_addf(&b, "<option value=\"%lld\"%s>", (long long)db_get_int(&c, i, 0),
+			 db_get_int(&c, i, 0) == selected ? " selected" : "");
+		buf_html(&b, db_get(&c, i, 1), strlen(db_get(&c, i, 1)));
+		buf_adds(&b, "</option>");
+	}
+	const char *html = arena_strdup(&r->a, b.len ? b.s : "");
+	buf_release(&b);
+	return html;
+}
+
 static json_t *city_options(req *r, db *d, int64_t selected, err *e, int *rc)
 {
 	db_res c;
-	*rc = db_query(d, &r->a, "SELECT id, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END AS name FROM cities ORDER BY id",
-		       DB_ARGS(DB_TEXT(lang_code(r->lang))), &c, e);
+	*rc = read_cities(r, d, &c, e);
 	json_t *a = json_array();
 	for (int i = 0; !*rc && i < c.nrows; i++)
 		json_array_append_new(a, json_pack("{s:I,s:s,s:b}", "value", (json_int_t)db_get_int(&c, i, 0), "label",
@@ -288,21 +343,29 @@ static int list(req *r, resp *out)
 			json_object_set_new(o, "industry_text", json_string(T(arena_printf(&r->a, "ind.%s", db_text(&res, i, "industry")))));
 		json_array_append_new(items, o);
 	}
-	json_t *cities = city_options(r, d, city, &e, &rc);
-	if (rc) {
-		json_decref(items);
-		json_decref(cities);
-		return rc;
-	}
 	buf qs = BUF_INIT;
 	buf_adds(&qs, "q=");
 	buf_url_arg(&qs, q);
 	buf_addf(&qs, "&category=%s&industry=%s&city=%lld", cat, ind, (long long)city);
-	json_t *m = json_pack("{s:o,s:{s:s,s:o,s:o,s:o},s:s,s:b}", "orgs", items, "filter", "q", q, "categories",
-			      options(r, "cat", categories, cat), "industries",
-			      options(r, "ind", industries, ind), "cities", cities, "query", qs.s,
-			      "can_edit", !auth_allowed(ALLOW(ROLE_EDITOR), r->role));
+	json_t *m = json_pack("{s:o,s:{s:s},s:s,s:b}", "orgs", items, "filter", "q", q, "query", qs.s, "can_edit",
+			      !auth_allowed(ALLOW(ROLE_EDITOR), r->role));
 	buf_release(&qs);
+	json_t *filter = json_object_get(m, "filter");
+	/* The choices as data for the API; as ready <option> elements for the
+	 * page (choices_html). */
+	if (r->api) {
+		json_object_set_new(filter, "categories", options(r, "cat", categories, cat));
+		json_object_set_new(filter, "industries", options(r, "ind", industries, ind));
+		json_object_set_new(filter, "cities", city_options(r, d, city, &e, &rc));
+	} else {
+		json_object_set_new(filter, "categories_html", json_string(choices_html(r, "cat", categories, cat)));
+		json_object_set_new(filter, "industries_html", json_string(choices_html(r, "ind", industries, ind)));
+		json_object_set_new(filter, "cities_html", json_string(city_choices_html(r, d, city, &e, &rc)));
+	}
+	if (rc) {
+		json_decref(m);
+		return rc;
+	}
 	http_pager(m, page, res.nrows > LIST_PAGE);
 	http_page(r, out, 200, "orgs/list.html", "orgs.title", m);
 	http_cache_store(r, out, "orgs", version, ORGS_TTL);
@@ -326,7 +389,7 @@ static int load(req *r, db *d, int64_t id, json_t **out, err *e)
 	}
 	if ((rc = db_query(d, &r->a, "SELECT alias FROM org_aliases WHERE org_id = ? ORDER BY id", DB_ARGS(DB_INT(id)), &al, e)) ||
 	    (rc = people_at_org(d, &r->a, id, &people, e)) ||
-	    (rc = db_query(d, &r->a, "SELECT e.id, CASE WHEN ? = 'en' THEN e.title_en ELSE e.title_zh END AS title, "
+	    (rc = db_query(d, &r->a, "SELECT e.id, " DB_IN_LANG("e.title_zh", "e.title_en") " AS title, "
 				     "e.starts_at, eo.role, e.tz FROM event_orgs eo JOIN events e ON e.id = eo.event_id "
 				     "WHERE eo.org_id = ? ORDER BY e.starts_at DESC, e.id, CASE eo.role WHEN 'host' THEN 1 WHEN 'sponsor' THEN 2 "
 				     "WHEN 'venue' THEN 3 WHEN 'media' THEN 4 ELSE 5 END LIMIT 200",

@@ -143,6 +143,18 @@ def test_directory_pages(s):
     assert_eq(len(names), 40, "every organization once, none twice")
     page = Person(s).get("/orgs?q=" + quote("翻页测试")).text
     assert_in('href="?page=2&amp;q=', page, "the page links to the next one, filters kept")
+    # The filter's choices come back chosen, in the page's language; the API has them as data.
+    chosen = Person(s).get("/orgs?category=media&industry=bank&city=1&lang=en").text
+    for want in ('<option value="media" selected>Media</option>', '<option value="bank" selected>Banking</option>',
+                 '<option value="1" selected>'):
+        assert_in(want, chosen)
+    assert_eq(chosen.count(" selected>"), 3, "one choice per list")
+    plain = Person(s).get("/orgs?lang=zh").text
+    assert " selected>" not in plain, "nothing chosen when nothing was asked"
+    assert_in('<option value="media">媒体</option>', plain)
+    data = Person(s).get("/api/v1/orgs?category=media").json()["filter"]
+    assert_eq([c["value"] for c in data["categories"] if c["selected"]], ["media"])
+    assert data["cities"], "the cities as data"
 
 
 def test_sql_metacharacters_in_org_fields(s):
