@@ -381,27 +381,34 @@ static int token_user(db *d, arena *a, const char *token, const char *find, cons
 /* Every data version too ("home=5,orgs=3,events=12"), in the same
  * statement: a member's kept page then needs no statement of its own. */
 #define VERSIONS(agg) ", " DB_VERSIONS_SQL(agg) " AS versions "
-#define SESSION_USER(agg) \
-	"SELECT u.id, u.display_name, u.email, u.role, u.lang, s.last_seen_at, u.cache_version" VERSIONS(agg) \
+#define NO_VERSIONS(agg) ", NULL AS versions "
+#define SESSION_USER(agg, versions) \
+	"SELECT u.id, u.display_name, u.email, u.role, u.lang, s.last_seen_at, u.cache_version" versions(agg) \
 	", s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id " \
 	"WHERE s.token_hash = ? AND s.expires_at > ? AND u.deleted_at IS NULL"
 /* API tokens do not expire; the time parameter is compared to their creation. */
-#define TOKEN_USER(agg) \
+#define TOKEN_USER(agg, versions) \
 	"SELECT u.id, u.display_name, u.email, u.role, u.lang, coalesce(t.last_used_at, t.created_at), " \
-	"u.cache_version" VERSIONS(agg) ", NULL FROM api_tokens t JOIN users u ON u.id = t.user_id " \
+	"u.cache_version" versions(agg) ", NULL FROM api_tokens t JOIN users u ON u.id = t.user_id " \
 	"WHERE t.token_hash = ? AND t.created_at <= ? AND u.deleted_at IS NULL"
 
-int auth_session_user(db *d, arena *a, const char *token, struct auth_user **out, err *e)
+/* On SQLite the versions always come along: what token_user remembers
+ * (until the next commit anywhere) then serves the next page too. */
+int auth_session_user(db *d, arena *a, const char *token, int versions, struct auth_user **out, err *e)
 {
 	int pg = db_engine_of(d) == DB_POSTGRES;
-	return token_user(d, a, token, pg ? SESSION_USER("string_agg") : SESSION_USER("group_concat"),
+	return token_user(d, a, token,
+			  !pg ? SESSION_USER("group_concat", VERSIONS)
+			  : versions ? SESSION_USER("string_agg", VERSIONS) : SESSION_USER("string_agg", NO_VERSIONS),
 			  "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", out, e);
 }
 
-int auth_api_token_user(db *d, arena *a, const char *token, struct auth_user **out, err *e)
+int auth_api_token_user(db *d, arena *a, const char *token, int versions, struct auth_user **out, err *e)
 {
 	int pg = db_engine_of(d) == DB_POSTGRES;
-	return token_user(d, a, token, pg ? TOKEN_USER("string_agg") : TOKEN_USER("group_concat"),
+	return token_user(d, a, token,
+			  !pg ? TOKEN_USER("group_concat", VERSIONS)
+			  : versions ? TOKEN_USER("string_agg", VERSIONS) : TOKEN_USER("string_agg", NO_VERSIONS),
 			  "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?", out, e);
 }
 

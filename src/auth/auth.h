@@ -74,11 +74,14 @@ int64_t auth_email_link_user(const char *token, const char *(*email_of)(void *ct
 
 /* Sessions. */
 int auth_session_create(db *d, int64_t user_id, const char *client, char token[AUTH_TOKEN_LEN + 1], err *e);
-/* *out is NULL when the token names no live session. */
-int auth_session_user(db *d, arena *a, const char *token, struct auth_user **out, err *e);
+/* *out is NULL when the token names no live session. versions: read the
+ * data versions along (a page that may be kept needs them); a request
+ * that changes something does not, and on PostgreSQL, where each request
+ * asks the database, leaving them out spares it the work at a rush. */
+int auth_session_user(db *d, arena *a, const char *token, int versions, struct auth_user **out, err *e);
 int auth_session_end(db *d, const char *token, err *e);
 /* The account an API token (sent as "Authorization: Bearer TOKEN") acts for. */
-int auth_api_token_user(db *d, arena *a, const char *token, struct auth_user **out, err *e);
+int auth_api_token_user(db *d, arena *a, const char *token, int versions, struct auth_user **out, err *e);
 int auth_session_end_all(db *d, int64_t user_id, const char *except_token, err *e);
 /* After "log out everywhere", a password change or a reset: every session
  * (but except_session, this browser's, when given), every API token and

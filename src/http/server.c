@@ -933,8 +933,8 @@ static enum MHD_Result dispatch(struct server *s, req *r)
 		if (authz && !bearer)
 			return fail(r, 401, "bad_token", "error.bad_token");
 		int arc = !d ? ERR_UNAVAILABLE
-			  : bearer ? auth_api_token_user(d, &r->a, authz + 7, &u, &e)
-				   : auth_session_user(d, &r->a, sid, &u, &e);
+			  : bearer ? auth_api_token_user(d, &r->a, authz + 7, r->method & M_SAFE, &u, &e)
+				   : auth_session_user(d, &r->a, sid, r->method & M_SAFE, &u, &e);
 		if (arc) {
 			log_error("who is asking: %s", e.msg);
 			return fail(r, 503, "unavailable", "error.unavailable");

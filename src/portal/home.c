@@ -119,12 +119,18 @@ static int home_model(req *r, db *d, json_t **out, err *e)
 		const char *reach = events_figure_text(&r->a, r->lang, db_text(&past, i, "reach_text"), -1);
 		json_object_set_new(o, "registered", reg ? json_string(reg) : json_null());
 		json_object_set_new(o, "reach", reach ? json_string(reach) : json_null());
-		json_t *hl = json_array();
+		/* The hosts as data, and as the page shows them: a name in
+		 * characters marked Chinese on an English page. */
+		json_t *hl = json_array(), *shown = json_array();
 		for (int h = 0; h < hosts.nrows; h++)
-			if (!strcmp(db_text(&hosts, h, "event_id"), db_text(&past, i, "id")))
-				json_array_append_new(hl, json_pack("{s:s,s:b}", "name", db_text(&hosts, h, "name"), "zh",
-								    r->lang == LANG_EN && text_han(db_text(&hosts, h, "name"))));
+			if (!strcmp(db_text(&hosts, h, "event_id"), db_text(&past, i, "id"))) {
+				const char *name = db_text(&hosts, h, "name");
+				json_array_append_new(hl, json_string(name));
+				json_array_append_new(shown, json_pack("{s:s,s:b}", "name", name, "zh",
+								       r->lang == LANG_EN && text_han(name)));
+			}
 		json_object_set_new(o, "hosts", hl);
+		json_object_set_new(o, "hosts_shown", shown);
 		json_array_append_new(pastj, o);
 	}
 	json_object_set_new(m, "past", pastj);
