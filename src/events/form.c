@@ -464,9 +464,9 @@ static const struct input event_inputs[] = {
 	{ "closes_time", IN_TIME, 0, 0, 0, "events.err.time", NULL },
 	{ "status", IN_CHOICE, IN_REQUIRED, 0, 0, "events.err.status", "events.err.status", event_statuses },
 	{ "capacity", IN_INT, IN_REQUIRED, 0, 1000000, "events.err.capacity", "events.err.capacity" },
-	{ "description", IN_MARKDOWN, 0, 0, DESC_MAX, "orgs.err.description", NULL },
-	{ "description_en", IN_MARKDOWN, 0, 0, DESC_MAX, "orgs.err.description", NULL },
-	{ "checklist", IN_TEXT, 0, 0, 4000, "orgs.err.description", NULL },
+	{ "description", IN_MARKDOWN, 0, 0, DESC_MAX, "events.err.description", NULL },
+	{ "description_en", IN_MARKDOWN, 0, 0, DESC_MAX, "events.err.description", NULL },
+	{ "checklist", IN_TEXT, 0, 0, 4000, "events.err.checklist", NULL },
 	/* Names, one per line or comma: each is looked up in the directory. */
 	{ "orgs_host", IN_TEXT, 0, 0, 4000, "events.err.orgs_text", NULL },
 	{ "orgs_sponsor", IN_TEXT, 0, 0, 4000, "events.err.orgs_text", NULL },

@@ -337,6 +337,11 @@ def test_the_event_form_says_what_is_wrong_with_each_field(s):
     r = org.post("/events/new", dict(good, start="09:00"))
     assert_eq(r.status, 303, r.text[:800])
     assert_eq(int(query(s, "SELECT count(*) FROM events")[0][0]), int(before) + 1)
+    long = org.post("/events/new?lang=zh", dict(good, start="09:00", description="长" * 20001, checklist="项" * 4001))
+    assert_eq(long.status, 422)
+    assert_in("活动介绍最多 20000 字。", long.text, "the event description's own limit")
+    assert_in("筹备清单最多 4000 字。", long.text)
+    assert_eq(org.post("/events/new", dict(good, start="09:00", description="长" * 20000)).status, 303)
 
 def test_clone_from_a_template_shifts_dates_keeps_the_shape(s):
     org = account(s, "clone@example.com", "克隆组织者", "organizer")
