@@ -444,6 +444,14 @@ static int save(req *r, resp *out)
 	return rc;
 }
 
+/* An organization role's two fields (org_roles): the names, one per line
+ * or comma, each looked up in the directory; and what the organizer chose
+ * for a name the directory lacks, one field per name, "ID:NAME" or
+ * "new:NAME" (read by picked()). */
+#define ROLE_INPUTS(role) \
+	{ "orgs_" role, IN_TEXT, 0, 0, 4000, "events.err.orgs_text", NULL }, \
+	{ "pick_" role, IN_LINE, 0, 0, 400, NULL, NULL }
+
 static const struct input event_inputs[] = {
 	{ "title_zh", IN_LINE, IN_REQUIRED, 0, 200, "events.err.title_text", "events.err.title_text" },
 	{ "title_en", IN_LINE, 0, 0, 200, "events.err.title_text", NULL },
@@ -467,17 +475,10 @@ static const struct input event_inputs[] = {
 	{ "description", IN_MARKDOWN, 0, 0, DESC_MAX, "events.err.description", NULL },
 	{ "description_en", IN_MARKDOWN, 0, 0, DESC_MAX, "events.err.description", NULL },
 	{ "checklist", IN_TEXT, 0, 0, 4000, "events.err.checklist", NULL },
-	/* Names, one per line or comma: each is looked up in the directory. */
-	{ "orgs_host", IN_TEXT, 0, 0, 4000, "events.err.orgs_text", NULL },
-	{ "orgs_sponsor", IN_TEXT, 0, 0, 4000, "events.err.orgs_text", NULL },
-	{ "orgs_venue", IN_TEXT, 0, 0, 4000, "events.err.orgs_text", NULL },
-	{ "orgs_media", IN_TEXT, 0, 0, 4000, "events.err.orgs_text", NULL },
-	/* What the organizer chose for a name the directory lacks, one field
-	 * per name: "ID:NAME" or "new:NAME" (read by picked()). */
-	{ "pick_host", IN_LINE, 0, 0, 400, NULL, NULL },
-	{ "pick_sponsor", IN_LINE, 0, 0, 400, NULL, NULL },
-	{ "pick_venue", IN_LINE, 0, 0, 400, NULL, NULL },
-	{ "pick_media", IN_LINE, 0, 0, 400, NULL, NULL },
+	ROLE_INPUTS("host"),
+	ROLE_INPUTS("sponsor"),
+	ROLE_INPUTS("venue"),
+	ROLE_INPUTS("media"),
 	{ NULL },
 };
 
