@@ -6,6 +6,7 @@
  * Input: a selector byte (content type, or "raw" for a whole request),
  * then the body. Any answer must be a well-formed HTTP status line. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <sodium.h>
 #include <stdint.h>
@@ -79,23 +80,57 @@ static void add_with_token(buf *b, const uint8_t *data, size_t size)
 	}
 }
 
+/* libFuzzer's timer (-timeout) sends SIGALRM every few seconds through a
+ * handler installed without SA_RESTART, so any of these calls may return
+ * EINTR; that is the harness being interrupted, not the server failing. */
+static int connect_loopback(void)
+{
+	for (;;) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		struct timeval tv = { 2, 0 };
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		if (fd >= 0 && !connect(fd, (struct sockaddr *)&a, sizeof(a)))
+			return fd;
+		int why = errno;
+		if (fd >= 0)
+			close(fd);
+		if (why != EINTR) {
+			fprintf(stderr, "fuzz_form: cannot connect to the server: %s\n", strerror(why));
+			abort();
+		}
+	}
+}
+
 static void exchange(const char *req, size_t len)
 {
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	struct timeval tv = { 2, 0 };
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a)))
-		abort();
-	(void)!write(fd, req, len);
+	int fd = connect_loopback();
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(fd, req + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break; /* the server closed early: it may answer or not */
+		off += (size_t)w;
+	}
 	shutdown(fd, SHUT_WR);
 	char resp[64] = "";
-	ssize_t n = read(fd, resp, sizeof(resp) - 1);
+	size_t n = 0;
+	while (n < 12) {
+		ssize_t got = read(fd, resp + n, sizeof(resp) - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
 	close(fd);
 	/* The server may close a hopeless request without answering. */
-	if (n > 0 && n >= 12 && strncmp(resp, "HTTP/1.1 ", 9) && strncmp(resp, "HTTP/1.0 ", 9))
+	if (n >= 12 && strncmp(resp, "HTTP/1.1 ", 9) && strncmp(resp, "HTTP/1.0 ", 9)) {
+		fprintf(stderr, "fuzz_form: the answer is not an HTTP status line: %.*s\n", (int)n, resp);
 		abort();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
