@@ -1,7 +1,7 @@
 # pgherd: `make run` serves a demo community, `make test` runs every suite.
 VERSION := 0.1.0
 CC ?= cc
-PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libcmark-gfm libqrencode libical libpng libjpeg libwebp libexif zlib
+PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libcmark-gfm libqrencode libical libpng libjpeg libwebp libexif zlib freetype2
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
 WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \

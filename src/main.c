@@ -19,6 +19,7 @@
 #include "base/util.h"
 #include "db/backup.h"
 #include "db/db.h"
+#include "files/card.h"
 #include "http/feature.h"
 #include "http/http.h"
 #include "events/events.h"
@@ -125,7 +126,10 @@ static int cmd_serve(config *c, char **rest)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (clock_init(&e) || features_start(c, &e) || outbox_start(c, &e)) {
+	/* Link cards: a font given in the settings must open; the default
+	 * one may be missing (pages then share the community's card). */
+	if (clock_init(&e) || card_open(c->val[CFG_CARD_FONT], strcmp(c->src[CFG_CARD_FONT], "default"), &e) ||
+	    features_start(c, &e) || outbox_start(c, &e)) {
 		fprintf(stderr, "pgherd: %s\n", e.msg);
 		return 1;
 	}
@@ -157,6 +161,7 @@ static int cmd_serve(config *c, char **rest)
 	db_thread_teardown();
 	view_release();
 	i18n_release();
+	card_close();
 	return 0;
 }
 

@@ -135,7 +135,7 @@ size_t utf8_len(const char *s, size_t n)
 /* By hand rather than wcwidth(3), which answers only under a UTF-8 locale
  * the process would have to switch to; the ranges are Unicode's East Asian
  * Width W and F blocks that Chinese text uses, and the combining marks. */
-static int cp_width(uint32_t c)
+int cp_width(uint32_t c)
 {
 	static const uint32_t wide[][2] = {
 		{ 0x1100, 0x115F }, { 0x2E80, 0x303E }, { 0x3041, 0x33FF }, { 0x3400, 0x4DBF }, { 0x4E00, 0x9FFF },
@@ -150,20 +150,25 @@ static int cp_width(uint32_t c)
 	return 1;
 }
 
+uint32_t utf8_next(const char **s)
+{
+	const unsigned char *p = (const unsigned char *)*s;
+	uint32_t c = *p;
+	int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+	c = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+	for (int i = 1; i < n && p[i]; i++)
+		c = (c << 6) | (p[i] & 0x3F);
+	for (int i = 0; i < n && *p; i++)
+		p++;
+	*s = (const char *)p;
+	return c;
+}
+
 size_t text_width(const char *s)
 {
 	size_t w = 0;
-	const unsigned char *p = (const unsigned char *)s;
-	while (p && *p) {
-		uint32_t c = *p;
-		int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-		c = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
-		for (int i = 1; i < n && p[i]; i++)
-			c = (c << 6) | (p[i] & 0x3F);
-		for (int i = 0; i < n && *p; i++)
-			p++;
-		w += (size_t)cp_width(c);
-	}
+	while (s && *s)
+		w += (size_t)cp_width(utf8_next(&s));
 	return w;
 }
 

@@ -22,6 +22,10 @@ size_t utf8_len(const char *s, size_t n);
 /* Columns a terminal gives valid UTF-8: two for East Asian wide and
  * full-width characters (汉字, ｆｕｌｌ), none for combining marks. */
 size_t text_width(const char *s);
+/* The code point at *s (valid UTF-8, not at its end), moving *s past it. */
+uint32_t utf8_next(const char **s);
+/* Columns of one code point: 2 wide, 1, or 0 for a combining mark. */
+int cp_width(uint32_t c);
 /* Writes s and spaces up to width columns (at least one space after). */
 void fput_column(FILE *f, const char *s, size_t width);
 

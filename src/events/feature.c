@@ -23,7 +23,7 @@ static int contest_member_section(req *r, db *d, const void *row, json_t *m, err
 const struct feature events_feature = {
 	.name = "events",
 	.routes = { &event_form_routes, &events_list_routes, &event_page_routes, &agenda_routes, &clone_routes,
-		    &topics_routes, &series_routes, &archive_routes },
+		    &topics_routes, &series_routes, &archive_routes, &share_routes },
 	.demo = events_demo,
 	.nav = { { 20, "/events", "nav.events" }, { 90, "/account/events", "nav.my_events", NAV_MEMBERS } },
 };

@@ -26,6 +26,7 @@ extern const struct route_table contest_routes; /* contest.c */
 extern const struct route_table debate_routes;  /* debate.c */
 extern const struct route_table draws_routes;   /* draws.c */
 extern const struct route_table metrics_routes; /* metrics.c */
+extern const struct route_table share_routes;   /* share.c: the link card */
 
 /* Loads the time zones and starts the registration writer (group commit). */
 int events_start(const config *cfg, err *e);
@@ -80,6 +81,9 @@ int event_agenda(req *r, db *d, const struct event_row *ev, json_t **out, err *e
 /* The event page, with the registration form's values and errors when a
  * registration was refused (both may be NULL). */
 int event_page(req *r, resp *out, db *d, int64_t id, unsigned status, json_t *form, json_t *errors);
+/* The address of the event's drawn link card (its text's hash in it), or
+ * NULL when cards are off (share.c). */
+const char *event_card_path(req *r, const struct event_row *ev);
 /* The events list (GET /events); on /series/:slug, the series' page: its
  * name, kind and summary over its own events, 404 for an unknown slug. */
 int events_list(req *r, resp *out);

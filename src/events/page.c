@@ -155,6 +155,10 @@ static int event_model(req *r, db *d, const struct event_row *ev, json_t **out, 
 	if (*ev->cover_key) {
 		json_object_set_new(m, "cover", json_string(ev->cover_key));
 		json_object_set_new(m, "page_image", json_string(arena_printf(&r->a, "/files/%s/m", ev->cover_key)));
+	} else {
+		const char *card = event_card_path(r, ev); /* drawn from its title, when and where */
+		if (card)
+			json_object_set_new(m, "page_image", json_string(card));
 	}
 	/* A shared link's card: when, where, and whether there is a seat. */
 	const char *place = arena_printf(&r->a, "%s%s%s", ev->city ? ev->city : "", ev->city && *ev->city && *ev->venue ? " · " : "",

@@ -35,7 +35,7 @@ struct section {
 	int (*add)(req *r, db *d, const void *row, json_t *m, err *e);
 };
 
-enum { FEATURE_MAX_TABLES = 8, FEATURE_MAX_NAV = 4, FEATURE_MAX_SECTIONS = 4 };
+enum { FEATURE_MAX_TABLES = 12, FEATURE_MAX_NAV = 4, FEATURE_MAX_SECTIONS = 4 };
 
 struct feature {
 	const char *name;

@@ -641,6 +641,62 @@ def test_pages_carry_a_link_card(s):
     assert_in("https://www.openstreetmap.org/search?query=", en)
 
 
+def test_an_event_without_a_cover_gets_a_card_drawn_for_it(s):
+    """Item 29: a shared event page shows a picture of its own: the
+    cover, or a card drawn from its title, when and where, in the page's
+    language, at an address that changes when the event does."""
+    import subprocess
+    from images import image_size
+    ev = query(s, "SELECT id FROM events WHERE status <> 'draft' AND cover_file_id IS NULL ORDER BY id LIMIT 1")[0][0]
+    image = lambda lang: html.unescape(_re_search(r'property="og:image" content="([^"]+)"',
+                                                  Person(s).get("/events/%s?lang=%s" % (ev, lang)).text))
+    zh, en = image("zh"), image("en")
+    assert zh.startswith("http") and "/events/%s/card?lang=zh&v=" % ev in zh, zh
+    path = lambda url: url[url.index("/events/"):]
+    assert_in("/events/%s/card?lang=en&v=" % ev, en)
+    assert zh.split("v=")[1] != en.split("v=")[1], "each language has its own card"
+    cards = {}
+    for lang, url in (("zh", zh), ("en", en)):
+        r = Person(s).get(path(url))
+        assert_eq(r.status, 200)
+        assert r.header("Content-Type") in ("image/jpeg", "image/png"), r.header("Content-Type")
+        assert_eq(image_size(r.body), (1200, 630), "Open Graph's large card")
+        assert_eq(r.all_headers("Set-Cookie"), [], "a picture sets no language for its reader")
+        assert_in("public", r.header("Cache-Control"))
+        cards[lang] = r.body
+    assert cards["zh"] != cards["en"], "the English card is drawn in English"
+    sql(s, "UPDATE events SET title_zh = title_zh || '（改期）' WHERE id = %s" % ev)
+    moved = image("zh")
+    assert moved != zh, "a changed title is a new address, so chat apps fetch it again"
+    again = Person(s).get(path(moved))
+    assert_eq(again.status, 200)
+    assert again.body != cards["zh"], "drawn with the new title"
+    # A draft's card is as hidden as its page; an event's cover is its picture.
+    draft = query(s, "SELECT id FROM events WHERE status = 'draft' ORDER BY id LIMIT 1")
+    if not draft:
+        sql(s, "UPDATE events SET status = 'draft' WHERE id = (SELECT max(id) FROM events)")
+        draft = query(s, "SELECT id FROM events WHERE status = 'draft' ORDER BY id LIMIT 1")
+    assert_eq(Person(s).get("/events/%s/card?lang=zh" % draft[0][0]).status, 404)
+    assert_eq(Person(s).get("/events/999999/card").status, 404)
+    # Without a font the pages share the community's card; a font named in
+    # the settings that cannot be read stops the server with a reason.
+    plain = Server(s.binary, database=s.database, extra_env={"PGHERD_CARD_FONT": "off"})
+    try:
+        plain.start()
+        page = plain.get("/events/%s" % ev, keep_cookies=False).text
+        assert _re_search(r'property="og:image" content="([^"]+)"', page).endswith("/static/card.png")
+        assert_eq(plain.get("/events/%s/card" % ev, keep_cookies=False).status, 404)
+    finally:
+        code = plain.stop()
+        plain.cleanup()
+    assert_eq(code, 0)
+    env = dict(s.env, PGHERD_CARD_FONT="/nonexistent/font.ttc", PGHERD_LISTEN="127.0.0.1:0")
+    p = subprocess.run([s.binary, "serve"], env=env, cwd=s.dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=30)
+    assert p.returncode != 0, "a font that is not there is a mistake in the settings"
+    assert_in("card_font /nonexistent/font.ttc", p.stderr.decode())
+
+
 def _re_search(pattern, text):
     import re as _re
     m = _re.search(pattern, text)
