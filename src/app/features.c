@@ -3,6 +3,7 @@
  * the order of route matching, starting, the demo and page sections.
  * This is the program's composition root: no other platform file
  * includes a feature. */
+#include "content/content.h"
 #include "events/events.h"
 #include "files/files.h"
 #include "http/builtin.h"
@@ -23,5 +24,6 @@ const struct feature *const pgherd_features[] = {
 	&contest_feature,
 	&import_feature,
 	&metrics_feature,
+	&content_feature,
 	NULL,
 };

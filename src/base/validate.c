@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/util.h"
 #include "base/banned.h"
 
@@ -141,4 +142,42 @@ int valid_time(const char *s, int *h, int *min)
 	if (h)
 		*h = (int)hh, *min = (int)mm;
 	return 1;
+}
+
+static int blank(char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+const char *text_cut(arena *a, const char *s, size_t max)
+{
+	buf b = BUF_INIT;
+	size_t n = 0;
+	const char *p = s ? s : "";
+	while (blank(*p))
+		p++;
+	while (*p && n < max) {
+		if (blank(*p)) {
+			while (blank(*p))
+				p++;
+			if (*p && n + 1 < max) {
+				buf_addc(&b, ' ');
+				n++;
+			}
+			continue;
+		}
+		size_t len = 1;
+		while ((p[len] & 0xC0) == 0x80)
+			len++;
+		buf_add(&b, p, len);
+		p += len;
+		n++;
+	}
+	while (blank(*p))
+		p++;
+	if (*p)
+		buf_adds(&b, "…");
+	const char *out = arena_strdup(a, b.s ? b.s : "");
+	buf_release(&b);
+	return out;
 }

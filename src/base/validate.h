@@ -37,5 +37,8 @@ char *ascii_lower(char *s);
 char *like_literal(arena *a, const char *s);
 /* Length in characters of valid UTF-8. */
 size_t text_len(const char *s);
+/* The first max characters of valid UTF-8 s with its white space runs
+ * made single spaces (a description from a body), "…" when it went on. */
+const char *text_cut(arena *a, const char *s, size_t max);
 
 #endif

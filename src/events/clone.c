@@ -144,7 +144,7 @@ static int add_link(req *r, resp *out)
 
 static int cover(req *r, resp *out)
 {
-	return files_attach_route(r, out, "cover", "UPDATE events SET cover_file_id = ? WHERE id = ?", "event.cover",
+	return files_attach_route(r, out, "cover", FILE_IMAGE, "UPDATE events SET cover_file_id = ? WHERE id = ?", "event.cover",
 				  "event", "/events");
 }
 

@@ -112,6 +112,23 @@ static int load_event(req *r, err *e)
 
 const struct loader event_loader = { "event", load_event, NULL, NULL };
 
+int events_public_title(db *d, arena *a, int64_t id, int lang, const char **title, err *e)
+{
+	struct event_row ev;
+	int found, rc = event_get(d, a, id, lang, &ev, &found, e);
+	if (rc)
+		return rc;
+	if (!found || !strcmp(ev.status, "draft"))
+		return ERR_NOTFOUND;
+	*title = ev.title;
+	return 0;
+}
+
+int64_t events_row_id(const void *row)
+{
+	return ((const struct event_row *)row)->id;
+}
+
 const char *event_venue(int lang, const struct event_row *ev)
 {
 	return lang == LANG_EN && ev->venue_en && *ev->venue_en ? ev->venue_en : ev->venue;

@@ -36,6 +36,17 @@ struct import_opts {
  * not at all. A bad file or an unknown series returns ERR_INPUT with
  * res->error saying why, naming the line and field, in o->lang. */
 int events_import(db *d, const char *text, size_t len, const struct import_opts *o, struct import_result *res, err *e);
+/* Statements of other features that link to an event beside their own
+ * rows join EVENTS_JOIN(alias, id) (drafts are not joined) and read only
+ * these columns of the alias: id, title_zh, title_en, starts_at. */
+#define EVENTS_JOIN(alias, id) " LEFT JOIN events " alias " ON " alias ".id = " id " AND " alias ".status <> 'draft' "
+/* The id of the event whose page a section of page "event" is given as
+ * its row (struct feature's sections). */
+int64_t events_row_id(const void *row);
+/* The title (in lang) of event `id` when it is public (not a draft);
+ * ERR_NOTFOUND when there is no such event. */
+int events_public_title(db *d, arena *a, int64_t id, int lang, const char **title, err *e);
+
 /* The English name of a Chinese city the community meets in, or NULL. */
 const char *events_city_en(const char *zh);
 

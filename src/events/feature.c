@@ -20,11 +20,25 @@ static int contest_member_section(req *r, db *d, const void *row, json_t *m, err
 	return contest_mine(r, d, v->ev->id, v->event, v->refused, e);
 }
 
+/* The public events' pages, for /sitemap.xml. */
+static int events_sitemap(req *r, db *d, buf *out, err *e)
+{
+	db_res x;
+	sitemap_url(r, out, "/events", 0);
+	sitemap_url(r, out, "/series", 0);
+	int rc = db_query(d, &r->a, "SELECT id, coalesce(updated_at, starts_at) AS at FROM events WHERE status <> 'draft' "
+				    "ORDER BY id", DB_NOARGS, &x, e);
+	for (int i = 0; !rc && i < x.nrows; i++)
+		sitemap_url(r, out, arena_printf(&r->a, "/events/%lld", (long long)db_int(&x, i, "id")), db_int(&x, i, "at"));
+	return rc;
+}
+
 const struct feature events_feature = {
 	.name = "events",
 	.routes = { &event_form_routes, &events_list_routes, &event_page_routes, &agenda_routes, &clone_routes,
 		    &topics_routes, &series_routes, &archive_routes, &share_routes },
 	.demo = events_demo,
+	.sitemap = events_sitemap,
 	.nav = { { 20, "/events", "nav.events" }, { 90, "/account/events", "nav.my_events", NAV_MEMBERS } },
 };
 

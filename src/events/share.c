@@ -18,7 +18,6 @@ static int hidden(const req *r, const struct event_row *ev)
 static void event_card(req *r, const struct event_row *ev, struct card *c)
 {
 	const char *city = ev->city ? ev->city : "", *venue = event_venue(r->lang, ev);
-	const char *base = r->cfg->val[CFG_BASE_URL], *host = strstr(base, "://");
 	*c = (struct card){
 		.kicker = r->cfg->val[r->lang == LANG_ZH ? CFG_SITE_NAME_ZH : CFG_SITE_NAME_EN],
 		.title = ev->title,
@@ -30,7 +29,7 @@ static void event_card(req *r, const struct event_row *ev, struct card *c)
 				 ? arena_printf(&r->a, "%s · %s", T(arena_printf(&r->a, "event.status.%s", ev->status)),
 						arena_printf(&r->a, T("events.card_capacity"), (long long)ev->capacity))
 				 : T(arena_printf(&r->a, "event.status.%s", ev->status)),
-		.footer = host ? host + 3 : base,
+		.footer = card_host(r->cfg->val[CFG_BASE_URL]),
 	};
 }
 
@@ -47,26 +46,11 @@ const char *event_card_path(req *r, const struct event_row *ev)
 static int show(req *r, resp *out)
 {
 	const struct event_row *ev = r->row;
-	if (hidden(r, ev) || !card_ready())
+	if (hidden(r, ev))
 		return http_error(r, out, 404, "not_found", "error.not_found");
 	struct card c;
 	event_card(r, ev, &c);
-	buf b = BUF_INIT;
-	err e = ERR_INIT;
-	const char *type;
-	r->set_lang_cookie = 0; /* ?lang= names the card's language, not the reader's */
-	int rc = card_draw(&c, &b, &type, &e);
-	if (rc) {
-		buf_release(&b);
-		return rc;
-	}
-	out->body = buf_detach(&b, &out->body_len);
-	out->body_owned = 1;
-	out->content_type = type;
-	/* The address names the card's text (v=), so a changed event is a new
-	 * address; an old one still answers with the card as it is now. */
-	out->cache_control = "public, max-age=86400";
-	return 0;
+	return card_answer(r, out, &c);
 }
 
 static const struct route routes[] = {

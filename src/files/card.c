@@ -19,6 +19,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "files/image.h"
+#include "http/http.h"
 #include "base/banned.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* a face is not thread-safe */
@@ -432,6 +433,34 @@ uint32_t card_hash(const struct card *c)
 		h = (h ^ *p) * 16777619u;
 	free(key);
 	return h;
+}
+
+const char *card_host(const char *base_url)
+{
+	const char *p = strstr(base_url, "://");
+	return p ? p + 3 : base_url;
+}
+
+int card_answer(req *r, resp *out, const struct card *c)
+{
+	if (!card_ready())
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	buf b = BUF_INIT;
+	err e = ERR_INIT;
+	const char *type;
+	r->set_lang_cookie = 0; /* ?lang= names the card's language, not the reader's */
+	int rc = card_draw(c, &b, &type, &e);
+	if (rc) {
+		buf_release(&b);
+		return rc;
+	}
+	out->body = buf_detach(&b, &out->body_len);
+	out->body_owned = 1;
+	out->content_type = type;
+	/* The address names the card's text (v=), so a changed page is a new
+	 * address; an old one still answers with the card as it is now. */
+	out->cache_control = "public, max-age=86400";
+	return 0;
 }
 
 int card_draw(const struct card *c, buf *out, const char **type, err *e)

@@ -39,6 +39,16 @@ int card_draw(const struct card *c, buf *out, const char **type, err *e);
 int card_lines(const char *text, int px, int width, int max, char ***lines);
 /* A short hash of the card's text, for an address that changes with it. */
 uint32_t card_hash(const struct card *c);
+
+/* The card's foot for a site at base_url: its host ("pg.example.org"). */
+const char *card_host(const char *base_url);
+struct req;
+struct resp;
+/* The whole answer to a GET of a page's card: the picture, kept by
+ * clients and proxies for a day (its address names its text, ?v=), in
+ * the language the address names (?lang=), which it does not make the
+ * reader's. 404 when cards are off. */
+int card_answer(struct req *r, struct resp *out, const struct card *c);
 void card_close(void);
 
 #endif

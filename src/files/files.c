@@ -290,8 +290,8 @@ static int attach_tx(db *d, void *p, err *e)
 	return rc;
 }
 
-int files_attach(req *r, resp *out, const char *field, const char *update_sql, int64_t row, const char *audit,
-		 const char *target, const char *next)
+int files_attach(req *r, resp *out, const char *field, int kinds, const char *update_sql, int64_t row,
+		 const char *audit, const char *target, const char *next)
 {
 	err e = ERR_INIT;
 	db *d = r->db;
@@ -299,8 +299,8 @@ int files_attach(req *r, resp *out, const char *field, const char *update_sql, i
 	const char *why;
 	/* Decoding and writing the sizes happen before the transaction,
 	 * which then only inserts. */
-	if (files_prepare(r, req_file(r, field), FILE_IMAGE, &u, &why))
-		return http_error(r, out, 422, "invalid_image", why);
+	if (files_prepare(r, req_file(r, field), kinds, &u, &why))
+		return http_error(r, out, 422, kinds == FILE_IMAGE ? "invalid_image" : "invalid_file", why);
 	struct attach_ctx c = { r, update_sql, audit, target, NULL, &u, row, 0 };
 	int rc = db_tx(d, attach_tx, &c, &e);
 	if (rc == ERR_NOTFOUND)
@@ -317,11 +317,11 @@ int files_attach(req *r, resp *out, const char *field, const char *update_sql, i
 	return http_redirect(r, out, next);
 }
 
-int files_attach_route(req *r, resp *out, const char *field, const char *update_sql, const char *audit,
+int files_attach_route(req *r, resp *out, const char *field, int kinds, const char *update_sql, const char *audit,
 		       const char *kind, const char *path)
 {
 	int64_t id = req_num(r, "id");
-	return files_attach(r, out, field, update_sql, id, audit, arena_printf(&r->a, "%s:%lld", kind, (long long)id),
+	return files_attach(r, out, field, kinds, update_sql, id, audit, arena_printf(&r->a, "%s:%lld", kind, (long long)id),
 			    arena_printf(&r->a, "%s/%lld?saved=1", path, (long long)id));
 }
 

@@ -71,18 +71,19 @@ int files_store(db *d, req *r, const struct upload *u, int64_t *id, const char *
 /* A new file key: 16 random bytes, URL-safe base64. */
 void files_new_key(char key[FILE_KEY_LEN + 1]);
 
-/* The whole answer to an image upload: stores the image in form field
- * `field` and points row `row` at it with update_sql (two parameters: the
- * file's id, the row's id), in one transaction. A refused image answers
+/* The whole answer to an upload: stores the file in form field `field` (one
+ * of `kinds`: FILE_IMAGE, FILE_PDF) and points row `row` at it with
+ * update_sql (two parameters: the file's id, the row's id), in one
+ * transaction. A refused file answers
  * 422, a row that is not there 404 (and nothing is kept); otherwise the
  * API gets {"file_id","url"} and a browser goes to `next`. The audit log
  * records `audit` (may be NULL) on `target`. */
-int files_attach(req *r, resp *out, const char *field, const char *update_sql, int64_t row, const char *audit,
-		 const char *target, const char *next);
+int files_attach(req *r, resp *out, const char *field, int kinds, const char *update_sql, int64_t row,
+		 const char *audit, const char *target, const char *next);
 
 /* files_attach for the row the route's :id names: `kind` "org" audits
  * "org:ID" and a browser goes back to `path`/ID?saved=1. */
-int files_attach_route(req *r, resp *out, const char *field, const char *update_sql, const char *audit,
+int files_attach_route(req *r, resp *out, const char *field, int kinds, const char *update_sql, const char *audit,
 		       const char *kind, const char *path);
 
 #endif

@@ -75,10 +75,10 @@ static int static_file(req *r, resp *out)
 
 static int robots(req *r, resp *out)
 {
-	(void)r;
-	static const char text[] = "User-agent: *\nDisallow: /api/\n";
+	const char *text = arena_printf(&r->a, "User-agent: *\nDisallow: /api/\nSitemap: %s/sitemap.xml\n",
+					r->cfg->val[CFG_BASE_URL]);
 	out->body = text;
-	out->body_len = sizeof(text) - 1;
+	out->body_len = strlen(text);
 	out->content_type = "text/plain; charset=utf-8";
 	out->cache_control = "public, max-age=3600";
 	return 0;
@@ -93,6 +93,27 @@ static int favicon(req *r, resp *out)
 	out->body_len = f->len;
 	out->content_type = "image/svg+xml";
 	out->cache_control = "public, max-age=86400";
+	return 0;
+}
+
+/* Every public page, for search engines: each feature adds its own. */
+static int sitemap(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	buf b = BUF_INIT;
+	buf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	sitemap_url(r, &b, "/", 0);
+	int rc = features_sitemap(r, r->db, &b, &e);
+	if (rc) {
+		buf_release(&b);
+		return rc;
+	}
+	buf_adds(&b, "</urlset>\n");
+	out->body = buf_detach(&b, &out->body_len);
+	out->body_owned = 1;
+	out->content_type = "application/xml; charset=utf-8";
+	out->cache_control = "public, max-age=3600";
 	return 0;
 }
 
@@ -115,6 +136,7 @@ static const struct route routes[] = {
 	{ M_GET, "/healthz", healthz, EVERYONE, 0, "healthz", .flags = ROUTE_NODB },
 	{ M_GET, "/static/*path", static_file, EVERYONE, 0, "static", .flags = ROUTE_NODB },
 	{ M_GET, "/robots.txt", robots, EVERYONE, 0, "robots", .flags = ROUTE_NODB },
+	{ M_GET, "/sitemap.xml", sitemap, EVERYONE, 0, "sitemap", .inputs = no_inputs },
 	{ M_GET, "/favicon.ico", favicon, EVERYONE, 0, "favicon", .flags = ROUTE_NODB },
 	{ M_GET, "/_bench/1k", bench_1k, EVERYONE, 0, "bench", .flags = ROUTE_NODB },
 };

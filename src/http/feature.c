@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "http/feature.h"
+#include "base/util.h"
 #include "base/banned.h"
 
 size_t features_routes(struct route_table *t, size_t max)
@@ -84,6 +85,30 @@ int features_sections(const char *page, req *r, db *d, const void *row, json_t *
 					return rc;
 			}
 	return 0;
+}
+
+int features_sitemap(req *r, db *d, buf *out, err *e)
+{
+	for (const struct feature *const *f = pgherd_features; *f; f++) {
+		int rc = (*f)->sitemap ? (*f)->sitemap(r, d, out, e) : 0;
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+void sitemap_url(req *r, buf *out, const char *path, int64_t t)
+{
+	const char *loc = arena_printf(&r->a, "%s%s", r->cfg->val[CFG_BASE_URL], path);
+	buf_adds(out, "<url><loc>");
+	buf_html(out, loc, strlen(loc));
+	buf_adds(out, "</loc>");
+	if (t > 0) {
+		char iso[32];
+		time_iso(t, iso);
+		buf_addf(out, "<lastmod>%s</lastmod>", iso);
+	}
+	buf_adds(out, "</url>\n");
 }
 
 size_t features_nav(struct nav_item *v, size_t max)

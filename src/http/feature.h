@@ -46,6 +46,9 @@ struct feature {
 	int (*demo)(db *d, struct demo_ctx *c, err *e);
 	struct nav_item nav[FEATURE_MAX_NAV];         /* ended by a NULL href */
 	struct section sections[FEATURE_MAX_SECTIONS]; /* ended by a NULL page */
+	/* Appends the feature's public pages to the sitemap: one
+	 * <url><loc>ABSOLUTE</loc><lastmod>..</lastmod></url> each (sitemap_url). */
+	int (*sitemap)(req *r, db *d, buf *out, err *e);
 };
 
 /* The table (src/app/features.c), ended by NULL. */
@@ -64,6 +67,12 @@ void features_release(void);
 int features_demo(db *d, int force, int *added, err *e);
 /* Adds every registered section of `page` to m. */
 int features_sections(const char *page, req *r, db *d, const void *row, json_t *m, err *e);
+/* /sitemap.xml's entries: every feature's public pages, in order. */
+int features_sitemap(req *r, db *d, buf *out, err *e);
+/* One sitemap entry for path (on the site's base_url), modified at t
+ * (0: not said). */
+void sitemap_url(req *r, buf *out, const char *path, int64_t t);
+
 /* The navigation bar's links, every feature's, in order, into v (room for
  * max); returns how many. */
 enum { FEATURES_MAX_NAV = 32 };

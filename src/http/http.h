@@ -58,6 +58,7 @@ enum input_kind {
 	IN_INT,      /* a whole number in [min, max] */
 	IN_SLUG,     /* a-z, 0-9 and - (lower-cased), a letter first, no - last; min, max (40) */
 	IN_CHOICE,   /* one of the declaration's choices */
+	IN_CHOICES,  /* any of them (a group of checkboxes of one name): the text joins them with "," */
 	IN_FLAG,     /* a checkbox: sent or not (IN_REQUIRED: it must be ticked) */
 	IN_FILE,     /* an uploaded file of at most max bytes */
 	IN_SECRET,   /* a password: as sent (not trimmed), at most max bytes, never sent back */

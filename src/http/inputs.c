@@ -20,7 +20,7 @@ static const char *const kind_msg[] = {
 	[IN_PHONE] = "input.err.phone", [IN_EMAIL] = "input.err.email", [IN_URL] = "input.err.url",
 	[IN_DATE] = "input.err.date",   [IN_TIME] = "input.err.time",   [IN_INT] = "input.err.int",
 	[IN_SLUG] = "input.err.slug",   [IN_FLAG] = "input.err.line",   [IN_FILE] = "input.err.file",
-	[IN_CHOICE] = "input.err.choice",
+	[IN_CHOICE] = "input.err.choice", [IN_CHOICES] = "input.err.choice",
 	[IN_SECRET] = "input.err.text",
 };
 
@@ -64,6 +64,40 @@ static const char *sent(const req *r, const struct input *in)
 	return in->flags & IN_QUERY ? req_query(r, in->name) : req_form(r, in->name);
 }
 
+/* Every value sent under the input's name, each one of its choices, once:
+ * the form gets them back as a list, the handler as "a,b,c". */
+static const char *check_choices(req *r, const struct input *in, struct in_value *v, const char *why,
+				 const char *missing)
+{
+	json_t *picked = json_array();
+	buf b = BUF_INIT;
+	int bad = 0;
+	for (const struct field *f = r->fields; f; f = f->next) {
+		if (f->filename || strcmp(f->name, in->name) || !f->value.len)
+			continue;
+		const char *s = f->value.s;
+		if (!in->choices || !one_of(s, in->choices)) {
+			bad = 1;
+			continue;
+		}
+		int seen = 0;
+		for (size_t i = 0; i < json_array_size(picked) && !seen; i++)
+			seen = !strcmp(json_string_value(json_array_get(picked, i)), s);
+		if (seen)
+			continue;
+		json_array_append_new(picked, json_string(s));
+		if (b.len)
+			buf_addc(&b, ',');
+		buf_adds(&b, s);
+	}
+	json_object_set_new(r->form, in->name, picked);
+	v->text = b.len ? arena_strdup(&r->a, b.s) : NULL;
+	buf_release(&b);
+	if (bad)
+		return why;
+	return !v->text && (in->flags & IN_REQUIRED) ? missing : NULL;
+}
+
 /* Checks one input into v; NULL when right, else the message's key. */
 static const char *check(req *r, const struct input *in, struct in_value *v)
 {
@@ -78,6 +112,8 @@ static const char *check(req *r, const struct input *in, struct in_value *v)
 			return required ? missing : NULL;
 		return in->max && (int64_t)v->file->value.len > in->max ? why : NULL;
 	}
+	if (in->kind == IN_CHOICES)
+		return check_choices(r, in, v, why, missing);
 	const char *raw = sent(r, in);
 	if (in->kind == IN_SECRET) {
 		/* Kept exactly as typed, and never put back into the form. */

@@ -40,7 +40,10 @@ enum { MAX_FIELDS = 256, POST_BUFFER = 16 * 1024 };
 /* Scripts, styles, fonts and connections fall back to default-src. */
 static const char csp[] =
 	"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-	"form-action 'self'; frame-ancestors 'none'";
+	"form-action 'self'; frame-ancestors 'none'; "
+	/* An article's replay plays in bilibili's player or from a video or
+	 * audio file elsewhere, and only once the reader taps its card. */
+	"frame-src https://player.bilibili.com; media-src 'self' https:";
 
 /* ---- inputs ---- */
 

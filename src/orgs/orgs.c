@@ -24,7 +24,7 @@ enum { LIST_PAGE = 30, MAX_ALIASES = 20, DESC_MAX = 4000 };
 /* NULL-ended: the form declares them as its inputs' choices. */
 static const char *const categories[] = { "user", "db_vendor", "cloud", "integrator", "isv", "hardware",
 					  "university", "media", "training", "community", NULL };
-static const char *const industries[] = { "bank", "insurance", "finance", "telecom", "internet", "government",
+const char *const orgs_industries[] = { "bank", "insurance", "finance", "telecom", "internet", "government",
 					  "energy", "manufacturing", "retail", "education", "healthcare", "transport",
 					  "gis", "software", "semiconductor", "media", "real_estate", "community",
 					  "other", NULL };
@@ -40,7 +40,7 @@ static json_t *options(req *r, const char *prefix, const char *const *list, cons
 	return a;
 }
 
-/* The directory filter's fixed choices (categories, industries) as
+/* The directory filter's fixed choices (categories, orgs_industries) as
  * <option> elements, rendered once per language: every search page shows
  * the same lists, and building them from JSON on each request cost more
  * than the search itself. The chosen one is marked per request. */
@@ -48,7 +48,7 @@ static const char *choices_html(req *r, const char *prefix, const char *const *l
 {
 	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 	static const char *done[2][LANG__COUNT];
-	int which = list == industries, lang = r->lang;
+	int which = list == orgs_industries, lang = r->lang;
 	pthread_mutex_lock(&mu);
 	if (!done[which][lang]) {
 		buf b = BUF_INIT;
@@ -288,7 +288,7 @@ static int list(req *r, resp *out)
 	int64_t city = 0, page = 1;
 	const char *cq = req_query(r, "city");
 	if ((cq && *cq && parse_i64(cq, 0, INT32_MAX, &city)) || (*cat && !one_of(cat, categories)) ||
-	    (*ind && !one_of(ind, industries)) || text_len(q) > 100)
+	    (*ind && !one_of(ind, orgs_industries)) || text_len(q) > 100)
 		return http_error(r, out, 400, "bad_filter", "orgs.err.filter");
 	if (parse_i64(req_query(r, "page"), 1, 100000, &page))
 		page = 1;
@@ -355,11 +355,11 @@ static int list(req *r, resp *out)
 	 * page (choices_html). */
 	if (r->api) {
 		json_object_set_new(filter, "categories", options(r, "cat", categories, cat));
-		json_object_set_new(filter, "industries", options(r, "ind", industries, ind));
+		json_object_set_new(filter, "industries", options(r, "ind", orgs_industries, ind));
 		json_object_set_new(filter, "cities", city_options(r, d, city, &e, &rc));
 	} else {
 		json_object_set_new(filter, "categories_html", json_string(choices_html(r, "cat", categories, cat)));
-		json_object_set_new(filter, "industries_html", json_string(choices_html(r, "ind", industries, ind)));
+		json_object_set_new(filter, "industries_html", json_string(choices_html(r, "ind", orgs_industries, ind)));
 		json_object_set_new(filter, "cities_html", json_string(city_choices_html(r, d, city, &e, &rc)));
 	}
 	if (rc) {
@@ -528,7 +528,7 @@ static int form_page(req *r, resp *out, db *d, unsigned status, int64_t id, cons
 	json_t *form = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "name_zh", f->name_zh, "name_en", f->name_en,
 				 "website", f->website, "description", f->description, "aliases", f->aliases_text,
 				 "categories", options(r, "cat", categories, f->category),
-				 "industries", options(r, "ind", industries, f->industry), "cities", cities);
+				 "industries", options(r, "ind", orgs_industries, f->industry), "cities", cities);
 	json_t *m = json_pack("{s:o,s:o,s:s}", "form", form, "errors", errors, "action",
 			      id ? arena_printf(&r->a, "/orgs/%lld/edit", (long long)id) : "/orgs/new");
 	if (id)
@@ -765,7 +765,7 @@ static int merge(req *r, resp *out)
 
 static int logo(req *r, resp *out)
 {
-	return files_attach_route(r, out, "logo", "UPDATE orgs SET logo_file_id = ? WHERE id = ?", "org.logo", "org",
+	return files_attach_route(r, out, "logo", FILE_IMAGE, "UPDATE orgs SET logo_file_id = ? WHERE id = ?", "org.logo", "org",
 				  "/orgs");
 }
 
@@ -774,7 +774,7 @@ static const struct input org_inputs[] = {
 	{ "name_zh", IN_LINE, IN_REQUIRED, 0, 100, "orgs.err.name", "orgs.err.name_required" },
 	{ "name_en", IN_LINE, 0, 0, 100, "orgs.err.name", NULL },
 	{ "category", IN_CHOICE, IN_REQUIRED, 0, 0, "orgs.err.category", "orgs.err.category", categories },
-	{ "industry", IN_CHOICE, 0, 0, 0, "orgs.err.industry", NULL, industries },
+	{ "industry", IN_CHOICE, 0, 0, 0, "orgs.err.industry", NULL, orgs_industries },
 	{ "city", IN_INT, 0, 1, INT32_MAX, "subscribe.err.city", NULL },
 	{ "website", IN_URL, 0, 0, 200, "orgs.err.website", NULL },
 	{ "description", IN_MARKDOWN, 0, 0, DESC_MAX, "orgs.err.description", NULL },
@@ -797,8 +797,20 @@ static const struct route routes[] = {
 
 const struct route_table orgs_routes = { routes, sizeof(routes) / sizeof(routes[0]) };
 
+/* Every organization's page, for /sitemap.xml. */
+static int orgs_sitemap(req *r, db *d, buf *out, err *e)
+{
+	db_res x;
+	sitemap_url(r, out, "/orgs", 0);
+	int rc = db_query(d, &r->a, "SELECT id FROM orgs ORDER BY id", DB_NOARGS, &x, e);
+	for (int i = 0; !rc && i < x.nrows; i++)
+		sitemap_url(r, out, arena_printf(&r->a, "/orgs/%lld", (long long)db_get_int(&x, i, 0)), 0);
+	return rc;
+}
+
 const struct feature orgs_feature = {
 	.name = "orgs",
 	.routes = { &orgs_routes },
 	.nav = { { 30, "/orgs", "nav.orgs" } },
+	.sitemap = orgs_sitemap,
 };

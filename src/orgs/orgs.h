@@ -15,6 +15,15 @@
 extern const struct feature orgs_feature;
 extern const struct route_table orgs_routes;
 
+/* Statements of other features that show an organization beside their own
+ * rows join ORGS_JOIN(alias, id) and read only these columns of the alias:
+ * id, name_zh, name_en. */
+#define ORGS_JOIN(alias, id) " LEFT JOIN orgs " alias " ON " alias ".id = " id " "
+
+/* The industries an organization (or an article about some) is in,
+ * NULL-ended; each one's name is the i18n key "ind.NAME". */
+extern const char *const orgs_industries[];
+
 /* The organization whose Chinese or English name or alias is `name`
  * (case-blind); *id is 0 when none is. */
 int orgs_find(db *d, arena *a, const char *name, int64_t *id, err *e);

@@ -261,7 +261,7 @@ static int directory_csv(req *r, resp *out)
 
 static int avatar(req *r, resp *out)
 {
-	return files_attach(r, out, "avatar", "UPDATE users SET avatar_file_id = ? WHERE id = ?", r->user_id, NULL, NULL,
+	return files_attach(r, out, "avatar", FILE_IMAGE, "UPDATE users SET avatar_file_id = ? WHERE id = ?", r->user_id, NULL, NULL,
 			    "/account/profile?saved=1");
 }
 

@@ -11,4 +11,31 @@
       e.preventDefault();
     }
   }, true);
+  /* An article's replay or podcast: the player is loaded only when the
+   * card is tapped (no data used, no third-party page loaded before). */
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest(".media-card a.button");
+    if (!a) return;
+    var card = a.parentNode, el;
+    var embed = card.getAttribute("data-embed"), video = card.getAttribute("data-video"),
+        audio = card.getAttribute("data-audio");
+    if (embed) {
+      el = document.createElement("iframe");
+      el.src = embed;
+      el.setAttribute("allowfullscreen", "");
+      el.setAttribute("sandbox", "allow-scripts allow-same-origin allow-presentation");
+      el.setAttribute("referrerpolicy", "no-referrer");
+    } else if (video || audio) {
+      el = document.createElement(video ? "video" : "audio");
+      el.src = video || audio;
+      el.controls = true;
+      el.autoplay = true;
+      el.preload = "none";
+    } else {
+      return; /* a page elsewhere: the link opens it */
+    }
+    e.preventDefault();
+    el.className = "player";
+    card.replaceChildren(el);
+  });
 })();

@@ -1,0 +1,223 @@
+/* article.c: an article's row, read by column name; its loader; who may
+ * see and change it; the side of it a reader gets; the model lists show. */
+#include "content/internal.h"
+
+#include <string.h>
+
+#include "auth/auth.h"
+#include "base/clock.h"
+#include "base/util.h"
+#include "base/validate.h"
+#include "people/people.h"
+#include "view/i18n.h"
+#include "base/banned.h"
+
+const char *const article_kinds[] = { "article", "news", "sponsored", "case", "whitepaper", "translation", "faq", NULL };
+const char *const article_media[] = { "text", "audio", "video", NULL };
+
+static const char *text_or_empty(const db_res *x, int i, const char *name)
+{
+	const char *v = db_text(x, i, name);
+	return v ? v : "";
+}
+
+void article_from_row(const db_res *x, int i, int lang, struct article_row *a)
+{
+	*a = (struct article_row){
+		.id = db_int(x, i, "id"),
+		.sponsor_org_id = db_int(x, i, "sponsor_org_id"),
+		.event_id = db_int(x, i, "event_id"),
+		.created_by = db_int(x, i, "created_by"),
+		.kind = text_or_empty(x, i, "kind"),
+		.status = text_or_empty(x, i, "status"),
+		.media = text_or_empty(x, i, "media"),
+		.media_url = text_or_empty(x, i, "media_url"),
+		.original_url = text_or_empty(x, i, "original_url"),
+		.cover_key = text_or_empty(x, i, "cover_key"),
+		.pdf_key = text_or_empty(x, i, "pdf_key"),
+		.title_zh = text_or_empty(x, i, "title_zh"),
+		.title_en = text_or_empty(x, i, "title_en"),
+		.summary_zh = text_or_empty(x, i, "summary_zh"),
+		.summary_en = text_or_empty(x, i, "summary_en"),
+		.body_zh = text_or_empty(x, i, "body_zh"),
+		.body_en = text_or_empty(x, i, "body_en"),
+		.sponsor = text_or_empty(x, i, "sponsor"),
+		.event_title = text_or_empty(x, i, "event_title"),
+		.created_at = db_int(x, i, "created_at"),
+		.updated_at = db_int(x, i, "updated_at"),
+		.publish_at = db_int(x, i, "publish_at"),
+		.version = (int)db_int(x, i, "version"),
+	};
+	/* The reader's language when that side is written, else the other:
+	 * a piece written only in English is read in English on a Chinese
+	 * page too, marked as such. */
+	int en = (lang == LANG_EN && *a->title_en) || !*a->title_zh;
+	a->side = en ? LANG_EN : LANG_ZH;
+	a->fallback = a->side != lang;
+	a->title = en ? a->title_en : a->title_zh;
+	a->summary = en ? a->summary_en : a->summary_zh;
+	a->body = en ? a->body_en : a->body_zh;
+}
+
+int article_get(db *d, arena *a, int64_t id, int lang, struct article_row *out, int *found, err *e)
+{
+	db_res x;
+	const char *l = lang_code(lang);
+	int rc = db_query(d, a, ARTICLE_COLS "WHERE a.id = ?", DB_ARGS(DB_TEXT(l), DB_TEXT(l), DB_INT(id)), &x, e);
+	*found = !rc && x.nrows;
+	if (*found)
+		article_from_row(&x, 0, lang, out);
+	return rc;
+}
+
+int article_public(const struct article_row *a, int64_t now)
+{
+	return !strcmp(a->status, "published") && a->publish_at && a->publish_at <= now;
+}
+
+int content_editor(const req *r)
+{
+	return !auth_allowed(ALLOW(ROLE_EDITOR), r->role);
+}
+
+int article_is_author(req *r, const struct article_row *a, err *e, int *rc)
+{
+	*rc = 0;
+	if (!r->user_id)
+		return 0;
+	if (a->created_by == r->user_id)
+		return 1;
+	db_res x;
+	*rc = db_query(r->db, &r->a, "SELECT 1 FROM article_authors WHERE article_id = ? AND user_id = ?",
+		       DB_ARGS(DB_INT(a->id), DB_INT(r->user_id)), &x, e);
+	return !*rc && x.nrows;
+}
+
+int article_may_edit(req *r, const struct article_row *a, err *e, int *rc)
+{
+	*rc = 0;
+	if (content_editor(r))
+		return 1;
+	if (strcmp(a->status, "draft") && strcmp(a->status, "changes") && strcmp(a->status, "submitted"))
+		return 0;
+	return article_is_author(r, a, e, rc);
+}
+
+/* The :id as an article: the public sees it once it is out; its authors
+ * and the editors see it at every step. */
+static int load_article(req *r, err *e)
+{
+	int64_t id;
+	int found, rc;
+	if (req_id(r, &id))
+		return ERR_NOTFOUND;
+	struct article_row *a = arena_alloc(&r->a, sizeof(*a));
+	if ((rc = article_get(r->db, &r->a, id, r->lang, a, &found, e)) || !found)
+		return rc ? rc : ERR_NOTFOUND;
+	if (!article_public(a, unix_now()) && !content_editor(r) && !article_is_author(r, a, e, &rc))
+		return rc ? rc : ERR_NOTFOUND;
+	r->row = a;
+	return rc;
+}
+
+const struct loader article_loader = { "article", load_article, "not_found", "content.err.not_found" };
+
+int article_people_and_tags(req *r, db *d, int64_t id, json_t *m, err *e)
+{
+	db_res au, tg, in;
+	int rc = db_query(d, &r->a, "SELECT u.id AS id, u.display_name AS name FROM article_authors aa "
+				    PEOPLE_JOIN("u", "aa.user_id") "WHERE aa.article_id = ? ORDER BY aa.pos",
+			  DB_ARGS(DB_INT(id)), &au, e);
+	if (!rc)
+		rc = db_query(d, &r->a, "SELECT tag FROM article_tags WHERE article_id = ? ORDER BY tag", DB_ARGS(DB_INT(id)),
+			      &tg, e);
+	if (!rc)
+		rc = db_query(d, &r->a, "SELECT industry FROM article_industries WHERE article_id = ? ORDER BY industry",
+			      DB_ARGS(DB_INT(id)), &in, e);
+	if (rc)
+		return rc;
+	json_t *authors = db_rows_json(&au);
+	for (size_t i = 0; i < json_array_size(authors); i++) {
+		json_t *o = json_array_get(authors, i);
+		json_object_set_new(o, "name_zh", json_boolean(text_han(json_string_value(json_object_get(o, "name")))));
+	}
+	json_object_set_new(m, "authors", authors);
+	json_t *tags = json_array(), *inds = json_array();
+	for (int i = 0; i < tg.nrows; i++) {
+		buf arg = BUF_INIT;
+		buf_url_arg(&arg, db_get(&tg, i, 0));
+		json_array_append_new(tags, json_pack("{s:s,s:s}", "name", db_get(&tg, i, 0), "arg", arg.s ? arg.s : ""));
+		buf_release(&arg);
+	}
+	for (int i = 0; i < in.nrows; i++)
+		json_array_append_new(inds, json_pack("{s:s,s:s}", "value", db_get(&in, i, 0), "label",
+						      T(arena_printf(&r->a, "ind.%s", db_get(&in, i, 0)))));
+	json_object_set_new(m, "tags", tags);
+	json_object_set_new(m, "industries", inds);
+	return 0;
+}
+
+const char *content_date(arena *a, int64_t t)
+{
+	return t ? clock_date(a, CLOCK_COMMUNITY_TZ, t) : "";
+}
+
+const char *kind_label(req *r, const char *kind)
+{
+	return T(arena_printf(&r->a, "content.kind.%s", kind));
+}
+
+json_t *article_item(req *r, const struct article_row *a)
+{
+	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:b}", "id", (json_int_t)a->id, "kind", a->kind, "kind_text",
+			      kind_label(r, a->kind), "title", a->title, "summary", a->summary, "date",
+			      content_date(&r->a, a->publish_at ? a->publish_at : a->updated_at), "fallback", a->fallback,
+			      "lang", a->side == LANG_EN ? "en" : "zh-CN", "sponsored", !strcmp(a->kind, "sponsored"));
+	if (*a->sponsor)
+		json_object_set_new(o, "sponsor", json_string(a->sponsor));
+	if (*a->cover_key)
+		json_object_set_new(o, "cover", json_string(a->cover_key));
+	if (strcmp(a->media, "text"))
+		json_object_set_new(o, "media", json_string(T(arena_printf(&r->a, "content.media.%s", a->media))));
+	return o;
+}
+
+/* One tag's characters: letters of any script, digits, - + # . _ (C++,
+ * C#, pg_stat_statements, 2.0). */
+static int tag_ok(const char *t)
+{
+	for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+		if (*p < 0x80 && !(*p >= 'a' && *p <= 'z') && !(*p >= '0' && *p <= '9') && !strchr("-+#._", *p))
+			return 0;
+	return *t != '\0';
+}
+
+int content_split_tags(arena *a, const char *text, const char **out)
+{
+	int n = 0;
+	out[0] = NULL;
+	char *s = arena_strdup(a, text ? text : "");
+	for (char *p = s; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	/* The separators people type: , ， 、 ; ； and white space. */
+	static const char *const seps[] = { "，", "、", "；", NULL };
+	for (size_t k = 0; seps[k]; k++)
+		for (char *p; (p = strstr(s, seps[k]));)
+			memset(p, ',', strlen(seps[k]));
+	char *save = NULL;
+	for (char *t = strtok_r(s, ", ;\t\r\n", &save); t; t = strtok_r(NULL, ", ;\t\r\n", &save)) {
+		if (text_len(t) > TAG_MAX || !tag_ok(t) || !utf8_valid(t, strlen(t)))
+			return -1;
+		int seen = 0;
+		for (int i = 0; i < n && !seen; i++)
+			seen = !strcmp(out[i], t);
+		if (seen)
+			continue;
+		if (n == TAGS_MAX)
+			return -1;
+		out[n++] = t;
+		out[n] = NULL;
+	}
+	return n;
+}
