@@ -3,6 +3,7 @@
  * the order of route matching, starting, the demo and page sections.
  * This is the program's composition root: no other platform file
  * includes a feature. */
+#include "comments/comments.h"
 #include "content/content.h"
 #include "events/events.h"
 #include "files/files.h"
@@ -24,6 +25,7 @@ const struct feature *const pgherd_features[] = {
 	&contest_feature,
 	&import_feature,
 	&metrics_feature,
+	&comments_feature,
 	&content_feature,
 	NULL,
 };

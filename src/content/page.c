@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/json_arena.h"
+#include "comments/comments.h"
 #include "base/util.h"
 #include "base/validate.h"
 #include "files/card.h"
@@ -130,7 +131,7 @@ static int page(req *r, resp *out, unsigned status)
 	int64_t now = unix_now(), version = 0;
 	int open = article_public(a, now), rc, keep = open && status == 200 && !req_query(r, "saved");
 	/* The public page is kept; a draft is shown to its few readers fresh. */
-	if (keep && (rc = http_cache_lookup(r, out, r->db, "content", NULL, &version, &e)))
+	if (keep && (rc = http_cache_lookup(r, out, r->db, "content+comments", NULL, &version, &e)))
 		return rc > 0 ? 0 : rc;
 	json_t *m = json_object(), *art = article_item(r, a);
 	json_object_set_new(art, "body_html", json_string(body_html(r, a)));
@@ -163,6 +164,12 @@ static int page(req *r, resp *out, unsigned status)
 		return rc;
 	}
 	json_object_set_new(m, "article", art);
+	/* Members comment once it is out. */
+	if (open && (rc = comments_model(r, r->db, "article", a->id, arena_printf(&r->a, "/articles/%lld", (long long)a->id), m,
+					 &e))) {
+		json_decref(m);
+		return rc;
+	}
 	/* What a shared link and a search engine read. */
 	json_object_set_new(m, "page_type", json_string("article"));
 	json_object_set_new(m, "page_canonical", json_string(arena_printf(&r->a, "/articles/%lld", (long long)a->id)));
@@ -197,7 +204,7 @@ static int page(req *r, resp *out, unsigned status)
 	http_page(r, out, status, "content/show.html", NULL, m);
 	out->title_text = a->title;
 	if (keep)
-		http_cache_store(r, out, "content", version, CONTENT_TTL);
+		http_cache_store(r, out, "content+comments", version, CONTENT_TTL);
 	return 0;
 }
 
@@ -222,8 +229,21 @@ static int card(req *r, resp *out)
 	return card_answer(r, out, &c);
 }
 
+/* POST /articles/:id/comments: a member's comment on a published article. */
+static int comment(req *r, resp *out)
+{
+	const struct article_row *a = r->row;
+	if (!article_public(a, unix_now()))
+		return http_error(r, out, 409, "not_open", "comments.err.not_open");
+	return comments_post(r, out, "article", a->id, arena_printf(&r->a, "/articles/%lld", (long long)a->id), article_again);
+}
+
+static const struct input comment_inputs[] = { COMMENT_INPUTS, { NULL } };
+
 static const struct route routes[] = {
 	{ M_GET, "/articles/:id", show, EVERYONE, 0, "article", &article_loader },
+	{ M_POST, "/articles/:id/comments", comment, SIGNED_IN, 1, "article-comments", &article_loader, comment_inputs,
+	  article_again },
 	{ M_GET, "/articles/:id/card", card, EVERYONE, 0, "article-card", &article_loader, no_inputs },
 };
 

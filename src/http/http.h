@@ -263,6 +263,7 @@ const char *http_local_path(const char *next, const char *fallback);
  * language and query was made from that version, fills out with it and
  * returns 1. It returns 0 when the page must be built (*version is set for
  * http_cache_store) and a negative error code when the database fails.
+ * A page made of two kinds of data names both ("content+comments").
  * Only GETs whose query arguments are all in `args` (a NULL-terminated
  * list; "lang" is always allowed) are kept. A version_name of NULL keeps a
  * page that shows nothing but the signed-in member's own data (their

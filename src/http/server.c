@@ -307,8 +307,18 @@ int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const 
 		/* A visitor's versions: from the database only when something
 		 * was committed since this process last read them (db_versions). */
 		int rc = r->versions ? 0 : db_versions(d, &r->a, &r->versions, e);
-		if (!rc && !known_version(r, version_name, version))
-			rc = db_data_version(d, &r->a, version_name, version, e);
+		/* "content+comments": a page made of two kinds of data is made
+		 * from the sum of their versions, which either one's change moves. */
+		*version = 0;
+		for (const char *p = version_name; !rc && *p;) {
+			const char *plus = strchr(p, '+');
+			const char *name = plus ? arena_printf(&r->a, "%.*s", (int)(plus - p), p) : p;
+			int64_t v = 0;
+			if (!known_version(r, name, &v))
+				rc = db_data_version(d, &r->a, name, &v, e);
+			*version += v;
+			p = plus ? plus + 1 : p + strlen(p);
+		}
 		if (rc)
 			return rc;
 	}

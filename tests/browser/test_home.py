@@ -50,7 +50,7 @@ def test_phone_chinese_then_english(s, d):
     h1 = d.find_element(By.TAG_NAME, "h1").text
     check(h1 == "连接每一位 PostgreSQL 用户", "Chinese headline, got %r" % h1)
     nav = [a.text for a in d.find_elements(By.CSS_SELECTOR, "nav.nav a")]
-    check(nav == ["首页", "活动", "参与机构", "加入我们"], "Chinese navigation, got %r" % nav)
+    check(nav == ["首页", "活动", "文章", "参与机构", "加入我们"], "Chinese navigation, got %r" % nav)
     # The stylesheet applied (CSP allows our own): the hero is blue, the page fits the phone.
     bg = d.execute_script("return getComputedStyle(document.querySelector('.hero')).backgroundImage")
     check("linear-gradient" in bg, "hero styled, got %r" % bg)
@@ -192,7 +192,7 @@ def test_english_pages_mark_what_is_chinese(s, d):
     text passes for English."""
     d.set_window_size(1280, 900)
     for path in ("/", "/events", "/events/8", "/events/7", "/archive", "/orgs", "/orgs/1", "/series",
-                 "/series/pg-elephant-days"):
+                 "/series/pg-elephant-days", "/articles"):
         d.get(s.url(path + "?lang=en"))
         check(d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", path)
         left = d.execute_script(UNMARKED_CHINESE)

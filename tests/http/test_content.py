@@ -254,6 +254,56 @@ def test_bad_input_is_refused_and_changes_nothing(s):
     assert_eq(Person(s).get("/articles?tag=nosuchtag").status, 404)
 
 
+def test_comments_with_replies_review_hiding_and_a_rate_limit(s):
+    writer, editor = people(s)
+    aid = write(writer, title_zh="评论测试文章", body_zh="正文")
+    draft = write(writer, title_zh="还没发布的文章", body_zh="正文")
+    publish(s, editor, aid)
+    newbie = member(s, "newbie@example.com", name="新会员")
+    # Not on an unpublished article, not without signing in.
+    r = newbie.post("/articles/%s/comments" % draft, {"body": "抢先评论"})
+    assert_eq(r.status, 404, "a draft is not there for them")
+    r = Person(s).post("/articles/%s/comments" % aid, {"body": "游客评论"})
+    assert r.status in (303, 401) and "/login" in (r.header("Location") or "/login"), r.status
+    # A new member's first comment waits; they see it, a visitor does not.
+    r = newbie.post("/articles/%s/comments" % aid, {"body": "第一条评论 <script>x</script>"})
+    assert_eq(r.status, 303)
+    assert_in("comment=pending", r.header("Location"))
+    cid = re.search(r"#comment-(\d+)", r.header("Location")).group(1)
+    assert_in("等待审核", newbie.get("/articles/" + aid).text)
+    assert "第一条评论" not in Person(s).get("/articles/" + aid).text
+    assert_in("第一条评论", editor.get("/comments/review").text, "the editors' queue has it")
+    assert_eq(newbie.post("/comments/%s/approve" % cid, {"next": ""}).status, 403, "members do not moderate")
+    assert_eq(editor.post("/comments/%s/approve" % cid, {"next": "/articles/%s" % aid}).status, 303)
+    page = Person(s).get("/articles/" + aid).text
+    assert_in("第一条评论 &lt;script&gt;x&lt;/script&gt;", page, "shown, as text")
+    # Once one was let through, theirs go straight up; a reply, one level deep.
+    r = newbie.post("/articles/%s/comments" % aid, {"body": "第二条"})
+    assert_in("comment=posted", r.header("Location"))
+    r = editor.post("/articles/%s/comments" % aid, {"body": "谢谢反馈", "parent": cid})
+    assert_eq(r.status, 303)
+    reply = re.search(r"#comment-(\d+)", r.header("Location")).group(1)
+    r = newbie.post("/articles/%s/comments" % aid, {"body": "回复的回复", "parent": reply})
+    assert_eq(r.status, 422, "threads are one level deep")
+    assert_in("要回复的评论不在这里", r.text)
+    page = Person(s).get("/articles/" + aid).text
+    assert re.search(r'id="comment-%s".*?<ol class="replies"><li class="comment" id="comment-%s"' % (cid, reply), page, re.S), \
+        "the reply sits under the comment it answers"
+    # An editor hides one with a reason: the reason shows, the text does not.
+    assert_eq(editor.post("/comments/%s/hide" % reply, {"reason": "", "next": ""}).status, 422, "a reason is needed")
+    assert_eq(editor.post("/comments/%s/hide" % reply, {"reason": "与主题无关", "next": "/articles/%s" % aid}).status, 303)
+    page = Person(s).get("/articles/" + aid).text
+    assert_in("此评论已被编辑隐藏： 与主题无关", page)
+    assert "谢谢反馈" not in page
+    assert_eq(query(s, "SELECT count(*) FROM audit_log WHERE action = 'comment.hidden'"), [("1",)])
+    # Empty and oversized comments, and too many too fast.
+    assert_eq(newbie.post("/articles/%s/comments" % aid, {"body": " "}).status, 422)
+    assert_eq(newbie.post("/articles/%s/comments" % aid, {"body": "长" * 2001}).status, 422)
+    codes = [newbie.post("/articles/%s/comments" % aid, {"body": "刷屏 %d" % i}).status for i in range(5)]
+    assert_eq(codes[-1], 429, "a member posts at most 5 in 10 minutes: %r" % codes)
+    assert_in("评论太频繁", newbie.post("/articles/%s/comments" % aid, {"body": "再来"}).text)
+
+
 def test_the_api_speaks_json(s):
     writer, editor = people(s)
     aid = write(writer, title_zh="API 文章", body_zh="正文", tags="api")
