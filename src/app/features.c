@@ -11,6 +11,7 @@
 #include "orgs/orgs.h"
 #include "people/people.h"
 #include "portal/portal.h"
+#include "search/search.h"
 #include "base/banned.h"
 
 const struct feature *const pgherd_features[] = {
@@ -27,5 +28,6 @@ const struct feature *const pgherd_features[] = {
 	&metrics_feature,
 	&comments_feature,
 	&content_feature,
+	&search_feature,
 	NULL,
 };

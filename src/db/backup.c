@@ -64,6 +64,7 @@ static int catalog_load(db *d, arena *a, struct catalog *c, err *e)
 				     "FROM information_schema.columns c JOIN information_schema.tables t "
 				     "ON t.table_schema = c.table_schema AND t.table_name = c.table_name "
 				     "WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' "
+				     "AND c.is_generated <> 'ALWAYS' "
 				     "AND c.table_name <> 'schema_migrations' ORDER BY 1, c.ordinal_position"
 				   : arena_printf(a, "SELECT m.name, p.name, lower(p.type), 0 FROM sqlite_master m, "
 						     "pragma_table_info(m.name) p WHERE %s ORDER BY 1, p.cid", sqlite_tables),

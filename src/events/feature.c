@@ -33,12 +33,28 @@ static int events_sitemap(req *r, db *d, buf *out, err *e)
 	return rc;
 }
 
+/* A public event's text for the search: titles, where, and what it is. */
+static int events_search_doc(db *d, arena *a, int64_t id, struct search_doc *out, int *found, err *e)
+{
+	db_res x;
+	int rc = db_query(d, a, "SELECT e.title_zh AS title_zh, e.title_en AS title_en, coalesce(c.name_zh, '') || ' ' || "
+				"coalesce(c.name_en, '') || ' ' || e.venue || ' ' || e.venue_en || ' ' || e.description || ' ' || "
+				"e.description_en AS body, e.starts_at AS at FROM events e LEFT JOIN cities c ON c.id = e.city_id "
+				"WHERE e.id = ? AND e.status <> 'draft'", DB_ARGS(DB_INT(id)), &x, e);
+	*found = !rc && x.nrows;
+	if (*found)
+		*out = (struct search_doc){ db_text(&x, 0, "title_zh"), db_text(&x, 0, "title_en"), db_text(&x, 0, "body"),
+					    db_int(&x, 0, "at"), 0 };
+	return rc;
+}
+
 const struct feature events_feature = {
 	.name = "events",
 	.routes = { &event_form_routes, &events_list_routes, &event_page_routes, &agenda_routes, &clone_routes,
 		    &topics_routes, &series_routes, &archive_routes, &share_routes },
 	.demo = events_demo,
 	.sitemap = events_sitemap,
+	.search = { { "event", "/events/%lld", events_search_doc } },
 	.nav = { { 20, "/events", "nav.events" }, { 90, "/account/events", "nav.my_events", NAV_MEMBERS } },
 };
 

@@ -87,6 +87,15 @@ int features_sections(const char *page, req *r, db *d, const void *row, json_t *
 	return 0;
 }
 
+const struct search_source *features_search_source(const char *kind)
+{
+	for (const struct feature *const *f = pgherd_features; *f; f++)
+		for (int i = 0; i < FEATURE_MAX_SEARCH && (*f)->search[i].kind; i++)
+			if (!strcmp((*f)->search[i].kind, kind))
+				return &(*f)->search[i];
+	return NULL;
+}
+
 int features_sitemap(req *r, db *d, buf *out, err *e)
 {
 	for (const struct feature *const *f = pgherd_features; *f; f++) {

@@ -35,7 +35,21 @@ struct section {
 	int (*add)(req *r, db *d, const void *row, json_t *m, err *e);
 };
 
-enum { FEATURE_MAX_TABLES = 12, FEATURE_MAX_NAV = 4, FEATURE_MAX_SECTIONS = 4 };
+/* What a feature gives the one search: the public text of one of its
+ * rows, and the page it is on. */
+struct search_doc {
+	const char *title_zh, *title_en, *body;
+	int64_t at;         /* for "newest first" */
+	int64_t shown_from; /* not found before this time (a scheduled article); 0: now */
+};
+struct search_source {
+	const char *kind; /* "article": what the search queue names (migration 025) */
+	const char *path; /* "/articles/%lld": the row's page */
+	/* Row id's public text; *found 0 when it is not public (a draft). */
+	int (*doc)(db *d, arena *a, int64_t id, struct search_doc *out, int *found, err *e);
+};
+
+enum { FEATURE_MAX_TABLES = 12, FEATURE_MAX_NAV = 4, FEATURE_MAX_SECTIONS = 4, FEATURE_MAX_SEARCH = 2 };
 
 struct feature {
 	const char *name;
@@ -49,6 +63,7 @@ struct feature {
 	/* Appends the feature's public pages to the sitemap: one
 	 * <url><loc>ABSOLUTE</loc><lastmod>..</lastmod></url> each (sitemap_url). */
 	int (*sitemap)(req *r, db *d, buf *out, err *e);
+	struct search_source search[FEATURE_MAX_SEARCH]; /* ended by a NULL kind */
 };
 
 /* The table (src/app/features.c), ended by NULL. */
@@ -67,6 +82,9 @@ void features_release(void);
 int features_demo(db *d, int force, int *added, err *e);
 /* Adds every registered section of `page` to m. */
 int features_sections(const char *page, req *r, db *d, const void *row, json_t *m, err *e);
+/* The search source of a kind ("article"), or NULL. */
+const struct search_source *features_search_source(const char *kind);
+
 /* /sitemap.xml's entries: every feature's public pages, in order. */
 int features_sitemap(req *r, db *d, buf *out, err *e);
 /* One sitemap entry for path (on the site's base_url), modified at t

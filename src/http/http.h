@@ -270,6 +270,9 @@ const char *http_local_path(const char *next, const char *fallback);
  * account): no version is read, and it is kept per session. */
 int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const char *const *args,
 		      int64_t *version, err *e);
+/* The named data version as a kept page would be checked against: from
+ * what the session lookup read, else one statement. */
+int http_data_version(req *r, db *d, const char *name, int64_t *version, err *e);
 /* The same, for a page whose version the handler read itself along with
  * what it needed anyway (a person's page: their own version in `extra`,
  * the organizations' as `version`): no statement of its own. */

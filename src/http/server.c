@@ -287,6 +287,14 @@ static int known_version(const req *r, const char *name, int64_t *version)
 	return found;
 }
 
+int http_data_version(req *r, db *d, const char *name, int64_t *version, err *e)
+{
+	int rc = r->versions ? 0 : db_versions(d, &r->a, &r->versions, e);
+	if (!rc && !known_version(r, name, version))
+		rc = db_data_version(d, &r->a, name, version, e);
+	return rc;
+}
+
 int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const char *const *args,
 		      int64_t *version, err *e)
 {

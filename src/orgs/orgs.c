@@ -797,6 +797,19 @@ static const struct route routes[] = {
 
 const struct route_table orgs_routes = { routes, sizeof(routes) / sizeof(routes[0]) };
 
+/* An organization for the search: its names and aliases. */
+static int orgs_search_doc(db *d, arena *a, int64_t id, struct search_doc *out, int *found, err *e)
+{
+	db_res x;
+	int rc = db_query(d, a, "SELECT name_zh, coalesce(name_en, '') AS name_en, coalesce(search_text, '') AS body, "
+				"created_at FROM orgs WHERE id = ?", DB_ARGS(DB_INT(id)), &x, e);
+	*found = !rc && x.nrows;
+	if (*found)
+		*out = (struct search_doc){ db_text(&x, 0, "name_zh"), db_text(&x, 0, "name_en"), db_text(&x, 0, "body"),
+					    db_int(&x, 0, "created_at"), 0 };
+	return rc;
+}
+
 /* Every organization's page, for /sitemap.xml. */
 static int orgs_sitemap(req *r, db *d, buf *out, err *e)
 {
@@ -813,4 +826,5 @@ const struct feature orgs_feature = {
 	.routes = { &orgs_routes },
 	.nav = { { 30, "/orgs", "nav.orgs" } },
 	.sitemap = orgs_sitemap,
+	.search = { { "org", "/orgs/%lld", orgs_search_doc } },
 };

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Person, account, assert_eq, assert_in, member, query, run_suite, sql  # noqa: E402
+from harness import Person, Server, account, assert_eq, assert_in, member, query, run_suite, sql  # noqa: E402
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -302,6 +302,71 @@ def test_comments_with_replies_review_hiding_and_a_rate_limit(s):
     codes = [newbie.post("/articles/%s/comments" % aid, {"body": "刷屏 %d" % i}).status for i in range(5)]
     assert_eq(codes[-1], 429, "a member posts at most 5 in 10 minutes: %r" % codes)
     assert_in("评论太频繁", newbie.post("/articles/%s/comments" % aid, {"body": "再来"}).text)
+
+
+def found(s, q, kind=None, who=None):
+    """What /api/v1/search finds for q: {kind: [titles]}."""
+    r = (who or Person(s)).get("/api/v1/search?q=" + quote(q) + ("&kind=" + kind if kind else ""))
+    assert_eq(r.status, 200, q)
+    return {g["kind"]: [i["title"] for i in g["items"]] for g in r.json().get("groups", [])}
+
+
+def test_one_search_finds_two_character_chinese_in_titles_and_bodies(s):
+    writer, editor = people(s)
+    a = write(writer, title_zh="分区表的索引设计", body_zh="在邮储银行的核心系统里，我们用 BRIN 索引管理时间序列。",
+              title_en="Index design for partitioned tables", body_en="We use BRIN indexes for time series.")
+    b = write(writer, title_zh="一次升级的复盘", body_zh="从 14 升到 16，pg_upgrade 用了 8 分钟，分区表没有问题。<script>x</script>")
+    hidden = write(writer, title_zh="草稿里的分区", body_zh="分区")
+    for x in (a, b):
+        publish(s, editor, x)
+    got = found(s, "分区")
+    titles = got.get("article", [])
+    body_match = titles.index("一次升级的复盘")
+    assert "分区表的索引设计" in titles[:body_match] and all("分区" in t for t in titles[:body_match]), \
+        "title matches before a text match: %r" % titles
+    assert "草稿里的分区" not in got.get("article", []), "drafts are not found"
+    assert_eq(found(s, "邮储")["article"], ["分区表的索引设计"], "two characters inside a body")
+    assert_in("邮储银行", found(s, "邮储").get("org", []), "and the organization of that name, in its own group")
+    assert_eq(found(s, "索")["article"], ["分区表的索引设计"], "one character")
+    assert_eq(found(s, "升级的复盘")["article"], ["一次升级的复盘"], "five characters")
+    assert_eq(found(s, "级的复升").get("article"), None, "its pairs in another order are not a match")
+    assert_eq(found(s, "brin")["article"], ["分区表的索引设计"], "English, any case")
+    assert_eq(found(s, "partition")["article"], ["分区表的索引设计"], "an English word by its beginning")
+    assert_in("天天象上", " ".join(found(s, "天天象上").get("event", [])), "events are searched too")
+    # The snippet is escaped and marks the match; English readers get the English title.
+    r = Person(s).get("/search?q=" + quote("升到") + "&lang=en").text
+    assert_in("<mark>升到</mark>", r)
+    assert "<script>x" not in r and "&lt;script&gt;x" in r
+    assert_eq(found(s, "brin", who=Person(s))["article"], ["分区表的索引设计"])
+    en = Person(s).get("/api/v1/search?q=brin&lang=en").json()
+    assert_eq(en["groups"][0]["items"][0]["title"], "Index design for partitioned tables")
+    # Taken down: gone; changed behind the server's back: found as it is now.
+    assert_eq(editor.post("/articles/%s/unpublish" % b, {"body": ""}).status, 303)
+    assert_eq(found(s, "复盘").get("article"), None)
+    sql(s, "UPDATE orgs SET name_zh = '邮政储蓄测试行' WHERE name_zh = '邮储银行'")
+    assert_in("邮政储蓄测试行", found(s, "储蓄").get("org", []), "a change made by another process is found")
+    sql(s, "UPDATE orgs SET name_zh = '邮储银行' WHERE name_zh = '邮政储蓄测试行'")
+    # One kind, a page of it; bad input.
+    assert_eq(list(found(s, "分区", kind="article")), ["article"])
+    assert_eq(Person(s).get("/search?q=x&kind=spaceship").status, 422)
+    assert_eq(Person(s).get("/search?q=" + quote("长" * 101)).status, 422)
+    assert_in("没有找到", Person(s).get("/search?q=" + quote("！！！")).text)
+    del hidden
+
+
+def test_two_servers_search_what_either_published(s):
+    writer, editor = people(s)
+    other = Server(s.binary, database=s.database)
+    try:
+        other.start()
+        aid = write(writer, title_zh="第二台服务器上的搜索", body_zh="向量检索")
+        publish(s, editor, aid)
+        r = Person(other).get("/api/v1/search?q=" + quote("向量"))
+        assert_eq([i["title"] for g in r.json()["groups"] for i in g["items"]], ["第二台服务器上的搜索"])
+    finally:
+        code = other.stop()
+        other.cleanup()
+    assert_eq(code, 0)
 
 
 def test_the_api_speaks_json(s):

@@ -1,0 +1,402 @@
+/* search.c: one search box over everything public (GET /search): the
+ * articles, the events and the organizations (each feature says what of
+ * its rows is public, struct search_source), both languages, both engines.
+ *
+ * The index (migration 025) is kept by tokens from base/grams.c, so a
+ * two-character Chinese query is a lookup of one token. The sources'
+ * triggers queue each change; before a search, this process indexes what
+ * was queued since it last looked (the "search" data version tells it, at
+ * no cost when nothing changed). Results come grouped by kind, a title
+ * match before a text match, then newest first, each with a snippet whose
+ * match is marked (the rest escaped). */
+#include "search/search.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/grams.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "base/validate.h"
+#include "view/i18n.h"
+#include "base/banned.h"
+
+#define T(key) i18n_get(r->lang, key)
+
+static const char *const kinds[] = { "article", "event", "org", NULL };
+enum { PER_KIND = 5, PAGE = 20, DRAIN_BATCH = 500, GRAMS_MAX = 256 * 1024, SNIPPET_BEFORE = 30, SNIPPET_AFTER = 90 };
+
+/* ---- keeping the index ---- */
+
+/* The "search" data version this process has indexed up to. */
+static _Atomic int64_t indexed = -1;
+static pthread_mutex_t draining = PTHREAD_MUTEX_INITIALIZER;
+
+static int index_one(db *d, arena *a, const char *kind, int64_t id, err *e)
+{
+	const struct search_source *src = features_search_source(kind);
+	struct search_doc doc;
+	int found = 0, rc = src ? src->doc(d, a, id, &doc, &found, e) : 0;
+	if (rc)
+		return rc;
+	if (!found)
+		return db_exec(d, "DELETE FROM search_docs WHERE kind = ? AND ref_id = ?", DB_ARGS(DB_TEXT(kind), DB_INT(id)),
+			       NULL, e);
+	buf g = BUF_INIT;
+	const char *all = arena_printf(a, "%s %s %s", doc.title_zh ? doc.title_zh : "", doc.title_en ? doc.title_en : "",
+				       doc.body ? doc.body : "");
+	grams_of(all, &g, GRAMS_MAX);
+	rc = db_exec(d, "INSERT INTO search_docs (kind, ref_id, title_zh, title_en, body, at, shown_from, grams) "
+			"VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, ref_id) DO UPDATE SET title_zh = excluded.title_zh, "
+			"title_en = excluded.title_en, body = excluded.body, at = excluded.at, shown_from = excluded.shown_from, "
+			"grams = excluded.grams",
+		     DB_ARGS(DB_TEXT(kind), DB_INT(id), DB_TEXT(doc.title_zh ? doc.title_zh : ""),
+			     DB_TEXT(doc.title_en ? doc.title_en : ""), DB_TEXT(doc.body ? doc.body : ""), DB_TIME(doc.at),
+			     doc.shown_from ? DB_TIME(doc.shown_from) : DB_NULL, DB_TEXT(g.s)), NULL, e);
+	buf_release(&g);
+	return rc;
+}
+
+struct drain_ctx {
+	arena *a;
+	int taken;
+};
+
+/* Takes a batch of the queue (another server's rows are skipped, not
+ * waited for) and indexes each row it names once. */
+static int drain_tx(db *d, void *p, err *e)
+{
+	struct drain_ctx *c = p;
+	db_res x;
+	int pg = db_engine_of(d) == DB_POSTGRES;
+	int rc = db_query(d, c->a, pg ? "DELETE FROM search_queue WHERE id IN (SELECT id FROM search_queue ORDER BY id "
+					"LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING kind, ref_id"
+				      : "DELETE FROM search_queue WHERE id IN (SELECT id FROM search_queue ORDER BY id LIMIT ?) "
+					"RETURNING kind, ref_id",
+			  DB_ARGS(DB_INT(DRAIN_BATCH)), &x, e);
+	if (rc)
+		return rc;
+	c->taken = x.nrows;
+	for (int i = 0; i < x.nrows && !rc; i++) {
+		int seen = 0;
+		for (int k = 0; k < i && !seen; k++)
+			seen = db_get_int(&x, k, 1) == db_get_int(&x, i, 1) && !strcmp(db_get(&x, k, 0), db_get(&x, i, 0));
+		if (!seen)
+			rc = index_one(d, c->a, db_get(&x, i, 0), db_get_int(&x, i, 1), e);
+	}
+	return rc;
+}
+
+int search_drain(db *d, err *e)
+{
+	arena a;
+	arena_init(&a);
+	int rc = 0;
+	struct drain_ctx c = { &a, DRAIN_BATCH };
+	while (!rc && c.taken == DRAIN_BATCH) {
+		rc = db_tx(d, drain_tx, &c, e);
+		arena_release(&a);
+		arena_init(&a);
+	}
+	arena_release(&a);
+	return rc;
+}
+
+/* Indexes what was queued since this process last did, when the search
+ * version moved (read with the session: no statement when it did not). */
+static int catch_up(req *r, err *e)
+{
+	int64_t v = 0;
+	int rc = http_data_version(r, r->db, "search", &v, e);
+	if (rc || v == atomic_load(&indexed))
+		return rc;
+	pthread_mutex_lock(&draining);
+	if (v != atomic_load(&indexed)) {
+		rc = search_drain(r->db, e);
+		if (!rc)
+			atomic_store(&indexed, v);
+	}
+	pthread_mutex_unlock(&draining);
+	return rc;
+}
+
+/* ---- asking ---- */
+
+/* The query's terms as each engine's index reads them: an FTS5 MATCH on
+ * SQLite, a tsquery on PostgreSQL; every term must be there. */
+static const char *index_query(arena *a, int pg, const char *const *terms, const int *prefix, int n)
+{
+	buf b = BUF_INIT;
+	for (int i = 0; i < n; i++) {
+		if (i)
+			buf_adds(&b, pg ? " & " : " AND ");
+		/* Tokens hold letters, digits and ideographs only: no quote in them. */
+		buf_addf(&b, pg ? "'%s'%s" : "\"%s\"%s", terms[i], prefix[i] ? (pg ? ":*" : "*") : "");
+	}
+	const char *s = arena_strdup(a, b.s);
+	buf_release(&b);
+	return s;
+}
+
+static int has_ideograph_run(const char *q, size_t min)
+{
+	size_t run = 0;
+	for (const char *p = q; *p;) {
+		uint32_t c = utf8_next(&p);
+		run = c >= 0x3400 && c <= 0x9FFF ? run + 1 : 0;
+		if (run >= min)
+			return 1;
+	}
+	return 0;
+}
+
+/* ASCII lower-casing, for finding the match in a text (Chinese has no case). */
+static char *lower_copy(arena *a, const char *s)
+{
+	char *l = arena_strdup(a, s);
+	for (char *p = l; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return l;
+}
+
+/* A back-off of n characters from p in s (valid UTF-8). */
+static const char *back(const char *s, const char *p, int n)
+{
+	while (p > s && n > 0) {
+		p--;
+		while (p > s && (*p & 0xC0) == 0x80)
+			p--;
+		n--;
+	}
+	return p;
+}
+
+static const char *ahead(const char *p, int n)
+{
+	while (*p && n > 0) {
+		p++;
+		while ((*p & 0xC0) == 0x80)
+			p++;
+		n--;
+	}
+	return p;
+}
+
+/* Around the first match of the query (or else of its first term) in
+ * text: escaped, the match in <mark>, white space runs made one. */
+static const char *snippet(arena *a, const char *text, const char *q, const char *first)
+{
+	const char *low = lower_copy(a, text), *lq = lower_copy(a, q);
+	const char *at = strstr(low, lq);
+	size_t n = strlen(lq);
+	if (!at && first) {
+		at = strstr(low, first);
+		n = strlen(first);
+	}
+	buf b = BUF_INIT;
+	if (!at) {
+		const char *cut = text_cut(a, text, SNIPPET_BEFORE + SNIPPET_AFTER);
+		buf_html(&b, cut, strlen(cut));
+	} else {
+		size_t off = (size_t)(at - low);
+		const char *m = text + off, *from = back(text, m, SNIPPET_BEFORE), *to = ahead(m + n, SNIPPET_AFTER);
+		const char *pre = text_cut(a, arena_strndup(a, from, (size_t)(m - from)), SNIPPET_BEFORE + 1);
+		const char *post = text_cut(a, arena_strndup(a, m + n, (size_t)(to - (m + n))), SNIPPET_AFTER + 1);
+		if (from > text)
+			buf_adds(&b, "…");
+		buf_html(&b, pre, strlen(pre));
+		if (*pre && (m[-1] == ' ' || m[-1] == '\n'))
+			buf_addc(&b, ' ');
+		buf_adds(&b, "<mark>");
+		buf_html(&b, m, n);
+		buf_adds(&b, "</mark>");
+		if (*post && (m[n] == ' ' || m[n] == '\n'))
+			buf_addc(&b, ' ');
+		buf_html(&b, post, strlen(post));
+		if (*to)
+			buf_adds(&b, "…");
+	}
+	const char *s = arena_strdup(a, b.s);
+	buf_release(&b);
+	return s;
+}
+
+/* A title, escaped, its first match of the query (or its first term) marked. */
+static const char *marked(arena *a, const char *text, const char *q, const char *first)
+{
+	const char *low = lower_copy(a, text), *lq = lower_copy(a, q), *at = strstr(low, lq);
+	size_t n = strlen(lq);
+	if (!at && first) {
+		at = strstr(low, first);
+		n = strlen(first);
+	}
+	buf b = BUF_INIT;
+	size_t off = at ? (size_t)(at - low) : strlen(text);
+	buf_html(&b, text, off);
+	if (at) {
+		buf_adds(&b, "<mark>");
+		buf_html(&b, text + off, n);
+		buf_adds(&b, "</mark>");
+		buf_html(&b, text + off + n, strlen(text + off + n));
+	}
+	const char *s = arena_strdup(a, b.s);
+	buf_release(&b);
+	return s;
+}
+
+static json_t *result(req *r, const db_res *x, int i, const char *q, const char *first)
+{
+	const char *kind = db_text(x, i, "kind"), *zh = db_text(x, i, "title_zh"), *en = db_text(x, i, "title_en");
+	int english = r->lang == LANG_EN && en && *en;
+	const struct search_source *src = features_search_source(kind);
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "kind", kind, "kind_text",
+			      T(arena_printf(&r->a, "search.kind.%s", kind)), "title", english || !*zh ? en : zh, "lang",
+			      english || !*zh ? "en" : "zh-CN", "href",
+			      src ? arena_printf(&r->a, src->path, (long long)db_int(x, i, "ref_id")) : "/", "date",
+			      clock_date(&r->a, CLOCK_COMMUNITY_TZ, db_int(x, i, "at")));
+	json_object_set_new(o, "snippet_html", json_string(snippet(&r->a, db_text(x, i, "body"), q, first)));
+	json_object_set_new(o, "title_html", json_string(marked(&r->a, json_string_value(json_object_get(o, "title")), q, first)));
+	return o;
+}
+
+/* The matches: PER_KIND of each kind with each kind's count, or a page of
+ * one kind. */
+static int find(req *r, const char *q, const char *kind, int64_t page, json_t *m, err *e)
+{
+	const char *terms[GRAMS_QUERY_MAX];
+	int prefix[GRAMS_QUERY_MAX];
+	int n = grams_query(&r->a, q, terms, prefix, GRAMS_QUERY_MAX);
+	if (!n)
+		return 0;
+	int pg = db_engine_of(r->db) == DB_POSTGRES;
+	/* Pairs can all be there without the whole: three or more Chinese
+	 * characters in a row are checked as they are. */
+	int exact = has_ideograph_run(q, 3);
+	const char *lq = lower_copy(&r->a, q);
+	const char *where = pg ? "FROM search_docs d WHERE d.tsv @@ CAST(? AS tsquery) "
+			       : "FROM search_fts f JOIN search_docs d ON d.id = f.rowid WHERE search_fts MATCH ? ";
+	const char *has = pg ? "strpos(lower(%s), ?) > 0" : "instr(lower(%s), ?) > 0";
+	const char *in_title = arena_printf(&r->a, has, "d.title_zh || ' ' || d.title_en");
+	const char *in_all = arena_printf(&r->a, has, "d.title_zh || ' ' || d.title_en || ' ' || d.body");
+	const char *sql = arena_printf(&r->a,
+		"SELECT * FROM (SELECT d.kind AS kind, d.ref_id AS ref_id, d.title_zh AS title_zh, d.title_en AS title_en, "
+		"d.body AS body, d.at AS at, CASE WHEN %s THEN 1 ELSE 0 END AS in_title, "
+		"row_number() OVER (PARTITION BY d.kind ORDER BY CASE WHEN %s THEN 1 ELSE 0 END DESC, d.at DESC, d.id DESC) AS nth, "
+		"count(*) OVER (PARTITION BY d.kind) AS hits %s"
+		"AND (d.shown_from IS NULL OR d.shown_from <= ?) AND (? = '' OR d.kind = ?) AND (? = 0 OR %s)) x "
+		"WHERE x.nth > ? AND x.nth <= ? ORDER BY x.kind, x.nth",
+		in_title, in_title, where, in_all);
+	int64_t lo = kind ? (page - 1) * PAGE : 0, hi = kind ? page * PAGE + 1 : PER_KIND;
+	db_res x;
+	int rc = db_query_planned(r->db, &r->a, sql,
+				  DB_ARGS(DB_TEXT(lq), DB_TEXT(lq), DB_TEXT(index_query(&r->a, pg, terms, prefix, n)),
+					  DB_TIME(unix_now()), DB_TEXT(kind ? kind : ""), DB_TEXT(kind ? kind : ""),
+					  DB_INT(exact), DB_TEXT(lq), DB_INT(lo), DB_INT(hi)),
+				  &x, e);
+	if (rc)
+		return rc;
+	json_t *groups = json_array();
+	int total = 0, more = 0;
+	for (size_t k = 0; kinds[k]; k++) {
+		json_t *items = json_array();
+		int64_t hits = 0;
+		for (int i = 0; i < x.nrows; i++) {
+			if (strcmp(db_text(&x, i, "kind"), kinds[k]))
+				continue;
+			hits = db_int(&x, i, "hits");
+			if (kind && db_int(&x, i, "nth") > page * PAGE) {
+				more = 1;
+				continue;
+			}
+			json_array_append_new(items, result(r, &x, i, q, terms[0]));
+		}
+		total += (int)hits;
+		if (!json_array_size(items)) {
+			json_decref(items);
+			continue;
+		}
+		buf arg = BUF_INIT;
+		buf_url_arg(&arg, q);
+		json_array_append_new(groups, json_pack("{s:s,s:s,s:I,s:o,s:b,s:s}", "kind", kinds[k], "kind_text",
+			T(arena_printf(&r->a, "search.kind.%s", kinds[k])), "hits", (json_int_t)hits, "items", items, "more",
+			!kind && hits > PER_KIND, "more_href", arena_printf(&r->a, "/search?q=%s&kind=%s", arg.s, kinds[k])));
+		buf_release(&arg);
+	}
+	json_object_set_new(m, "groups", groups);
+	json_object_set_new(m, "total", json_integer(total));
+	if (kind)
+		http_pager(m, page, more);
+	return 0;
+}
+
+static int search_page(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	static const char *const args[] = { "q", "kind", "page", NULL };
+	const char *q = in_text(r, "q"), *kind = in_text(r, "kind");
+	int64_t page = in_num(r, "page", 1), version = 0;
+	int rc = catch_up(r, &e);
+	if (!rc && q)
+		rc = http_cache_lookup(r, out, r->db, "search", args, &version, &e);
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	json_t *m = json_pack("{s:s,s:s}", "q", q ? q : "", "kind", kind ? kind : "");
+	if (q && (rc = find(r, q, kind, page, m, &e))) {
+		json_decref(m);
+		return rc;
+	}
+	if (q) {
+		buf arg = BUF_INIT;
+		buf_url_arg(&arg, q);
+		json_object_set_new(m, "q_arg", json_string(arg.s));
+		buf_release(&arg);
+		json_object_set_new(m, "asked", json_true());
+	}
+	if (kind)
+		json_object_set_new(m, "kind_text", json_string(T(arena_printf(&r->a, "search.kind.%s", kind))));
+	http_page(r, out, 200, "search/index.html", "search.title", m);
+	if (q) {
+		out->title_text = arena_printf(&r->a, "%s · %s", q, T("search.title"));
+		http_cache_store(r, out, "search", version, 60);
+	}
+	return 0;
+}
+
+/* Indexes what the migration and earlier writers queued, before the
+ * server listens, so the first search does not wait for it. */
+static int start(const config *cfg, err *e)
+{
+	db *d;
+	int rc = db_open(cfg->val[CFG_DATABASE], &d, e);
+	if (rc)
+		return rc;
+	uint64_t t0 = now_us();
+	rc = search_drain(d, e);
+	if (!rc && now_us() - t0 > 1000000)
+		log_info("search: indexed the queue in %.1f s", (double)(now_us() - t0) / 1e6);
+	db_close(d);
+	return rc;
+}
+
+static const struct input search_inputs[] = {
+	{ "q", IN_LINE, IN_QUERY, 0, 100, "search.err.q", NULL },
+	{ "kind", IN_CHOICE, IN_QUERY, 0, 0, "search.err.kind", NULL, kinds },
+	{ "page", IN_INT, IN_QUERY, 1, 1000, "input.err.int", NULL },
+	{ NULL },
+};
+
+static const struct route routes[] = {
+	{ M_GET, "/search", search_page, EVERYONE, 0, "search", NULL, search_inputs },
+};
+
+static const struct route_table search_routes = { routes, sizeof(routes) / sizeof(routes[0]) };
+
+const struct feature search_feature = {
+	.name = "search",
+	.routes = { &search_routes },
+	.start = start,
+	.nav = { { 40, "/search", "nav.search" } },
+};
