@@ -30,8 +30,13 @@ struct catalog {
 	struct table *t;
 };
 
+/* Tables a backup leaves out: the schema's own record, and the search
+ * index and its queue, which the restore rebuilds (restoring the sources
+ * queues every row again, migration 025). */
+#define DERIVED "('schema_migrations', 'search_docs', 'search_queue')"
+
 static const char sqlite_tables[] =
-	"m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> 'schema_migrations' "
+	"m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT IN " DERIVED " "
 	"AND m.sql NOT LIKE 'CREATE VIRTUAL TABLE%' "
 	"AND m.name NOT IN (SELECT name || suffix FROM sqlite_master, "
 	"(SELECT '_data' AS suffix UNION ALL SELECT '_idx' UNION ALL SELECT '_content' "
@@ -53,7 +58,7 @@ static int find_col(const struct table *t, const char *name)
 	return -1;
 }
 
-/* The tables (but schema_migrations and SQLite's search indexes), their
+/* The tables (but the DERIVED ones and SQLite's search indexes), their
  * columns in order with declared types, and their foreign keys. */
 static int catalog_load(db *d, arena *a, struct catalog *c, err *e)
 {
@@ -65,7 +70,7 @@ static int catalog_load(db *d, arena *a, struct catalog *c, err *e)
 				     "ON t.table_schema = c.table_schema AND t.table_name = c.table_name "
 				     "WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' "
 				     "AND c.is_generated <> 'ALWAYS' "
-				     "AND c.table_name <> 'schema_migrations' ORDER BY 1, c.ordinal_position"
+				     "AND c.table_name NOT IN " DERIVED " ORDER BY 1, c.ordinal_position"
 				   : arena_printf(a, "SELECT m.name, p.name, lower(p.type), 0 FROM sqlite_master m, "
 						     "pragma_table_info(m.name) p WHERE %s ORDER BY 1, p.cid", sqlite_tables),
 			  DB_NOARGS, &cols, e);
