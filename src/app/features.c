@@ -8,6 +8,7 @@
 #include "events/events.h"
 #include "files/files.h"
 #include "http/builtin.h"
+#include "kb/kb.h"
 #include "orgs/orgs.h"
 #include "people/people.h"
 #include "portal/portal.h"
@@ -28,6 +29,7 @@ const struct feature *const pgherd_features[] = {
 	&metrics_feature,
 	&comments_feature,
 	&content_feature,
+	&kb_feature,
 	&search_feature,
 	NULL,
 };

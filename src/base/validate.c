@@ -181,3 +181,43 @@ const char *text_cut(arena *a, const char *s, size_t max)
 	buf_release(&b);
 	return out;
 }
+
+/* One tag's characters: letters of any script, digits, - + # . _ (C++,
+ * C#, pg_stat_statements, 2.0). */
+static int tag_ok(const char *t)
+{
+	for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+		if (*p < 0x80 && !(*p >= 'a' && *p <= 'z') && !(*p >= '0' && *p <= '9') && !strchr("-+#._", *p))
+			return 0;
+	return *t != '\0';
+}
+
+int tags_split(arena *a, const char *text, const char **out, int max, size_t max_len)
+{
+	int n = 0;
+	out[0] = NULL;
+	char *s = arena_strdup(a, text ? text : "");
+	for (char *p = s; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	/* The separators people type: , ， 、 ; ； and white space. */
+	static const char *const seps[] = { "，", "、", "；", NULL };
+	for (size_t k = 0; seps[k]; k++)
+		for (char *p; (p = strstr(s, seps[k]));)
+			memset(p, ',', strlen(seps[k]));
+	char *save = NULL;
+	for (char *t = strtok_r(s, ", ;\t\r\n", &save); t; t = strtok_r(NULL, ", ;\t\r\n", &save)) {
+		if (text_len(t) > max_len || !tag_ok(t) || !utf8_valid(t, strlen(t)))
+			return -1;
+		int seen = 0;
+		for (int i = 0; i < n && !seen; i++)
+			seen = !strcmp(out[i], t);
+		if (seen)
+			continue;
+		if (n == max)
+			return -1;
+		out[n++] = t;
+		out[n] = NULL;
+	}
+	return n;
+}

@@ -37,6 +37,12 @@ char *ascii_lower(char *s);
 char *like_literal(arena *a, const char *s);
 /* Length in characters of valid UTF-8. */
 size_t text_len(const char *s);
+/* Tags as typed ("索引, 分区 vacuum"): split at commas, 、 and spaces,
+ * lower-cased, each once, into out (NULL-ended: room for max + 1); -1
+ * when there are more than max, or one is longer than max_len characters
+ * or holds a character a tag cannot (letters of any script, digits and
+ * - + # . _ only). */
+int tags_split(arena *a, const char *text, const char **out, int max, size_t max_len);
 /* The first max characters of valid UTF-8 s with its white space runs
  * made single spaces (a description from a body), "…" when it went on. */
 const char *text_cut(arena *a, const char *s, size_t max);

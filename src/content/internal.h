@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "base/lang.h"
+#include "base/validate.h"
 #include "content/content.h"
 #include "db/db.h"
 #include "events/events.h"
@@ -107,9 +108,7 @@ int content_ttl(req *r, err *e, int *ttl);
 /* The articles' part of /sitemap.xml (feed.c). */
 int content_sitemap(req *r, db *d, buf *out, err *e);
 
-/* Tags as typed ("索引, 分区 vacuum"): split at commas, 、 and spaces,
- * lower-cased, each once; NULL-ended into out (max TAGS_MAX); -1 when one
- * is longer than TAG_MAX or has a character a tag cannot hold. */
-int content_split_tags(arena *a, const char *text, const char **out);
+/* An article's tags as typed (tags_split with TAGS_MAX and TAG_MAX). */
+#define content_split_tags(a, text, out) tags_split(a, text, out, TAGS_MAX, TAG_MAX)
 
 #endif

@@ -140,8 +140,10 @@ static int cmp_lines(const void *a, const void *b)
 int db_schema_dump(db *d, char **out, err *e)
 {
 	const char *sql = db_engine_of(d) == DB_POSTGRES
+		/* A generated column is an engine's own index helper (the search
+		 * tsvector), as SQLite's FTS tables are, which are left out too. */
 		? "SELECT table_name::text, column_name::text FROM information_schema.columns "
-		  "WHERE table_schema = current_schema()"
+		  "WHERE table_schema = current_schema() AND is_generated <> 'ALWAYS'"
 		: "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p "
 		  "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' "
 		  "AND m.sql NOT LIKE 'CREATE VIRTUAL TABLE%' "

@@ -25,7 +25,7 @@
 
 #define T(key) i18n_get(r->lang, key)
 
-static const char *const kinds[] = { "article", "event", "org", NULL };
+static const char *const kinds[] = { "article", "kb", "question", "event", "org", NULL };
 enum { PER_KIND = 5, PAGE = 20, DRAIN_BATCH = 500, GRAMS_MAX = 256 * 1024, SNIPPET_BEFORE = 30, SNIPPET_AFTER = 90 };
 
 /* ---- keeping the index ---- */

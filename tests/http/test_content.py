@@ -369,6 +369,78 @@ def test_two_servers_search_what_either_published(s):
     assert_eq(code, 0)
 
 
+def test_a_question_gets_an_experts_answer_that_becomes_a_kb_entry(s):
+    from test_events import new_event
+    writer, editor = people(s)
+    asker = member(s, "asker@example.com", name="提问的人")
+    expert = member(s, "expert@example.com", name="老专家")
+    other = member(s, "answerer@example.com", name="热心会员")
+    # An editor marks a member as an expert, with specialties.
+    assert_eq(other.post("/experts", {"email": "expert@example.com", "specialties_zh": "复制"}).status, 403)
+    r = editor.post("/experts", {"email": "nobody@example.com", "specialties_zh": "复制", "specialties_en": ""})
+    assert_eq(r.status, 422)
+    assert_eq(editor.post("/experts", {"email": "expert@example.com", "specialties_zh": "复制与高可用",
+                                       "specialties_en": "Replication and HA"}).status, 303)
+    assert_in("复制与高可用", Person(s).get("/experts").text)
+    before = int(re.search(r"提问 (\d+)", Person(s).get("/questions").text).group(1))
+    r = asker.post("/questions/new", {"title": "逻辑复制延迟越来越大怎么办？", "body": "PG 15，订阅端 CPU 不高。",
+                                      "tags": "复制, 逻辑复制", "event": ""})
+    assert_eq(r.status, 303)
+    qid = r.header("Location").rsplit("/", 1)[1]
+    assert_in("提问 %d" % (before + 1), Person(s).get("/questions").text, "every question counts toward the demands")
+    assert_eq(other.post("/questions/%s/answers" % qid, {"body": "先看 pg_stat_subscription。"}).status, 303)
+    r = expert.post("/questions/%s/answers" % qid, {"body": "调大 `max_logical_replication_workers`，并检查订阅端的索引。"})
+    assert_eq(r.status, 303)
+    aid = re.search(r"#answer-(\d+)", r.header("Location")).group(1)
+    page = Person(s).get("/questions/" + qid).text
+    assert_in("专家 · 复制与高可用", page, "the expert's answer carries the mark")
+    assert page.index("调大") < page.index("先看"), "experts' answers first"
+    # Only the asker (or an editor) accepts; a made-up answer is refused.
+    assert_eq(other.post("/questions/%s/accept" % qid, {"answer": aid}).status, 403)
+    assert_eq(asker.post("/questions/%s/accept" % qid, {"answer": "999999"}).status, 422)
+    assert_eq(editor.post("/questions/%s/kb" % qid, {}).status, 409, "nothing accepted yet")
+    assert_eq(asker.post("/questions/%s/accept" % qid, {"answer": aid}).status, 303)
+    assert_in("已采纳", Person(s).get("/questions/" + qid).text)
+    # One step into the knowledge base, found by search.
+    assert_eq(asker.post("/questions/%s/kb" % qid, {}).status, 403)
+    r = editor.post("/questions/%s/kb" % qid, {})
+    assert_eq(r.status, 303)
+    kid = re.search(r"/kb/(\d+)/edit", r.header("Location")).group(1)
+    entry = Person(s).get("/kb/" + kid).text
+    assert_in("逻辑复制延迟越来越大怎么办？", entry)
+    assert_in("max_logical_replication_workers", entry)
+    assert_in('href="/questions/%s"' % qid, entry)
+    assert_in("#逻辑复制", entry, "the question's tags come along")
+    assert_in("这个回答已收入知识库", Person(s).get("/questions/" + qid).text)
+    got = found(s, "延迟")
+    assert_in("逻辑复制延迟越来越大怎么办？", " ".join(got.get("kb", [])))
+    assert_in("逻辑复制延迟越来越大怎么办？", got.get("question", []))
+    # A debate question marked for the knowledge base is an entry, linked to its event.
+    org = account(s, "kb-org@example.com", "问答组织者", "organizer")
+    eid = new_event(org, "知识库辩论", date="2027-05-10")
+    assert_eq(org.post("/events/%d/teams" % eid, {"name": "蓝队", "side": "正方"}).status, 303)
+    team = query(s, "SELECT id FROM debate_teams WHERE event_id = %d" % eid)[0][0]
+    assert_eq(org.post("/events/%d/questions" % eid, {"team": team, "question": "分区表要不要建全局索引？",
+                                                     "answer": "PostgreSQL 没有全局索引，用分区键约束唯一性。", "kb": "1"}).status, 303)
+    kb = Person(s).get("/kb").text
+    assert_in("分区表要不要建全局索引？", kb)
+    entry_id = query(s, "SELECT k.id FROM kb_entries k JOIN debate_questions d ON d.id = k.debate_question_id "
+                        "WHERE d.event_id = %d" % eid)[0][0]
+    assert_in('href="/events/%d"' % eid, Person(s).get("/kb/%s" % entry_id).text)
+    dq = query(s, "SELECT id FROM debate_questions WHERE event_id = %d" % eid)[0][0]
+    assert_eq(org.post("/events/%d/questions/%s/kb" % (eid, dq), {}).status, 303)
+    assert "分区表要不要建全局索引？" not in Person(s).get("/kb").text, "unmarked: hidden again"
+    # Bad input: a title too short, someone else's event, too many too fast.
+    assert_eq(asker.post("/questions/new", {"title": "怎么", "body": "", "tags": "", "event": ""}).status, 422)
+    r = asker.post("/questions/new", {"title": "直播答疑的问题", "body": "", "tags": "", "event": str(eid)})
+    assert_eq(r.status, 422, "members do not file questions under an event")
+    codes = [asker.post("/questions/new", {"title": "连续提问 %d 次" % i, "body": "", "tags": "", "event": ""}).status
+             for i in range(5)]
+    assert_eq(codes[-1], 429, "%r" % codes)
+    assert_eq(Person(s).get("/questions/999999").status, 404)
+    assert_eq(Person(s).get("/kb/999999").status, 404)
+
+
 def test_the_api_speaks_json(s):
     writer, editor = people(s)
     aid = write(writer, title_zh="API 文章", body_zh="正文", tags="api")
