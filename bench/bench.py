@@ -43,6 +43,12 @@ TARGETS = {  # page: (min share of the bare server, max p99 ms), on SQLite; Post
     "event page, gzip (as phones ask)": CACHED,
     "event page, signed in, gzip": SIGNED_IN,
     "past salon page, signed in": SIGNED_IN,
+    "article page, 20 comments": SIGNED_IN,
+    "article page, 20 comments, signed in": SIGNED_IN,
+    "articles feed (Atom)": (0.40, 15.0),
+    "search, 20,000 pieces, a new two-character query each request": (0.25, 15.0),
+    "search, 20,000 pieces, a new four-character query each request": (0.25, 15.0),
+    "search, 20,000 pieces, a new English query each request": (0.25, 15.0),
 }
 PG_SIGNED_IN = 0.20
 SALONS_2018 = os.path.join(ROOT, "examples", "salons-2018.json")
@@ -103,6 +109,37 @@ def seed_orgs(server):
     t0 = time.time()
     sql(server, SEED.replace("{created}", "now()" if server.database.startswith("postgres") else "strftime('%s', 'now')"))
     return time.time() - t0
+
+
+# 10,000 published articles and 10,000 knowledge-base entries by the
+# benchmark's first member, each with its own number in its text.
+ARTICLES = """WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+INSERT INTO articles (kind, status, title_zh, title_en, summary_zh, body_zh, created_by, created_at, updated_at, publish_at)
+SELECT 'article', 'published', '第' || i || '篇：分区表与索引的实践', 'Partitioning and BRIN indexes, part ' || i,
+       '逻辑复制延迟从秒级降到毫秒级别', '我们在第' || i || '个项目里用了 BRIN 索引和逻辑复制（replication），'
+       || '延迟从秒级降到毫秒级别。autovacuum 与 vacuum 的参数也调了。', 1, {created}, {created}, {created} FROM n"""
+KB = """WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+INSERT INTO kb_entries (question_zh, answer_zh, created_at, updated_at)
+SELECT '问题' || i || '：autovacuum 为什么不回收空间？', '先检查长事务和复制槽（replication slot），第' || i
+       || '条经验：latency 高时看 pg_stat_activity。', {created}, {created} FROM n"""
+
+
+def seed_content(server):
+    """20,000 pieces to search, and an article with 20 comments; returns
+    the article's id and the seconds the search took to index them."""
+    from harness import query, sql
+    created = "now()" if server.database.startswith("postgres") else "strftime('%s', 'now')"
+    sql(server, ARTICLES.replace("{created}", created))
+    sql(server, KB.replace("{created}", created))
+    article = int(query(server, "SELECT max(id) FROM articles")[0][0])
+    for i in range(20):
+        sql(server, "INSERT INTO comments (target_kind, target_id, page, user_id, body, status, created_at) VALUES "
+                    "('article', %d, '/articles/%d', 1, '第 %d 条评论：很有用，谢谢分享。', 'visible', %s)"
+            % (article, article, i + 1, created))
+    t0 = time.time()
+    base = "http://127.0.0.1:%d" % server.port
+    subprocess.run(["curl", "-s", "-o", "/dev/null", base + "/search?q=%E5%88%86%E5%8C%BA"], check=True)
+    return article, time.time() - t0
 
 
 def signed_in_cookie(server):
@@ -307,6 +344,18 @@ def measure(server, label, rows):
                                 ("past salon page, signed in", "/events/%d" % past, ["Cookie: " + cookie]),
                                 ("series archive: every past salon (15)", "/archive?series=salon", [])]:
         rps, p99 = wrk(base + path, headers)
+        rows.append((label, name, rps, p99, 0, TARGETS.get(name)))
+    article, secs = seed_content(server)
+    rows.append((label, "indexing 20,000 pieces for the search: %.1f s" % secs, 0, 0, 0, None))
+    for name, path, headers in [("article page, 20 comments", "/articles/%d" % article, []),
+                                ("article page, 20 comments, signed in", "/articles/%d" % article, ["Cookie: " + cookie]),
+                                ("articles feed (Atom)", "/articles/feed.atom", [])]:
+        rps, p99 = wrk(base + path, headers)
+        rows.append((label, name, rps, p99, 0, TARGETS.get(name)))
+    for name, mode in [("search, 20,000 pieces, a new two-character query each request", "zh2"),
+                       ("search, 20,000 pieces, a new four-character query each request", "zh4"),
+                       ("search, 20,000 pieces, a new English query each request", "en")]:
+        rps, p99 = wrk(base + "/", script="content.lua", args=[mode])
         rows.append((label, name, rps, p99, 0, TARGETS.get(name)))
     registration_burst(server, label, rows)
 

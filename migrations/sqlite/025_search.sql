@@ -2,8 +2,8 @@
 -- organizations (and what later features add). search_docs holds each
 -- public piece's text and its grams: every Chinese character and every
 -- pair of neighbours, and each Latin word lower-cased, as the server's
--- tokenizer writes them (src/base/grams.c); search_fts indexes the grams
--- with FTS5's plain unicode61 tokenizer, so a one- or two-character query
+-- tokenizer writes them (src/base/grams.c); search_fts_KIND indexes the
+-- grams with FTS5's plain unicode61 tokenizer, so a one- or two-character query
 -- ("索引", "华为") is a token lookup, not a scan of every body (the
 -- trigram tokenizer needs three). The sources' triggers only queue what
 -- changed, in plain SQL, so any writer (a second server, the sqlite3
@@ -21,16 +21,39 @@ CREATE TABLE search_docs (
 	grams TEXT NOT NULL,
 	UNIQUE (kind, ref_id)
 );
-CREATE VIRTUAL TABLE search_fts USING fts5(grams, content='search_docs', content_rowid='id', tokenize='unicode61');
+-- One FTS5 index per kind, so a query of one kind reads only that kind's
+-- lists of documents: a word common in articles costs a search of the
+-- knowledge base nothing. The triggers send each row to its kind's index.
+CREATE VIRTUAL TABLE search_fts_article USING fts5(grams, content='search_docs', content_rowid='id', tokenize='unicode61');
+CREATE VIRTUAL TABLE search_fts_kb USING fts5(grams, content='search_docs', content_rowid='id', tokenize='unicode61');
+CREATE VIRTUAL TABLE search_fts_question USING fts5(grams, content='search_docs', content_rowid='id', tokenize='unicode61');
+CREATE VIRTUAL TABLE search_fts_event USING fts5(grams, content='search_docs', content_rowid='id', tokenize='unicode61');
+CREATE VIRTUAL TABLE search_fts_org USING fts5(grams, content='search_docs', content_rowid='id', tokenize='unicode61');
 CREATE TRIGGER search_fts_i AFTER INSERT ON search_docs BEGIN
-	INSERT INTO search_fts(rowid, grams) VALUES (new.id, new.grams);
+	INSERT INTO search_fts_article(rowid, grams) SELECT new.id, new.grams WHERE new.kind = 'article';
+	INSERT INTO search_fts_kb(rowid, grams) SELECT new.id, new.grams WHERE new.kind = 'kb';
+	INSERT INTO search_fts_question(rowid, grams) SELECT new.id, new.grams WHERE new.kind = 'question';
+	INSERT INTO search_fts_event(rowid, grams) SELECT new.id, new.grams WHERE new.kind = 'event';
+	INSERT INTO search_fts_org(rowid, grams) SELECT new.id, new.grams WHERE new.kind = 'org';
 END;
 CREATE TRIGGER search_fts_d AFTER DELETE ON search_docs BEGIN
-	INSERT INTO search_fts(search_fts, rowid, grams) VALUES ('delete', old.id, old.grams);
+	INSERT INTO search_fts_article(search_fts_article, rowid, grams) SELECT 'delete', old.id, old.grams WHERE old.kind = 'article';
+	INSERT INTO search_fts_kb(search_fts_kb, rowid, grams) SELECT 'delete', old.id, old.grams WHERE old.kind = 'kb';
+	INSERT INTO search_fts_question(search_fts_question, rowid, grams) SELECT 'delete', old.id, old.grams WHERE old.kind = 'question';
+	INSERT INTO search_fts_event(search_fts_event, rowid, grams) SELECT 'delete', old.id, old.grams WHERE old.kind = 'event';
+	INSERT INTO search_fts_org(search_fts_org, rowid, grams) SELECT 'delete', old.id, old.grams WHERE old.kind = 'org';
 END;
 CREATE TRIGGER search_fts_u AFTER UPDATE ON search_docs BEGIN
-	INSERT INTO search_fts(search_fts, rowid, grams) VALUES ('delete', old.id, old.grams);
-	INSERT INTO search_fts(rowid, grams) VALUES (new.id, new.grams);
+	INSERT INTO search_fts_article(search_fts_article, rowid, grams) SELECT 'delete', old.id, old.grams WHERE old.kind = 'article';
+	INSERT INTO search_fts_kb(search_fts_kb, rowid, grams) SELECT 'delete', old.id, old.grams WHERE old.kind = 'kb';
+	INSERT INTO search_fts_question(search_fts_question, rowid, grams) SELECT 'delete', old.id, old.grams WHERE old.kind = 'question';
+	INSERT INTO search_fts_event(search_fts_event, rowid, grams) SELECT 'delete', old.id, old.grams WHERE old.kind = 'event';
+	INSERT INTO search_fts_org(search_fts_org, rowid, grams) SELECT 'delete', old.id, old.grams WHERE old.kind = 'org';
+	INSERT INTO search_fts_article(rowid, grams) SELECT new.id, new.grams WHERE new.kind = 'article';
+	INSERT INTO search_fts_kb(rowid, grams) SELECT new.id, new.grams WHERE new.kind = 'kb';
+	INSERT INTO search_fts_question(rowid, grams) SELECT new.id, new.grams WHERE new.kind = 'question';
+	INSERT INTO search_fts_event(rowid, grams) SELECT new.id, new.grams WHERE new.kind = 'event';
+	INSERT INTO search_fts_org(rowid, grams) SELECT new.id, new.grams WHERE new.kind = 'org';
 END;
 
 CREATE TABLE search_queue (

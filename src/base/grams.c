@@ -148,6 +148,33 @@ void grams_of(const char *s, buf *out, size_t max)
 	free(c.seen);
 }
 
+
+/* A title's token, marked as the title's. */
+static void add_title(void *p, const char *tok, size_t n, int word)
+{
+	struct collect *c = p;
+	char t[128];
+	if (n + sizeof(GRAMS_TITLE) > sizeof(t))
+		return;
+	memcpy(t, GRAMS_TITLE, sizeof(GRAMS_TITLE) - 1);
+	memcpy(t + sizeof(GRAMS_TITLE) - 1, tok, n);
+	add_once(c, t, n + sizeof(GRAMS_TITLE) - 1, word);
+}
+
+void grams_of_doc(const char *title, const char *body, buf *out, size_t max)
+{
+	size_t want = 8 * (strlen(title ? title : "") + strlen(body ? body : "") + 8), size = 64;
+	while (size < want && size < ((size_t)1 << 26))
+		size <<= 1;
+	struct collect c = { out, out->len, max, calloc(size, sizeof(uint64_t)), size - 1 };
+	if (!c.seen)
+		abort();
+	tokens(title, 0, add_title, &c);
+	tokens(title, 0, add_once, &c);
+	tokens(body, 0, add_once, &c);
+	free(c.seen);
+}
+
 struct query {
 	arena *a;
 	const char **terms;

@@ -16,6 +16,13 @@
  * most max bytes of them). */
 void grams_of(const char *s, buf *out, size_t max);
 
+/* A document's tokens for the search index: its title's tokens marked as
+ * the title's (GRAMS_TITLE before each), then every token of title and
+ * body, so a query can ask within titles from the index alone. The mark
+ * is letters a typed word would not begin with. */
+#define GRAMS_TITLE "zzt"
+void grams_of_doc(const char *title, const char *body, buf *out, size_t max);
+
 enum { GRAMS_QUERY_MAX = 16 };
 /* A query's terms: tokens every match must hold; prefix[i] when term i is
  * a Latin word that may go on ("replic" finds "replication"). Returns how

@@ -114,6 +114,7 @@ static json_t *comment_item(req *r, const db_res *x, int i, int mod)
 			      !strcmp(status, "pending"), "hidden", !strcmp(status, "hidden"), "mine", mine, "replies",
 			      json_array());
 	json_object_set_new(o, "has_replies", json_false());
+	json_object_set_new(o, "lang", json_string(text_han(db_text(x, i, "body")) ? "zh-CN" : "en"));
 	/* Every key set, so a reply never shows its parent's value. */
 	json_object_set_new(o, "body", strcmp(status, "hidden") || mod ? json_string(db_text(x, i, "body")) : json_null());
 	json_object_set_new(o, "reason", json_string(!strcmp(status, "hidden") ? db_text(x, i, "reason") : ""));
@@ -155,6 +156,17 @@ int comments_model(req *r, db *d, const char *kind, int64_t id, const char *page
 	}
 	json_t *c = json_pack("{s:i,s:o,s:b,s:b,s:s,s:s}", "count", count, "items", items, "can_post", r->user_id != 0,
 			      "can_moderate", mod, "next", page, "post_to", arena_printf(&r->a, "%s/comments", page));
+	/* Replying: the one form, answering the comment ?reply= names (one
+	 * form per page keeps it one CSRF token to splice into a kept copy). */
+	int64_t reply = 0;
+	if (!parse_i64(req_query(r, "reply"), 1, INT64_MAX, &reply))
+		for (size_t k = 0; k < json_array_size(items); k++) {
+			json_t *o = json_array_get(items, k);
+			if (json_integer_value(json_object_get(o, "id")) == reply && !json_is_true(json_object_get(o, "hidden")) &&
+			    !json_is_true(json_object_get(o, "pending")))
+				json_object_set_new(c, "reply_to", json_pack("{s:I,s:O}", "id", (json_int_t)reply, "name",
+									    json_object_get(o, "name")));
+		}
 	const char *said = req_query(r, "comment");
 	if (said && (!strcmp(said, "pending") || !strcmp(said, "posted")))
 		json_object_set_new(c, "notice", json_string(T(!strcmp(said, "pending") ? "comments.pending" : "comments.posted")));

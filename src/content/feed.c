@@ -140,7 +140,20 @@ static int feed(req *r, resp *out, int is_atom)
 {
 	err e = ERR_INIT;
 	struct feed f = { r, in_text(r, "kind"), in_text(r, "tag"), NULL, NULL, r->cfg->val[CFG_BASE_URL], { 0 } };
-	int rc, exists = 1;
+	static const char *const args[] = { "kind", "tag", NULL };
+	const char *type = is_atom ? "application/atom+xml; charset=utf-8" : "application/rss+xml; charset=utf-8";
+	int64_t version = 0;
+	int rc, exists = 1, ttl;
+	r->set_lang_cookie = 0;
+	/* Feed readers ask often and the same: the feed is kept like a page. */
+	if ((rc = http_cache_lookup(r, out, r->db, "content", args, &version, &e))) {
+		if (rc < 0)
+			return rc;
+		out->html = 0;
+		out->content_type = type;
+		out->cache_control = "public, max-age=300";
+		return 0;
+	}
 	if (f.tag) {
 		const char *tags[TAGS_MAX + 1];
 		if (content_split_tags(&r->a, f.tag, tags) != 1)
@@ -151,7 +164,8 @@ static int feed(req *r, resp *out, int is_atom)
 		if (!exists)
 			return http_error(r, out, 404, "no_tag", "content.err.no_tag");
 	}
-	if ((rc = content_published(r, f.kind ? f.kind : "", f.tag ? f.tag : "", 0, FEED_ITEMS, &f.x, &e)))
+	if ((rc = content_published(r, f.kind ? f.kind : "", f.tag ? f.tag : "", 0, FEED_ITEMS, &f.x, &e)) ||
+	    (rc = content_ttl(r, &e, &ttl)))
 		return rc;
 	const char *site = r->cfg->val[r->lang == LANG_ZH ? CFG_SITE_NAME_ZH : CFG_SITE_NAME_EN];
 	f.title = f.kind ? arena_printf(&r->a, "%s · %s", kind_label(r, f.kind), site)
@@ -168,11 +182,11 @@ static int feed(req *r, resp *out, int is_atom)
 	buf_release(&q);
 	buf b = BUF_INIT;
 	(is_atom ? atom : rss)(&f, &b);
-	r->set_lang_cookie = 0;
 	out->body = buf_detach(&b, &out->body_len);
 	out->body_owned = 1;
-	out->content_type = is_atom ? "application/atom+xml; charset=utf-8" : "application/rss+xml; charset=utf-8";
+	out->content_type = type;
 	out->cache_control = "public, max-age=300";
+	http_cache_keep(r, out, version, ttl);
 	return 0;
 }
 

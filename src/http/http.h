@@ -281,6 +281,10 @@ int http_cache_lookup_at(req *r, resp *out, const char *kind, const char *extra,
 /* Renders out (a page model) once for the cache and swaps it for the
  * cached copy with this visitor's token in it. No-op when not cacheable. */
 void http_cache_store(req *r, resp *out, const char *version_name, int64_t version, int ttl);
+/* Keeps a ready body the handler made (a feed) as http_cache_store keeps a
+ * page; on a later http_cache_lookup hit the handler sets its content
+ * type again (the copy is kept without one). */
+void http_cache_keep(req *r, const resp *out, int64_t version, int ttl);
 /* A file to download (CSV, calendar): b's bytes pass to the response. */
 void http_download(req *r, resp *out, buf *b, const char *content_type, const char *filename);
 /* Adds "page", and "prev_page"/"next_page" where there are such pages, to

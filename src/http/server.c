@@ -333,6 +333,12 @@ int http_cache_lookup(req *r, resp *out, db *d, const char *version_name, const 
 	return cached_answer(r, out, version_name ? version_name : "own", own, *version);
 }
 
+void http_cache_keep(req *r, const resp *out, int64_t version, int ttl)
+{
+	if (r->cache_key && out->body && !out->cookies[0] && page_cache_admit(r->cache, r->cache_key))
+		page_cache_put(r->cache, r->cache_key, version, ttl, out->body, out->body_len);
+}
+
 void http_cache_store(req *r, resp *out, const char *version_name, int64_t version, int ttl)
 {
 	(void)version_name;

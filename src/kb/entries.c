@@ -295,10 +295,10 @@ int entry_from_question(db *d, arena *a, int64_t question, int64_t by, int64_t *
 	db_res x;
 	int64_t now = unix_now();
 	int rc = db_query(d, a, "INSERT INTO kb_entries (question_zh, answer_zh, question_id, event_id, created_by, created_at, "
-				"updated_at) SELECT q.title || CASE WHEN q.body <> '' THEN ? || q.body ELSE '' END, "
+				"updated_at) SELECT q.title, "
 				"an.body, q.id, q.event_id, ?, ?, ? FROM questions q JOIN answers an ON an.id = q.accepted_answer_id "
 				"WHERE q.id = ? ON CONFLICT (question_id) DO UPDATE SET hidden = excluded.hidden RETURNING id",
-			  DB_ARGS(DB_TEXT("\n\n"), DB_INT(by), DB_TIME(now), DB_TIME(now), DB_INT(question)), &x, e);
+			  DB_ARGS(DB_INT(by), DB_TIME(now), DB_TIME(now), DB_INT(question)), &x, e);
 	if (!rc && !x.nrows)
 		return ERR_NOTFOUND;
 	if (!rc)

@@ -82,7 +82,9 @@ static int list(req *r, resp *out)
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < x.nrows && i < PAGE_SIZE; i++)
-		json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:s,s:b,s:I}", "id", (json_int_t)db_int(&x, i, "id"), "title",
+		json_array_append_new(items, json_pack("{s:s,s:b,s:I,s:s,s:s,s:s,s:b,s:I}", "lang",
+			text_han(db_text(&x, i, "title")) ? "zh-CN" : "en", "asker_zh", text_han(db_text(&x, i, "asker")), "id",
+			(json_int_t)db_int(&x, i, "id"), "title",
 			db_text(&x, i, "title"), "asker", db_text(&x, i, "asker") ? db_text(&x, i, "asker") : "", "date",
 			clock_date(&r->a, CLOCK_COMMUNITY_TZ, db_int(&x, i, "created_at")), "answered",
 			db_int(&x, i, "answered") != 0, "answers", (json_int_t)db_int(&x, i, "answers")));
@@ -122,7 +124,8 @@ static int page(req *r, resp *out, unsigned status)
 		buf html = BUF_INIT;
 		markdown_html(db_text(&x, i, "body"), &html);
 		const char *name = db_text(&x, i, "name");
-		json_t *o = json_pack("{s:I,s:s,s:b,s:s,s:s,s:b,s:I}", "id", (json_int_t)db_int(&x, i, "id"), "name",
+		json_t *o = json_pack("{s:s,s:I,s:s,s:b,s:s,s:s,s:b,s:I}", "lang", text_han(db_text(&x, i, "body")) ? "zh-CN" : "en",
+				      "id", (json_int_t)db_int(&x, i, "id"), "name",
 				      name ? name : "", "name_zh", text_han(name), "when",
 				      clock_datetime(&r->a, CLOCK_COMMUNITY_TZ, db_int(&x, i, "created_at")), "body_html", html.s,
 				      "accepted", db_int(&x, i, "id") == q->accepted, "user_id",
@@ -134,7 +137,8 @@ static int page(req *r, resp *out, unsigned status)
 	}
 	buf html = BUF_INIT;
 	markdown_html(q->body, &html);
-	json_t *qm = json_pack("{s:I,s:s,s:s,s:s,s:b,s:s,s:b}", "id", (json_int_t)q->id, "title", q->title, "body_html",
+	json_t *qm = json_pack("{s:s,s:I,s:s,s:s,s:s,s:b,s:s,s:b}", "lang", text_han(q->title) ? "zh-CN" : "en", "id",
+			       (json_int_t)q->id, "title", q->title, "body_html",
 			       html.s, "asker", q->asker, "asker_zh", text_han(q->asker), "when",
 			       clock_datetime(&r->a, CLOCK_COMMUNITY_TZ, q->created_at), "answered", q->accepted != 0);
 	buf_release(&html);

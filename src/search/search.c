@@ -34,6 +34,22 @@ enum { PER_KIND = 5, PAGE = 20, DRAIN_BATCH = 500, GRAMS_MAX = 256 * 1024, SNIPP
 static _Atomic int64_t indexed = -1;
 static pthread_mutex_t draining = PTHREAD_MUTEX_INITIALIZER;
 
+/* Markdown's marks left out of what is searched and quoted in snippets:
+ * # headings, `code`, **bold**, and > quotes at the start of a line. */
+static const char *plain(arena *a, const char *md)
+{
+	char *s = arena_strdup(a, md ? md : ""), *o = s;
+	int line_start = 1;
+	for (const char *p = s; *p; p++) {
+		char c = *p; /* read before o, which trails p, writes over it */
+		if (!strchr("#`*", c) && !(c == '>' && line_start))
+			*o++ = c;
+		line_start = c == '\n';
+	}
+	*o = '\0';
+	return s;
+}
+
 static int index_one(db *d, arena *a, const char *kind, int64_t id, err *e)
 {
 	const struct search_source *src = features_search_source(kind);
@@ -45,9 +61,9 @@ static int index_one(db *d, arena *a, const char *kind, int64_t id, err *e)
 		return db_exec(d, "DELETE FROM search_docs WHERE kind = ? AND ref_id = ?", DB_ARGS(DB_TEXT(kind), DB_INT(id)),
 			       NULL, e);
 	buf g = BUF_INIT;
-	const char *all = arena_printf(a, "%s %s %s", doc.title_zh ? doc.title_zh : "", doc.title_en ? doc.title_en : "",
-				       doc.body ? doc.body : "");
-	grams_of(all, &g, GRAMS_MAX);
+	doc.body = plain(a, doc.body);
+	grams_of_doc(arena_printf(a, "%s %s", doc.title_zh ? doc.title_zh : "", doc.title_en ? doc.title_en : ""),
+		     doc.body, &g, GRAMS_MAX);
 	rc = db_exec(d, "INSERT INTO search_docs (kind, ref_id, title_zh, title_en, body, at, shown_from, grams) "
 			"VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, ref_id) DO UPDATE SET title_zh = excluded.title_zh, "
 			"title_en = excluded.title_en, body = excluded.body, at = excluded.at, shown_from = excluded.shown_from, "
@@ -125,16 +141,15 @@ static int catch_up(req *r, err *e)
 /* ---- asking ---- */
 
 /* The query's terms as each engine's index reads them: an FTS5 MATCH on
- * SQLite, a tsquery on PostgreSQL; every term must be there. */
-static const char *index_query(arena *a, int pg, const char *const *terms, const int *prefix, int n)
+ * SQLite, a tsquery on PostgreSQL; every term must be there, in the title
+ * when `title` (its tokens are marked). */
+static const char *index_query(arena *a, int pg, const char *const *terms, const int *prefix, int n, int title)
 {
 	buf b = BUF_INIT;
-	for (int i = 0; i < n; i++) {
-		if (i)
-			buf_adds(&b, pg ? " & " : " AND ");
-		/* Tokens hold letters, digits and ideographs only: no quote in them. */
-		buf_addf(&b, pg ? "'%s'%s" : "\"%s\"%s", terms[i], prefix[i] ? (pg ? ":*" : "*") : "");
-	}
+	/* Tokens hold letters, digits and ideographs only: no quote in them. */
+	for (int i = 0; i < n; i++)
+		buf_addf(&b, pg ? "%s'%s%s'%s" : "%s\"%s%s\"%s", i ? (pg ? " & " : " AND ") : "", title ? GRAMS_TITLE : "",
+			 terms[i], prefix[i] ? (pg ? ":*" : "*") : "");
 	const char *s = arena_strdup(a, b.s);
 	buf_release(&b);
 	return s;
@@ -262,8 +277,56 @@ static json_t *result(req *r, const db_res *x, int i, const char *q, const char 
 	return o;
 }
 
-/* The matches: PER_KIND of each kind with each kind's count, or a page of
- * one kind. */
+/* One kind's matches, newest first (the index's own order: no sort of
+ * every match), `limit` from `offset`; title matches only when `title`.
+ * Texts of three or more Chinese characters are checked whole (their
+ * pairs can all be there apart). */
+static const char *part_sql(arena *a, int pg, int exact, const char *kind)
+{
+	const char *has = pg ? "strpos(lower(d.title_zh || ' ' || d.title_en || ' ' || d.body), ?) > 0"
+			     : "instr(lower(d.title_zh || ' ' || d.title_en || ' ' || d.body), ?) > 0";
+	return arena_printf(a,
+		"SELECT * FROM (SELECT d.id AS id, d.kind AS kind, d.ref_id AS ref_id, d.title_zh AS title_zh, "
+		"d.title_en AS title_en, d.body AS body, d.at AS at, CAST(? AS integer) AS in_title %s "
+		"AND (d.shown_from IS NULL OR d.shown_from <= ?) %s ORDER BY %s DESC LIMIT ? OFFSET ?) p%s",
+		/* The kind is one of ours (kinds[]): each has an index of its own,
+		 * a partial one on PostgreSQL, which a constant kind selects. */
+		pg ? arena_printf(a, "FROM search_docs d WHERE d.kind = '%s' AND d.tsv @@ CAST(? AS tsquery)", kind)
+		   : arena_printf(a, "FROM search_fts_%s f JOIN search_docs d ON d.id = f.rowid WHERE search_fts_%s MATCH ?",
+				  kind, kind),
+		exact ? arena_printf(a, "AND %s", has) : "",
+		/* FTS5 walks its index backwards for this order and stops at
+		 * the limit; ordering by the joined table's id would sort every
+		 * match first. */
+		pg ? "d.id" : "f.rowid", "%d");
+}
+
+enum { MAX_PARTS = 2 * 5 };
+
+struct parts {
+	buf sql;
+	db_param p[MAX_PARTS * 6];
+	int np, nparts;
+};
+
+static void add_part(req *r, struct parts *x, int pg, int exact, const char *kind, const char *match, const char *lq,
+		     int title, int64_t limit, int64_t offset)
+{
+	const char *one = arena_printf(&r->a, part_sql(&r->a, pg, exact, kind), x->nparts);
+	if (x->nparts++)
+		buf_adds(&x->sql, " UNION ALL ");
+	buf_adds(&x->sql, one);
+	x->p[x->np++] = DB_INT(title);
+	x->p[x->np++] = DB_TEXT(match);
+	x->p[x->np++] = DB_TIME(unix_now());
+	if (exact)
+		x->p[x->np++] = DB_TEXT(lq);
+	x->p[x->np++] = DB_INT(limit);
+	x->p[x->np++] = DB_INT(offset);
+}
+
+/* The matches: a few of each kind, title matches first, or a page of
+ * one kind, newest first. One statement either way. */
 static int find(req *r, const char *q, const char *kind, int64_t page, json_t *m, err *e)
 {
 	const char *terms[GRAMS_QUERY_MAX];
@@ -271,62 +334,61 @@ static int find(req *r, const char *q, const char *kind, int64_t page, json_t *m
 	int n = grams_query(&r->a, q, terms, prefix, GRAMS_QUERY_MAX);
 	if (!n)
 		return 0;
-	int pg = db_engine_of(r->db) == DB_POSTGRES;
-	/* Pairs can all be there without the whole: three or more Chinese
-	 * characters in a row are checked as they are. */
-	int exact = has_ideograph_run(q, 3);
+	int pg = db_engine_of(r->db) == DB_POSTGRES, exact = has_ideograph_run(q, 3);
 	const char *lq = lower_copy(&r->a, q);
-	const char *where = pg ? "FROM search_docs d WHERE d.tsv @@ CAST(? AS tsquery) "
-			       : "FROM search_fts f JOIN search_docs d ON d.id = f.rowid WHERE search_fts MATCH ? ";
-	const char *has = pg ? "strpos(lower(%s), ?) > 0" : "instr(lower(%s), ?) > 0";
-	const char *in_title = arena_printf(&r->a, has, "d.title_zh || ' ' || d.title_en");
-	const char *in_all = arena_printf(&r->a, has, "d.title_zh || ' ' || d.title_en || ' ' || d.body");
-	const char *sql = arena_printf(&r->a,
-		"SELECT * FROM (SELECT d.kind AS kind, d.ref_id AS ref_id, d.title_zh AS title_zh, d.title_en AS title_en, "
-		"d.body AS body, d.at AS at, CASE WHEN %s THEN 1 ELSE 0 END AS in_title, "
-		"row_number() OVER (PARTITION BY d.kind ORDER BY CASE WHEN %s THEN 1 ELSE 0 END DESC, d.at DESC, d.id DESC) AS nth, "
-		"count(*) OVER (PARTITION BY d.kind) AS hits %s"
-		"AND (d.shown_from IS NULL OR d.shown_from <= ?) AND (? = '' OR d.kind = ?) AND (? = 0 OR %s)) x "
-		"WHERE x.nth > ? AND x.nth <= ? ORDER BY x.kind, x.nth",
-		in_title, in_title, where, in_all);
-	int64_t lo = kind ? (page - 1) * PAGE : 0, hi = kind ? page * PAGE + 1 : PER_KIND;
-	db_res x;
-	int rc = db_query_planned(r->db, &r->a, sql,
-				  DB_ARGS(DB_TEXT(lq), DB_TEXT(lq), DB_TEXT(index_query(&r->a, pg, terms, prefix, n)),
-					  DB_TIME(unix_now()), DB_TEXT(kind ? kind : ""), DB_TEXT(kind ? kind : ""),
-					  DB_INT(exact), DB_TEXT(lq), DB_INT(lo), DB_INT(hi)),
-				  &x, e);
+	struct parts x = { BUF_INIT, { { 0 } }, 0, 0 };
+	const char *title = index_query(&r->a, pg, terms, prefix, n, 1), *body = index_query(&r->a, pg, terms, prefix, n, 0);
+	for (size_t k = 0; kinds[k]; k++) {
+		if (kind && strcmp(kind, kinds[k]))
+			continue;
+		if (kind) {
+			add_part(r, &x, pg, exact, kinds[k], body, lq, 0, PAGE + 1, (page - 1) * PAGE);
+			continue;
+		}
+		add_part(r, &x, pg, exact, kinds[k], title, lq, 1, PER_KIND, 0);
+		add_part(r, &x, pg, exact, kinds[k], body, lq, 0, PER_KIND + 1, 0);
+	}
+	db_res res;
+	int rc = db_query_planned(r->db, &r->a, x.sql.s, x.p, x.np, &res, e);
+	buf_release(&x.sql);
 	if (rc)
 		return rc;
 	json_t *groups = json_array();
-	int total = 0, more = 0;
+	int more = 0;
 	for (size_t k = 0; kinds[k]; k++) {
 		json_t *items = json_array();
-		int64_t hits = 0;
-		for (int i = 0; i < x.nrows; i++) {
-			if (strcmp(db_text(&x, i, "kind"), kinds[k]))
+		int64_t seen[2 * (PAGE + 1)];
+		int nseen = 0, found = 0;
+		/* Title matches came first in the statement, then the rest. */
+		for (int i = 0; i < res.nrows; i++) {
+			if (strcmp(db_text(&res, i, "kind"), kinds[k]))
 				continue;
-			hits = db_int(&x, i, "hits");
-			if (kind && db_int(&x, i, "nth") > page * PAGE) {
+			int64_t id = db_int(&res, i, "id");
+			int dup = 0;
+			for (int j = 0; j < nseen && !dup; j++)
+				dup = seen[j] == id;
+			if (dup || nseen == (int)(sizeof(seen) / sizeof(seen[0])))
+				continue;
+			seen[nseen++] = id;
+			found++;
+			if (found > (kind ? PAGE : PER_KIND)) {
 				more = 1;
 				continue;
 			}
-			json_array_append_new(items, result(r, &x, i, q, terms[0]));
+			json_array_append_new(items, result(r, &res, i, q, terms[0]));
 		}
-		total += (int)hits;
 		if (!json_array_size(items)) {
 			json_decref(items);
 			continue;
 		}
 		buf arg = BUF_INIT;
 		buf_url_arg(&arg, q);
-		json_array_append_new(groups, json_pack("{s:s,s:s,s:I,s:o,s:b,s:s}", "kind", kinds[k], "kind_text",
-			T(arena_printf(&r->a, "search.kind.%s", kinds[k])), "hits", (json_int_t)hits, "items", items, "more",
-			!kind && hits > PER_KIND, "more_href", arena_printf(&r->a, "/search?q=%s&kind=%s", arg.s, kinds[k])));
+		json_array_append_new(groups, json_pack("{s:s,s:s,s:o,s:b,s:s}", "kind", kinds[k], "kind_text",
+			T(arena_printf(&r->a, "search.kind.%s", kinds[k])), "items", items, "more",
+			!kind && found > PER_KIND, "more_href", arena_printf(&r->a, "/search?q=%s&kind=%s", arg.s, kinds[k])));
 		buf_release(&arg);
 	}
 	json_object_set_new(m, "groups", groups);
-	json_object_set_new(m, "total", json_integer(total));
 	if (kind)
 		http_pager(m, page, more);
 	return 0;

@@ -111,8 +111,9 @@ def test_feeds_are_valid_with_absolute_links_and_dates(s):
     aid = write(writer, kind="news", title_zh="社区新闻 <b>&", body_zh="正文 **加粗** <script>alert(1)</script>",
                 tags="社区")
     publish(s, editor, aid)
-    rss = Person(s).get("/articles/feed.rss?kind=news")
-    assert_eq(rss.header("Content-Type"), "application/rss+xml; charset=utf-8")
+    for _ in range(3):  # the third is the kept copy
+        rss = Person(s).get("/articles/feed.rss?kind=news")
+        assert_eq(rss.header("Content-Type"), "application/rss+xml; charset=utf-8")
     ch = ET.fromstring(rss.body).find("channel")
     item = [i for i in ch.findall("item") if i.findtext("link").endswith("/articles/" + aid)][0]
     assert_eq(item.findtext("title"), "社区新闻 <b>&", "escaped once, read back as typed")
