@@ -75,6 +75,7 @@ suite "backup" $PY tests/http/test_backup.py build/pgherd-asan \
 	"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" pgherd_backup_b)"
 suite "browser" $PY tests/browser/test_home.py build/pgherd-asan
 suite "browser:events" $PY tests/browser/test_events.py build/pgherd-asan
+suite "browser:content" $PY tests/browser/test_content.py build/pgherd-asan
 suite "fuzz-smoke" make -s fuzz-smoke
 
 echo

@@ -105,7 +105,7 @@ int article_may_edit(req *r, const struct article_row *a, err *e, int *rc)
 
 /* The :id as an article: the public sees it once it is out; its authors
  * and the editors see it at every step. */
-static int load_article(req *r, err *e)
+int article_load(req *r, err *e)
 {
 	int64_t id;
 	int found, rc;
@@ -120,7 +120,7 @@ static int load_article(req *r, err *e)
 	return rc;
 }
 
-const struct loader article_loader = { "article", load_article, "not_found", "content.err.not_found" };
+const struct loader article_loader = { "article", article_load, "not_found", "content.err.not_found" };
 
 int article_people_and_tags(req *r, db *d, int64_t id, json_t *m, err *e)
 {
@@ -134,6 +134,12 @@ int article_people_and_tags(req *r, db *d, int64_t id, json_t *m, err *e)
 	if (!rc)
 		rc = db_query(d, &r->a, "SELECT industry FROM article_industries WHERE article_id = ? ORDER BY industry",
 			      DB_ARGS(DB_INT(id)), &in, e);
+	db_res og;
+	const char *l = lang_code(r->lang);
+	if (!rc)
+		rc = db_query(d, &r->a, "SELECT o.id AS id, " DB_IN_LANG("o.name_zh", "o.name_en") " AS name FROM article_orgs ao "
+					ORGS_JOIN("o", "ao.org_id") "WHERE ao.article_id = ? ORDER BY o.name_zh",
+			      DB_ARGS(DB_TEXT(l), DB_INT(id)), &og, e);
 	if (rc)
 		return rc;
 	json_t *authors = db_rows_json(&au);
@@ -146,7 +152,8 @@ int article_people_and_tags(req *r, db *d, int64_t id, json_t *m, err *e)
 	for (int i = 0; i < tg.nrows; i++) {
 		buf arg = BUF_INIT;
 		buf_url_arg(&arg, db_get(&tg, i, 0));
-		json_array_append_new(tags, json_pack("{s:s,s:s}", "name", db_get(&tg, i, 0), "arg", arg.s ? arg.s : ""));
+		json_array_append_new(tags, json_pack("{s:s,s:s,s:b}", "name", db_get(&tg, i, 0), "arg", arg.s, "zh",
+						      text_han(db_get(&tg, i, 0))));
 		buf_release(&arg);
 	}
 	for (int i = 0; i < in.nrows; i++)
@@ -154,6 +161,12 @@ int article_people_and_tags(req *r, db *d, int64_t id, json_t *m, err *e)
 						      T(arena_printf(&r->a, "ind.%s", db_get(&in, i, 0)))));
 	json_object_set_new(m, "tags", tags);
 	json_object_set_new(m, "industries", inds);
+	json_t *orgs = db_rows_json(&og);
+	for (size_t i = 0; i < json_array_size(orgs); i++) {
+		json_t *o = json_array_get(orgs, i);
+		json_object_set_new(o, "zh", json_boolean(r->lang == LANG_EN && text_han(json_string_value(json_object_get(o, "name")))));
+	}
+	json_object_set_new(m, "orgs", orgs);
 	return 0;
 }
 

@@ -15,7 +15,7 @@
 /* The form's fields, as sent or as stored. */
 struct article_form {
 	const char *kind, *title_zh, *title_en, *summary_zh, *summary_en, *body_zh, *body_en;
-	const char *media, *media_url, *original_url, *sponsor, *event, *tags, *industries, *authors;
+	const char *media, *media_url, *original_url, *sponsor, *event, *tags, *industries, *authors, *orgs;
 };
 
 static json_t *choices(req *r, const char *prefix, const char *const *list, const char *picked, int many)
@@ -39,7 +39,8 @@ static json_t *choices(req *r, const char *prefix, const char *const *list, cons
 static int form_page(req *r, resp *out, unsigned status, const struct article_row *a, const struct article_form *f,
 		     json_t *errors)
 {
-	json_t *form = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "kind", f->kind, "title_zh",
+	json_t *form = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "orgs", f->orgs, "kind", f->kind,
+				 "title_zh",
 				 f->title_zh, "title_en", f->title_en, "summary_zh", f->summary_zh, "summary_en", f->summary_en,
 				 "body_zh", f->body_zh, "body_en", f->body_en, "media_url", f->media_url, "original_url",
 				 f->original_url, "sponsor", f->sponsor, "event", f->event, "tags", f->tags, "authors",
@@ -50,6 +51,9 @@ static int form_page(req *r, resp *out, unsigned status, const struct article_ro
 			      choices(r, "ind", orgs_industries, f->industries, 1), "errors", errors, "action",
 			      a ? arena_printf(&r->a, "/articles/%lld/edit", (long long)a->id) : "/articles/new", "editing",
 			      a != NULL, "editor", content_editor(r));
+	const char *img = req_query(r, "image");
+	if (a && img && strlen(img) <= FILE_KEY_LEN && strspn(img, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == strlen(img))
+		json_object_set_new(m, "image_markdown", json_string(arena_printf(&r->a, "![](/files/%s/m)", img)));
 	if (a) {
 		json_object_set_new(m, "article", json_pack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)a->id, "status", a->status,
 							    "status_text",
@@ -67,7 +71,7 @@ static int form_page(req *r, resp *out, unsigned status, const struct article_ro
 	return http_page(r, out, status, "content/edit.html", a ? "content.edit" : "content.new", m);
 }
 
-static const struct article_form blank = { "article", "", "", "", "", "", "", "text", "", "", "", "", "", "", "" };
+static const struct article_form blank = { "article", "", "", "", "", "", "", "text", "", "", "", "", "", "", "", "" };
 
 static int new_form(req *r, resp *out)
 {
@@ -83,7 +87,7 @@ static int new_form(req *r, resp *out)
 static int stored_form(req *r, const struct article_row *a, struct article_form *f, err *e)
 {
 	*f = (struct article_form){ a->kind, a->title_zh, a->title_en, a->summary_zh, a->summary_en, a->body_zh, a->body_en,
-				    a->media, a->media_url, a->original_url, a->sponsor, "", "", "", "" };
+				    a->media, a->media_url, a->original_url, a->sponsor, "", "", "", "", "" };
 	if (a->event_id)
 		f->event = arena_printf(&r->a, "%lld", (long long)a->event_id);
 	db_res x;
@@ -91,14 +95,18 @@ static int stored_form(req *r, const struct article_row *a, struct article_form 
 			  "SELECT 'tag' AS k, tag AS v, 0 AS pos FROM article_tags WHERE article_id = ? UNION ALL "
 			  "SELECT 'ind', industry, 0 FROM article_industries WHERE article_id = ? UNION ALL "
 			  "SELECT 'who', u.email, aa.pos FROM article_authors aa " PEOPLE_JOIN("u", "aa.user_id")
-			  "WHERE aa.article_id = ? AND aa.user_id <> ? ORDER BY 1, 3, 2",
-			  DB_ARGS(DB_INT(a->id), DB_INT(a->id), DB_INT(a->id), DB_INT(a->created_by)), &x, e);
+			  "WHERE aa.article_id = ? AND aa.user_id <> ? UNION ALL "
+			  "SELECT 'org', o.name_zh, 0 FROM article_orgs ao " ORGS_JOIN("o", "ao.org_id") "WHERE ao.article_id = ? "
+			  "ORDER BY 1, 3, 2",
+			  DB_ARGS(DB_INT(a->id), DB_INT(a->id), DB_INT(a->id), DB_INT(a->created_by), DB_INT(a->id)), &x, e);
 	if (rc)
 		return rc;
 	for (int i = 0; i < x.nrows; i++) {
 		const char *k = db_text(&x, i, "k"), *v = db_text(&x, i, "v");
-		const char **to = !strcmp(k, "tag") ? &f->tags : !strcmp(k, "ind") ? &f->industries : &f->authors;
-		*to = arena_printf(&r->a, "%s%s%s", *to, **to ? (to == &f->authors ? "\n" : ",") : "", v ? v : "");
+		const char **to = !strcmp(k, "tag") ? &f->tags : !strcmp(k, "ind") ? &f->industries
+				: !strcmp(k, "org") ? &f->orgs : &f->authors;
+		*to = arena_printf(&r->a, "%s%s%s", *to, **to ? (to == &f->authors || to == &f->orgs ? "\n" : ",") : "",
+				   v ? v : "");
 	}
 	if (*f->tags)
 		for (char *p = (char *)(uintptr_t)f->tags; *p; p++)
@@ -111,7 +119,7 @@ static int refuse_unless_editable(req *r, resp *out, const struct article_row *a
 {
 	if (article_may_edit(r, a, e, rc) || *rc)
 		return 0;
-	http_error(r, out, 403, "forbidden", "content.err.not_yours");
+	http_error(r, out, 403, "not_yours", "content.err.not_yours");
 	return 1;
 }
 
@@ -149,6 +157,7 @@ static void read_form(req *r, struct article_form *f)
 	IN(tags, "");
 	IN(industries, "");
 	IN(authors, "");
+	IN(orgs, "");
 #undef IN
 }
 
@@ -173,6 +182,7 @@ static void sent_form(req *r, struct article_form *f)
 	SENT(event);
 	SENT(tags);
 	SENT(authors);
+	SENT(orgs);
 #undef SENT
 	json_t *picked = json_object_get(form, "industries");
 	for (size_t i = 0; i < json_array_size(picked); i++)
@@ -189,8 +199,8 @@ static int save_again(req *r, resp *out)
 
 /* What an article's form holds once its names are looked up. */
 struct resolved {
-	int64_t sponsor, event, authors[AUTHORS_MAX];
-	int nauthors;
+	int64_t sponsor, event, authors[AUTHORS_MAX], orgs[ORGS_MAX];
+	int nauthors, norgs;
 	const char *tags[TAGS_MAX + 1];
 };
 
@@ -237,6 +247,22 @@ static int resolve(req *r, const struct article_form *f, struct resolved *out, e
 		else if (rc)
 			return rc;
 	}
+	/* The organizations it is about, named as the directory knows them. */
+	const char *names[ORGS_MAX + 1];
+	int n = orgs_split_list(&r->a, f->orgs, names, ORGS_MAX + 1);
+	if (n > ORGS_MAX)
+		wrong(r, "orgs", "content.err.orgs_many");
+	for (int i = 0; i < n && i < ORGS_MAX; i++) {
+		int64_t id;
+		if ((rc = orgs_find(r->db, &r->a, names[i], &id, e)))
+			return rc;
+		if (!id) {
+			json_object_set_new(r->errors ? r->errors : (r->errors = json_object()), "orgs",
+					    json_string(arena_printf(&r->a, T("content.err.org_unknown"), names[i])));
+			continue;
+		}
+		out->orgs[out->norgs++] = id;
+	}
 	/* Co-authors by their addresses, one a line (or comma). */
 	char *list = arena_strdup(&r->a, f->authors), *save = NULL;
 	for (char *t = strtok_r(list, ",;\r\n \t", &save); t; t = strtok_r(NULL, ",;\r\n \t", &save)) {
@@ -277,6 +303,11 @@ static int replace_lists(db *d, struct save_ctx *c, int64_t owner, err *e)
 		rc = db_exec(d, "DELETE FROM article_industries WHERE article_id = ?", DB_ARGS(DB_INT(id)), NULL, e);
 	if (!rc)
 		rc = db_exec(d, "DELETE FROM article_authors WHERE article_id = ?", DB_ARGS(DB_INT(id)), NULL, e);
+	if (!rc)
+		rc = db_exec(d, "DELETE FROM article_orgs WHERE article_id = ?", DB_ARGS(DB_INT(id)), NULL, e);
+	for (int i = 0; !rc && i < c->x->norgs; i++)
+		rc = db_exec(d, "INSERT INTO article_orgs (article_id, org_id) VALUES (?, ?) ON CONFLICT (article_id, org_id) "
+				"DO NOTHING", DB_ARGS(DB_INT(id), DB_INT(c->x->orgs[i])), NULL, e);
 	for (int i = 0; !rc && c->x->tags[i]; i++)
 		rc = db_exec(d, "INSERT INTO article_tags (article_id, tag) VALUES (?, ?)",
 			     DB_ARGS(DB_INT(id), DB_TEXT(c->x->tags[i])), NULL, e);
@@ -412,6 +443,52 @@ static int pdf(req *r, resp *out)
 	return upload(r, out, "pdf", FILE_PDF, "UPDATE articles SET pdf_file_id = ? WHERE id = ?", "article.pdf");
 }
 
+/* A picture for the text: stored (decoded and written again like every
+ * upload) and handed back as the Markdown that shows it, to paste. */
+struct image_ctx {
+	req *r;
+	const struct upload *u;
+	int64_t article, file;
+	const char *key;
+};
+
+static int image_tx(db *d, void *p, err *e)
+{
+	struct image_ctx *c = p;
+	int rc = files_store(d, c->r, c->u, &c->file, &c->key, e);
+	if (!rc)
+		rc = auth_audit(d, c->r->user_id, "article.image", arena_printf(&c->r->a, "article:%lld", (long long)c->article),
+				c->key, c->r->client, e);
+	return rc;
+}
+
+static int image(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	const struct article_row *a = r->row;
+	struct upload u;
+	const char *why;
+	int rc;
+	if (refuse_unless_editable(r, out, a, &e, &rc) || rc)
+		return rc;
+	if (files_prepare(r, in_file(r, "image"), FILE_IMAGE, &u, &why))
+		return http_error(r, out, 422, "invalid_image", why);
+	struct image_ctx c = { r, &u, a->id, 0, NULL };
+	if ((rc = db_tx(r->db, image_tx, &c, &e)))
+		return rc;
+	const char *md = arena_printf(&r->a, "![](/files/%s/m)", c.key);
+	if (r->api) {
+		out->status = 201;
+		out->model = json_pack("{s:s,s:s}", "url", arena_printf(&r->a, "/files/%s/m", c.key), "markdown", md);
+		return 0;
+	}
+	buf arg = BUF_INIT;
+	buf_url_arg(&arg, c.key);
+	const char *next = arena_printf(&r->a, "/articles/%lld/edit?image=%s", (long long)a->id, arg.s);
+	buf_release(&arg);
+	return http_redirect(r, out, next);
+}
+
 #define ARTICLE_INPUTS                                                                                                  \
 	{ "kind", IN_CHOICE, IN_REQUIRED, 0, 0, "content.err.kind", "content.err.kind", article_kinds },               \
 	{ "title_zh", IN_LINE, 0, 0, TITLE_MAX, "content.err.title_long", NULL },                                      \
@@ -428,10 +505,12 @@ static int pdf(req *r, resp *out)
 	{ "tags", IN_LINE, 0, 0, 400, "content.err.tags", NULL },                                                      \
 	{ "industries", IN_CHOICES, 0, 0, 0, NULL, NULL, orgs_industries },                                            \
 	{ "authors", IN_TEXT, 0, 0, 2000, NULL, NULL },                                                               \
+	{ "orgs", IN_TEXT, 0, 0, 2000, NULL, NULL },                                                                  \
 	{ "version", IN_INT, 0, 1, INT32_MAX, NULL, NULL }
 static const struct input article_inputs[] = { ARTICLE_INPUTS, { NULL } };
 static const struct input cover_inputs[] = { IN_UPLOAD("cover"), { NULL } };
 static const struct input pdf_inputs[] = { IN_UPLOAD("pdf"), { NULL } };
+static const struct input image_inputs[] = { IN_UPLOAD("image"), { NULL } };
 
 static const struct route routes[] = {
 	{ M_GET, "/articles/new", new_form, SIGNED_IN, 0, "article-new" },
@@ -440,6 +519,7 @@ static const struct route routes[] = {
 	{ M_POST, "/articles/:id/edit", save, SIGNED_IN, 1, "article-edit", &article_loader, article_inputs, save_again },
 	{ M_POST, "/articles/:id/cover", cover, SIGNED_IN, 1, "article-cover", &article_loader, cover_inputs },
 	{ M_POST, "/articles/:id/pdf", pdf, SIGNED_IN, 1, "article-pdf", &article_loader, pdf_inputs },
+	{ M_POST, "/articles/:id/image", image, SIGNED_IN, 1, "article-image", &article_loader, image_inputs },
 };
 
 const struct route_table edit_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

@@ -32,7 +32,7 @@ enum { N_KINDS = 7 };
 
 enum {
 	TITLE_MAX = 200, SUMMARY_MAX = 500, BODY_MAX = 100000, TAGS_MAX = 10, TAG_MAX = 30, AUTHORS_MAX = 8,
-	NOTE_MAX = 2000, LIST_PAGE = 20, CONTENT_TTL = 300,
+	NOTE_MAX = 2000, LIST_PAGE = 20, CONTENT_TTL = 300, ORGS_MAX = 20,
 };
 
 /* An article as stored: both languages' texts, and the side a reader in
@@ -68,6 +68,8 @@ int article_get(db *d, arena *a, int64_t id, int lang, struct article_row *out, 
 /* The article the route's :id names, loaded into r->row (404 when there
  * is none, or when the reader may not see it). */
 extern const struct loader article_loader;
+/* The loader's work, for a page that looks for its kept copy first. */
+int article_load(req *r, err *e);
 
 /* 1 when the public sees it: published, and its time has come. */
 int article_public(const struct article_row *a, int64_t now);

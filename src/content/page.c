@@ -124,15 +124,14 @@ static const char *body_html(req *r, const struct article_row *a)
 	return s;
 }
 
-static int page(req *r, resp *out, unsigned status)
+/* The page of r->row; kept (under `version`) when keep and it is public. */
+static int page(req *r, resp *out, unsigned status, int keep, int64_t version)
 {
 	err e = ERR_INIT;
 	const struct article_row *a = r->row;
-	int64_t now = unix_now(), version = 0;
-	int open = article_public(a, now), rc, keep = open && status == 200 && !req_query(r, "saved");
-	/* The public page is kept; a draft is shown to its few readers fresh. */
-	if (keep && (rc = http_cache_lookup(r, out, r->db, "content+comments", NULL, &version, &e)))
-		return rc > 0 ? 0 : rc;
+	int64_t now = unix_now();
+	int open = article_public(a, now), rc;
+	keep = keep && open; /* a draft is shown to its few readers fresh */
 	json_t *m = json_object(), *art = article_item(r, a);
 	json_object_set_new(art, "body_html", json_string(body_html(r, a)));
 	json_object_set_new(art, "status", json_string(a->status));
@@ -147,10 +146,12 @@ static int page(req *r, resp *out, unsigned status)
 		json_object_set_new(art, "other_lang", json_pack("{s:s,s:s,s:s}", "lang", other == LANG_EN ? "en" : "zh-CN", "href",
 			arena_printf(&r->a, "/articles/%lld?lang=%s", (long long)a->id, lang_code(other)), "label",
 			T(other == LANG_EN ? "content.read_en" : "content.read_zh")));
+	json_object_set_new(art, "sponsor_zh", json_boolean(r->lang == LANG_EN && text_han(a->sponsor)));
 	if (a->sponsor_org_id)
 		json_object_set_new(art, "sponsor_href", json_string(arena_printf(&r->a, "/orgs/%lld", (long long)a->sponsor_org_id)));
 	if (a->event_id && *a->event_title)
-		json_object_set_new(art, "event", json_pack("{s:I,s:s}", "id", (json_int_t)a->event_id, "title", a->event_title));
+		json_object_set_new(art, "event", json_pack("{s:I,s:s,s:b}", "id", (json_int_t)a->event_id, "title", a->event_title,
+							    "zh", r->lang == LANG_EN && text_han(a->event_title)));
 	if (*a->original_url)
 		json_object_set_new(art, "original_url", json_string(a->original_url));
 	if (*a->pdf_key)
@@ -208,14 +209,25 @@ static int page(req *r, resp *out, unsigned status)
 	return 0;
 }
 
+/* GET /articles/:id: the kept copy when there is one (no statement but
+ * the data version's), else the article loaded and its page made. The
+ * copy is only ever made of a public article, and taking one down or
+ * changing it moves the version. */
 static int show(req *r, resp *out)
 {
-	return page(r, out, 200);
+	err e = ERR_INIT;
+	int64_t version = 0;
+	int keep = !req_query(r, "saved"), rc;
+	if (keep && (rc = http_cache_lookup(r, out, r->db, "content+comments", NULL, &version, &e)))
+		return rc > 0 ? 0 : rc;
+	if ((rc = article_load(r, &e)) == ERR_NOTFOUND)
+		return http_error(r, out, 404, "not_found", "content.err.not_found");
+	return rc ? rc : page(r, out, 200, keep, version);
 }
 
 int article_again(req *r, resp *out)
 {
-	return page(r, out, 422);
+	return page(r, out, 422, 0, 0);
 }
 
 /* GET /articles/:id/card: the drawn link card (files/card.c). */
@@ -241,7 +253,7 @@ static int comment(req *r, resp *out)
 static const struct input comment_inputs[] = { COMMENT_INPUTS, { NULL } };
 
 static const struct route routes[] = {
-	{ M_GET, "/articles/:id", show, EVERYONE, 0, "article", &article_loader },
+	{ M_GET, "/articles/:id", show, EVERYONE, 0, "article" },
 	{ M_POST, "/articles/:id/comments", comment, SIGNED_IN, 1, "article-comments", &article_loader, comment_inputs,
 	  article_again },
 	{ M_GET, "/articles/:id/card", card, EVERYONE, 0, "article-card", &article_loader, no_inputs },

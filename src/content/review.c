@@ -105,7 +105,7 @@ static int submit(req *r, resp *out)
 	const struct article_row *a = r->row;
 	int rc;
 	if (!article_is_author(r, a, &e, &rc) || rc)
-		return rc ? rc : http_error(r, out, 403, "forbidden", "content.err.not_yours");
+		return rc ? rc : http_error(r, out, 403, "not_yours", "content.err.not_yours");
 	if (!status_is(a, "draft") && !status_is(a, "changes"))
 		return http_error(r, out, 409, "moved_on", "content.err.moved_on");
 	struct step_ctx c = { r, a, "submit", in_text(r, "body"), "submitted", 0 };
@@ -121,10 +121,10 @@ static int comment(req *r, resp *out)
 	const char *what = in_text(r, "action");
 	int rc, editor = content_editor(r);
 	if (!editor && (!article_is_author(r, a, &e, &rc) || rc))
-		return rc ? rc : http_error(r, out, 403, "forbidden", "content.err.not_yours");
+		return rc ? rc : http_error(r, out, 403, "not_yours", "content.err.not_yours");
 	int back = !strcmp(what, "changes");
 	if (back && !editor)
-		return http_error(r, out, 403, "forbidden", "content.err.editors_only");
+		return http_error(r, out, 403, "editors_only", "content.err.editors_only");
 	if (back && status_is(a, "published"))
 		return http_error(r, out, 409, "moved_on", "content.err.moved_on");
 	struct step_ctx c = { r, a, back ? "changes" : "comment", in_text(r, "body"), back ? "changes" : NULL, 0 };
@@ -241,7 +241,7 @@ static int versions(req *r, resp *out)
 	const struct article_row *a = r->row;
 	int rc;
 	if (!content_editor(r) && (!article_is_author(r, a, &e, &rc) || rc))
-		return rc ? rc : http_error(r, out, 403, "forbidden", "content.err.not_yours");
+		return rc ? rc : http_error(r, out, 403, "not_yours", "content.err.not_yours");
 	db_res x;
 	rc = db_query(r->db, &r->a, "SELECT v.version AS version, v.at AS at, u.display_name AS name, v.title_zh AS title_zh, "
 				    "v.title_en AS title_en, v.summary_zh AS summary_zh, v.summary_en AS summary_en, "

@@ -80,7 +80,8 @@ json_t *tags_model(req *r, db *d, const char *table, const char *col, int64_t id
 	for (int i = 0; !*rc && i < x.nrows; i++) {
 		buf arg = BUF_INIT;
 		buf_url_arg(&arg, db_get(&x, i, 0));
-		json_array_append_new(tags, json_pack("{s:s,s:s}", "name", db_get(&x, i, 0), "arg", arg.s));
+		json_array_append_new(tags, json_pack("{s:s,s:s,s:b}", "name", db_get(&x, i, 0), "arg", arg.s, "zh",
+						      text_han(db_get(&x, i, 0))));
 		buf_release(&arg);
 	}
 	return tags;
@@ -142,14 +143,20 @@ static int load_entry(req *r, err *e)
 
 static const struct loader entry_loader = { "kb entry", load_entry, "not_found", "kb.err.not_found" };
 
+/* An entry's page: the kept copy first (made only of entries everyone
+ * sees), else the entry loaded. */
 static int show(req *r, resp *out)
 {
 	err e = ERR_INIT;
-	const struct entry_row *k = r->row;
 	int64_t version = 0;
 	int rc = http_cache_lookup(r, out, r->db, "kb", NULL, &version, &e);
 	if (rc)
 		return rc > 0 ? 0 : rc;
+	if ((rc = load_entry(r, &e)) == ERR_NOTFOUND)
+		return http_error(r, out, 404, "not_found", "kb.err.not_found");
+	if (rc)
+		return rc;
+	const struct entry_row *k = r->row;
 	buf html = BUF_INIT;
 	markdown_html(k->answer, &html);
 	json_t *o = entry_item(r, k);
@@ -165,8 +172,9 @@ static int show(req *r, resp *out)
 	json_object_set_new(o, "sources", sources);
 	json_object_set_new(o, "hidden", json_boolean(k->hidden));
 	if (k->event_id && *k->event_title)
-		json_object_set_new(o, "event", json_pack("{s:I,s:s,s:b}", "id", (json_int_t)k->event_id, "title", k->event_title,
-							  "debate", k->debate_question_id != 0));
+		json_object_set_new(o, "event", json_pack("{s:I,s:s,s:b,s:b}", "id", (json_int_t)k->event_id, "title", k->event_title,
+							  "debate", k->debate_question_id != 0, "zh",
+							  r->lang == LANG_EN && text_han(k->event_title)));
 	if (k->question_id)
 		json_object_set_new(o, "from_question", json_integer(k->question_id));
 	json_object_set_new(o, "tags", tags_model(r, r->db, "kb_tags", "entry_id", k->id, &e, &rc));
@@ -178,7 +186,8 @@ static int show(req *r, resp *out)
 			      arena_printf(&r->a, "/kb/%lld", (long long)k->id), "page_description", text_cut(&r->a, k->answer, 150));
 	http_page(r, out, 200, "kb/show.html", NULL, m);
 	out->title_text = k->question;
-	http_cache_store(r, out, "kb", version, KB_TTL);
+	if (!k->hidden) /* an editor's look at a hidden one is theirs alone */
+		http_cache_store(r, out, "kb", version, KB_TTL);
 	return 0;
 }
 
@@ -341,7 +350,7 @@ static const struct route routes[] = {
 	{ M_GET, "/kb", list, EVERYONE, 0, "kb", NULL, list_inputs },
 	{ M_GET, "/kb/new", new_form, EDITORS, 0, "kb-new" },
 	{ M_POST, "/kb/new", save, EDITORS, 1, "kb-new", NULL, entry_inputs, save_again },
-	{ M_GET, "/kb/:id", show, EVERYONE, 0, "kb-entry", &entry_loader },
+	{ M_GET, "/kb/:id", show, EVERYONE, 0, "kb-entry" },
 	{ M_GET, "/kb/:id/edit", edit_form, EDITORS, 0, "kb-edit", &entry_loader },
 	{ M_POST, "/kb/:id/edit", save, EDITORS, 1, "kb-edit", &entry_loader, entry_inputs, save_again },
 };

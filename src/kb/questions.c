@@ -98,14 +98,11 @@ static int list(req *r, resp *out)
 
 /* ---- a question's page ---- */
 
-static int page(req *r, resp *out, unsigned status)
+static int page(req *r, resp *out, unsigned status, int keep, int64_t version)
 {
 	err e = ERR_INIT;
 	const struct question_row *q = r->row;
-	int64_t version = 0;
-	int rc, keep = status == 200 && !req_query(r, "answered");
-	if (keep && (rc = http_cache_lookup(r, out, r->db, "kb", NULL, &version, &e)))
-		return rc > 0 ? 0 : rc;
+	int rc;
 	db_res x, kb;
 	rc = db_query(r->db, &r->a, "SELECT an.id AS id, an.user_id AS user_id, an.body AS body, an.created_at AS created_at, "
 				    "u.display_name AS name, ex.specialties_zh AS specialties_zh, ex.specialties_en AS specialties_en "
@@ -169,14 +166,22 @@ static int page(req *r, resp *out, unsigned status)
 	return 0;
 }
 
+/* A question's page: the kept copy first, else the question loaded. */
 static int show(req *r, resp *out)
 {
-	return page(r, out, 200);
+	err e = ERR_INIT;
+	int64_t version = 0;
+	int keep = !req_query(r, "answered"), rc;
+	if (keep && (rc = http_cache_lookup(r, out, r->db, "kb", NULL, &version, &e)))
+		return rc > 0 ? 0 : rc;
+	if ((rc = load_question(r, &e)) == ERR_NOTFOUND)
+		return http_error(r, out, 404, "not_found", "kb.err.no_question");
+	return rc ? rc : page(r, out, 200, keep, version);
 }
 
 static int again(req *r, resp *out)
 {
-	return page(r, out, 422);
+	return page(r, out, 422, 0, 0);
 }
 
 /* ---- asking and answering ---- */
@@ -294,7 +299,7 @@ static int accept(req *r, resp *out)
 	err e = ERR_INIT;
 	const struct question_row *q = r->row;
 	if (r->user_id != q->user_id && auth_allowed(EDITORS, r->role))
-		return http_error(r, out, 403, "forbidden", "kb.err.not_asker");
+		return http_error(r, out, 403, "not_yours", "kb.err.not_asker");
 	int64_t n = 0, a = in_num(r, "answer", 0);
 	int rc = db_exec(r->db, "UPDATE questions SET accepted_answer_id = ? WHERE id = ? AND EXISTS "
 				"(SELECT 1 FROM answers WHERE id = ? AND question_id = ?)",
@@ -388,7 +393,7 @@ static const struct route routes[] = {
 	{ M_GET, "/questions", list, EVERYONE, 0, "questions", NULL, list_inputs },
 	{ M_GET, "/questions/new", ask_form, SIGNED_IN, 0, "question-new" },
 	{ M_POST, "/questions/new", ask, SIGNED_IN, 1, "question-new", NULL, ask_inputs, ask_again },
-	{ M_GET, "/questions/:id", show, EVERYONE, 0, "question", &question_loader },
+	{ M_GET, "/questions/:id", show, EVERYONE, 0, "question" },
 	{ M_POST, "/questions/:id/answers", answer, SIGNED_IN, 1, "question-answer", &question_loader, answer_inputs, again },
 	{ M_POST, "/questions/:id/accept", accept, SIGNED_IN, 1, "question-accept", &question_loader, accept_inputs, again },
 	{ M_POST, "/questions/:id/kb", keep, EDITORS, 1, "question-kb", &question_loader, no_inputs },

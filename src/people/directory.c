@@ -4,6 +4,8 @@
  * table is people's own; these statements are the only way in. */
 #include "people/people.h"
 
+#include "base/util.h"
+
 #include "base/banned.h"
 
 int people_contact(db *d, arena *a, int64_t id, struct person_contact *out, err *e)
@@ -49,4 +51,22 @@ int people_at_org(db *d, arena *a, int64_t org_id, db_res *out, err *e)
 int people_move_org(db *d, int64_t from, int64_t into, err *e)
 {
 	return db_exec(d, "UPDATE users SET org_id = ? WHERE org_id = ?", DB_ARGS(DB_INT(into), DB_INT(from)), NULL, e);
+}
+
+int people_demo_editor(db *d, arena *a, int64_t *id, err *e)
+{
+	db_res x;
+	int rc = db_query(d, a, "SELECT id FROM users WHERE email = 'editors@demo.pgherd.invalid'", DB_NOARGS, &x, e);
+	if (!rc && x.nrows) {
+		*id = db_get_int(&x, 0, 0);
+		return 0;
+	}
+	/* "!" is no argon2id string: no password signs in to it. */
+	if (!rc)
+		rc = db_query(d, a, "INSERT INTO users (email, display_name, password_hash, role, created_at, profile_public) "
+				    "VALUES ('editors@demo.pgherd.invalid', '社区编辑部', '!', 'editor', ?, ?) RETURNING id",
+			      DB_ARGS(DB_TIME(unix_now()), DB_BOOL(1)), &x, e);
+	if (!rc)
+		*id = db_get_int(&x, 0, 0);
+	return rc;
 }

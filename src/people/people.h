@@ -36,6 +36,11 @@ int people_contact(db *d, arena *a, int64_t id, struct person_contact *out, err 
 int people_by_email(db *d, arena *a, const char *email, int64_t *id, const char **name, int64_t *org_id,
 		    err *e);
 
+/* The demo community's editorial desk: an editor's account that cannot
+ * sign in (no password matches it), made the first time it is asked for;
+ * the demo's articles and entries are theirs. */
+int people_demo_editor(db *d, arena *a, int64_t *id, err *e);
+
 /* The public profiles at an organization (id, name, title), at most 100. */
 int people_at_org(db *d, arena *a, int64_t org_id, db_res *out, err *e);
 

@@ -325,6 +325,30 @@ static void add_part(req *r, struct parts *x, int pg, int exact, const char *kin
 	x->p[x->np++] = DB_INT(offset);
 }
 
+struct ask_ctx {
+	arena *a;
+	const char *sql;
+	const db_param *p;
+	int n;
+	db_res *res;
+};
+
+/* PostgreSQL estimates a tsvector match at a quarter of the rows whatever
+ * the word, and so walks the primary key backwards through every row of
+ * the kind for a word that is rare in it (20 ms for 20,000 rows, where
+ * the kind's GIN index answers in 0.1 ms). Inside the search's own
+ * transaction only the index's bitmap scans are left to it. */
+static int ask_tx(db *d, void *p, err *e)
+{
+	struct ask_ctx *c = p;
+	int rc = db_exec(d, "SET LOCAL enable_seqscan = off", DB_NOARGS, NULL, e);
+	if (!rc)
+		rc = db_exec(d, "SET LOCAL enable_indexscan = off", DB_NOARGS, NULL, e);
+	if (!rc)
+		rc = db_query_planned(d, c->a, c->sql, c->p, c->n, c->res, e);
+	return rc;
+}
+
 /* The matches: a few of each kind, title matches first, or a page of
  * one kind, newest first. One statement either way. */
 static int find(req *r, const char *q, const char *kind, int64_t page, json_t *m, err *e)
@@ -349,7 +373,8 @@ static int find(req *r, const char *q, const char *kind, int64_t page, json_t *m
 		add_part(r, &x, pg, exact, kinds[k], body, lq, 0, PER_KIND + 1, 0);
 	}
 	db_res res;
-	int rc = db_query_planned(r->db, &r->a, x.sql.s, x.p, x.np, &res, e);
+	struct ask_ctx c = { &r->a, x.sql.s, x.p, x.np, &res };
+	int rc = pg ? db_tx(r->db, ask_tx, &c, e) : db_query_planned(r->db, &r->a, x.sql.s, x.p, x.np, &res, e);
 	buf_release(&x.sql);
 	if (rc)
 		return rc;

@@ -192,8 +192,9 @@ def test_english_pages_mark_what_is_chinese(s, d):
     text passes for English."""
     d.set_window_size(1280, 900)
     for path in ("/", "/events", "/events/8", "/events/7", "/archive", "/orgs", "/orgs/1", "/series",
-                 "/series/pg-elephant-days", "/articles"):
-        d.get(s.url(path + "?lang=en"))
+                 "/series/pg-elephant-days", "/articles", "/articles/1", "/kb", "/kb/1", "/kb/3", "/questions",
+                 "/questions/1", "/experts", "/search?q=%E5%88%86%E5%8C%BA"):
+        d.get(s.url(path + ("&" if "?" in path else "?") + "lang=en"))
         check(d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", path)
         left = d.execute_script(UNMARKED_CHINESE)
         check(not left, "%s: Chinese shown as English: %r" % (path, left[:5]))
