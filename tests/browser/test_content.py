@@ -68,7 +68,7 @@ def test_an_editor_writes_and_publishes_on_a_phone(s, d):
     check("只有作者和编辑能看到" in d.page_source, "the draft says who sees it")
     # A picture for the text: uploaded, then pasted as the Markdown given back.
     d.get(s.url("/articles/%s/edit" % aid))
-    d.find_element(By.ID, "a-image").send_keys(os.path.join(FIXTURES, "photo.jpg"))
+    d.find_element(By.ID, "a-image").send_keys(os.path.realpath(os.path.join(FIXTURES, "photo.jpg")))
     d.find_element(By.CSS_SELECTOR, "form#images button[type=submit]").click()
     WebDriverWait(d, 10).until(EC.url_contains("image="))
     markdown = d.find_element(By.CSS_SELECTOR, "form#images input.code").get_attribute("value")
