@@ -35,13 +35,24 @@ static _Atomic int64_t indexed = -1;
 static pthread_mutex_t draining = PTHREAD_MUTEX_INITIALIZER;
 
 /* Markdown's marks left out of what is searched and quoted in snippets:
- * # headings, `code`, **bold**, and > quotes at the start of a line. */
+ * # headings, `code`, **bold**, > quotes at the start of a line, a
+ * picture (![alt](url)) whole, and a link's address ([text](url): text). */
 static const char *plain(arena *a, const char *md)
 {
 	char *s = arena_strdup(a, md ? md : ""), *o = s;
 	int line_start = 1;
 	for (const char *p = s; *p; p++) {
 		char c = *p; /* read before o, which trails p, writes over it */
+		const char *close = c == '[' || (c == '!' && p[1] == '[') ? strstr(p, "](") : NULL;
+		const char *end = close ? strchr(close, ')') : NULL;
+		if (end && !memchr(p, '\n', (size_t)(end - p))) {
+			if (c == '[') /* the link's text stays */
+				for (const char *t = p + 1; t < close; t++)
+					*o++ = *t;
+			p = end;
+			line_start = 0;
+			continue;
+		}
 		if (!strchr("#`*", c) && !(c == '>' && line_start))
 			*o++ = c;
 		line_start = c == '\n';

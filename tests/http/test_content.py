@@ -340,6 +340,10 @@ def test_one_search_finds_two_character_chinese_in_titles_and_bodies(s):
     assert_eq(found(s, "brin")["article"], ["分区表的索引设计"], "English, any case")
     assert_in("分区表的索引设计", found(s, "partition")["article"], "an English word by its beginning")
     assert_in("天天象上", " ".join(found(s, "天天象上").get("event", [])), "events are searched too")
+    md = write(writer, title_zh="带图的文章", body_zh="图前 ![一张图](/files/abc/m) 和 [一个链接](https://example.com) 之后的萃取")
+    publish(s, editor, md)
+    snippet = Person(s).get("/api/v1/search?q=" + quote("萃取")).json()["groups"][0]["items"][0]["snippet_html"]
+    assert "](" not in snippet and "一个链接" in snippet and "一张图" not in snippet, snippet
     # The snippet is escaped and marks the match; English readers get the English title.
     r = Person(s).get("/search?q=" + quote("升到") + "&lang=en").text
     assert_in("<mark>升到</mark>", r)
