@@ -13,6 +13,8 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/config.h"
+#include "base/grams.h"
+#include "base/validate.h"
 #include "base/util.h"
 #include "view/i18n.h"
 
@@ -189,6 +191,74 @@ static void display_width_counts_wide_characters(void **state)
 	assert_string_equal(out, "主席   ab  ");
 }
 
+/* 1 when the space-separated list has the token. */
+static int has_token(const char *list, const char *tok)
+{
+	size_t n = strlen(tok);
+	for (const char *p = list; (p = strstr(p, tok)); p++)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return 1;
+	return 0;
+}
+
+static void search_tokens_are_characters_pairs_and_words(void **state)
+{
+	(void)state;
+	buf b = BUF_INIT;
+	grams_of("分区表的索引 BRIN Index，分区", &b, 4096);
+	const char *want[] = { "分", "区", "分区", "区表", "表的", "的索", "索引", "brin", "index", NULL };
+	for (int i = 0; want[i]; i++)
+		assert_true(has_token(b.s, want[i]));
+	assert_false(has_token(b.s, "分区表"));     /* no triples */
+	assert_false(has_token(b.s, "引b"));        /* a pair never spans scripts */
+	assert_false(has_token(b.s, "BRIN"));       /* Latin lower-cased */
+	assert_int_equal((int)(strstr(strstr(b.s, "分区") + 1, " 分区 ") == NULL), 1); /* each once */
+	buf_release(&b);
+	buf_init(&b, 0);
+	grams_of_doc("逻辑复制", "延迟", &b, 4096);
+	assert_true(has_token(b.s, GRAMS_TITLE "复制"));
+	assert_true(has_token(b.s, "复制"));
+	assert_true(has_token(b.s, "延迟"));
+	assert_false(has_token(b.s, GRAMS_TITLE "延迟")); /* the body's are not the title's */
+	buf_release(&b);
+
+	arena a;
+	arena_init(&a);
+	const char *t[GRAMS_QUERY_MAX];
+	int prefix[GRAMS_QUERY_MAX];
+	assert_int_equal(grams_query(&a, "索", t, prefix, GRAMS_QUERY_MAX), 1);
+	assert_string_equal(t[0], "索");
+	assert_int_equal(grams_query(&a, "索引", t, prefix, GRAMS_QUERY_MAX), 1); /* the pair alone */
+	assert_string_equal(t[0], "索引");
+	assert_int_equal(grams_query(&a, "索引优化", t, prefix, GRAMS_QUERY_MAX), 3);
+	assert_string_equal(t[0], "索引");
+	assert_string_equal(t[2], "优化");
+	assert_int_equal(grams_query(&a, "Replic 分区", t, prefix, GRAMS_QUERY_MAX), 2);
+	assert_string_equal(t[0], "replic");
+	assert_true(prefix[0]);
+	assert_false(prefix[1]);
+	assert_int_equal(grams_query(&a, "！？ ...", t, prefix, GRAMS_QUERY_MAX), 0);
+	arena_release(&a);
+}
+
+static void tags_and_cut_text(void **state)
+{
+	(void)state;
+	arena a;
+	arena_init(&a);
+	const char *tags[4];
+	assert_int_equal(tags_split(&a, "索引、分区, PG16 索引", tags, 3, 30), 3);
+	assert_string_equal(tags[0], "索引");
+	assert_string_equal(tags[2], "pg16");
+	assert_null(tags[3]);
+	assert_int_equal(tags_split(&a, "a b c d", tags, 3, 30), -1); /* too many */
+	assert_int_equal(tags_split(&a, "<script>", tags, 3, 30), -1);
+	assert_string_equal(text_cut(&a, "  一二三\n\n四五  ", 4), "一二三四…"); /* no space spent at the limit */
+	assert_string_equal(text_cut(&a, "一二\n三四五", 10), "一二 三四五");
+	assert_string_equal(text_cut(&a, "一二", 4), "一二");
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +270,8 @@ int main(void)
 		cmocka_unit_test(time_and_number_parsing),
 		cmocka_unit_test(config_precedence_file_env_flag),
 		cmocka_unit_test(config_masks_passwords),
+		cmocka_unit_test(search_tokens_are_characters_pairs_and_words),
+		cmocka_unit_test(tags_and_cut_text),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }
