@@ -24,6 +24,29 @@ static int event_section(req *r, db *d, const void *row, json_t *m, err *e)
 	return 0;
 }
 
+/* The organization page's articles: those about it and those it sponsored
+ * (the row of page "org" is the organization's id). */
+static int org_section(req *r, db *d, const void *row, json_t *m, err *e)
+{
+	db_res x;
+	const char *l = lang_code(r->lang);
+	int64_t id = *(const int64_t *)row;
+	int rc = db_query(d, &r->a, ARTICLE_COLS "WHERE a.status = 'published' AND a.publish_at <= ? AND (a.sponsor_org_id = ? "
+						 "OR a.id IN (SELECT article_id FROM article_orgs WHERE org_id = ?)) "
+						 "ORDER BY a.publish_at DESC, a.id DESC LIMIT 20",
+			  DB_ARGS(DB_TEXT(l), DB_TEXT(l), DB_TIME(unix_now()), DB_INT(id), DB_INT(id)), &x, e);
+	if (rc)
+		return rc;
+	json_t *list = json_array();
+	for (int i = 0; i < x.nrows; i++) {
+		struct article_row a;
+		article_from_row(&x, i, r->lang, &a);
+		json_array_append_new(list, article_item(r, &a));
+	}
+	json_object_set_new(m, "articles", list);
+	return 0;
+}
+
 /* A published article's text for the search (scheduled ones from their time). */
 static int search_doc(db *d, arena *a, int64_t id, struct search_doc *out, int *found, err *e)
 {
@@ -106,6 +129,6 @@ const struct feature content_feature = {
 	.nav = { { 25, "/articles", "nav.articles" } },
 	.sitemap = content_sitemap,
 	.demo = content_demo,
-	.sections = { { "event", event_section } },
+	.sections = { { "event", event_section }, { "org", org_section } },
 	.search = { { "article", "/articles/%lld", search_doc } },
 };

@@ -29,7 +29,8 @@ struct demo_ctx {
 
 /* A part another feature adds to a page: `page` names the page ("event"),
  * add() puts its part into the page's model m. row is what the page shows
- * (for "event", a struct event_row). Sections run in table order. */
+ * (for "event", a struct event_row, whose id events_row_id gives; for
+ * "org", the organization's int64_t id). Sections run in table order. */
 struct section {
 	const char *page;
 	int (*add)(req *r, db *d, const void *row, json_t *m, err *e);

@@ -440,13 +440,19 @@ static int show(req *r, resp *out)
 	db *d = r->db;
 	static const char *const args[] = { NULL };
 	int64_t version = 0;
-	int rc = http_cache_lookup(r, out, d, "orgs", args, &version, &e);
+	/* The page shows what other features keep of the organization too
+	 * (the articles about it): it follows their data as well. */
+	int rc = http_cache_lookup(r, out, d, "orgs+content", args, &version, &e);
 	if (rc)
 		return rc > 0 ? 0 : rc;
 	if ((rc = load(r, d, id, &o, &e)))
 		return rc;
 	if (!o)
 		return http_error(r, out, 404, "not_found", "error.not_found");
+	if ((rc = features_sections("org", r, d, &id, o, &e))) {
+		json_decref(o);
+		return rc;
+	}
 	buf html = BUF_INIT;
 	markdown_html(json_string_value(json_object_get(o, "description")), &html);
 	json_object_set_new(o, "description_html", json_string(html.s));
@@ -458,7 +464,7 @@ static int show(req *r, resp *out)
 		json_object_set_new(m, "notice", json_string(T("orgs.merged")));
 	http_page(r, out, 200, "orgs/show.html", NULL, m);
 	out->title_text = json_string_value(json_object_get(o, "name"));
-	http_cache_store(r, out, "orgs", version, ORGS_TTL);
+	http_cache_store(r, out, "orgs+content", version, ORGS_TTL);
 	return 0;
 }
 

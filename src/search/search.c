@@ -283,7 +283,9 @@ static json_t *result(req *r, const db_res *x, int i, const char *q, const char 
 			      english || !*zh ? "en" : "zh-CN", "href",
 			      src ? arena_printf(&r->a, src->path, (long long)db_int(x, i, "ref_id")) : "/", "date",
 			      clock_date(&r->a, CLOCK_COMMUNITY_TZ, db_int(x, i, "at")));
-	json_object_set_new(o, "snippet_html", json_string(snippet(&r->a, db_text(x, i, "body"), q, first)));
+	const char *cut = snippet(&r->a, db_text(x, i, "body"), q, first);
+	json_object_set_new(o, "snippet_html", json_string(cut));
+	json_object_set_new(o, "snippet_lang", json_string(text_han(cut) ? "zh-CN" : "en"));
 	json_object_set_new(o, "title_html", json_string(marked(&r->a, json_string_value(json_object_get(o, "title")), q, first)));
 	return o;
 }

@@ -76,7 +76,7 @@ def test_a_draft_goes_through_review_to_the_public(s):
     assert_in('name="version" value="1"', form)
     r = writer.post("/articles/%s/edit" % aid, article_form(title_zh="分区表实践", summary_zh="大表分区的经验",
                     body_zh="# 分区\n\n按月分区。\n\n## 监控\n\n看 pg_stat_user_tables。\n", tags="分区 索引 pg16",
-                    event=ev, authors="coauthor@example.com", industries="bank", version="1"))
+                    event=ev, authors="coauthor@example.com", industries="bank", orgs="阿里巴巴", version="1"))
     assert_eq(r.status, 303, r.body[:300])
     assert_eq(query(s, "SELECT version FROM articles WHERE id = %s" % aid), [("2",)])
     assert_eq(writer.post("/articles/%s/submit" % aid, {"body": ""}).status, 303)
@@ -101,6 +101,7 @@ def test_a_draft_goes_through_review_to_the_public(s):
     assert_in("分区表实践", visitor.get("/articles?tag=" + quote("分区")).text)
     assert_in("分区表实践", visitor.get("/articles?tag=PG16").text, "tags are case-blind")
     assert_in('href="/articles/%s"' % aid, visitor.get("/events/" + ev).text, "the event page links back")
+    assert_in('href="/articles/%s"' % aid, visitor.get("/orgs/%s" % alibaba).text, "and the organization's page")
     assert_in("/articles/%s</loc>" % aid, visitor.get("/sitemap.xml").text)
     # Both versions kept, and what changed between them.
     v = writer.get("/articles/%s/versions?v=2" % aid).text
