@@ -65,7 +65,7 @@ static const struct setting settings[CFG__COUNT] = {
 	[CFG_PAGE_CACHE] = { "page_cache", "PGHERD_PAGE_CACHE", "on", 0,
 		"on: keep rendered pages, checked against the data version on every request (always off when dev is on)" },
 	[CFG_CARD_FONT] = { "card_font", "PGHERD_CARD_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 0,
-		"a font with Chinese (TrueType, OpenType or a .ttc collection) to draw each event's link card; off: every page shares the community's card" },
+		"a font with Chinese (TrueType, OpenType or a .ttc collection) to draw the link card of an event or article without a picture; off: they share the community's card" },
 };
 
 static int set(config *c, int k, const char *val, const char *src)
