@@ -355,7 +355,7 @@ def measure(server, label, rows):
     for name, mode in [("search, 20,000 pieces, a new two-character query each request", "zh2"),
                        ("search, 20,000 pieces, a new four-character query each request", "zh4"),
                        ("search, 20,000 pieces, a new English query each request", "en")]:
-        rps, p99 = wrk(base + "/", script="content.lua", args=[mode])
+        rps, p99 = wrk(base + "/", script="search.lua", args=[mode])
         rows.append((label, name, rps, p99, 0, TARGETS.get(name)))
     registration_burst(server, label, rows)
 

@@ -177,3 +177,22 @@ void buf_csv_field(buf *b, size_t col, const char *s)
 		buf_addc(b, ',');
 	buf_csv(b, s);
 }
+
+void buf_add_utf8(buf *b, uint32_t c)
+{
+	if (c < 0x80) {
+		buf_addc(b, (char)c);
+	} else if (c < 0x800) {
+		buf_addc(b, (char)(0xC0 | (c >> 6)));
+		buf_addc(b, (char)(0x80 | (c & 0x3F)));
+	} else if (c < 0x10000) {
+		buf_addc(b, (char)(0xE0 | (c >> 12)));
+		buf_addc(b, (char)(0x80 | ((c >> 6) & 0x3F)));
+		buf_addc(b, (char)(0x80 | (c & 0x3F)));
+	} else {
+		buf_addc(b, (char)(0xF0 | (c >> 18)));
+		buf_addc(b, (char)(0x80 | ((c >> 12) & 0x3F)));
+		buf_addc(b, (char)(0x80 | ((c >> 6) & 0x3F)));
+		buf_addc(b, (char)(0x80 | (c & 0x3F)));
+	}
+}

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct buf {
 	char *s;
@@ -23,6 +24,7 @@ void buf_grow(buf *b, size_t extra);
 void buf_add(buf *b, const void *p, size_t n);
 void buf_adds(buf *b, const char *s);
 void buf_addc(buf *b, char c);
+void buf_add_utf8(buf *b, uint32_t cp);    /* one code point, UTF-8 encoded */
 void buf_addf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vaddf(buf *b, const char *fmt, va_list ap);
 void buf_reset(buf *b);           /* length 0, keeps memory */

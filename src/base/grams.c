@@ -24,25 +24,10 @@ static int latin(uint32_t c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0x24F);
 }
 
+/* A token's character, Latin lower-cased. */
 static void put_cp(buf *b, uint32_t c)
 {
-	if (c >= 'A' && c <= 'Z')
-		c += 'a' - 'A';
-	if (c < 0x80) {
-		buf_addc(b, (char)c);
-	} else if (c < 0x800) {
-		buf_addc(b, (char)(0xC0 | (c >> 6)));
-		buf_addc(b, (char)(0x80 | (c & 0x3F)));
-	} else if (c < 0x10000) {
-		buf_addc(b, (char)(0xE0 | (c >> 12)));
-		buf_addc(b, (char)(0x80 | ((c >> 6) & 0x3F)));
-		buf_addc(b, (char)(0x80 | (c & 0x3F)));
-	} else {
-		buf_addc(b, (char)(0xF0 | (c >> 18)));
-		buf_addc(b, (char)(0x80 | ((c >> 12) & 0x3F)));
-		buf_addc(b, (char)(0x80 | ((c >> 6) & 0x3F)));
-		buf_addc(b, (char)(0x80 | (c & 0x3F)));
-	}
+	buf_add_utf8(b, c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c);
 }
 
 /* Calls fn for each token of s: a character, a pair of neighbouring

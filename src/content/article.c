@@ -15,12 +15,6 @@
 const char *const article_kinds[] = { "article", "news", "sponsored", "case", "whitepaper", "translation", "faq", NULL };
 const char *const article_media[] = { "text", "audio", "video", NULL };
 
-static const char *text_or_empty(const db_res *x, int i, const char *name)
-{
-	const char *v = db_text(x, i, name);
-	return v ? v : "";
-}
-
 void article_from_row(const db_res *x, int i, int lang, struct article_row *a)
 {
 	*a = (struct article_row){
@@ -28,21 +22,21 @@ void article_from_row(const db_res *x, int i, int lang, struct article_row *a)
 		.sponsor_org_id = db_int(x, i, "sponsor_org_id"),
 		.event_id = db_int(x, i, "event_id"),
 		.created_by = db_int(x, i, "created_by"),
-		.kind = text_or_empty(x, i, "kind"),
-		.status = text_or_empty(x, i, "status"),
-		.media = text_or_empty(x, i, "media"),
-		.media_url = text_or_empty(x, i, "media_url"),
-		.original_url = text_or_empty(x, i, "original_url"),
-		.cover_key = text_or_empty(x, i, "cover_key"),
-		.pdf_key = text_or_empty(x, i, "pdf_key"),
-		.title_zh = text_or_empty(x, i, "title_zh"),
-		.title_en = text_or_empty(x, i, "title_en"),
-		.summary_zh = text_or_empty(x, i, "summary_zh"),
-		.summary_en = text_or_empty(x, i, "summary_en"),
-		.body_zh = text_or_empty(x, i, "body_zh"),
-		.body_en = text_or_empty(x, i, "body_en"),
-		.sponsor = text_or_empty(x, i, "sponsor"),
-		.event_title = text_or_empty(x, i, "event_title"),
+		.kind = db_str(x, i, "kind"),
+		.status = db_str(x, i, "status"),
+		.media = db_str(x, i, "media"),
+		.media_url = db_str(x, i, "media_url"),
+		.original_url = db_str(x, i, "original_url"),
+		.cover_key = db_str(x, i, "cover_key"),
+		.pdf_key = db_str(x, i, "pdf_key"),
+		.title_zh = db_str(x, i, "title_zh"),
+		.title_en = db_str(x, i, "title_en"),
+		.summary_zh = db_str(x, i, "summary_zh"),
+		.summary_en = db_str(x, i, "summary_en"),
+		.body_zh = db_str(x, i, "body_zh"),
+		.body_en = db_str(x, i, "body_en"),
+		.sponsor = db_str(x, i, "sponsor"),
+		.event_title = db_str(x, i, "event_title"),
 		.created_at = db_int(x, i, "created_at"),
 		.updated_at = db_int(x, i, "updated_at"),
 		.publish_at = db_int(x, i, "publish_at"),
@@ -168,6 +162,17 @@ int article_people_and_tags(req *r, db *d, int64_t id, json_t *m, err *e)
 	}
 	json_object_set_new(m, "orgs", orgs);
 	return 0;
+}
+
+json_t *article_items(req *r, const db_res *x, int max)
+{
+	json_t *list = json_array();
+	for (int i = 0; i < x->nrows && i < max; i++) {
+		struct article_row a;
+		article_from_row(x, i, r->lang, &a);
+		json_array_append_new(list, article_item(r, &a));
+	}
+	return list;
 }
 
 const char *content_date(arena *a, int64_t t)

@@ -14,13 +14,7 @@ static int event_section(req *r, db *d, const void *row, json_t *m, err *e)
 			  DB_ARGS(DB_TEXT(l), DB_TEXT(l), DB_INT(events_row_id(row)), DB_TIME(unix_now())), &x, e);
 	if (rc)
 		return rc;
-	json_t *list = json_array();
-	for (int i = 0; i < x.nrows; i++) {
-		struct article_row a;
-		article_from_row(&x, i, r->lang, &a);
-		json_array_append_new(list, article_item(r, &a));
-	}
-	json_object_set_new(m, "writeups", list);
+	json_object_set_new(m, "writeups", article_items(r, &x, x.nrows));
 	return 0;
 }
 
@@ -37,13 +31,7 @@ static int org_section(req *r, db *d, const void *row, json_t *m, err *e)
 			  DB_ARGS(DB_TEXT(l), DB_TEXT(l), DB_TIME(unix_now()), DB_INT(id), DB_INT(id)), &x, e);
 	if (rc)
 		return rc;
-	json_t *list = json_array();
-	for (int i = 0; i < x.nrows; i++) {
-		struct article_row a;
-		article_from_row(&x, i, r->lang, &a);
-		json_array_append_new(list, article_item(r, &a));
-	}
-	json_object_set_new(m, "articles", list);
+	json_object_set_new(m, "articles", article_items(r, &x, x.nrows));
 	return 0;
 }
 

@@ -87,6 +87,8 @@ int article_people_and_tags(req *r, db *d, int64_t id, json_t *m, err *e);
 /* The short model of a list, a feed or a section: id, kind, title,
  * summary, date, sponsor, the fallback mark. */
 json_t *article_item(req *r, const struct article_row *a);
+/* The items of the first max rows of a query that selected ARTICLE_COLS. */
+json_t *article_items(req *r, const db_res *x, int max);
 /* "2026-12-01" (and the time when it is scheduled) in the community's zone. */
 const char *content_date(arena *a, int64_t t);
 /* The i18n key of a kind's name ("content.kind.news"). */

@@ -67,12 +67,7 @@ static int list(req *r, resp *out)
 	if ((rc = content_published(r, kind ? kind : "", tag ? tag : "", (page - 1) * LIST_PAGE, LIST_PAGE + 1, &x, &e)) ||
 	    (rc = content_ttl(r, &e, &ttl)))
 		return rc;
-	json_t *items = json_array(), *kinds = json_array();
-	for (int i = 0; i < x.nrows && i < LIST_PAGE; i++) {
-		struct article_row a;
-		article_from_row(&x, i, r->lang, &a);
-		json_array_append_new(items, article_item(r, &a));
-	}
+	json_t *items = article_items(r, &x, LIST_PAGE), *kinds = json_array();
 	for (size_t i = 0; article_kinds[i]; i++)
 		json_array_append_new(kinds, json_pack("{s:s,s:s,s:b}", "value", article_kinds[i], "label",
 						       kind_label(r, article_kinds[i]), "current",

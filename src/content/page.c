@@ -195,13 +195,8 @@ static int page(req *r, resp *out, unsigned status, int keep, int64_t version)
 	}
 	if (req_query(r, "saved"))
 		json_object_set_new(m, "notice", json_string(T("content.saved")));
-	if (r->errors) {
-		json_object_set(m, "errors", r->errors);
-		json_object_set_new(m, "error", json_pack("{s:s,s:s,s:O}", "code", "invalid", "message",
-							 T("form.fix_errors"), "fields", r->errors));
-		if (r->form)
-			json_object_set(m, "form", r->form);
-	}
+	if (r->errors)
+		http_form_errors(r, m);
 	http_page(r, out, status, "content/show.html", NULL, m);
 	out->title_text = a->title;
 	if (keep)

@@ -146,6 +146,12 @@ const char *db_text(const db_res *r, int row, const char *name)
 	return c < 0 ? NULL : db_get(r, row, c);
 }
 
+const char *db_str(const db_res *r, int row, const char *name)
+{
+	const char *v = db_text(r, row, name);
+	return v ? v : "";
+}
+
 int64_t db_int(const db_res *r, int row, const char *name)
 {
 	int c = db_col(r, name);

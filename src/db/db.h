@@ -101,6 +101,8 @@ int64_t db_get_int(const db_res *r, int row, int col);
 int db_col(const db_res *r, const char *name);
 const char *db_text(const db_res *r, int row, const char *name);
 int64_t db_int(const db_res *r, int row, const char *name);
+/* db_text, "" instead of NULL (a row reader's usual want). */
+const char *db_str(const db_res *r, int row, const char *name);
 /* One row as a JSON object / all rows as an array, typed by column. */
 json_t *db_row_json(const db_res *r, int row);
 json_t *db_rows_json(const db_res *r);

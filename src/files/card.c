@@ -245,25 +245,6 @@ static int wrap(const struct text *t, int w, int max, struct line *out)
 	return n;
 }
 
-static void put_utf8(buf *b, uint32_t c)
-{
-	if (c < 0x80) {
-		buf_addc(b, (char)c);
-	} else if (c < 0x800) {
-		buf_addc(b, (char)(0xC0 | (c >> 6)));
-		buf_addc(b, (char)(0x80 | (c & 0x3F)));
-	} else if (c < 0x10000) {
-		buf_addc(b, (char)(0xE0 | (c >> 12)));
-		buf_addc(b, (char)(0x80 | ((c >> 6) & 0x3F)));
-		buf_addc(b, (char)(0x80 | (c & 0x3F)));
-	} else {
-		buf_addc(b, (char)(0xF0 | (c >> 18)));
-		buf_addc(b, (char)(0x80 | ((c >> 12) & 0x3F)));
-		buf_addc(b, (char)(0x80 | ((c >> 6) & 0x3F)));
-		buf_addc(b, (char)(0x80 | (c & 0x3F)));
-	}
-}
-
 int card_lines(const char *text, int px, int width, int max, char ***lines)
 {
 	if (!face || max < 1 || max > 16)
@@ -282,9 +263,9 @@ int card_lines(const char *text, int px, int width, int max, char ***lines)
 	for (int i = 0; i < n; i++) {
 		buf b = BUF_INIT;
 		for (int k = l[i].a; k < l[i].b; k++)
-			put_utf8(&b, t->cp[k]);
+			buf_add_utf8(&b, t->cp[k]);
 		if (l[i].ellipsis)
-			put_utf8(&b, 0x2026);
+			buf_add_utf8(&b, 0x2026);
 		buf_addc(&b, '\0');
 		b.len--;
 		(*lines)[i] = buf_detach(&b, NULL);

@@ -243,6 +243,9 @@ int http_redirect(req *r, resp *out, const char *location);
  * wrong one's message ("form", "errors", "error" in the model, beside
  * what extra holds; extra may be NULL): what most routes' `invalid` is. */
 int http_form_again(req *r, resp *out, const char *page, const char *title_key, json_t *extra);
+/* The same three keys put into a model m a handler builds itself (a page
+ * with several forms, one of them sent back). */
+void http_form_errors(req *r, json_t *m);
 /* An error answer, 422, saying message_key, with each wrong input's
  * message under error.fields: the `invalid` of a route without a form. */
 int http_invalid(req *r, resp *out, const char *message_key);

@@ -417,14 +417,19 @@ int http_page(req *r, resp *out, unsigned status, const char *page, const char *
 	return 0;
 }
 
-int http_form_again(req *r, resp *out, const char *page, const char *title_key, json_t *extra)
+void http_form_errors(req *r, json_t *m)
 {
-	json_t *m = extra ? extra : json_object();
 	json_t *errors = r->errors ? r->errors : json_object();
 	json_object_set(m, "form", r->form ? r->form : json_object());
 	json_object_set(m, "errors", errors);
 	json_object_set_new(m, "error", json_pack("{s:s,s:s,s:O}", "code", "invalid", "message",
 						  i18n_get(r->lang, "form.fix_errors"), "fields", errors));
+}
+
+int http_form_again(req *r, resp *out, const char *page, const char *title_key, json_t *extra)
+{
+	json_t *m = extra ? extra : json_object();
+	http_form_errors(r, m);
 	return http_page(r, out, 422, page, title_key, m);
 }
 

@@ -20,12 +20,6 @@
 	"coalesce(" DB_IN_LANG("ev.title_zh", "ev.title_en") ", '') AS event_title "                                  \
 	"FROM kb_entries k " EVENTS_JOIN("ev", "k.event_id")
 
-static const char *text_of(const db_res *x, int i, const char *name)
-{
-	const char *v = db_text(x, i, name);
-	return v ? v : "";
-}
-
 static void entry_from_row(const db_res *x, int i, int lang, struct entry_row *k)
 {
 	*k = (struct entry_row){
@@ -33,12 +27,12 @@ static void entry_from_row(const db_res *x, int i, int lang, struct entry_row *k
 		.event_id = db_int(x, i, "event_id"),
 		.question_id = db_int(x, i, "question_id"),
 		.debate_question_id = db_int(x, i, "debate_question_id"),
-		.question_zh = text_of(x, i, "question_zh"),
-		.question_en = text_of(x, i, "question_en"),
-		.answer_zh = text_of(x, i, "answer_zh"),
-		.answer_en = text_of(x, i, "answer_en"),
-		.sources = text_of(x, i, "sources"),
-		.event_title = text_of(x, i, "event_title"),
+		.question_zh = db_str(x, i, "question_zh"),
+		.question_en = db_str(x, i, "question_en"),
+		.answer_zh = db_str(x, i, "answer_zh"),
+		.answer_en = db_str(x, i, "answer_en"),
+		.sources = db_str(x, i, "sources"),
+		.event_title = db_str(x, i, "event_title"),
 		.hidden = (int)db_int(x, i, "hidden"),
 		.updated_at = db_int(x, i, "updated_at"),
 	};

@@ -30,11 +30,8 @@ static int page(req *r, resp *out, unsigned status)
 		json_decref(b);
 	}
 	json_t *m = json_pack("{s:o,s:b}", "experts", list, "editor", !auth_allowed(EDITORS, r->role));
-	if (r->errors) {
-		json_object_set(m, "errors", r->errors);
-		json_object_set(m, "form", r->form);
-		json_object_set_new(m, "error", json_pack("{s:s,s:s}", "code", "invalid", "message", T("form.fix_errors")));
-	}
+	if (r->errors)
+		http_form_errors(r, m);
 	out->cache_control = "private, no-store";
 	return http_page(r, out, status, "kb/experts.html", "kb.experts", m);
 }

@@ -148,13 +148,8 @@ static int page(req *r, resp *out, unsigned status, int keep, int64_t version)
 			      "can_accept", (asker || editor) && x.nrows > 0, "can_keep", editor && q->accepted && !kb.nrows,
 			      "signed_in", r->user_id != 0);
 	json_object_set_new(m, "page_canonical", json_string(arena_printf(&r->a, "/questions/%lld", (long long)q->id)));
-	if (r->errors) {
-		json_object_set(m, "errors", r->errors);
-		json_object_set_new(m, "error", json_pack("{s:s,s:s,s:O}", "code", "invalid", "message", T("form.fix_errors"),
-							 "fields", r->errors));
-		if (r->form)
-			json_object_set(m, "form", r->form);
-	}
+	if (r->errors)
+		http_form_errors(r, m);
 	if (rc) {
 		json_decref(m);
 		return rc;
