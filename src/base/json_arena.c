@@ -29,9 +29,11 @@ void json_arena_install(void)
 	json_set_alloc_funcs(j_malloc, j_free);
 }
 
-void json_arena_begin(arena *a)
+arena *json_arena_begin(arena *a)
 {
+	arena *was = current;
 	current = a;
+	return was;
 }
 
 void json_arena_end(void)

@@ -21,7 +21,8 @@
 
 /* Installs the allocator; once, at startup, before any thread runs. */
 void json_arena_install(void);
-void json_arena_begin(arena *a);
+/* Returns the arena that was current (NULL: none), to put back. */
+arena *json_arena_begin(arena *a);
 void json_arena_end(void);
 /* Appends the compact JSON text of v to b. */
 void json_to_buf(const json_t *v, size_t flags, buf *b);

@@ -779,9 +779,12 @@ static enum MHD_Result fail_in(req *r, unsigned status, const char *code, const 
 
 static enum MHD_Result fail(req *r, unsigned status, const char *code, const char *key)
 {
-	json_arena_begin(&r->a); /* also called outside dispatch: early answers */
+	/* Also called outside dispatch (early answers), where no arena is
+	 * current; inside it, what the request made before the failure is
+	 * still the arena's and is let go after this returns. */
+	arena *was = json_arena_begin(&r->a);
 	enum MHD_Result res = fail_in(r, status, code, key);
-	json_arena_end();
+	json_arena_begin(was);
 	return res;
 }
 

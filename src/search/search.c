@@ -12,6 +12,7 @@
 #include "search/search.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -26,7 +27,7 @@
 #define T(key) i18n_get(r->lang, key)
 
 static const char *const kinds[] = { "article", "kb", "question", "event", "org", NULL };
-enum { PER_KIND = 5, PAGE = 20, DRAIN_BATCH = 500, GRAMS_MAX = 256 * 1024, SNIPPET_BEFORE = 30, SNIPPET_AFTER = 90 };
+enum { PER_KIND = 5, PAGE = 20, DRAIN_BATCH = 500, BULK = 1000, GRAMS_MAX = 256 * 1024, SNIPPET_BEFORE = 30, SNIPPET_AFTER = 90 };
 
 /* ---- keeping the index ---- */
 
@@ -116,18 +117,37 @@ static int drain_tx(db *d, void *p, err *e)
 	return rc;
 }
 
+/* After many pieces at once (a migration, an import): PostgreSQL's GIN
+ * indexes hold new entries in a pending list that every search reads
+ * through until a vacuum merges it (700 pages after 20,000 pieces: 2 ms
+ * a lookup), and the planner's row counts are those from before. Both
+ * are put right here rather than left to autovacuum. */
+static int after_bulk(db *d, err *e)
+{
+	int rc = 0;
+	char index[64];
+	for (size_t k = 0; kinds[k] && !rc; k++) {
+		snprintf(index, sizeof(index), "search_docs_tsv_%s", kinds[k]);
+		rc = db_exec(d, "SELECT gin_clean_pending_list(CAST(? AS regclass))", DB_ARGS(DB_TEXT(index)), NULL, e);
+	}
+	return rc ? rc : db_exec(d, "ANALYZE search_docs", DB_NOARGS, NULL, e);
+}
+
 int search_drain(db *d, err *e)
 {
 	arena a;
 	arena_init(&a);
-	int rc = 0;
+	int rc = 0, total = 0;
 	struct drain_ctx c = { &a, DRAIN_BATCH };
 	while (!rc && c.taken == DRAIN_BATCH) {
 		rc = db_tx(d, drain_tx, &c, e);
+		total += c.taken;
 		arena_release(&a);
 		arena_init(&a);
 	}
 	arena_release(&a);
+	if (!rc && total >= BULK && db_engine_of(d) == DB_POSTGRES)
+		rc = after_bulk(d, e);
 	return rc;
 }
 
@@ -290,35 +310,64 @@ static json_t *result(req *r, const db_res *x, int i, const char *q, const char 
 	return o;
 }
 
-/* One kind's matches, newest first (the index's own order: no sort of
- * every match), `limit` from `offset`; title matches only when `title`.
- * Texts of three or more Chinese characters are checked whole (their
- * pairs can all be there apart). */
+/* One kind's matches, newest first, `limit` from `offset`; title
+ * matches only when `title`. Texts of three or more Chinese characters
+ * are checked whole (their pairs can all be there apart).
+ *
+ * SQLite: the kind's FTS5 index holds each piece under minus its id
+ * (migration 027), so its forward walk is newest first and stops at the
+ * limit; a backward walk reads a word's whole list first.
+ *
+ * PostgreSQL: a GIN index returns its matches in no order, and the
+ * planner estimates any tsvector match at a quarter of the rows whatever
+ * the word. Left to itself it either walks the primary key backwards
+ * through every row of a kind for a word rare in it (20 ms at 20,000
+ * rows) or visits every match of a common word in the heap before it
+ * sorts the newest six (5 ms at 10,000 matches). So each part asks twice,
+ * in an order the executor keeps (an Append runs its branches in turn
+ * and stops at the limit): first the kind's WINDOW newest pieces, read
+ * through search_docs_recent (a common word is found there, and the rest
+ * is never run), then the GIN index for what is older than the window
+ * (a rare word: a short list), its id compared and ordered as an
+ * expression no index has, so that the planner does not walk the primary
+ * key for it. Both hold with stale statistics (right after 20,000 pieces
+ * were indexed) and fresh ones. */
+enum { WINDOW = 64 };
+
 static const char *part_sql(arena *a, int pg, int exact, const char *kind)
 {
+	const char *cols = "d.id AS id, d.kind AS kind, d.ref_id AS ref_id, d.title_zh AS title_zh, "
+			   "d.title_en AS title_en, d.body AS body, d.at AS at, CAST(? AS integer) AS in_title";
 	const char *has = pg ? "strpos(lower(d.title_zh || ' ' || d.title_en || ' ' || d.body), ?) > 0"
 			     : "instr(lower(d.title_zh || ' ' || d.title_en || ' ' || d.body), ?) > 0";
+	const char *filter = arena_printf(a, "%s AND (d.shown_from IS NULL OR d.shown_from <= ?)%s%s",
+					  pg ? "d.tsv @@ CAST(? AS tsquery)" : arena_printf(a, "search_fts_%s MATCH ?", kind),
+					  exact ? " AND " : "", exact ? has : "");
+	/* The kind is one of ours (kinds[]), written into the statement: each
+	 * has an index of its own, a partial one on PostgreSQL, which only a
+	 * constant kind selects. */
+	if (!pg)
+		return arena_printf(a, "SELECT * FROM (SELECT %s FROM search_fts_%s f JOIN search_docs d ON d.id = -f.rowid "
+				       "WHERE %s ORDER BY f.rowid LIMIT ? OFFSET ?) p%%d",
+				    cols, kind, filter);
+	/* A range and not an equality on the kind, so that the order asked
+	 * for is (kind, id), which only search_docs_recent gives: an equality
+	 * would leave the planner free to walk the primary key backwards
+	 * through every newer piece of other kinds. */
+	const char *newest = arena_printf(a, "SELECT id FROM search_docs WHERE kind >= '%s' AND kind <= '%s' "
+					  "ORDER BY kind DESC, id DESC LIMIT %d", kind, kind, (int)WINDOW);
 	return arena_printf(a,
-		"SELECT * FROM (SELECT d.id AS id, d.kind AS kind, d.ref_id AS ref_id, d.title_zh AS title_zh, "
-		"d.title_en AS title_en, d.body AS body, d.at AS at, CAST(? AS integer) AS in_title %s "
-		"AND (d.shown_from IS NULL OR d.shown_from <= ?) %s ORDER BY %s DESC LIMIT ? OFFSET ?) p%s",
-		/* The kind is one of ours (kinds[]): each has an index of its own,
-		 * a partial one on PostgreSQL, which a constant kind selects. */
-		pg ? arena_printf(a, "FROM search_docs d WHERE d.kind = '%s' AND d.tsv @@ CAST(? AS tsquery)", kind)
-		   : arena_printf(a, "FROM search_fts_%s f JOIN search_docs d ON d.id = f.rowid WHERE search_fts_%s MATCH ?",
-				  kind, kind),
-		exact ? arena_printf(a, "AND %s", has) : "",
-		/* FTS5 walks its index backwards for this order and stops at
-		 * the limit; ordering by the joined table's id would sort every
-		 * match first. */
-		pg ? "d.id" : "f.rowid", "%d");
+		"SELECT * FROM (SELECT * FROM ((SELECT %s FROM (%s) w JOIN search_docs d ON d.id = w.id WHERE %s "
+		"ORDER BY d.id DESC) UNION ALL (SELECT * FROM (SELECT %s FROM search_docs d WHERE d.kind = '%s' AND %s "
+		"AND d.id + 0 < (SELECT min(id) FROM (%s) f) ORDER BY d.id + 0 DESC LIMIT ?) o)) b LIMIT ? OFFSET ?) p%%d",
+		cols, newest, filter, cols, kind, filter, newest);
 }
 
 enum { MAX_PARTS = 2 * 5 };
 
 struct parts {
 	buf sql;
-	db_param p[MAX_PARTS * 6];
+	db_param p[MAX_PARTS * 11];
 	int np, nparts;
 };
 
@@ -329,11 +378,17 @@ static void add_part(req *r, struct parts *x, int pg, int exact, const char *kin
 	if (x->nparts++)
 		buf_adds(&x->sql, " UNION ALL ");
 	buf_adds(&x->sql, one);
-	x->p[x->np++] = DB_INT(title);
-	x->p[x->np++] = DB_TEXT(match);
-	x->p[x->np++] = DB_TIME(unix_now());
-	if (exact)
-		x->p[x->np++] = DB_TEXT(lq);
+	/* PostgreSQL asks the window and then what is older: the same
+	 * columns and filter twice. */
+	for (int twice = 0; twice < (pg ? 2 : 1); twice++) {
+		x->p[x->np++] = DB_INT(title);
+		x->p[x->np++] = DB_TEXT(match);
+		x->p[x->np++] = DB_TIME(unix_now());
+		if (exact)
+			x->p[x->np++] = DB_TEXT(lq);
+	}
+	if (pg)
+		x->p[x->np++] = DB_INT(limit + offset);
 	x->p[x->np++] = DB_INT(limit);
 	x->p[x->np++] = DB_INT(offset);
 }
@@ -346,20 +401,15 @@ struct ask_ctx {
 	db_res *res;
 };
 
-/* PostgreSQL estimates a tsvector match at a quarter of the rows whatever
- * the word, and so walks the primary key backwards through every row of
- * the kind for a word that is rare in it (20 ms for 20,000 rows, where
- * the kind's GIN index answers in 0.1 ms). Inside the search's own
- * transaction only the index's bitmap scans are left to it. */
+/* PostgreSQL plans a prepared statement with its values five times, and
+ * then keeps doing so when the plan without them looks dearer; planning
+ * this one (ten parts, twenty subqueries) takes 5-8 ms, ten times what
+ * running it does, and its plan does not depend on the values. */
 static int ask_tx(db *d, void *p, err *e)
 {
 	struct ask_ctx *c = p;
-	int rc = db_exec(d, "SET LOCAL enable_seqscan = off", DB_NOARGS, NULL, e);
-	if (!rc)
-		rc = db_exec(d, "SET LOCAL enable_indexscan = off", DB_NOARGS, NULL, e);
-	if (!rc)
-		rc = db_query_planned(d, c->a, c->sql, c->p, c->n, c->res, e);
-	return rc;
+	int rc = db_exec(d, "SET LOCAL plan_cache_mode = force_generic_plan", DB_NOARGS, NULL, e);
+	return rc ? rc : db_query(d, c->a, c->sql, c->p, c->n, c->res, e);
 }
 
 /* The matches: a few of each kind, title matches first, or a page of
@@ -387,7 +437,7 @@ static int find(req *r, const char *q, const char *kind, int64_t page, json_t *m
 	}
 	db_res res;
 	struct ask_ctx c = { &r->a, x.sql.s, x.p, x.np, &res };
-	int rc = pg ? db_tx(r->db, ask_tx, &c, e) : db_query_planned(r->db, &r->a, x.sql.s, x.p, x.np, &res, e);
+	int rc = pg ? db_tx(r->db, ask_tx, &c, e) : db_query(r->db, &r->a, x.sql.s, x.p, x.np, &res, e);
 	buf_release(&x.sql);
 	if (rc)
 		return rc;
@@ -441,10 +491,14 @@ static int search_page(req *r, resp *out)
 	int rc = catch_up(r, &e);
 	if (!rc && q)
 		rc = http_cache_lookup(r, out, r->db, "search", args, &version, &e);
-	if (rc)
+	if (rc) {
+		if (rc < 0)
+			log_error("search: %s", e.msg);
 		return rc > 0 ? 0 : rc;
+	}
 	json_t *m = json_pack("{s:s,s:s}", "q", q ? q : "", "kind", kind ? kind : "");
 	if (q && (rc = find(r, q, kind, page, m, &e))) {
+		log_error("search: %s", e.msg);
 		json_decref(m);
 		return rc;
 	}

@@ -366,6 +366,33 @@ def test_one_search_finds_two_character_chinese_in_titles_and_bodies(s):
     del hidden
 
 
+def test_search_finds_old_pieces_past_the_newest_and_pages_in_order(s):
+    """The search looks at a kind's newest pieces first (PostgreSQL reads
+    a window of them before asking the index for older ones; SQLite walks
+    its index newest first): a word only an old piece has is still found,
+    title matches still come first, and pages of one kind run newest to
+    oldest with nothing lost or shown twice."""
+    created = "now()" if s.database.startswith("postgres") else "strftime('%s', 'now')"
+    sql(s, """WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100)
+              INSERT INTO kb_entries (question_zh, answer_zh, created_at, updated_at)
+              SELECT '条目' || i || CASE WHEN i IN (2, 90) THEN '：标题词' ELSE '' END,
+                     '通用的回答。' || CASE WHEN i = 3 THEN '只有这里有稀罕的说法。' WHEN i = 50 THEN '正文里的标题词。'
+                     ELSE '' END, %s, %s FROM n""" % (created, created))
+    assert_eq(found(s, "稀罕")["kb"], ["条目3"], "a word only the third-oldest entry has")
+    assert_eq(found(s, "标题词")["kb"], ["条目90：标题词", "条目2：标题词", "条目50"],
+              "title matches (one new, one old) before the text match")
+    seen, page = [], 1
+    while True:
+        r = Person(s).get("/api/v1/search?q=%s&kind=kb&page=%d" % (quote("通用"), page)).json()
+        seen += [i["title"] for g in r["groups"] for i in g["items"]]
+        if "next_page" not in r:
+            break
+        page = r["next_page"]
+    want = ["条目%d%s" % (i, "：标题词" if i in (2, 90) else "") for i in range(100, 0, -1)]
+    assert_eq(seen, want, "five pages of twenty, newest first")
+    assert_eq(page, 5)
+
+
 def test_two_servers_search_what_either_published(s):
     writer, editor = people(s)
     other = Server(s.binary, database=s.database)

@@ -573,6 +573,13 @@ def test_database_outage_is_503_then_recovers(s):
         h = s.get("/healthz")
         assert_eq(h.status, 503)
         assert_eq(h.json()["status"], "unavailable")
+        # A page whose handler fails after its inputs were read (the
+        # failure's page was once made outside the request's memory and
+        # the inputs then freed wrongly: a crash).
+        for path in ("/search?q=%E5%88%86%E5%8C%BA", "/orgs?q=x", "/events?page=1"):
+            r = s.get(path, keep_cookies=False)
+            assert_eq(r.status, 503, path + " while the database is down")
+            assert_in("服务暂时不可用", r.text)
     finally:
         subprocess.run([script, "resume", pgdir], check=True)
     deadline = time.time() + 10
