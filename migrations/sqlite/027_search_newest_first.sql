@@ -50,3 +50,11 @@ INSERT INTO search_fts_kb(rowid, grams) SELECT -id, grams FROM search_docs WHERE
 INSERT INTO search_fts_question(rowid, grams) SELECT -id, grams FROM search_docs WHERE kind = 'question';
 INSERT INTO search_fts_event(rowid, grams) SELECT -id, grams FROM search_docs WHERE kind = 'event';
 INSERT INTO search_fts_org(rowid, grams) SELECT -id, grams FROM search_docs WHERE kind = 'org';
+-- The Latin words the index holds, so that a word being typed ("part") is
+-- asked as the words it begins (part, partition, partitioned), walked
+-- newest first, and not as FTS5's prefix query, which merges every such
+-- word's whole list first. The indexing adds words and never takes one
+-- away: a word no piece has any more is asked for and matches nothing.
+-- Every piece is indexed again to fill it.
+CREATE TABLE search_words (word TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT INTO search_queue (kind, ref_id) SELECT kind, ref_id FROM search_docs;

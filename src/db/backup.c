@@ -31,9 +31,9 @@ struct catalog {
 };
 
 /* Tables a backup leaves out: the schema's own record, and the search
- * index and its queue, which the restore rebuilds (restoring the sources
- * queues every row again, migration 025). */
-#define DERIVED "('schema_migrations', 'search_docs', 'search_queue')"
+ * index, its queue and its words, which the restore rebuilds (restoring
+ * the sources queues every row again, migration 025). */
+#define DERIVED "('schema_migrations', 'search_docs', 'search_queue', 'search_words')"
 
 static const char sqlite_tables[] =
 	"m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT IN " DERIVED " "

@@ -393,6 +393,21 @@ def test_search_finds_old_pieces_past_the_newest_and_pages_in_order(s):
     want = ["条目%d%s" % (i, "：标题词" if i == 1190 else "") for i in range(1200, 1100, -1)]
     assert_eq(seen, want, "five pages of twenty, newest first")
     assert_eq(page, 5)
+    # An English word being typed is asked as the words it begins: a few
+    # of them by name, many through the index's own prefix query.
+    letters = "abcdefghijklmnopqrst"
+    sql(s, "INSERT INTO kb_entries (question_en, answer_en, created_at, updated_at) VALUES "
+        + ", ".join("('Question alpha%s', 'Vacuum%s', %s, %s)" % (c, "ing" if i < 3 else "ed" + c, created, created)
+                    for i, c in enumerate(letters)))
+    r = Person(s).get("/api/v1/search?q=alph&lang=en").json()
+    assert_eq([(g["kind"], len(g["items"]), g["more"]) for g in r["groups"]], [("kb", 5, True)],
+              "twenty words begin with alph: asked as a prefix")
+    assert_eq(found(s, "alphac")["kb"], ["Question alphac"], "a whole word")
+    assert_eq(found(s, "vacuumi")["kb"], ["Question alphac", "Question alphab", "Question alphaa"],
+              "one word (vacuuming) begins with vacuumi, newest first")
+    assert_eq(found(s, "vacuumedq")["kb"], ["Question alphaq"])
+    assert_eq(len(found(s, "vacuumed")["kb"]), 5, "seventeen words begin with vacuumed")
+    assert_eq(found(s, "vacuumz"), {}, "no word begins so: nothing")
 
 
 def test_two_servers_search_what_either_published(s):
