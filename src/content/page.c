@@ -6,6 +6,7 @@
  * review beside it (review.c adds that part). */
 #include "content/internal.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "base/json_arena.h"
@@ -16,9 +17,49 @@
 #include "view/markdown.h"
 #include "base/banned.h"
 
+/* A Ximalaya track's id from its page's address: .../sound/ID (the
+ * site, the phone site, the app's share page) or /CATEGORY/ALBUM/ID (the
+ * site's older addresses); 0 for anything else. */
+static int64_t ximalaya_track(const char *u)
+{
+	static const char site[] = "ximalaya.com";
+	const char *host = strstr(u, "://");
+	const char *path = host ? strchr(host + 3, '/') : NULL;
+	if (!path)
+		return 0;
+	host += 3;
+	size_t hlen = (size_t)(path - host), slen = sizeof(site) - 1;
+	/* ximalaya.com or a name under it (www., m., mobile.) */
+	if (hlen < slen || strncmp(path - slen, site, slen) || (hlen > slen && path[-(ptrdiff_t)slen - 1] != '.'))
+		return 0;
+	/* The last segment of the path (before ? or #), all digits, after a
+	 * "sound" segment or a numeric album. */
+	size_t len = strcspn(path, "?#");
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	size_t start = len;
+	while (start > 0 && path[start - 1] != '/')
+		start--;
+	if (start == len || len - start > 18 || strspn(path + start, "0123456789") != len - start || start < 2)
+		return 0;
+	size_t prev = start - 1;
+	while (prev > 0 && path[prev - 1] != '/')
+		prev--;
+	size_t plen = start - 1 - prev;
+	int sound = plen == 5 && !strncmp(path + prev, "sound", 5);
+	int album = plen > 0 && strspn(path + prev, "0123456789") == plen;
+	if (!sound && !album)
+		return 0;
+	int64_t id = 0;
+	for (size_t i = start; i < len; i++)
+		id = id * 10 + (path[i] - '0');
+	return id;
+}
+
 /* Where a replay or podcast plays: bilibili's player for a bilibili video
- * (its BV id), the browser's own for a video or audio file; anything else
- * is a link. The player is loaded only when the reader taps the card. */
+ * (its BV id), Ximalaya's for one of its tracks, the browser's own for a
+ * video or audio file; anything else is a link. The player is loaded only
+ * when the reader taps the card. */
 static json_t *media_card(req *r, const struct article_row *a)
 {
 	if (!*a->media_url || !strcmp(a->media, "text"))
@@ -27,12 +68,19 @@ static json_t *media_card(req *r, const struct article_row *a)
 	json_t *m = json_pack("{s:s,s:s,s:b}", "url", u, "label", T(arena_printf(&r->a, "content.media.%s", a->media)),
 			      "video", !strcmp(a->media, "video"));
 	const char *bv = strstr(u, "bilibili.com/video/BV");
+	int64_t track = ximalaya_track(u);
 	if (bv) {
 		bv += strlen("bilibili.com/video/");
 		size_t n = strspn(bv, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 		if (n >= 10 && n <= 12)
 			json_object_set_new(m, "embed", json_string(arena_printf(&r->a,
 				"https://player.bilibili.com/player.html?bvid=%.*s&autoplay=1", (int)n, bv)));
+	} else if (track > 0) {
+		/* Ximalaya's player for other sites: a strip with play, the
+		 * track's title and its time. */
+		json_object_set_new(m, "embed", json_string(arena_printf(&r->a,
+			"https://www.ximalaya.com/thirdparty/player/sound/player.html?id=%lld&type=red", (long long)track)));
+		json_object_set_new(m, "embed_strip", json_true());
 	} else {
 		const char *dot = strrchr(u, '.');
 		if (dot && (!strcmp(dot, ".mp4") || !strcmp(dot, ".webm")))

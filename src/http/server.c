@@ -41,9 +41,10 @@ enum { MAX_FIELDS = 256, POST_BUFFER = 16 * 1024 };
 static const char csp[] =
 	"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
 	"form-action 'self'; frame-ancestors 'none'; "
-	/* An article's replay plays in bilibili's player or from a video or
-	 * audio file elsewhere, and only once the reader taps its card. */
-	"frame-src https://player.bilibili.com; media-src 'self' https:";
+	/* An article's replay or podcast plays in bilibili's or Ximalaya's
+	 * player or from a video or audio file elsewhere, and only once the
+	 * reader taps its card. */
+	"frame-src https://player.bilibili.com https://www.ximalaya.com; media-src 'self' https:";
 
 /* ---- inputs ---- */
 

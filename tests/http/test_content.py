@@ -410,6 +410,40 @@ def test_search_finds_old_pieces_past_the_newest_and_pages_in_order(s):
     assert_eq(found(s, "vacuumz"), {}, "no word begins so: nothing")
 
 
+def test_a_replay_or_podcast_link_becomes_a_card_that_plays_on_tap(s):
+    """bilibili's and Ximalaya's players are named in the card and loaded
+    only on a tap (by app.js, which the browser test taps); a file plays
+    in the browser's own player; any other address stays a link."""
+    import html as _html
+    writer, editor = people(s)
+    cases = [
+        ("video", "https://www.bilibili.com/video/BV1xx411c7mD?p=2",
+         "https://player.bilibili.com/player.html?bvid=BV1xx411c7mD&autoplay=1", False),
+        ("audio", "https://www.ximalaya.com/sound/238394676",
+         "https://www.ximalaya.com/thirdparty/player/sound/player.html?id=238394676&type=red", True),
+        ("audio", "https://m.ximalaya.com/gatekeeper/podcast-share/sound/991419824?share_source=wx",
+         "https://www.ximalaya.com/thirdparty/player/sound/player.html?id=991419824&type=red", True),
+        ("audio", "https://www.ximalaya.com/keji/12345/67890",
+         "https://www.ximalaya.com/thirdparty/player/sound/player.html?id=67890&type=red", True),
+        ("audio", "https://notximalaya.com/sound/1", "", False),
+        ("audio", "https://www.ximalaya.com/album/12345", "", False),
+        ("audio", "https://example.com/ep1.mp3", "", False),
+    ]
+    for media, url, embed, strip in cases:
+        aid = write(writer, title_zh="回放 " + url[-12:], body_zh="正文", media=media, media_url=url)
+        publish(s, editor, aid)
+        page = Person(s).get("/articles/%s" % aid).text
+        card = re.search(r'<div class="media-card"[^>]*>', page)
+        assert card, url
+        attrs = dict((k, _html.unescape(v)) for k, v in re.findall(r'(data-[a-z]+)="([^"]*)"', card.group(0)))
+        assert_eq(attrs.get("data-embed", ""), embed, url)
+        assert_eq("data-strip" in attrs, strip, url + ": the audio strip")
+        assert_eq(attrs.get("data-audio", ""), url if url.endswith(".mp3") else "", url)
+        assert "<iframe" not in page, "nothing third-party loads before the tap"
+    csp = Person(s).get("/").header("Content-Security-Policy")
+    assert_in("frame-src https://player.bilibili.com https://www.ximalaya.com;", csp)
+
+
 def test_two_servers_search_what_either_published(s):
     writer, editor = people(s)
     other = Server(s.binary, database=s.database)

@@ -35,7 +35,7 @@
       return; /* a page elsewhere: the link opens it */
     }
     e.preventDefault();
-    el.className = "player";
+    el.className = card.getAttribute("data-strip") ? "player strip" : "player";
     card.replaceChildren(el);
   });
 })();
