@@ -4,6 +4,9 @@
  *
  *   BURST_CSRF=TOKEN burst EVENT_ID TOKENS_FILE CONNS ACKED_FILE URL [URL...]
  *
+ * With BURST_TARGET=wishes/vote the click is a vote for wish EVENT_ID
+ * instead (POST /wishes/ID/vote).
+ *
  * Each request is the browser's form POST (session cookie, CSRF token,
  * Origin); TOKEN is a CSRF token the servers made (any page's csrf cookie). Prints one JSON line: requests, answers by status, elapsed
  * seconds, registrations/s, p50 and p99 latency in ms. Writes the token of
@@ -55,6 +58,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *event = argv[1];
+	/* What is clicked: an event's "Register" unless BURST_TARGET names
+	 * another button ("wishes/vote": a wish's vote). */
+	const char *target = getenv("BURST_TARGET") ? getenv("BURST_TARGET") : "events/register";
+	char kind[32], action[32];
+	if (sscanf(target, "%31[a-z]/%31[a-z]", kind, action) != 2) {
+		fprintf(stderr, "burst: BURST_TARGET is KIND/ACTION, such as wishes/vote\n");
+		return 2;
+	}
 	int conns = atoi(argv[3]);
 	FILE *tf = fopen(argv[2], "r"), *acked = fopen(argv[4], "w");
 	if (!tf || !acked || conns < 1) {
@@ -92,7 +103,7 @@ int main(int argc, char **argv)
 		s[i].h = curl_easy_init();
 		s[i].token = -1;
 		const char *base = argv[5 + i % nurls];
-		snprintf(s[i].url, sizeof(s[i].url), "%s/events/%s/register", base, event);
+		snprintf(s[i].url, sizeof(s[i].url), "%s/%s/%s/%s", base, kind, event, action);
 		char origin[300];
 		snprintf(origin, sizeof(origin), "Origin: %s", base);
 		s[i].hdr = curl_slist_append(NULL, origin);

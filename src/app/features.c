@@ -13,6 +13,7 @@
 #include "people/people.h"
 #include "portal/portal.h"
 #include "search/search.h"
+#include "wishes/wishes.h"
 #include "base/banned.h"
 
 const struct feature *const pgherd_features[] = {
@@ -30,6 +31,7 @@ const struct feature *const pgherd_features[] = {
 	&comments_feature,
 	&content_feature,
 	&kb_feature,
+	&wishes_feature,
 	&search_feature,
 	NULL,
 };

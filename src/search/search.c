@@ -27,7 +27,7 @@
 
 #define T(key) i18n_get(r->lang, key)
 
-static const char *const kinds[] = { "article", "kb", "question", "event", "org", NULL };
+static const char *const kinds[] = { "article", "kb", "question", "wish", "event", "org", NULL };
 enum { PER_KIND = 5, PAGE = 20, DRAIN_BATCH = 500, BULK = 1000, GRAMS_MAX = 256 * 1024, SNIPPET_BEFORE = 30, SNIPPET_AFTER = 90 };
 
 /* ---- keeping the index ---- */
@@ -456,7 +456,7 @@ static const char *part_sql(arena *a, int pg, int exact, const char *kind)
 		cols, newest, filter, cols, kind, filter, newest);
 }
 
-enum { MAX_PARTS = 2 * 5 };
+enum { MAX_PARTS = 2 * 6 };
 
 struct parts {
 	buf sql;
@@ -582,6 +582,42 @@ static int find(req *r, const char *q, const char *kind, int64_t page, json_t *m
 	if (kind)
 		http_pager(m, page, more);
 	return 0;
+}
+
+int search_similar(req *r, const char *kind, const char *text, int limit, json_t *items, err *e)
+{
+	size_t k = 0;
+	while (kinds[k] && strcmp(kinds[k], kind))
+		k++;
+	const char *terms[GRAMS_QUERY_MAX];
+	int prefix[GRAMS_QUERY_MAX];
+	int n = kinds[k] ? grams_query(&r->a, text, terms, prefix, GRAMS_QUERY_MAX) : 0;
+	int rc = n ? catch_up(r, e) : 0;
+	if (!n || rc)
+		return rc;
+	int pg = db_engine_of(r->db) == DB_POSTGRES;
+	/* Any of the title's tokens, ranked by how many and how rare. */
+	buf q = BUF_INIT;
+	for (int i = 0; i < n; i++)
+		buf_addf(&q, pg ? "%s'" GRAMS_TITLE "%s'" : "%s\"" GRAMS_TITLE "%s\"", i ? (pg ? " | " : " OR ") : "", terms[i]);
+	const char *sql = pg ? arena_printf(&r->a, "SELECT d.ref_id, d.title_zh, d.title_en FROM search_docs d WHERE d.kind = '%s' "
+						  "AND d.tsv @@ CAST(? AS tsquery) ORDER BY ts_rank(d.tsv, CAST(? AS tsquery)) DESC, "
+						  "d.id DESC LIMIT ?", kinds[k])
+			     : arena_printf(&r->a, "SELECT d.ref_id, d.title_zh, d.title_en FROM search_fts_%s f JOIN search_docs d "
+						  "ON d.id = -f.rowid WHERE search_fts_%s MATCH ? ORDER BY bm25(search_fts_%s), "
+						  "f.rowid LIMIT ?", kinds[k], kinds[k], kinds[k]);
+	db_res x;
+	rc = pg ? db_query(r->db, &r->a, sql, DB_ARGS(DB_TEXT(q.s), DB_TEXT(q.s), DB_INT(limit)), &x, e)
+		    : db_query(r->db, &r->a, sql, DB_ARGS(DB_TEXT(q.s), DB_INT(limit)), &x, e);
+	buf_release(&q);
+	const struct search_source *src = features_search_source(kinds[k]);
+	for (int i = 0; !rc && i < x.nrows; i++) {
+		const char *zh = db_get(&x, i, 1), *en = db_get(&x, i, 2);
+		int english = (r->lang == LANG_EN && *en) || !*zh;
+		json_array_append_new(items, json_pack("{s:s,s:s,s:s}", "title", english ? en : zh, "lang", english ? "en" : "zh-CN",
+						       "href", arena_printf(&r->a, src ? src->path : "/", (long long)db_get_int(&x, i, 0))));
+	}
+	return rc;
 }
 
 static int search_page(req *r, resp *out)

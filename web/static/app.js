@@ -13,6 +13,34 @@
   }, true);
   /* An article's replay or podcast: the player is loaded only when the
    * card is tapped (no data used, no third-party page loaded before). */
+  /* A wish's title being typed: the wishes that look like it, so that a
+   * duplicate is caught before it is posted (asked 300 ms after the last
+   * key, each answer only if it is still the latest). */
+  var typing = document.querySelector("input[data-similar]");
+  if (typing && window.fetch) {
+    var box = document.getElementById("w-similar"), timer = 0, asked = 0;
+    typing.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = typing.value.trim(), mine = ++asked;
+        if (q.length < 2) { box.hidden = true; return; }
+        fetch(typing.getAttribute("data-similar") + "?q=" + encodeURIComponent(q), { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : { similar: [] }; })
+          .then(function (m) {
+            if (mine !== asked) return;
+            var ul = box.querySelector("ul");
+            ul.replaceChildren();
+            (m.similar || []).forEach(function (w) {
+              var li = document.createElement("li"), a = document.createElement("a");
+              a.href = w.href; a.textContent = w.title; a.lang = w.lang; a.className = "tap";
+              li.appendChild(a); ul.appendChild(li);
+            });
+            box.hidden = !ul.children.length;
+          })
+          .catch(function () { box.hidden = true; });
+      }, 300);
+    });
+  }
   document.addEventListener("click", function (e) {
     var a = e.target.closest && e.target.closest(".media-card a.button");
     if (!a) return;

@@ -1,0 +1,187 @@
+/* wall.c: the wall (GET /wishes): trending (votes for their age), top
+ * (votes) or newest, by kind and by status; and the public roadmap
+ * (GET /wishes/roadmap): the wishes on their way in columns by status,
+ * and those fulfilled by the PostgreSQL version that shipped them. Both
+ * are kept per reader like every visitor page and follow the "wishes"
+ * data version, which every vote and step moves. */
+#include "wishes/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "people/people.h"
+#include "base/banned.h"
+
+static const char *const sorts[] = { "trending", "top", "new", NULL };
+
+/* The order of each view. Trending: votes over age in days plus two, so a
+ * week-old wish needs four times the votes of one posted today. */
+static const char *order_by(db *d, const char *sort)
+{
+	if (!strcmp(sort, "top"))
+		return "w.votes DESC, w.id DESC";
+	if (!strcmp(sort, "new"))
+		return "w.id DESC";
+	return db_engine_of(d) == DB_POSTGRES
+		       ? "(w.votes + 1.0) / ((CAST(? AS double precision) - extract(epoch FROM w.created_at)) / 86400.0 + 2) DESC, "
+			 "w.id DESC"
+		       : "(w.votes + 1.0) / ((? - w.created_at) / 86400.0 + 2) DESC, w.id DESC";
+}
+
+static json_t *chips(req *r, const char *const *values, const char *prefix, const char *on)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; values[i]; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "value", values[i], "text",
+			T(arena_printf(&r->a, "%s%s", prefix, values[i])), "on", on && !strcmp(on, values[i])));
+	return a;
+}
+
+/* PostgreSQL versions compared as numbers, part by part ("17" > "9.6",
+ * "16.2" > "16"); what is not a number compares as text. */
+static int version_cmp(const char *a, const char *b)
+{
+	while (*a || *b) {
+		char *ea, *eb;
+		long x = strtol(a, &ea, 10), y = strtol(b, &eb, 10);
+		if (ea == a || eb == b)
+			return strcmp(a, b);
+		if (x != y)
+			return x < y ? -1 : 1;
+		a = *ea == '.' ? ea + 1 : ea;
+		b = *eb == '.' ? eb + 1 : eb;
+		if (!*a || !*b)
+			return *a ? 1 : *b ? -1 : 0;
+	}
+	return 0;
+}
+
+static int wall(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	static const char *const args[] = { "sort", "kind", "status", "page", NULL };
+	const char *sort = in_text(r, "sort"), *kind = in_text(r, "kind"), *status = in_text(r, "status");
+	int64_t page = in_num(r, "page", 1), version = 0;
+	int rc = http_cache_lookup(r, out, r->db, "wishes+comments", args, &version, &e);
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	if (!sort)
+		sort = "trending";
+	int trending = !strcmp(sort, "trending");
+	const char *sql = arena_printf(&r->a, "SELECT " WISH_ITEM_COLS "FROM wishes w WHERE w.shown = 'visible' "
+					      "AND (? = '' OR w.kind = ?) AND (? = '' OR w.status = ?) ORDER BY %s LIMIT ? OFFSET ?",
+				       order_by(r->db, sort));
+	db_param p[8];
+	int n = 0;
+	p[n++] = DB_TEXT(kind ? kind : "");
+	p[n++] = DB_TEXT(kind ? kind : "");
+	p[n++] = DB_TEXT(status ? status : "");
+	p[n++] = DB_TEXT(status ? status : "");
+	if (trending)
+		p[n++] = DB_INT(unix_now());
+	p[n++] = DB_INT(PAGE_SIZE + 1);
+	p[n++] = DB_INT((page - 1) * PAGE_SIZE);
+	db_res x, c;
+	rc = db_query(r->db, &r->a, sql, p, n, &x, &e);
+	if (!rc)
+		rc = db_query(r->db, &r->a, "SELECT count(*) AS wishes, coalesce(sum(votes), 0) AS votes, "
+					    "coalesce(sum(CASE WHEN status = 'implemented' THEN 1 ELSE 0 END), 0) AS fulfilled "
+					    "FROM wishes WHERE shown = 'visible'", DB_NOARGS, &c, &e);
+	if (rc)
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; i < x.nrows && i < PAGE_SIZE; i++)
+		json_array_append_new(items, wish_item(r, &x, i));
+	json_t *m = json_pack("{s:o,s:o,s:o,s:o,s:s,s:s,s:s,s:I,s:I,s:I}", "wishes", items, "sorts",
+			      chips(r, sorts, "wishes.sort.", sort), "kinds", chips(r, wish_kinds, "wishes.kind.", kind),
+			      "statuses", chips(r, wish_statuses, "wishes.status.", status), "sort", sort, "kind",
+			      kind ? kind : "", "status", status ? status : "", "count", (json_int_t)db_int(&c, 0, "wishes"),
+			      "votes", (json_int_t)db_int(&c, 0, "votes"), "fulfilled", (json_int_t)db_int(&c, 0, "fulfilled"));
+	json_object_set_new(m, "signed_in", json_boolean(r->user_id != 0));
+	http_pager(m, page, x.nrows > PAGE_SIZE);
+	http_page(r, out, 200, "wishes/wall.html", "wishes.title", m);
+	http_cache_store(r, out, "wishes+comments", version, WISHES_TTL);
+	return 0;
+}
+
+/* The roadmap's columns: the steps on the way, each its most wanted. */
+static const char *const on_the_way[] = { "review", "forwarded", "developing", NULL };
+enum { COLUMN = 10, FULFILLED = 200 };
+
+static int roadmap(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	int64_t version = 0;
+	int rc = http_cache_lookup(r, out, r->db, "wishes+comments", NULL, &version, &e);
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	json_t *columns = json_array();
+	for (size_t k = 0; !rc && on_the_way[k]; k++) {
+		db_res x;
+		rc = db_query(r->db, &r->a, "SELECT " WISH_ITEM_COLS "FROM wishes w WHERE w.shown = 'visible' AND w.status = ? "
+					    "ORDER BY w.votes DESC, w.id DESC LIMIT ?",
+			      DB_ARGS(DB_TEXT(on_the_way[k]), DB_INT(COLUMN)), &x, &e);
+		json_t *items = json_array();
+		for (int i = 0; !rc && i < x.nrows; i++)
+			json_array_append_new(items, wish_item(r, &x, i));
+		json_array_append_new(columns, json_pack("{s:s,s:s,s:o}", "status", on_the_way[k], "text",
+			T(arena_printf(&r->a, "wishes.status.%s", on_the_way[k])), "wishes", items));
+	}
+	/* Fulfilled: by version, newest version first (compared as numbers:
+	 * 17 after 9.6), each its wishes. */
+	db_res f;
+	if (!rc)
+		rc = db_query(r->db, &r->a, "SELECT " WISH_ITEM_COLS "FROM wishes w WHERE w.shown = 'visible' AND "
+					    "w.status = 'implemented' ORDER BY w.id DESC LIMIT ?",
+			      DB_ARGS(DB_INT(FULFILLED)), &f, &e);
+	if (rc) {
+		json_decref(columns);
+		return rc;
+	}
+	json_t *versions = json_array();
+	const char *seen[FULFILLED];
+	int nseen = 0;
+	for (int i = 0; i < f.nrows; i++) {
+		const char *v = db_text(&f, i, "shipped_in");
+		int k = 0;
+		while (k < nseen && strcmp(seen[k], v))
+			k++;
+		if (k == nseen)
+			seen[nseen++] = v;
+	}
+	/* Versions in order: the larger major first, then the minor. */
+	for (int a = 0; a < nseen; a++)
+		for (int b = a + 1; b < nseen; b++)
+			if (version_cmp(seen[b], seen[a]) > 0) {
+				const char *t = seen[a];
+				seen[a] = seen[b];
+				seen[b] = t;
+			}
+	for (int k = 0; k < nseen; k++) {
+		json_t *items = json_array();
+		for (int i = 0; i < f.nrows; i++)
+			if (!strcmp(db_text(&f, i, "shipped_in"), seen[k]))
+				json_array_append_new(items, wish_item(r, &f, i));
+		json_array_append_new(versions, json_pack("{s:s,s:o}", "version", seen[k], "wishes", items));
+	}
+	json_t *m = json_pack("{s:o,s:o}", "columns", columns, "versions", versions);
+	http_page(r, out, 200, "wishes/roadmap.html", "wishes.roadmap", m);
+	http_cache_store(r, out, "wishes+comments", version, WISHES_TTL);
+	return 0;
+}
+
+static const struct input wall_inputs[] = {
+	{ "sort", IN_CHOICE, IN_QUERY, 0, 0, "wishes.err.sort", NULL, sorts },
+	{ "kind", IN_CHOICE, IN_QUERY, 0, 0, "wishes.err.kind", NULL, wish_kinds },
+	{ "status", IN_CHOICE, IN_QUERY, 0, 0, "wishes.err.status", NULL, wish_statuses },
+	{ "page", IN_INT, IN_QUERY, 1, 100000, "input.err.int", NULL },
+	{ NULL },
+};
+
+static const struct route routes[] = {
+	{ M_GET, "/wishes", wall, EVERYONE, 0, "wishes", NULL, wall_inputs },
+	{ M_GET, "/wishes/roadmap", roadmap, EVERYONE, 0, "wishes-roadmap" },
+};
+
+const struct route_table wall_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

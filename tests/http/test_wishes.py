@@ -1,0 +1,259 @@
+"""The wish wall over HTTP, on the engine the harness is given: posting
+(a new member's first wish waits for an organizer), the wishes that look
+like one being typed, votes that are exact under a crowd, the status trail
+with its mails, the roadmap, comments, the search, and bad input."""
+import os
+import re
+import sys
+from urllib.parse import quote
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import Person, account, assert_eq, assert_in, mail_text, member, query, run_suite, sql  # noqa: E402
+
+SINK = None
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def mail_of(m):
+    return "\n".join(mail_text(m))
+
+
+def mails_to(to, count):
+    """The text of every mail to `to` once there are `count` (a Maildir
+    lists them in no order)."""
+    return "\n----\n".join(mail_of(m) for m in SINK.wait_for(to, count))
+
+
+def wish_form(**kw):
+    f = {"title": "", "body": "", "kind": "kernel", "lang": "zh", "pg_version": "", "title_tr": "", "body_tr": ""}
+    f.update(kw)
+    return f
+
+
+def post(p, **kw):
+    """Posts a wish; its id and whether it waits for review."""
+    r = p.post("/wishes/new", wish_form(**kw))
+    assert_eq(r.status, 303, r.body[:300])
+    m = re.match(r"/wishes/(\d+)\?(posted|pending)=1$", r.header("Location"))
+    assert m, r.header("Location")
+    return m.group(1), m.group(2) == "pending"
+
+
+_n = [0]
+
+
+def people(s):
+    _n[0] += 1
+    n = _n[0]
+    return (member(s, "wisher%d@example.com" % n, name="许愿者%d" % n),
+            account(s, "organizer%d@example.com" % n, "组织者%d" % n, "organizer"))
+
+
+def let_through(organizer, wid):
+    assert_eq(organizer.post("/wishes/%s/review" % wid, {"shown": "visible", "reason": ""}).status, 303)
+
+
+def votes_of(s, wid):
+    """The wish's count and the votes there are."""
+    return tuple(int(x) for x in query(s, "SELECT votes, (SELECT count(*) FROM wish_votes v WHERE v.wish_id = w.id) "
+                                          "FROM wishes w WHERE id = %s" % wid)[0])
+
+
+def test_a_first_wish_waits_and_a_similar_one_is_shown_while_typing(s):
+    wisher, organizer = people(s)
+    wid, waits = post(wisher, title="在线更换哈希分区的模数", body="现在只能**重建表**。")
+    assert waits, "a new member's first wish waits"
+    assert_eq(Person(s).get("/wishes/%s" % wid).status, 404, "nobody else sees it yet")
+    assert_in("组织者看过后", wisher.get("/wishes/%s" % wid).text, "its author does, and is told why")
+    assert "在线更换哈希分区的模数" not in Person(s).get("/wishes?sort=new").text
+    let_through(organizer, wid)
+    page = Person(s).get("/wishes/%s" % wid).text
+    assert_in("<strong>重建表</strong>", page, "Markdown")
+    assert_in("在线更换哈希分区的模数", Person(s).get("/wishes?sort=new").text)
+    second, waits = post(wisher, title="并行创建 BRIN 索引", kind="extension")
+    assert not waits, "once one was let through, the next shows at once"
+    # While a title is typed: the wishes that share most with it, both languages.
+    r = Person(s).get("/api/v1/wishes/similar?q=" + quote("更换哈希分区"))
+    assert_eq(r.status, 200)
+    assert_eq([w["href"] for w in r.json()["similar"]][:1], ["/wishes/%s" % wid])
+    en, _ = post(wisher, title="Logical replication of DDL", lang="en", title_tr="逻辑复制支持 DDL")
+    assert_in("/wishes/%s" % en, [w["href"] for w in Person(s).get("/api/v1/wishes/similar?q=" + quote("逻辑复制")).json()["similar"]])
+    assert_in("Logical replication of DDL", Person(s).get("/wishes/%s?lang=en" % en).text)
+    assert_in("逻辑复制支持 DDL", Person(s).get("/wishes/%s" % en).text, "a Chinese reader gets the translation")
+    # The one search finds wishes too.
+    r = Person(s).get("/api/v1/search?q=" + quote("哈希分区")).json()
+    assert_in("wish", [g["kind"] for g in r["groups"]])
+    # An organizer hides one with a reason: gone from the wall, the reason on its page for its author.
+    assert_eq(organizer.post("/wishes/%s/review" % second, {"shown": "hidden", "reason": ""}).status, 422)
+    assert_eq(organizer.post("/wishes/%s/review" % second, {"shown": "hidden", "reason": "与已有愿望重复"}).status, 303)
+    assert_eq(Person(s).get("/wishes/%s" % second).status, 404)
+    assert_in("与已有愿望重复", wisher.get("/wishes/%s" % second).text)
+    assert_eq(wisher.post("/wishes/%s/review" % wid, {"shown": "hidden", "reason": "x"}).status, 403)
+
+
+def test_bad_wishes_are_refused_in_the_pages_language_and_change_nothing(s):
+    wisher, organizer = people(s)
+    before = query(s, "SELECT count(*) FROM wishes")[0][0]
+    r = wisher.post("/wishes/new", wish_form(title=""))
+    assert_eq(r.status, 422)
+    assert_in("4 到 120 个字", r.text)
+    r = wisher.post("/wishes/new?lang=en", wish_form(title="x" * 121, body="<script>alert(1)</script>"))
+    assert_eq(r.status, 422)
+    assert_in("4 to 120 characters", r.text)
+    assert "<script>alert(1)" not in r.text, "what was sent comes back escaped"
+    assert_eq(wisher.post("/wishes/new", wish_form(title="一个愿望", kind="spaceship")).status, 422)
+    assert_eq(wisher.post("/wishes/new", wish_form(title="一个愿望", body_tr="只有正文的翻译")).status, 422)
+    assert_eq(Person(s).post("/wishes/new", wish_form(title="没登录的愿望")).status, 401, "signing in comes first")
+    assert_eq(query(s, "SELECT count(*) FROM wishes")[0][0], before, "nothing was written")
+    # Three wishes an hour at most.
+    for i in range(3):
+        post(wisher, title="频繁的愿望 %d" % i)
+    r = wisher.post("/wishes/new", wish_form(title="第四个愿望"))
+    assert_eq(r.status, 429)
+    assert r.header("Retry-After")
+
+
+def test_votes_are_one_per_member_taken_back_and_closed_wishes_take_none(s):
+    wisher, organizer = people(s)
+    wid, _ = post(wisher, title="投票测试的愿望")
+    let_through(organizer, wid)
+    voters = [member(s, "voter%d-%s@example.com" % (i, wid), name="投票人%d" % i) for i in range(3)]
+    for v in voters:
+        assert_eq(v.post("/wishes/%s/vote" % wid, {}).status, 303)
+    assert_eq(voters[0].post("/wishes/%s/vote" % wid, {}).status, 303, "a second click")
+    assert_eq(votes_of(s, wid), (3, 3), "counted once")
+    assert_in("收回我的票", voters[0].get("/wishes/%s" % wid).text)
+    assert_eq(voters[0].post("/wishes/%s/unvote" % wid, {}).status, 303)
+    assert_eq(voters[0].post("/wishes/%s/unvote" % wid, {}).status, 303)
+    assert_eq(votes_of(s, wid), (2, 2))
+    # Declined: no more votes (409 with the reason), the count stays.
+    assert_eq(organizer.post("/wishes/%s/status" % wid, {"status": "declined", "reason": "", "link": "",
+                                                           "shipped_in": ""}).status, 422, "declining says why")
+    assert_eq(organizer.post("/wishes/%s/status" % wid, {"status": "declined", "reason": "已有扩展可以做到",
+                                                           "link": "", "shipped_in": ""}).status, 303)
+    r = voters[0].post("/wishes/%s/vote" % wid, {})
+    assert_eq(r.status, 409)
+    assert_in("不能再投票", r.text)
+    assert_eq(votes_of(s, wid), (2, 2))
+    assert_eq(voters[0].post("/wishes/999999/vote", {}).status, 404)
+    assert_eq(Person(s).post("/wishes/%s/vote" % wid, {}).status, 401)
+
+
+def test_a_wish_forwarded_then_implemented_tells_its_followers_and_lands_on_the_roadmap(s):
+    wisher, organizer = people(s)
+    wid, _ = post(wisher, title="pg_dump 支持并行导出单个大表", title_tr="Parallel pg_dump of one large table")
+    let_through(organizer, wid)
+    voter = member(s, "roadmap-voter-%s@example.com" % wid, name="投票人")
+    english = member(s, "roadmap-en-%s@example.com" % wid, name="Reader")
+    sql(s, "UPDATE users SET lang = 'en' WHERE email = 'roadmap-en-%s@example.com'" % wid)
+    assert_eq(voter.post("/wishes/%s/vote" % wid, {}).status, 303)
+    assert_eq(english.post("/wishes/%s/vote" % wid, {}).status, 303)
+    step = {"status": "forwarded", "reason": "", "link": "", "shipped_in": ""}
+    assert_eq(wisher.post("/wishes/%s/status" % wid, dict(step, link="https://commitfest.postgresql.org/48/1234/")).status,
+              403, "a member does not move a wish")
+    r = organizer.post("/wishes/%s/status" % wid, step)
+    assert_eq(r.status, 422)
+    assert_in("链接", r.text)
+    r = organizer.post("/wishes/%s/status" % wid, dict(step, link="javascript:alert(1)"))
+    assert_eq(r.status, 422, "a link that is not http(s)")
+    assert_eq(query(s, "SELECT status FROM wishes WHERE id = %s" % wid)[0][0], "new", "nothing changed")
+    before = {who: len(SINK.messages(who)) for who in (
+        "roadmap-voter-%s@example.com" % wid, "roadmap-en-%s@example.com" % wid)}
+    assert_eq(organizer.post("/wishes/%s/status" % wid,
+                             dict(step, link="https://commitfest.postgresql.org/48/1234/")).status, 303)
+    zh = mails_to("roadmap-voter-%s@example.com" % wid, before["roadmap-voter-%s@example.com" % wid] + 1)
+    assert_in("已转给开发者", zh)
+    assert_in("https://commitfest.postgresql.org/48/1234/", zh)
+    en = mails_to("roadmap-en-%s@example.com" % wid, before["roadmap-en-%s@example.com" % wid] + 1)
+    assert_in("Forwarded", en)
+    assert_in("Parallel pg_dump of one large table", en, "the translation, in the follower's language")
+    # The link to stop works without signing in, and only by POST.
+    stop = re.search(r"/wishes/stop/[A-Za-z0-9_-]+", en).group(0)
+    assert_in("Stop", Person(s).get(stop + "?lang=en").text)
+    anon = Person(s)
+    anon.get(stop)
+    assert_eq(anon.post(stop, {}).status, 200)
+    assert_eq(Person(s).get("/wishes/stop/not-a-token").status, 404)
+    # Implemented in 17: the version is asked for, the roadmap shows it under 17, no mail to who stopped.
+    assert_eq(organizer.post("/wishes/%s/status" % wid, dict(step, status="implemented")).status, 422)
+    n_en = len(SINK.messages("roadmap-en-%s@example.com" % wid))
+    assert_eq(organizer.post("/wishes/%s/status" % wid, dict(step, status="implemented", shipped_in="17",
+                                                             link="https://www.postgresql.org/docs/17/release-17.html")).status, 303)
+    assert_in("已在 PostgreSQL 17 实现", mails_to("roadmap-voter-%s@example.com" % wid,
+                                                 before["roadmap-voter-%s@example.com" % wid] + 2))
+    road = Person(s).get("/wishes/roadmap").text
+    assert_in("PostgreSQL 17", road)
+    assert road.index("PostgreSQL 17") < road.index("pg_dump 支持并行导出单个大表")
+    page = Person(s).get("/wishes/%s" % wid).text
+    assert page.count("commitfest.postgresql.org/48/1234/") >= 1 and "已转给开发者" in page, "the trail keeps each step"
+    import time
+    time.sleep(1.5)
+    assert_eq(len(SINK.messages("roadmap-en-%s@example.com" % wid)), n_en, "who said stop hears no more")
+    assert_in(str(wid), Person(s).get("/wishes?status=implemented").text)
+    assert_in("/wishes/%s<" % wid, Person(s).get("/sitemap.xml").text)
+
+
+def test_comments_on_a_wish(s):
+    wisher, organizer = people(s)
+    wid, _ = post(wisher, title="评论测试的愿望")
+    let_through(organizer, wid)
+    other = member(s, "commenter-%s@example.com" % wid, name="评论者")
+    r = other.post("/wishes/%s/comments" % wid, {"body": "我也需要这个！", "parent": ""})
+    assert_eq(r.status, 303)
+    assert_in("我也需要这个", other.get("/wishes/%s" % wid).text, "its writer sees it (new members' first comments wait)")
+
+
+def test_the_wall_sorts_and_filters(s):
+    wisher, organizer = people(s)
+    a, _ = post(wisher, title="排序测试甲", kind="tool")
+    let_through(organizer, a)
+    b, _ = post(wisher, title="排序测试乙", kind="docs")
+    voters = [member(s, "sort-%d-%s@example.com" % (i, a), name="排序%d" % i) for i in range(2)]
+    for v in voters:
+        v.post("/wishes/%s/vote" % a, {})
+    top = Person(s).get("/wishes?sort=top").text
+    assert top.index("排序测试甲") < top.index("排序测试乙"), "more votes first"
+    new = Person(s).get("/wishes?sort=new").text
+    assert new.index("排序测试乙") < new.index("排序测试甲"), "newest first"
+    docs = Person(s).get("/wishes?kind=docs").text
+    assert "排序测试乙" in docs and "排序测试甲" not in docs
+    assert_eq(Person(s).get("/wishes?sort=sideways").status, 422)
+    assert_in("Wish wall", Person(s).get("/wishes?lang=en").text)
+
+
+def test_two_thousand_members_vote_for_one_wish_within_a_second(s):
+    """The vote burst: every member's vote is counted exactly once, no 5xx."""
+    import json
+    import subprocess
+    import time
+    from test_rush import members
+    wisher, organizer = people(s)
+    wid, _ = post(wisher, title="两千人投票的愿望")
+    let_through(organizer, wid)
+    n = 2000
+    path, _ = members(s, n, "vote%s" % wid)
+    acked = os.path.join(s.dir, "acked-votes.txt")
+    env = dict(os.environ, BURST_CSRF=s.csrf(), BURST_TARGET="wishes/vote")
+    t0 = time.time()
+    p = subprocess.run([os.path.join(ROOT, "build", "burst"), str(wid), path, "64", acked,
+                        "http://127.0.0.1:%d" % s.port], stdout=subprocess.PIPE, check=True, timeout=600, env=env)
+    took = time.time() - t0
+    out = json.loads(p.stdout.decode())
+    assert_eq(out["status"], {"303": n}, "every vote answered, none failed")
+    assert_eq(votes_of(s, wid), (n, n), "exact")
+    # Again: nothing changes.
+    subprocess.run([os.path.join(ROOT, "build", "burst"), str(wid), path, "64", acked,
+                    "http://127.0.0.1:%d" % s.port], stdout=subprocess.PIPE, check=True, timeout=600, env=env)
+    assert_eq(votes_of(s, wid), (n, n), "a second round of the same clicks counts nothing")
+    sys.stderr.write("vote burst: %d votes in %.2f s (%s in the client)\n" % (n, took, out["elapsed_s"]))
+
+
+if __name__ == "__main__":
+    from harness import MailSink
+    SINK = MailSink()
+    try:
+        code = run_suite("wishes", [v for k, v in list(globals().items()) if k.startswith("test_")],
+                         env={"PGHERD_SMTP_URL": SINK.url})
+    finally:
+        SINK.stop()
+    sys.exit(code)
