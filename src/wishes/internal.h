@@ -40,9 +40,11 @@ extern const struct loader wish_loader;
 /* Whether this reader may see the wish: visible, or their own, or an
  * organizer. */
 int wish_visible(const req *r, const struct wish_row *w);
-/* The title and body in the reader's language: the translation when the
- * wish was written in the other one and has one. */
-void wish_side(const req *r, const struct wish_row *w, const char **title, const char **body, const char **lang);
+/* The title and text in the reader's language: the translation when the
+ * wish was written in the other one and has one; each with its language
+ * (a translated title may come with the text as written). */
+void wish_side(const req *r, const struct wish_row *w, const char **title, const char **body, const char **lang,
+	       const char **body_lang);
 /* A wish as a list shows it. */
 json_t *wish_item(req *r, const db_res *x, int i);
 /* The columns wish_item reads, "w" the wishes row, "u" its author. */

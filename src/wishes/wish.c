@@ -61,13 +61,17 @@ int wish_visible(const req *r, const struct wish_row *w)
 	return !strcmp(w->shown, "visible") || (r->user_id && r->user_id == w->user_id) || organizer(r);
 }
 
-void wish_side(const req *r, const struct wish_row *w, const char **title, const char **body, const char **lang)
+void wish_side(const req *r, const struct wish_row *w, const char **title, const char **body, const char **lang,
+	       const char **body_lang)
 {
-	const char *mine = lang_code(r->lang);
+	const char *mine = lang_code(r->lang), *original = !strcmp(w->lang, "zh") ? "zh-CN" : "en";
 	int other = strcmp(w->lang, mine) && *w->title_tr;
 	*title = other ? w->title_tr : w->title;
-	*body = other ? w->body_tr : w->body;
-	*lang = !strcmp(other ? mine : w->lang, "zh") ? "zh-CN" : "en";
+	*lang = other ? (!strcmp(mine, "zh") ? "zh-CN" : "en") : original;
+	/* A translated title with no translated text: the text as written. */
+	int text = other && *w->body_tr;
+	*body = text ? w->body_tr : w->body;
+	*body_lang = text ? *lang : original;
 }
 
 /* A status's words: "implemented in 17" when it says the version. */
@@ -122,8 +126,8 @@ int wish_page(req *r, resp *out, unsigned status, int keep, int64_t version)
 	const struct wish_row *w = r->row;
 	if (!wish_visible(r, w))
 		return http_error(r, out, 404, "not_found", "wishes.err.not_found");
-	const char *title, *body, *lang;
-	wish_side(r, w, &title, &body, &lang);
+	const char *title, *body, *lang, *body_lang;
+	wish_side(r, w, &title, &body, &lang, &body_lang);
 	buf html = BUF_INIT;
 	markdown_html(body, &html);
 	int rc = 0;
@@ -135,6 +139,7 @@ int wish_page(req *r, resp *out, unsigned status, int keep, int64_t version)
 			       clock_date(&r->a, CLOCK_COMMUNITY_TZ, w->created_at), "pending", !strcmp(w->shown, "pending"),
 			       "hidden", !strcmp(w->shown, "hidden"));
 	buf_release(&html);
+	json_object_set_new(wm, "body_lang", json_string(body_lang));
 	if (*w->status_reason)
 		json_object_set_new(wm, "status_reason", json_string(w->status_reason));
 	if (*w->status_link)
