@@ -10,6 +10,7 @@ router, headers and logging) shows pgherd's overhead. Every figure comes
 from this run on this machine; absolute numbers drift between machines and
 between runs, the share is what the targets are about."""
 import datetime
+import json
 import os
 import re
 import subprocess
@@ -49,7 +50,15 @@ TARGETS = {  # page: (min share of the bare server, max p99 ms), on SQLite; Post
     "search, 20,000 pieces, a new two-character query each request": (0.25, 15.0),
     "search, 20,000 pieces, a new four-character query each request": (0.25, 15.0),
     "search, 20,000 pieces, a new English query each request": (0.25, 15.0),
+    "wish wall, 10,000 wishes, 1,000,000 votes: trending": SIGNED_IN,
+    "wish wall: top": SIGNED_IN,
+    "wish wall: trending, signed in": SIGNED_IN,
+    "wish wall: top, signed in": SIGNED_IN,
+    "wish wall: one kind and status": (0.25, 15.0),
+    "wish page, 50 comments": SIGNED_IN,
+    "wish page, 50 comments, signed in": SIGNED_IN,
 }
+VOTE_BURST_LIMIT_S = {"sqlite": 1.0, "postgres": 2.0}  # 2,000 members vote for one wish
 PG_SIGNED_IN = 0.20
 SALONS_2018 = os.path.join(ROOT, "examples", "salons-2018.json")
 BURST_LIMIT_S = {"sqlite": 2.0, "postgres": 3.0}  # 5,000 members, 300 seats, whole burst answered
@@ -131,6 +140,71 @@ KB = """WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i <
 INSERT INTO kb_entries (question_zh, answer_zh, created_at, updated_at)
 SELECT '问题' || i || '：autovacuum 为什么不回收空间？', '先检查长事务和复制槽（replication slot），第' || i
        || '条经验：latency 高时看 pg_stat_activity。', {created}, {created} FROM n"""
+
+
+# 10,000 wishes by the benchmark's first member, and 1,000,000 votes from
+# 100,000 members (each voting for ten wishes), written as another process
+# would; the counts are set from the votes, as the server keeps them.
+WISHES = """WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+INSERT INTO wishes (user_id, kind, lang, title, body, status, created_at, active_at)
+SELECT 1, CASE i % 6 WHEN 0 THEN 'kernel' WHEN 1 THEN 'extension' WHEN 2 THEN 'tool' WHEN 3 THEN 'docs'
+       WHEN 4 THEN 'vendor' ELSE 'community' END, 'zh', '第' || i || '个愿望：希望 PostgreSQL 支持在线修改分区键',
+       '现在只能重建表。', CASE i % 5 WHEN 0 THEN 'review' WHEN 1 THEN 'forwarded' ELSE 'new' END, {at}, {at} FROM n"""
+VOTERS = """WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+INSERT INTO users (email, display_name, role, lang, created_at)
+SELECT 'voter' || i || '@bench.example', '投票人' || i, 'member', 'zh', {now} FROM n"""
+VOTES = """WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999999),
+  w AS (SELECT min(id) AS first FROM wishes), u AS (SELECT min(id) AS first FROM users WHERE email LIKE 'voter%@bench.example')
+INSERT INTO wish_votes (wish_id, user_id, created_at)
+SELECT w.first + ((i / 100000) * 997 + (i % 100000) * 7) % 10000, u.first + i % 100000, {now} FROM n, w, u"""
+COUNTS = "UPDATE wishes SET votes = (SELECT count(*) FROM wish_votes v WHERE v.wish_id = wishes.id)"
+
+
+def seed_wishes(server):
+    """The wall at the size the issue names, and a wish with 50 comments;
+    returns that wish's id and the seconds the seeding took."""
+    from harness import query, sql
+    pg = server.database.startswith("postgres")
+    now = "now()" if pg else "strftime('%s', 'now')"
+    # Posted over the last 200 days, so trending has ages to weigh.
+    at = "now() - i * interval '30 minutes'" if pg else "strftime('%s', 'now') - i * 1800"
+    t0 = time.time()
+    sql(server, WISHES.replace("{at}", at))
+    sql(server, VOTERS.replace("{now}", now))
+    sql(server, VOTES.replace("{now}", now))
+    sql(server, COUNTS)
+    if pg:
+        sql(server, "VACUUM ANALYZE wishes")
+        sql(server, "VACUUM ANALYZE wish_votes")
+    took = time.time() - t0
+    wish = int(query(server, "SELECT max(id) FROM wishes")[0][0])
+    for i in range(50):
+        sql(server, "INSERT INTO comments (target_kind, target_id, page, user_id, body, status, created_at) VALUES "
+                    "('wish', %d, '/wishes/%d', 1, '第 %d 条评论：我们也需要这个。', 'visible', %s)" % (wish, wish, i + 1, now))
+    return wish, took
+
+
+def vote_burst(server, label, rows):
+    """2,000 members vote for one wish at once: answered in time, exact."""
+    from harness import query
+    from test_rush import members
+    wish = int(query(server, "INSERT INTO wishes (user_id, kind, lang, title, created_at, active_at) VALUES "
+                             "(1, 'kernel', 'zh', '两千人同时投票的愿望', %s, %s) RETURNING id"
+                     % (("now()", "now()") if server.database.startswith("postgres") else ("0", "0")))[0][0])
+    path, _ = members(server, 2000, "votes")
+    env = dict(os.environ, BURST_CSRF=server.csrf(), BURST_TARGET="wishes/vote")
+    p = subprocess.run([os.path.join(ROOT, "build", "burst"), str(wish), path, str(CONNECTIONS),
+                        os.path.join(server.dir, "acked-votes.txt"), "http://127.0.0.1:%d" % server.port],
+                       stdout=subprocess.PIPE, check=True, timeout=600, env=env)
+    out = json.loads(p.stdout.decode())
+    counted = tuple(int(x) for x in query(server, "SELECT votes, (SELECT count(*) FROM wish_votes WHERE wish_id = %d) "
+                                                  "FROM wishes WHERE id = %d" % (wish, wish))[0])
+    ok = out["status"] == {"303": 2000} and counted == (2000, 2000)
+    limit = VOTE_BURST_LIMIT_S[label]
+    verdict = "%s (answered < %g s, counted exactly)" % ("met" if ok and out["elapsed_s"] < limit else "MISSED", limit)
+    rows.append((label, "vote burst: 2,000 members vote for one wish: %.2f s, counted %d of %d, answers %s"
+                 % (out["elapsed_s"], counted[0], counted[1], out["status"]), out["per_s"], out["p99_ms"], None,
+                 ("burst", verdict, ok and out["elapsed_s"] < limit)))
 
 
 def seed_content(server):
@@ -366,7 +440,19 @@ def measure(server, label, rows):
                        ("search, 20,000 pieces, a new English query each request", "en")]:
         rps, p99 = wrk(base + "/", script="search.lua", args=[mode])
         rows.append((label, name, rps, p99, 0, TARGETS.get(name)))
+    wish, secs = seed_wishes(server)
+    rows.append((label, "seeding 10,000 wishes and 1,000,000 votes: %.1f s" % secs, 0, 0, 0, None))
+    for name, path, headers in [("wish wall, 10,000 wishes, 1,000,000 votes: trending", "/wishes", []),
+                                ("wish wall: top", "/wishes?sort=top", []),
+                                ("wish wall: trending, signed in", "/wishes", ["Cookie: " + cookie]),
+                                ("wish wall: top, signed in", "/wishes?sort=top", ["Cookie: " + cookie]),
+                                ("wish wall: one kind and status", "/wishes?sort=top&kind=kernel&status=review", []),
+                                ("wish page, 50 comments", "/wishes/%d" % wish, []),
+                                ("wish page, 50 comments, signed in", "/wishes/%d" % wish, ["Cookie: " + cookie])]:
+        rps, p99 = wrk(base + path, headers)
+        rows.append((label, name, rps, p99, 0, TARGETS.get(name)))
     registration_burst(server, label, rows)
+    vote_burst(server, label, rows)
 
 
 def main():
