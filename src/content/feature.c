@@ -57,13 +57,11 @@ static int content_demo(db *d, struct demo_ctx *c, err *e)
 	arena a = ARENA_INIT;
 	db_res x, ev;
 	int64_t editor = 0, now = unix_now();
-	int rc = db_query(d, &a, "SELECT count(*) FROM articles", DB_NOARGS, &x, e);
-	if (!rc && db_get_int(&x, 0, 0)) {
+	int rc = people_demo_editor_if_empty(d, &a, "SELECT count(*) FROM articles", &editor, e);
+	if (rc || !editor) {
 		arena_release(&a);
-		return 0;
+		return rc;
 	}
-	if (!rc)
-		rc = people_demo_editor(d, &a, &editor, e);
 	if (!rc)
 		rc = db_query(d, &a, "SELECT min(id) FROM events WHERE status = 'finished'", DB_NOARGS, &ev, e);
 	static const struct {

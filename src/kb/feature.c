@@ -26,13 +26,11 @@ static int kb_demo(db *d, struct demo_ctx *c, err *e)
 	arena a = ARENA_INIT;
 	db_res x;
 	int64_t editor = 0, now = unix_now();
-	int rc = db_query(d, &a, "SELECT count(*) FROM kb_entries WHERE debate_question_id IS NULL", DB_NOARGS, &x, e);
-	if (!rc && db_get_int(&x, 0, 0)) {
+	int rc = people_demo_editor_if_empty(d, &a, "SELECT count(*) FROM kb_entries WHERE debate_question_id IS NULL", &editor, e);
+	if (rc || !editor) {
 		arena_release(&a);
-		return 0;
+		return rc;
 	}
-	if (!rc)
-		rc = people_demo_editor(d, &a, &editor, e);
 	static const struct {
 		const char *q_zh, *q_en, *a_zh, *a_en, *tags;
 	} entries[] = {

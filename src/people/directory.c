@@ -70,3 +70,11 @@ int people_demo_editor(db *d, arena *a, int64_t *id, err *e)
 		*id = db_get_int(&x, 0, 0);
 	return rc;
 }
+
+int people_demo_editor_if_empty(db *d, arena *a, const char *count_sql, int64_t *id, err *e)
+{
+	db_res x;
+	*id = 0;
+	int rc = db_query(d, a, count_sql, DB_NOARGS, &x, e);
+	return rc || db_get_int(&x, 0, 0) ? rc : people_demo_editor(d, a, id, e);
+}

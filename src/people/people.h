@@ -40,6 +40,9 @@ int people_by_email(db *d, arena *a, const char *email, int64_t *id, const char 
  * sign in (no password matches it), made the first time it is asked for;
  * the demo's articles and entries are theirs. */
 int people_demo_editor(db *d, arena *a, int64_t *id, err *e);
+/* The same when count_sql (a feature's "SELECT count(*) FROM ...") counts
+ * nothing yet; *id 0 when the feature's demo rows are there already. */
+int people_demo_editor_if_empty(db *d, arena *a, const char *count_sql, int64_t *id, err *e);
 
 /* The public profiles at an organization (id, name, title), at most 100. */
 int people_at_org(db *d, arena *a, int64_t org_id, db_res *out, err *e);
