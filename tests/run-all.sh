@@ -76,6 +76,7 @@ suite "backup" $PY tests/http/test_backup.py build/pgherd-asan \
 suite "browser" $PY tests/browser/test_home.py build/pgherd-asan
 suite "browser:events" $PY tests/browser/test_events.py build/pgherd-asan
 suite "browser:content" $PY tests/browser/test_content.py build/pgherd-asan
+suite "browser:wishes" $PY tests/browser/test_wishes.py build/pgherd-asan
 suite "fuzz-smoke" make -s fuzz-smoke
 
 echo
