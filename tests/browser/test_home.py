@@ -50,7 +50,7 @@ def test_phone_chinese_then_english(s, d):
     h1 = d.find_element(By.TAG_NAME, "h1").text
     check(h1 == "连接每一位 PostgreSQL 用户", "Chinese headline, got %r" % h1)
     nav = [a.text for a in d.find_elements(By.CSS_SELECTOR, "nav.nav a")]
-    check(nav == ["首页", "活动", "文章", "问答", "参与机构", "搜索", "加入我们"], "Chinese navigation, got %r" % nav)
+    check(nav == ["首页", "活动", "文章", "问答", "许愿墙", "参与机构", "搜索", "加入我们"], "Chinese navigation, got %r" % nav)
     # The stylesheet applied (CSP allows our own): the hero is blue, the page fits the phone.
     bg = d.execute_script("return getComputedStyle(document.querySelector('.hero')).backgroundImage")
     check("linear-gradient" in bg, "hero styled, got %r" % bg)
