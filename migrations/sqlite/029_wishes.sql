@@ -36,7 +36,7 @@ CREATE TABLE wish_votes (
 	user_id INTEGER NOT NULL REFERENCES users(id),
 	created_at INTEGER NOT NULL,
 	PRIMARY KEY (wish_id, user_id)
-) WITHOUT ROWID;
+);
 CREATE INDEX wish_votes_user ON wish_votes(user_id, wish_id);
 
 -- Who is told of each step: the author, the voters (while they vote for
