@@ -270,6 +270,13 @@ int wish_follow_once(db *d, int64_t wish, int64_t user, err *e)
 		       DB_ARGS(DB_INT(wish), DB_INT(user), DB_TEXT(token)), NULL, e);
 }
 
+/* An optional input's text, "" when it was not sent. */
+static const char *or_empty(const req *r, const char *name)
+{
+	const char *s = in_text(r, name);
+	return s ? s : "";
+}
+
 struct post_ctx {
 	req *r;
 	int64_t id;
@@ -290,16 +297,13 @@ static int post_tx(db *d, void *p, err *e)
 			      DB_ARGS(DB_INT(r->user_id)), &x, e);
 		c->wait = !rc && !x.nrows;
 	}
-	const char *s;
-#define OR_EMPTY(name) ((s = in_text(r, name)) ? s : "")
 	if (!rc)
 		rc = db_query(d, &r->a, "INSERT INTO wishes (user_id, kind, lang, title, body, title_tr, body_tr, pg_version, shown, "
 					"created_at, active_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			      DB_ARGS(DB_INT(r->user_id), DB_TEXT(in_text(r, "kind")), DB_TEXT(in_text(r, "lang")),
-				      DB_TEXT(in_text(r, "title")), DB_TEXT(OR_EMPTY("body")), DB_TEXT(OR_EMPTY("title_tr")),
-				      DB_TEXT(OR_EMPTY("body_tr")), DB_TEXT(OR_EMPTY("pg_version")),
+				      DB_TEXT(in_text(r, "title")), DB_TEXT(or_empty(r, "body")), DB_TEXT(or_empty(r, "title_tr")),
+				      DB_TEXT(or_empty(r, "body_tr")), DB_TEXT(or_empty(r, "pg_version")),
 				      DB_TEXT(c->wait ? "pending" : "visible"), DB_TIME(unix_now()), DB_TIME(unix_now())), &x, e);
-#undef OR_EMPTY
 	if (!rc)
 		c->id = db_get_int(&x, 0, 0);
 	if (!rc)
