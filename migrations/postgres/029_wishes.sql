@@ -67,6 +67,9 @@ BEGIN PERFORM bump_data_version('wishes'); RETURN NULL; END
 $$;
 CREATE TRIGGER wishes_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON wishes FOR EACH STATEMENT EXECUTE FUNCTION bump_wishes_version();
 CREATE TRIGGER wishes_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON wish_trail FOR EACH STATEMENT EXECUTE FUNCTION bump_wishes_version();
+-- A wish's page shows its reader whether they follow it: kept pages of it
+-- follow that too.
+CREATE TRIGGER wishes_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON wish_followers FOR EACH STATEMENT EXECUTE FUNCTION bump_wishes_version();
 
 -- The search: one index more, and the wishes' changes queued.
 CREATE INDEX search_docs_tsv_wish ON search_docs USING gin (tsv) WHERE kind = 'wish';

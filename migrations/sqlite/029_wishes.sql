@@ -66,6 +66,10 @@ CREATE TRIGGER wishes_v_i AFTER INSERT ON wishes BEGIN UPDATE cache_versions SET
 CREATE TRIGGER wishes_v_u AFTER UPDATE ON wishes BEGIN UPDATE cache_versions SET version = version + 1 WHERE name = 'wishes'; END;
 CREATE TRIGGER wishes_v_d AFTER DELETE ON wishes BEGIN UPDATE cache_versions SET version = version + 1 WHERE name = 'wishes'; END;
 CREATE TRIGGER wish_trail_v AFTER INSERT ON wish_trail BEGIN UPDATE cache_versions SET version = version + 1 WHERE name = 'wishes'; END;
+-- A wish's page shows its reader whether they follow it: kept pages of it
+-- follow that too.
+CREATE TRIGGER wish_followers_v_i AFTER INSERT ON wish_followers BEGIN UPDATE cache_versions SET version = version + 1 WHERE name = 'wishes'; END;
+CREATE TRIGGER wish_followers_v_u AFTER UPDATE ON wish_followers BEGIN UPDATE cache_versions SET version = version + 1 WHERE name = 'wishes'; END;
 
 -- The search: one index more, and the wishes' changes queued.
 CREATE VIRTUAL TABLE search_fts_wish USING fts5(grams, content='', tokenize='unicode61');

@@ -198,6 +198,13 @@ def test_comments_on_a_wish(s):
     wid, _ = post(wisher, title="评论测试的愿望")
     let_through(organizer, wid)
     other = member(s, "commenter-%s@example.com" % wid, name="评论者")
+    # Following shows on the page at once, kept copies included.
+    for _ in range(3):
+        assert_in("关注进展", other.get("/wishes/%s" % wid).text)
+    assert_eq(other.post("/wishes/%s/follow" % wid, {}).status, 303)
+    for _ in range(2):
+        page = other.get("/wishes/%s" % wid).text
+        assert "关注进展</button>" not in page and "每一步进展的邮件" in page, "the page knows they follow it"
     r = other.post("/wishes/%s/comments" % wid, {"body": "我也需要这个！", "parent": ""})
     assert_eq(r.status, 303)
     assert_in("我也需要这个", other.get("/wishes/%s" % wid).text, "its writer sees it (new members' first comments wait)")
