@@ -49,6 +49,7 @@ json_t *view_layout(arena *a, const struct layout *l)
 	json_object_set_new(g, "nav", nav);
 	if (l->user_id)
 		json_object_set_new(g, "me", json_pack("{s:I,s:s,s:s,s:b}", "id", (json_int_t)l->user_id, "name", l->user_name,
-						       "role", l->role ? l->role : "", "zh", text_han(l->user_name)));
+						       "role", l->role ? l->role : "", "zh",
+						       l->lang != LANG_ZH && text_han(l->user_name)));
 	return g;
 }

@@ -29,6 +29,8 @@ def test_join_then_account_page(s):
     assert_in("当前设备", page.text)
     home = p.get("/")
     assert_in('class="me" href="/account"><bdi>王强</bdi></a>', home.text, "signed-in name in the header, isolated")
+    assert_in('class="me" href="/account"><bdi lang="zh-CN">王强</bdi></a>', p.get("/?lang=en").text,
+              "and marked as Chinese on an English page")
 
 
 def test_signup_errors_keep_input_and_write_nothing(s):
