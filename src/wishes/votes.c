@@ -149,12 +149,10 @@ static int voted(req *r, resp *out)
 
 static int submit(req *r, resp *out, int take_back)
 {
-	(void)out;
-	struct vote_job *j = arena_alloc(&r->a, sizeof(*j));
-	memset(j, 0, sizeof(*j));
 	int64_t id;
 	if (req_id(r, &id))
 		return http_error(r, out, 404, "not_found", "wishes.err.not_found");
+	struct vote_job *j = arena_alloc(&r->a, sizeof(*j));
 	*j = (struct vote_job){ .r = r, .wish = id, .user = r->user_id, .take_back = take_back };
 	j->job.fn = vote_tx;
 	j->job.done = vote_done;
