@@ -3,7 +3,8 @@
 -- product, the community), in Chinese or English with an optional
 -- translation; members vote once each; organizers move it along a trail
 -- (under review, forwarded with the link to the hackers' thread or the
--- CommitFest entry, in development, implemented in a version, declined),
+-- CommitFest entry, in development, implemented in a version, declined,
+-- or a duplicate of another wish, which takes its votes and followers),
 -- each step kept with who made it and why. `votes` is the count of
 -- wish_votes, changed in the same transaction as they are.
 CREATE TABLE wishes (
@@ -16,10 +17,11 @@ CREATE TABLE wishes (
 	title_tr text NOT NULL DEFAULT '',
 	body_tr text NOT NULL DEFAULT '',
 	pg_version text NOT NULL DEFAULT '',
-	status text NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'review', 'forwarded', 'developing', 'implemented', 'declined')),
+	status text NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'review', 'forwarded', 'developing', 'implemented', 'declined', 'duplicate')),
 	status_reason text NOT NULL DEFAULT '',
 	status_link text NOT NULL DEFAULT '',
 	shipped_in text NOT NULL DEFAULT '',
+	duplicate_of bigint REFERENCES wishes(id),
 	shown text NOT NULL DEFAULT 'visible' CHECK (shown IN ('visible', 'pending', 'hidden')),
 	hidden_reason text NOT NULL DEFAULT '',
 	votes integer NOT NULL DEFAULT 0 CHECK (votes >= 0),

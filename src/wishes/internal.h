@@ -34,6 +34,7 @@ struct wish_row {
 	int64_t id, user_id, votes, created_at;
 	const char *kind, *lang, *title, *body, *title_tr, *body_tr, *pg_version, *status, *status_reason, *status_link,
 		*shipped_in, *shown, *hidden_reason, *author;
+	int64_t duplicate_of; /* the wish it was merged into; 0: none */
 };
 /* The :id route's loader: the wish into r->row, 404 when there is none. */
 extern const struct loader wish_loader;

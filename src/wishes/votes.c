@@ -62,7 +62,7 @@ static int vote_pg(db *d, struct vote_job *j, err *e)
 	db_res x;
 	int rc = db_query(d, &a,
 		"WITH w AS (SELECT id FROM wishes WHERE id = ? AND shown = 'visible' AND status NOT IN ('implemented', "
-		"'declined') FOR UPDATE), "
+		"'declined', 'duplicate') FOR UPDATE), "
 		"v AS (INSERT INTO wish_votes (wish_id, user_id, created_at) SELECT id, ?, ? FROM w "
 		"ON CONFLICT (wish_id, user_id) DO NOTHING RETURNING wish_id), "
 		"c AS (UPDATE wishes SET votes = votes + 1, active_at = ? WHERE id IN (SELECT wish_id FROM v) RETURNING id), "
@@ -99,7 +99,7 @@ static int vote_tx(db *d, void *p, err *e)
 		j->outcome = V_GONE;
 	else if (!rc && !j->take_back &&
 		 (strcmp(db_get(&w, 0, 0), "visible") || !strcmp(db_get(&w, 0, 1), "implemented") ||
-		  !strcmp(db_get(&w, 0, 1), "declined")))
+		  !strcmp(db_get(&w, 0, 1), "declined") || !strcmp(db_get(&w, 0, 1), "duplicate")))
 		j->outcome = V_CLOSED;
 	int64_t n = 0;
 	if (!rc && j->outcome == V_OK && j->take_back)

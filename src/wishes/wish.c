@@ -17,7 +17,8 @@
 #include "base/banned.h"
 
 const char *const wish_kinds[] = { "kernel", "extension", "tool", "docs", "vendor", "community", NULL };
-const char *const wish_statuses[] = { "new", "review", "forwarded", "developing", "implemented", "declined", NULL };
+const char *const wish_statuses[] = { "new", "review", "forwarded", "developing", "implemented", "declined", "duplicate",
+				       NULL };
 static const char *const langs[] = { "zh", "en", NULL };
 
 static int load(req *r, err *e)
@@ -31,7 +32,8 @@ static int load(req *r, err *e)
 			  "w.lang AS lang, w.title AS title, w.body AS body, w.title_tr AS title_tr, w.body_tr AS body_tr, "
 			  "w.pg_version AS pg_version, w.status AS status, w.status_reason AS status_reason, "
 			  "w.status_link AS status_link, w.shipped_in AS shipped_in, w.shown AS shown, "
-			  "w.hidden_reason AS hidden_reason, coalesce(u.display_name, '') AS author FROM wishes w "
+			  "w.hidden_reason AS hidden_reason, coalesce(u.display_name, '') AS author, "
+			  "coalesce(w.duplicate_of, 0) AS duplicate_of FROM wishes w "
 			  PEOPLE_JOIN("u", "w.user_id") "WHERE w.id = ?",
 			  DB_ARGS(DB_INT(id)), &x, e);
 	if (rc || !x.nrows)
@@ -43,7 +45,7 @@ static int load(req *r, err *e)
 		db_text(&x, 0, "title_tr"), db_text(&x, 0, "body_tr"), db_text(&x, 0, "pg_version"),
 		db_text(&x, 0, "status"), db_text(&x, 0, "status_reason"), db_text(&x, 0, "status_link"),
 		db_text(&x, 0, "shipped_in"), db_text(&x, 0, "shown"), db_text(&x, 0, "hidden_reason"),
-		db_text(&x, 0, "author"),
+		db_text(&x, 0, "author"), db_int(&x, 0, "duplicate_of"),
 	};
 	r->row = w;
 	return 0;
@@ -117,7 +119,8 @@ static json_t *trail_model(req *r, int64_t id, err *e, int *rc)
 
 static int open_for_votes(const struct wish_row *w)
 {
-	return !strcmp(w->shown, "visible") && strcmp(w->status, "implemented") && strcmp(w->status, "declined");
+	return !strcmp(w->shown, "visible") && strcmp(w->status, "implemented") && strcmp(w->status, "declined") &&
+	       strcmp(w->status, "duplicate");
 }
 
 int wish_page(req *r, resp *out, unsigned status, int keep, int64_t version)
@@ -146,6 +149,8 @@ int wish_page(req *r, resp *out, unsigned status, int keep, int64_t version)
 		json_object_set_new(wm, "status_link", json_string(w->status_link));
 	if (*w->hidden_reason)
 		json_object_set_new(wm, "hidden_reason", json_string(w->hidden_reason));
+	if (w->duplicate_of)
+		json_object_set_new(wm, "duplicate_of", json_integer(w->duplicate_of));
 	/* Written in the other language, with no translation: said so. */
 	if (strcmp(w->lang, lang_code(r->lang)) && !*w->title_tr)
 		json_object_set_new(wm, "other_language", json_true());

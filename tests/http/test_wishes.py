@@ -193,6 +193,37 @@ def test_a_wish_forwarded_then_implemented_tells_its_followers_and_lands_on_the_
     assert_in("/wishes/%s<" % wid, Person(s).get("/sitemap.xml").text)
 
 
+def test_a_duplicate_gives_its_votes_and_followers_to_the_wish_it_joins(s):
+    wisher, organizer = people(s)
+    a, _ = post(wisher, title="合并测试：被合并的愿望")
+    let_through(organizer, a)
+    b, _ = post(wisher, title="合并测试：留下的愿望")
+    both = member(s, "merge-both-%s@example.com" % a, name="两边都投")
+    only_a = member(s, "merge-a-%s@example.com" % a, name="只投甲")
+    for v in (both, only_a):
+        assert_eq(v.post("/wishes/%s/vote" % a, {}).status, 303)
+    assert_eq(both.post("/wishes/%s/vote" % b, {}).status, 303)
+    step = {"status": "duplicate", "reason": "", "link": "", "shipped_in": ""}
+    assert_eq(organizer.post("/wishes/%s/status" % a, dict(step, into=a)).status, 422, "not into itself")
+    assert_eq(organizer.post("/wishes/%s/status" % a, dict(step, into="999999")).status, 422, "not into nothing")
+    assert_eq(organizer.post("/wishes/%s/status" % a, dict(step, into="")).status, 422, "into what")
+    assert_eq(organizer.post("/wishes/%s/status" % a, dict(step, into=b)).status, 303)
+    assert_eq(votes_of(s, a), (0, 0))
+    # The wisher's own vote on neither, the two voters': the one who voted for both counted once.
+    assert_eq(votes_of(s, b), (2, 2), "each member once")
+    followers = query(s, "SELECT count(*) FROM wish_followers WHERE wish_id = %s" % b)[0][0]
+    assert_eq(int(followers), 3, "the author and both voters follow the wish that stays")
+    page = Person(s).get("/wishes/%s" % a).text
+    assert_in('href="/wishes/%s"' % b, page, "the duplicate points to it")
+    r = only_a.post("/wishes/%s/vote" % a, {})
+    assert_eq(r.status, 409, "a duplicate takes no votes")
+    r = organizer.post("/wishes/%s/status" % b, dict(step, into=a))
+    assert_eq(r.status, 422, "a loop is refused")
+    assert_in("不能并入它自己", r.text)
+    assert_eq(organizer.post("/wishes/%s/status" % a, dict(step, status="review")).status, 409, "merged is final")
+    assert_eq(query(s, "SELECT status, coalesce(duplicate_of, 0) FROM wishes WHERE id = %s" % b)[0], ("new", "0"))
+
+
 def test_comments_on_a_wish(s):
     wisher, organizer = people(s)
     wid, _ = post(wisher, title="评论测试的愿望")
