@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/util.h"
 #include "people/people.h"
 #include "base/banned.h"
@@ -171,6 +172,48 @@ static int roadmap(req *r, resp *out)
 	return 0;
 }
 
+/* GET /wishes/export.csv: every shown wish with its votes, its status and
+ * where it went, to forward to the developers (a spreadsheet opens it:
+ * UTF-8 with its mark, cells that would compute are quoted). The same as
+ * JSON is the wall's API, a page at a time. */
+enum { EXPORT_MAX = 100000 };
+
+static int export_csv(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	db_res x;
+	int rc = db_query(r->db, &r->a, "SELECT w.id, w.title, w.title_tr, w.kind, w.status, w.shipped_in, w.status_link, w.votes, "
+					"(SELECT count(*) FROM comments c WHERE c.target_kind = 'wish' AND c.target_id = w.id "
+					"AND c.status = 'visible'), w.pg_version, w.created_at FROM wishes w WHERE w.shown = 'visible' "
+					"ORDER BY w.votes DESC, w.id LIMIT ?",
+			  DB_ARGS(DB_INT(EXPORT_MAX)), &x, &e);
+	if (rc)
+		return rc;
+	static const char *const heads[] = { "wishes.csv.id", "wishes.title_field", "wishes.title_tr_field", "wishes.kind_label",
+					     "wishes.status_label", "wishes.shipped_in", "wishes.link", "wishes.votes_count",
+					     "wishes.csv.comments", "wishes.version_field", "wishes.csv.date" };
+	buf b = BUF_INIT;
+	buf_csv_start(&b);
+	for (size_t c = 0; c < sizeof(heads) / sizeof(heads[0]); c++)
+		buf_csv_field(&b, c, T(heads[c]));
+	buf_adds(&b, "\r\n");
+	for (int i = 0; i < x.nrows; i++) {
+		for (int c = 0; c < 11; c++) {
+			const char *v = db_get(&x, i, c);
+			if (c == 3)
+				v = T(arena_printf(&r->a, "wishes.kind.%s", v));
+			else if (c == 4)
+				v = T(arena_printf(&r->a, "wishes.status.%s", v));
+			else if (c == 10)
+				v = clock_date(&r->a, CLOCK_COMMUNITY_TZ, db_get_int(&x, i, c));
+			buf_csv_field(&b, (size_t)c, v ? v : "");
+		}
+		buf_adds(&b, "\r\n");
+	}
+	http_download(r, out, &b, "text/csv; charset=utf-8", "wishes.csv");
+	return 0;
+}
+
 static const struct input wall_inputs[] = {
 	{ "sort", IN_CHOICE, IN_QUERY, 0, 0, "wishes.err.sort", NULL, sorts },
 	{ "kind", IN_CHOICE, IN_QUERY, 0, 0, "wishes.err.kind", NULL, wish_kinds },
@@ -182,6 +225,7 @@ static const struct input wall_inputs[] = {
 static const struct route routes[] = {
 	{ M_GET, "/wishes", wall, EVERYONE, 0, "wishes", NULL, wall_inputs },
 	{ M_GET, "/wishes/roadmap", roadmap, EVERYONE, 0, "wishes-roadmap" },
+	{ M_GET, "/wishes/export.csv", export_csv, EVERYONE, 0, "wishes-export" },
 };
 
 const struct route_table wall_routes = { routes, sizeof(routes) / sizeof(routes[0]) };
