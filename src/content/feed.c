@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "base/util.h"
+#include "view/atom.h"
 #include "view/markdown.h"
 #include "base/banned.h"
 
@@ -90,50 +91,30 @@ static void rss(struct feed *f, buf *b)
 static void atom(struct feed *f, buf *b)
 {
 	req *r = f->r;
-	char when[32];
 	int64_t newest = 0;
 	for (int i = 0; i < f->x.nrows && i < FEED_ITEMS; i++) {
 		int64_t u = db_int(&f->x, i, "updated_at");
 		newest = u > newest ? u : newest;
 	}
-	time_iso(newest ? newest : unix_now(), when);
-	buf_addf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"%s\">\n"
-		    "<title>", r->lang == LANG_ZH ? "zh-CN" : "en");
-	esc(b, f->title);
-	buf_adds(b, "</title>\n<id>");
-	esc(b, f->self);
-	buf_adds(b, "</id>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
-	esc(b, f->self);
-	buf_adds(b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-	esc(b, arena_printf(&r->a, "%s/articles", f->site));
-	buf_addf(b, "\"/>\n<updated>%s</updated>\n", when);
+	atom_head(b, &(struct atom_feed){ r->lang == LANG_ZH ? "zh-CN" : "en", f->title, f->self,
+					  arena_printf(&r->a, "%s/articles", f->site), newest });
 	for (int i = 0; i < f->x.nrows && i < FEED_ITEMS; i++) {
 		struct article_row a;
 		article_from_row(&f->x, i, r->lang, &a);
-		const char *link = arena_printf(&r->a, "%s/articles/%lld", f->site, (long long)a.id);
-		buf_adds(b, "<entry><title>");
-		esc(b, item_title(r, &a));
-		buf_adds(b, "</title><id>");
-		esc(b, link);
-		buf_adds(b, "</id><link rel=\"alternate\" type=\"text/html\" href=\"");
-		esc(b, link);
-		time_iso(a.publish_at, when);
-		buf_addf(b, "\"/><published>%s</published>", when);
-		time_iso(a.updated_at > a.publish_at ? a.updated_at : a.publish_at, when);
-		buf_addf(b, "<updated>%s</updated><author><name>", when);
-		esc(b, *a.sponsor && !strcmp(a.kind, "sponsored") ? a.sponsor
-				  : r->cfg->val[r->lang == LANG_ZH ? CFG_SITE_NAME_ZH : CFG_SITE_NAME_EN]);
-		buf_addf(b, "</name></author><category term=\"%s\"/>", a.kind);
-		if (*a.summary) {
-			buf_adds(b, "<summary>");
-			esc(b, a.summary);
-			buf_adds(b, "</summary>");
-		}
-		buf_adds(b, "<content type=\"html\">");
-		esc(b, item_html(r, &a));
-		buf_adds(b, "</content></entry>\n");
+		atom_entry(b, &(struct atom_entry){
+			.title = item_title(r, &a),
+			.link = arena_printf(&r->a, "%s/articles/%lld", f->site, (long long)a.id),
+			.author = *a.sponsor && !strcmp(a.kind, "sponsored")
+					  ? a.sponsor
+					  : r->cfg->val[r->lang == LANG_ZH ? CFG_SITE_NAME_ZH : CFG_SITE_NAME_EN],
+			.category = a.kind,
+			.summary = a.summary,
+			.html = item_html(r, &a),
+			.published = a.publish_at,
+			.updated = a.updated_at,
+		});
 	}
-	buf_adds(b, "</feed>\n");
+	atom_end(b);
 }
 
 static int feed(req *r, resp *out, int is_atom)

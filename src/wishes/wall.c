@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "base/util.h"
 #include "people/people.h"
+#include "view/atom.h"
 #include "base/banned.h"
 
 static const char *const sorts[] = { "trending", "top", "new", NULL };
@@ -167,6 +168,8 @@ static int roadmap(req *r, resp *out)
 		json_array_append_new(versions, json_pack("{s:s,s:o}", "version", seen[k], "wishes", items));
 	}
 	json_t *m = json_pack("{s:o,s:o}", "columns", columns, "versions", versions);
+	json_object_set_new(m, "page_feed", json_string("/wishes/roadmap.atom"));
+	json_object_set_new(m, "page_feed_title", json_string(T("wishes.roadmap")));
 	http_page(r, out, 200, "wishes/roadmap.html", "wishes.roadmap", m);
 	http_cache_store(r, out, "wishes+comments", version, WISHES_TTL);
 	return 0;
@@ -214,6 +217,81 @@ static int export_csv(req *r, resp *out)
 	return 0;
 }
 
+/* GET /wishes/roadmap.atom: the roadmap's news, a wish each time it takes
+ * a step on the way (review, forwarded, in development, implemented), the
+ * latest first; kept like a page, as feed readers ask often and the same. */
+enum { FEED_ITEMS = 30 };
+
+static int roadmap_atom(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	int64_t version = 0;
+	const char *type = "application/atom+xml; charset=utf-8";
+	r->set_lang_cookie = 0;
+	int rc = http_cache_lookup(r, out, r->db, "wishes", NULL, &version, &e);
+	if (rc) {
+		if (rc < 0)
+			return rc;
+		out->html = 0;
+		out->content_type = type;
+		out->cache_control = "public, max-age=300";
+		return 0;
+	}
+	db_res x;
+	rc = db_query(r->db, &r->a, "SELECT w.id, w.lang, w.title, w.title_tr, w.status, w.shipped_in, w.status_reason, "
+				    "w.status_link, w.created_at, w.active_at FROM wishes w WHERE w.shown = 'visible' AND w.status IN "
+				    "('review', 'forwarded', 'developing', 'implemented') ORDER BY w.active_at DESC, w.id DESC LIMIT ?",
+		      DB_ARGS(DB_INT(FEED_ITEMS)), &x, &e);
+	if (rc)
+		return rc;
+	const char *base = r->cfg->val[CFG_BASE_URL], *mine = lang_code(r->lang);
+	const char *site = r->cfg->val[r->lang == LANG_ZH ? CFG_SITE_NAME_ZH : CFG_SITE_NAME_EN];
+	buf b = BUF_INIT;
+	atom_head(&b, &(struct atom_feed){ lang_html(r->lang), arena_printf(&r->a, "%s · %s", T("wishes.roadmap"), site),
+					   arena_printf(&r->a, "%s/wishes/roadmap.atom?lang=%s", base, mine),
+					   arena_printf(&r->a, "%s/wishes/roadmap", base), x.nrows ? db_get_int(&x, 0, 9) : 0 });
+	for (int i = 0; i < x.nrows; i++) {
+		const char *tr = db_get(&x, i, 3), *status = db_get(&x, i, 4), *shipped = db_get(&x, i, 5);
+		const char *title = strcmp(db_get(&x, i, 1), mine) && *tr ? tr : db_get(&x, i, 2);
+		const char *step = !strcmp(status, "implemented") && *shipped
+					   ? arena_printf(&r->a, T("wishes.status.implemented_in"), shipped)
+					   : T(arena_printf(&r->a, "wishes.status.%s", status));
+		buf html = BUF_INIT;
+		buf_adds(&html, "<p>");
+		buf_html(&html, step, strlen(step));
+		buf_adds(&html, "</p>");
+		if (*db_get(&x, i, 6)) {
+			buf_adds(&html, "<p>");
+			buf_html(&html, db_get(&x, i, 6), strlen(db_get(&x, i, 6)));
+			buf_adds(&html, "</p>");
+		}
+		if (*db_get(&x, i, 7)) {
+			buf_adds(&html, "<p><a href=\"");
+			buf_html(&html, db_get(&x, i, 7), strlen(db_get(&x, i, 7)));
+			buf_adds(&html, "\">");
+			buf_html(&html, db_get(&x, i, 7), strlen(db_get(&x, i, 7)));
+			buf_adds(&html, "</a></p>");
+		}
+		atom_entry(&b, &(struct atom_entry){
+			.title = arena_printf(&r->a, "%s · %s", title, step),
+			.link = arena_printf(&r->a, "%s/wishes/%lld", base, (long long)db_get_int(&x, i, 0)),
+			.author = site,
+			.category = status,
+			.html = arena_strdup(&r->a, html.s),
+			.published = db_get_int(&x, i, 8),
+			.updated = db_get_int(&x, i, 9),
+		});
+		buf_release(&html);
+	}
+	atom_end(&b);
+	out->body = buf_detach(&b, &out->body_len);
+	out->body_owned = 1;
+	out->content_type = type;
+	out->cache_control = "public, max-age=300";
+	http_cache_keep(r, out, version, WISHES_TTL);
+	return 0;
+}
+
 static const struct input wall_inputs[] = {
 	{ "sort", IN_CHOICE, IN_QUERY, 0, 0, "wishes.err.sort", NULL, sorts },
 	{ "kind", IN_CHOICE, IN_QUERY, 0, 0, "wishes.err.kind", NULL, wish_kinds },
@@ -226,6 +304,7 @@ static const struct route routes[] = {
 	{ M_GET, "/wishes", wall, EVERYONE, 0, "wishes", NULL, wall_inputs },
 	{ M_GET, "/wishes/roadmap", roadmap, EVERYONE, 0, "wishes-roadmap" },
 	{ M_GET, "/wishes/export.csv", export_csv, EVERYONE, 0, "wishes-export" },
+	{ M_GET, "/wishes/roadmap.atom", roadmap_atom, EVERYONE, 0, "wishes-roadmap-atom" },
 };
 
 const struct route_table wall_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

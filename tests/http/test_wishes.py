@@ -190,6 +190,20 @@ def test_a_wish_forwarded_then_implemented_tells_its_followers_and_lands_on_the_
     time.sleep(1.5)
     assert_eq(len(SINK.messages("roadmap-en-%s@example.com" % wid)), n_en, "who said stop hears no more")
     assert_in(str(wid), Person(s).get("/wishes?status=implemented").text)
+    # The roadmap's feed: valid Atom, absolute links, the step in each entry's title.
+    import xml.etree.ElementTree as ET
+    r = Person(s).get("/wishes/roadmap.atom")
+    assert_eq(r.status, 200)
+    assert_in("application/atom+xml", r.header("Content-Type"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.fromstring(r.body)
+    entries = {e.find("a:id", ns).text: e.find("a:title", ns).text for e in feed.findall("a:entry", ns)}
+    link = [k for k in entries if k.endswith("/wishes/%s" % wid)]
+    assert link and link[0].startswith("http"), entries
+    assert_in("已在 PostgreSQL 17 实现", entries[link[0]])
+    assert_in('href="http://127.0.0.1:8080/wishes/roadmap.atom"', road, "the roadmap names its feed")
+    en = ET.fromstring(Person(s).get("/wishes/roadmap.atom?lang=en").body)
+    assert_in("Implemented in PostgreSQL 17", " ".join(e.find("a:title", ns).text for e in en.findall("a:entry", ns)))
     assert_in("/wishes/%s<" % wid, Person(s).get("/sitemap.xml").text)
 
 
