@@ -107,7 +107,11 @@ def test_a_new_member_comments_and_an_editor_lets_it_through(s, d):
     full_page_shot(d, 390, "content-comment-pending-zh-phone.png")
     sign_in(s, d, "editor@example.com", password(s, "editor@example.com"))
     d.get(s.url("/comments/review"))
+    button = d.find_element(By.CSS_SELECTOR, "li.comment form[action$='/approve'] button[type=submit]")
     submit(d, "li.comment form[action$='/approve']")
+    # The approval's own page load must end before the next one starts, or
+    # it lands on top of it.
+    WebDriverWait(d, 10).until(EC.staleness_of(button))
     d.get(s.url("/articles/%s" % aid))
     check("分区键是怎么选的" in d.find_element(By.ID, "comments").text, "the comment is up")
 
