@@ -125,16 +125,8 @@ static int feed(req *r, resp *out, int is_atom)
 	const char *type = is_atom ? "application/atom+xml; charset=utf-8" : "application/rss+xml; charset=utf-8";
 	int64_t version = 0;
 	int rc, exists = 1, ttl;
-	r->set_lang_cookie = 0;
-	/* Feed readers ask often and the same: the feed is kept like a page. */
-	if ((rc = http_cache_lookup(r, out, r->db, "content", args, &version, &e))) {
-		if (rc < 0)
-			return rc;
-		out->html = 0;
-		out->content_type = type;
-		out->cache_control = "public, max-age=300";
-		return 0;
-	}
+	if ((rc = http_feed_lookup(r, out, "content", args, type, &version, &e)))
+		return rc > 0 ? 0 : rc;
 	if (f.tag) {
 		const char *tags[TAGS_MAX + 1];
 		if (content_split_tags(&r->a, f.tag, tags) != 1)
@@ -163,11 +155,7 @@ static int feed(req *r, resp *out, int is_atom)
 	buf_release(&q);
 	buf b = BUF_INIT;
 	(is_atom ? atom : rss)(&f, &b);
-	out->body = buf_detach(&b, &out->body_len);
-	out->body_owned = 1;
-	out->content_type = type;
-	out->cache_control = "public, max-age=300";
-	http_cache_keep(r, out, version, ttl);
+	http_feed_answer(r, out, &b, type, version, ttl);
 	return 0;
 }
 

@@ -288,6 +288,13 @@ void http_cache_store(req *r, resp *out, const char *version_name, int64_t versi
  * page; on a later http_cache_lookup hit the handler sets its content
  * type again (the copy is kept without one). */
 void http_cache_keep(req *r, const resp *out, int64_t version, int ttl);
+/* A feed (RSS or Atom, `type`), kept like a page, as feed readers ask
+ * often and the same: http_feed_lookup answers from the kept copy (1), or
+ * finds none (0; *version for http_feed_answer), or fails (< 0);
+ * http_feed_answer sends b's text as the feed and keeps it. */
+int http_feed_lookup(req *r, resp *out, const char *version_name, const char *const *args, const char *type,
+		     int64_t *version, err *e);
+void http_feed_answer(req *r, resp *out, buf *b, const char *type, int64_t version, int ttl);
 /* A file to download (CSV, calendar): b's bytes pass to the response. */
 void http_download(req *r, resp *out, buf *b, const char *content_type, const char *filename);
 /* Adds "page", and "prev_page"/"next_page" where there are such pages, to

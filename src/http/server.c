@@ -340,6 +340,28 @@ void http_cache_keep(req *r, const resp *out, int64_t version, int ttl)
 		page_cache_put(r->cache, r->cache_key, version, ttl, out->body, out->body_len);
 }
 
+int http_feed_lookup(req *r, resp *out, const char *version_name, const char *const *args, const char *type,
+		     int64_t *version, err *e)
+{
+	r->set_lang_cookie = 0;
+	int rc = http_cache_lookup(r, out, r->db, version_name, args, version, e);
+	if (rc > 0) {
+		out->html = 0;
+		out->content_type = type;
+		out->cache_control = "public, max-age=300";
+	}
+	return rc;
+}
+
+void http_feed_answer(req *r, resp *out, buf *b, const char *type, int64_t version, int ttl)
+{
+	out->body = buf_detach(b, &out->body_len);
+	out->body_owned = 1;
+	out->content_type = type;
+	out->cache_control = "public, max-age=300";
+	http_cache_keep(r, out, version, ttl);
+}
+
 void http_cache_store(req *r, resp *out, const char *version_name, int64_t version, int ttl)
 {
 	(void)version_name;

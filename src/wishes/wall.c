@@ -227,16 +227,9 @@ static int roadmap_atom(req *r, resp *out)
 	err e = ERR_INIT;
 	int64_t version = 0;
 	const char *type = "application/atom+xml; charset=utf-8";
-	r->set_lang_cookie = 0;
-	int rc = http_cache_lookup(r, out, r->db, "wishes", NULL, &version, &e);
-	if (rc) {
-		if (rc < 0)
-			return rc;
-		out->html = 0;
-		out->content_type = type;
-		out->cache_control = "public, max-age=300";
-		return 0;
-	}
+	int rc = http_feed_lookup(r, out, "wishes", NULL, type, &version, &e);
+	if (rc)
+		return rc > 0 ? 0 : rc;
 	db_res x;
 	rc = db_query(r->db, &r->a, "SELECT w.id, w.lang, w.title, w.title_tr, w.status, w.shipped_in, w.status_reason, "
 				    "w.status_link, w.created_at, w.active_at FROM wishes w WHERE w.shown = 'visible' AND w.status IN "
@@ -284,11 +277,7 @@ static int roadmap_atom(req *r, resp *out)
 		buf_release(&html);
 	}
 	atom_end(&b);
-	out->body = buf_detach(&b, &out->body_len);
-	out->body_owned = 1;
-	out->content_type = type;
-	out->cache_control = "public, max-age=300";
-	http_cache_keep(r, out, version, WISHES_TTL);
+	http_feed_answer(r, out, &b, type, version, WISHES_TTL);
 	return 0;
 }
 
