@@ -176,6 +176,8 @@ static int step(req *r, resp *out)
 	rc = db_tx(r->db, step_tx, &c, &e);
 	if (rc)
 		return rc;
+	if (c.told)
+		outbox_kick();
 	if (r->api) {
 		out->model = json_pack("{s:I,s:s,s:i}", "id", (json_int_t)w->id, "status", c.status, "told", c.told);
 		return 0;

@@ -219,7 +219,13 @@ def run_suite(name, tests, env=None):
             failed += 1
             print("FAIL  server exited with %d (sanitizer report or crash):\n%s" % (code, s.read_log()[-6000:]))
         elif failed:
-            print("---- server log (tail) ----\n" + s.read_log()[-3000:])
+            log = s.read_log()
+            # What went wrong may be far above the tail (a later test's
+            # access lines push it out): the warnings and errors first.
+            trouble = [l for l in log.splitlines() if " warn " in l or " error " in l]
+            if trouble:
+                print("---- server warnings and errors ----\n" + "\n".join(trouble[-40:]))
+            print("---- server log (tail) ----\n" + log[-3000:])
         s.cleanup()
     print("%s [%s]: %d passed, %d failed" % (name, engine, passed, failed))
     return 1 if failed else 0
@@ -263,14 +269,19 @@ class MailSink:
         out = [m for m in box if to is None or to in m["To"]]
         return [m for m in out if confirmations or b"/account/verify/" not in raw_text(m)]
 
-    def wait_for(self, to, count=1, timeout=10, confirmations=False):
+    def wait_for(self, to, count=1, timeout=30, confirmations=False):
+        # Mail leaves through the outbox, after its transaction and at the
+        # sender's pace: usually within a second, but a loaded machine
+        # running the sanitizer build can take several. Waiting longer
+        # costs nothing when the mail comes.
         deadline = time.time() + timeout
+        got = []
         while time.time() < deadline:
             got = self.messages(to, confirmations)
             if len(got) >= count:
                 return got
             time.sleep(0.1)
-        raise AssertionError("no mail to %s" % to)
+        raise AssertionError("no mail to %s within %d s (%d of %d)" % (to, timeout, len(got), count))
 
     def stop(self):
         self.proc.terminate()
