@@ -66,6 +66,8 @@ static const struct setting settings[CFG__COUNT] = {
 		"on: keep rendered pages, checked against the data version on every request (always off when dev is on)" },
 	[CFG_CARD_FONT] = { "card_font", "PGHERD_CARD_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 0,
 		"a font with Chinese (TrueType, OpenType or a .ttc collection) to draw the link card of an event or article without a picture; off: they share the community's card" },
+	[CFG_WISH_VOTES] = { "wish_votes", "PGHERD_WISH_VOTES", "0", 0,
+		"votes a member may hold at once on the wish wall's open wishes (a vote on a wish that closes comes back); 0: no limit" },
 };
 
 static int set(config *c, int k, const char *val, const char *src)
@@ -189,6 +191,9 @@ static int typed(config *c, err *e)
 		return BAD(CFG_DEV, "expected on or off");
 	if (parse_bool(c->val[CFG_BENCH_ENDPOINTS], &c->bench_endpoints))
 		return BAD(CFG_BENCH_ENDPOINTS, "expected on or off");
+	if (parse_i64(c->val[CFG_WISH_VOTES], 0, 1000, &n))
+		return BAD(CFG_WISH_VOTES, "expected a number from 0 (no limit) to 1000");
+	c->wish_votes = (int)n;
 	if (parse_bool(c->val[CFG_PAGE_CACHE], &c->page_cache))
 		return BAD(CFG_PAGE_CACHE, "expected on or off");
 	if (!strcmp(c->val[CFG_DEFAULT_LANG], "zh"))

@@ -38,6 +38,7 @@ enum cfg_key {
 	CFG_BENCH_ENDPOINTS,
 	CFG_PAGE_CACHE,
 	CFG_CARD_FONT,
+	CFG_WISH_VOTES,
 	CFG__COUNT
 };
 
@@ -53,6 +54,7 @@ typedef struct config {
 	int dev, bench_endpoints, page_cache, log_level;
 	int https; /* base_url is https: cookies get Secure */
 	int default_lang; /* LANG_ZH or LANG_EN */
+	int wish_votes;   /* open votes a member may hold on the wish wall; 0: no limit */
 } config;
 
 /* Loads defaults, the file (--config FILE, $PGHERD_CONFIG or ./pgherd.conf

@@ -459,8 +459,19 @@ int http_form_again(req *r, resp *out, const char *page, const char *title_key, 
 int http_invalid(req *r, resp *out, const char *message_key)
 {
 	http_error(r, out, 422, "invalid", message_key);
-	if (r->errors)
-		json_object_set(json_object_get(out->model, "error"), "fields", r->errors);
+	if (!r->errors)
+		return 0;
+	json_t *error = json_object_get(out->model, "error");
+	json_object_set(error, "fields", r->errors);
+	/* The page says what was wrong, each field's message a line. */
+	if (!r->api) {
+		json_t *lines = json_array();
+		const char *name;
+		json_t *why;
+		json_object_foreach(r->errors, name, why)
+			json_array_append_new(lines, json_pack("{s:O}", "message", why));
+		json_object_set_new(error, "lines", lines);
+	}
 	return 0;
 }
 

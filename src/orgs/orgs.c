@@ -22,7 +22,7 @@ enum { LIST_PAGE = 30, MAX_ALIASES = 20, DESC_MAX = 4000 };
 #define T(key) i18n_get(r->lang, key)
 
 /* NULL-ended: the form declares them as its inputs' choices. */
-static const char *const categories[] = { "user", "db_vendor", "cloud", "integrator", "isv", "hardware",
+const char *const orgs_categories[] = { "user", "db_vendor", "cloud", "integrator", "isv", "hardware",
 					  "university", "media", "training", "community", NULL };
 const char *const orgs_industries[] = { "bank", "insurance", "finance", "telecom", "internet", "government",
 					  "energy", "manufacturing", "retail", "education", "healthcare", "transport",
@@ -287,7 +287,7 @@ static int list(req *r, resp *out)
 	const char *ind = trimmed(&r->a, req_query(r, "industry"));
 	int64_t city = 0, page = 1;
 	const char *cq = req_query(r, "city");
-	if ((cq && *cq && parse_i64(cq, 0, INT32_MAX, &city)) || (*cat && !one_of(cat, categories)) ||
+	if ((cq && *cq && parse_i64(cq, 0, INT32_MAX, &city)) || (*cat && !one_of(cat, orgs_categories)) ||
 	    (*ind && !one_of(ind, orgs_industries)) || text_len(q) > 100)
 		return http_error(r, out, 400, "bad_filter", "orgs.err.filter");
 	if (parse_i64(req_query(r, "page"), 1, 100000, &page))
@@ -354,11 +354,11 @@ static int list(req *r, resp *out)
 	/* The choices as data for the API; as ready <option> elements for the
 	 * page (choices_html). */
 	if (r->api) {
-		json_object_set_new(filter, "categories", options(r, "cat", categories, cat));
+		json_object_set_new(filter, "categories", options(r, "cat", orgs_categories, cat));
 		json_object_set_new(filter, "industries", options(r, "ind", orgs_industries, ind));
 		json_object_set_new(filter, "cities", city_options(r, d, city, &e, &rc));
 	} else {
-		json_object_set_new(filter, "categories_html", json_string(choices_html(r, "cat", categories, cat)));
+		json_object_set_new(filter, "categories_html", json_string(choices_html(r, "cat", orgs_categories, cat)));
 		json_object_set_new(filter, "industries_html", json_string(choices_html(r, "ind", orgs_industries, ind)));
 		json_object_set_new(filter, "cities_html", json_string(city_choices_html(r, d, city, &e, &rc)));
 	}
@@ -533,7 +533,7 @@ static int form_page(req *r, resp *out, db *d, unsigned status, int64_t id, cons
 	}
 	json_t *form = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "name_zh", f->name_zh, "name_en", f->name_en,
 				 "website", f->website, "description", f->description, "aliases", f->aliases_text,
-				 "categories", options(r, "cat", categories, f->category),
+				 "categories", options(r, "cat", orgs_categories, f->category),
 				 "industries", options(r, "ind", orgs_industries, f->industry), "cities", cities);
 	json_t *m = json_pack("{s:o,s:o,s:s}", "form", form, "errors", errors, "action",
 			      id ? arena_printf(&r->a, "/orgs/%lld/edit", (long long)id) : "/orgs/new");
@@ -779,7 +779,7 @@ static const struct input logo_inputs[] = { IN_UPLOAD("logo"), { NULL } };
 static const struct input org_inputs[] = {
 	{ "name_zh", IN_LINE, IN_REQUIRED, 0, 100, "orgs.err.name", "orgs.err.name_required" },
 	{ "name_en", IN_LINE, 0, 0, 100, "orgs.err.name", NULL },
-	{ "category", IN_CHOICE, IN_REQUIRED, 0, 0, "orgs.err.category", "orgs.err.category", categories },
+	{ "category", IN_CHOICE, IN_REQUIRED, 0, 0, "orgs.err.category", "orgs.err.category", orgs_categories },
 	{ "industry", IN_CHOICE, 0, 0, 0, "orgs.err.industry", NULL, orgs_industries },
 	{ "city", IN_INT, 0, 1, INT32_MAX, "subscribe.err.city", NULL },
 	{ "website", IN_URL, 0, 0, 200, "orgs.err.website", NULL },

@@ -23,6 +23,8 @@ extern const struct route_table orgs_routes;
 /* The industries an organization (or an article about some) is in,
  * NULL-ended; each one's name is the i18n key "ind.NAME". */
 extern const char *const orgs_industries[];
+/* The categories an organization is in, as migration 001 checks them. */
+extern const char *const orgs_categories[];
 
 /* The organization whose Chinese or English name or alias is `name`
  * (case-blind); *id is 0 when none is. */

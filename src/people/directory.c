@@ -24,6 +24,20 @@ int people_contact(db *d, arena *a, int64_t id, struct person_contact *out, err 
 	return 0;
 }
 
+int people_segment(db *d, arena *a, int64_t id, struct person_segment *out, err *e)
+{
+	db_res u;
+	int rc = db_query(d, a, "SELECT coalesce(u.job_role, ''), coalesce(o.category, ''), coalesce(o.industry, '') "
+				"FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.id = ?",
+			  DB_ARGS(DB_INT(id)), &u, e);
+	if (rc)
+		return rc;
+	if (!u.nrows)
+		return ERR_NOTFOUND;
+	*out = (struct person_segment){ db_get(&u, 0, 0), db_get(&u, 0, 1), db_get(&u, 0, 2) };
+	return 0;
+}
+
 int people_by_email(db *d, arena *a, const char *email, int64_t *id, const char **name, int64_t *org_id,
 		    err *e)
 {

@@ -36,6 +36,16 @@ int people_contact(db *d, arena *a, int64_t id, struct person_contact *out, err 
 int people_by_email(db *d, arena *a, const char *email, int64_t *id, const char **name, int64_t *org_id,
 		    err *e);
 
+/* Who the member is, as a vote on the wish wall counts it: their job role
+ * and their organization's category and industry, "" for what is not
+ * known; ERR_NOTFOUND for no such member. */
+/* The job roles a profile offers, as migration 004 checks them. */
+extern const char *const people_job_roles[];
+struct person_segment {
+	const char *job_role, *org_category, *org_industry;
+};
+int people_segment(db *d, arena *a, int64_t id, struct person_segment *out, err *e);
+
 /* The demo community's editorial desk: an editor's account that cannot
  * sign in (no password matches it), made the first time it is asked for;
  * the demo's articles and entries are theirs. */

@@ -18,15 +18,15 @@ enum { BIO_MAX = 4000, DIR_PAGE = 50, CSV_MAX = 100000 };
 #define T(key) i18n_get(r->lang, key)
 
 /* NULL-ended: the form declares them as its job role's choices. */
-static const char *const job_roles[] = { "developer", "dba", "architect", "decision_maker", "student", "other", NULL };
+const char *const people_job_roles[] = { "developer", "dba", "architect", "decision_maker", "student", "other", NULL };
 
 static json_t *job_role_options(req *r, const char *selected)
 {
 	json_t *a = json_array();
-	for (size_t i = 0; job_roles[i]; i++)
-		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "value", job_roles[i], "label",
-						   T(arena_printf(&r->a, "job.%s", job_roles[i])), "selected",
-						   selected && !strcmp(selected, job_roles[i])));
+	for (size_t i = 0; people_job_roles[i]; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "value", people_job_roles[i], "label",
+						   T(arena_printf(&r->a, "job.%s", people_job_roles[i])), "selected",
+						   selected && !strcmp(selected, people_job_roles[i])));
 	return a;
 }
 
@@ -115,10 +115,12 @@ static int show(req *r, resp *out)
 	int64_t id = req_num(r, "id");
 	db *d = r->db;
 	db_res res, v;
-	/* The page shows the person (their own version) and their
-	 * organization's name (the directory's): both read in one statement. */
-	int rc = db_query(d, &r->a, "SELECT u.cache_version AS person, " DB_VERSION_SQL("orgs") " "
-				    "AS orgs FROM users u WHERE u.id = ?", DB_ARGS(DB_INT(id)), &v, &e);
+	/* The page shows the person (their own version), their
+	 * organization's name (the directory's) and what other features add
+	 * (the rewards their wishes won): read in one statement. The sum of
+	 * two versions moves when either does. */
+	int rc = db_query(d, &r->a, "SELECT u.cache_version AS person, " DB_VERSION_SQL("orgs") " + " DB_VERSION_SQL("rewards")
+				    " AS orgs FROM users u WHERE u.id = ?", DB_ARGS(DB_INT(id)), &v, &e);
 	if (rc)
 		return rc;
 	int64_t version = v.nrows ? db_int(&v, 0, "orgs") : 0;
@@ -143,6 +145,10 @@ static int show(req *r, resp *out)
 		json_object_set_new(p, "job_role_text", json_string(T(arena_printf(&r->a, "job.%s", db_get(&res, 0, 2)))));
 	json_object_set_new(p, "mine", json_boolean(id == r->user_id));
 	json_object_set_new(p, "hidden", json_boolean(hidden));
+	if ((rc = features_sections("person", r, d, &id, p, &e))) {
+		json_decref(p);
+		return rc;
+	}
 	http_page(r, out, 200, "people/profile.html", NULL, json_pack("{s:o}", "person", p));
 	if (person)
 		http_cache_store(r, out, "person", version, PROFILE_TTL);
@@ -174,7 +180,7 @@ static int read_filters(req *r, struct filters *f)
 	f->city = trimmed(&r->a, req_query(r, "city"));
 	f->job = trimmed(&r->a, req_query(r, "job_role"));
 	f->org = trimmed(&r->a, req_query(r, "org"));
-	if (text_len(f->q) > 64 || text_len(f->city) > 32 || text_len(f->org) > 100 || (*f->job && !one_of(f->job, job_roles)))
+	if (text_len(f->q) > 64 || text_len(f->city) > 32 || text_len(f->org) > 100 || (*f->job && !one_of(f->job, people_job_roles)))
 		return -1;
 	f->org_like = like_literal(&r->a, f->org);
 	return 0;
@@ -268,7 +274,7 @@ static int avatar(req *r, resp *out)
 static const struct input avatar_inputs[] = { IN_UPLOAD("avatar"), { NULL } };
 static const struct input profile_inputs[] = {
 	{ "name", IN_LINE, IN_REQUIRED, 0, 64, "account.err.name", "account.err.name_required" },
-	{ "job_role", IN_CHOICE, 0, 0, 0, "profile.err.job_role", NULL, job_roles },
+	{ "job_role", IN_CHOICE, 0, 0, 0, "profile.err.job_role", NULL, people_job_roles },
 	{ "org", IN_LINE, 0, 0, 100, "profile.err.org", NULL },
 	{ "title", IN_LINE, 0, 0, 64, "profile.err.title", NULL },
 	{ "city", IN_LINE, 0, 0, 32, "profile.err.city", NULL },

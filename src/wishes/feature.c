@@ -64,7 +64,7 @@ static int wishes_demo(db *d, struct demo_ctx *c, err *e)
 			rc = db_exec(d, "INSERT INTO wish_votes (wish_id, user_id, created_at) VALUES (?, ?, ?)",
 				     DB_ARGS(DB_INT(id), DB_INT(editor), DB_TIME(at)), NULL, e);
 		if (!rc)
-			rc = db_exec(d, "UPDATE wishes SET votes = 1 WHERE id = ?", DB_ARGS(DB_INT(id)), NULL, e);
+			rc = wish_recount(d, id, e);
 	}
 	arena_release(&a);
 	return rc;
@@ -72,11 +72,12 @@ static int wishes_demo(db *d, struct demo_ctx *c, err *e)
 
 const struct feature wishes_feature = {
 	.name = "wishes",
-	.routes = { &wall_routes, &wish_routes, &vote_routes, &trail_routes },
+	.routes = { &wall_routes, &wish_routes, &vote_routes, &trail_routes, &reward_routes },
 	.start = votes_start,
 	.stop = votes_stop,
 	.release = votes_free,
 	.nav = { { 28, "/wishes", "nav.wishes" } },
+	.sections = { { "person", wish_person_section } },
 	.sitemap = wishes_sitemap,
 	.demo = wishes_demo,
 	.search = { { "wish", "/wishes/%lld", wish_search_doc } },

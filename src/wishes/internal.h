@@ -8,6 +8,7 @@
 #include "base/validate.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "people/people.h"
 #include "view/i18n.h"
 #include "wishes/wishes.h"
 
@@ -64,6 +65,36 @@ int wish_follow(db *d, int64_t wish, int64_t user, err *e);
 /* The same for a voter: a follower already, or one who said stop, stays
  * as they are. */
 int wish_follow_once(db *d, int64_t wish, int64_t user, err *e);
+
+/* ---- who wants it, and trending (breakdown.c) ---- */
+enum { SEGMENT_KEYS = 7, WISH_HEAT_EPOCH = 1767225600 };
+#define WISH_HEAT_WEEK 604800.0
+/* The week of time t, trending's unit (migration 030). */
+double wish_week(int64_t t);
+/* SQL for the row's heat with the weight of week `?` added (sign > 0) or
+ * taken away: one parameter on either engine. */
+const char *wish_heat_sql(const db *d, int sign);
+/* The segments a vote of this voter counts in: each known one of job
+ * role, category and industry, each pair, the three ("r=dba&i=bank");
+ * how many (0 when nothing is known). */
+int wish_segment_keys(arena *a, const struct person_segment *p, const char *keys[SEGMENT_KEYS]);
+/* The one segment a wall filter names, NULL when it names none. */
+const char *wish_filter_segment(arena *a, const char *role, const char *category, const char *industry);
+/* Adds one vote to (by > 0) or takes one from each of the segments. */
+int wish_segments_add(db *d, int64_t wish, const char *const *keys, int n, int by, err *e);
+/* The wish's votes, heat and segments counted again from its rows (after
+ * a merge, in the demo). */
+int wish_recount(db *d, int64_t id, err *e);
+/* m["breakdown"]: the wish's votes by job role, category and industry,
+ * as bars; nothing when no voter is known. */
+int wish_breakdown_model(req *r, int64_t id, int64_t votes, json_t *m, err *e);
+
+/* ---- rewards (rewards.c) ---- */
+extern const struct route_table reward_routes;
+/* m["rewards"]: what was given for the wish. */
+int wish_rewards_model(req *r, int64_t id, json_t *m, err *e);
+/* The member's rewards on their public profile (the "person" section). */
+int wish_person_section(req *r, db *d, const void *row, json_t *m, err *e);
 
 int wish_search_doc(db *d, arena *a, int64_t id, struct search_doc *out, int *found, err *e);
 int wishes_sitemap(req *r, db *d, buf *out, err *e);

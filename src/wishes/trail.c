@@ -31,14 +31,17 @@ static int merge(db *d, struct step_ctx *c, err *e)
 {
 	int64_t from = c->w->id, into = c->into;
 	int pg = db_engine_of(d) == DB_POSTGRES;
-	int rc = db_exec(d, "INSERT INTO wish_votes (wish_id, user_id, created_at) SELECT ?, user_id, created_at FROM wish_votes "
+	int rc = db_exec(d, "INSERT INTO wish_votes (wish_id, user_id, created_at, job_role, org_category, org_industry) "
+			    "SELECT ?, user_id, created_at, job_role, org_category, org_industry FROM wish_votes "
 			    "WHERE wish_id = ? ORDER BY user_id ON CONFLICT (wish_id, user_id) DO NOTHING",
 			 DB_ARGS(DB_INT(into), DB_INT(from)), NULL, e);
 	if (!rc)
 		rc = db_exec(d, "DELETE FROM wish_votes WHERE wish_id = ?", DB_ARGS(DB_INT(from)), NULL, e);
+	/* Counted again, both: the votes, the heat and who wants it. */
 	if (!rc)
-		rc = db_exec(d, "UPDATE wishes SET votes = (SELECT count(*) FROM wish_votes v WHERE v.wish_id = wishes.id) "
-				"WHERE id IN (?, ?)", DB_ARGS(DB_INT(from), DB_INT(into)), NULL, e);
+		rc = wish_recount(d, from, e);
+	if (!rc)
+		rc = wish_recount(d, into, e);
 	/* Followers keep following, there; each has a link of their own. */
 	if (!rc)
 		rc = db_exec(d, pg ? "INSERT INTO wish_followers (wish_id, user_id, token, stopped) SELECT ?, user_id, "

@@ -167,6 +167,23 @@ int wish_page(req *r, resp *out, unsigned status, int keep, int64_t version)
 		}
 	}
 	json_object_set_new(m, "can_vote", json_boolean(open_for_votes(w)));
+	/* With a vote budget, what the member has left of it. */
+	if (!rc && r->user_id && r->cfg->wish_votes) {
+		db_res held;
+		rc = db_query(r->db, &r->a, "SELECT count(*) FROM wish_votes v JOIN wishes w ON w.id = v.wish_id "
+					    "WHERE v.user_id = ? AND w.shown = 'visible' AND w.status NOT IN ('implemented', "
+					    "'declined', 'duplicate')",
+			      DB_ARGS(DB_INT(r->user_id)), &held, &e);
+		if (!rc) {
+			int64_t left = r->cfg->wish_votes - db_get_int(&held, 0, 0);
+			json_object_set_new(m, "budget", json_string(arena_printf(&r->a, T("wishes.budget_left"),
+				(long long)(left > 0 ? left : 0), r->cfg->wish_votes)));
+		}
+	}
+	if (!rc)
+		rc = wish_breakdown_model(r, w->id, w->votes, m, &e);
+	if (!rc)
+		rc = wish_rewards_model(r, w->id, m, &e);
 	if (organizer(r)) {
 		json_t *choices = json_array();
 		for (size_t i = 0; wish_statuses[i]; i++)
@@ -183,7 +200,8 @@ int wish_page(req *r, resp *out, unsigned status, int keep, int64_t version)
 	}
 	json_object_set_new(m, "page_canonical", json_string(path));
 	json_object_set_new(m, "page_description", json_string(text_cut(&r->a, body, 150)));
-	static const char *const notices[] = { "posted", "pending", "voted", "unvoted", "moved", "followed", NULL };
+	static const char *const notices[] = { "posted", "pending", "voted", "unvoted", "moved", "followed", "rewarded",
+					       NULL };
 	for (size_t i = 0; notices[i]; i++)
 		if (req_query(r, notices[i]))
 			json_object_set_new(m, "notice", json_string(T(arena_printf(&r->a, "wishes.notice.%s", notices[i]))));
@@ -205,7 +223,8 @@ static int show(req *r, resp *out)
 {
 	err e = ERR_INIT;
 	int64_t version = 0;
-	static const char *const notices[] = { "posted", "pending", "voted", "unvoted", "moved", "followed", NULL };
+	static const char *const notices[] = { "posted", "pending", "voted", "unvoted", "moved", "followed", "rewarded",
+					       NULL };
 	int keep = 1, rc;
 	for (size_t i = 0; notices[i]; i++)
 		keep = keep && !req_query(r, notices[i]);
@@ -304,11 +323,12 @@ static int post_tx(db *d, void *p, err *e)
 	}
 	if (!rc)
 		rc = db_query(d, &r->a, "INSERT INTO wishes (user_id, kind, lang, title, body, title_tr, body_tr, pg_version, shown, "
-					"created_at, active_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+					"created_at, active_at, heat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			      DB_ARGS(DB_INT(r->user_id), DB_TEXT(in_text(r, "kind")), DB_TEXT(in_text(r, "lang")),
 				      DB_TEXT(in_text(r, "title")), DB_TEXT(or_empty(r, "body")), DB_TEXT(or_empty(r, "title_tr")),
 				      DB_TEXT(or_empty(r, "body_tr")), DB_TEXT(or_empty(r, "pg_version")),
-				      DB_TEXT(c->wait ? "pending" : "visible"), DB_TIME(unix_now()), DB_TIME(unix_now())), &x, e);
+				      DB_TEXT(c->wait ? "pending" : "visible"), DB_TIME(unix_now()), DB_TIME(unix_now()),
+				      DB_REAL(wish_week(unix_now()))), &x, e);
 	if (!rc)
 		c->id = db_get_int(&x, 0, 0);
 	if (!rc)

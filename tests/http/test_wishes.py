@@ -284,6 +284,195 @@ def test_the_wall_sorts_and_filters(s):
     assert_in("Wish wall", Person(s).get("/wishes?lang=en").text)
 
 
+def voter(s, email, role, org=None):
+    """A member with a job role, at an organization (its id) if given."""
+    v = member(s, email, name="分段会员")
+    sql(s, "UPDATE users SET job_role = '%s', org_id = %s WHERE email = '%s'" % (role, org or "NULL", email))
+    return v
+
+
+def org(s, name, category, industry):
+    rows = query(s, "INSERT INTO orgs (name_zh, category, industry, created_at) VALUES ('%s', '%s', '%s', %s) RETURNING id"
+                 % (name, category, industry, "now()" if s.database.startswith("postgres") else "0"))
+    return rows[0][0]
+
+
+def test_votes_break_down_by_who_voted(s):
+    """What DBAs at banks want: a filter of the wall and bar charts on the
+    wish, counted from who each voter was when they voted; no voter named."""
+    wisher, organizer = people(s)
+    a, _ = post(wisher, title="分段测试：逻辑复制支持 DDL")
+    let_through(organizer, a)
+    b, _ = post(wisher, title="分段测试：更快的 VACUUM")
+    bank = org(s, "分段测试银行%s" % a, "user", "bank")
+    telco = org(s, "分段测试电信%s" % a, "user", "telecom")
+    # A: two DBAs at the bank. B: one DBA at the bank, three developers at the telco.
+    for i in range(2):
+        assert_eq(voter(s, "seg-a%d-%s@example.com" % (i, a), "dba", bank).post("/wishes/%s/vote" % a, {}).status, 303)
+    assert_eq(voter(s, "seg-b0-%s@example.com" % a, "dba", bank).post("/wishes/%s/vote" % b, {}).status, 303)
+    devs = [voter(s, "seg-d%d-%s@example.com" % (i, a), "developer", telco) for i in range(3)]
+    for d in devs:
+        assert_eq(d.post("/wishes/%s/vote" % b, {}).status, 303)
+    top = Person(s).get("/wishes?sort=top").text
+    assert top.index("分段测试：更快的 VACUUM") < top.index("分段测试：逻辑复制支持 DDL"), "B has more votes"
+    r = Person(s).get("/wishes?role=dba&industry=bank")
+    assert_eq(r.status, 200)
+    page = r.text
+    assert page.index("分段测试：逻辑复制支持 DDL") < page.index("分段测试：更快的 VACUUM"), "but DBAs at banks want A"
+    assert_in("DBA · 银行", page)
+    assert_in('<meter min="0" max="100" value="100">', page, "the most wanted's bar is full")
+    dev = Person(s).get("/wishes?role=developer&industry=bank").text
+    assert "分段测试" not in dev, "no developer at a bank voted"
+    assert_in("分段测试：更快的 VACUUM", Person(s).get("/wishes?role=developer").text)
+    assert_in("分段测试：更快的 VACUUM", Person(s).get("/wishes?industry=telecom&category=user").text)
+    # The wish's bars: by role, by industry; nobody's name.
+    show = Person(s).get("/wishes/%s" % b).text
+    assert_in("谁想要它", show)
+    chart = show[show.index("谁想要它"):]
+    assert_in("开发者", chart)
+    assert_in("电信", chart)
+    assert "分段会员" not in chart and "seg-d0" not in chart, "individual voters are not shown"
+    assert_in("Who wants it", Person(s).get("/wishes/%s?lang=en" % b).text)
+    # Taken back: out of the counts; a later change of role does not move a cast vote.
+    assert_eq(devs[0].post("/wishes/%s/unvote" % b, {}).status, 303)
+    seg = lambda w, k: query(s, "SELECT coalesce(sum(votes), 0) FROM wish_segments WHERE wish_id = %s AND segment = '%s'" % (w, k))[0][0]
+    assert_eq(seg(b, "r=developer&i=telecom"), "2")
+    sql(s, "UPDATE users SET job_role = 'student' WHERE email = 'seg-d1-%s@example.com'" % a)
+    assert_eq(seg(b, "r=developer"), "2", "a vote counts who the voter was when they voted")
+    # The export: one column per role, type and industry; the JSON the same.
+    rows = Person(s).get("/wishes/export.csv").body.decode("utf-8-sig").split("\r\n")
+    head = rows[0].split(",")
+    assert "DBA" in head and "银行" in head, head
+    row_b = [row for row in rows if "分段测试：更快的 VACUUM" in row][0].split(",")
+    assert_eq(row_b[head.index("DBA")], "1")
+    assert_eq(row_b[head.index("开发者")], "2")
+    j = Person(s).get("/wishes/export.json")
+    assert_in("application/json", j.header("Content-Type"))
+    entry = [w for w in j.json() if str(w["id"]) == str(b)][0]
+    assert_eq(entry["votes_by"]["job_role"], {"dba": 1, "developer": 2})
+    assert_eq(entry["votes_by"]["org_industry"], {"bank": 1, "telecom": 2})
+    # Merged: the wish it joins counts them all again, each voter once.
+    assert_eq(organizer.post("/wishes/%s/status" % b, {"status": "duplicate", "into": a, "reason": "", "link": "",
+                                                      "shipped_in": ""}).status, 303)
+    assert_eq(seg(a, "r=dba&i=bank"), "3")
+    assert_eq(seg(b, "r=dba&i=bank"), "0")
+    # A filter that is not on the list: refused in the page's language.
+    r = Person(s).get("/wishes?role=pilot")
+    assert_eq(r.status, 422)
+    assert_in("职位角色", r.text)
+
+
+def test_trending_weighs_recent_votes_and_comments(s):
+    """An old wish with old votes falls behind a new one, and comes back
+    when members vote for it again; comments count, hidden ones do not."""
+    wisher, organizer = people(s)
+    a, _ = post(wisher, title="热度测试：旧愿望")
+    let_through(organizer, a)
+    b, _ = post(wisher, title="热度测试：新愿望")
+    for i in range(3):
+        member(s, "heat-a%d-%s@example.com" % (i, a)).post("/wishes/%s/vote" % a, {})
+    member(s, "heat-b-%s@example.com" % a).post("/wishes/%s/vote" % b, {})
+    # Sixty days pass for A: it and its votes are that much older, which
+    # lowers its heat by 60/7 weeks of halving (the sum's log in weeks).
+    back = "interval '60 days'" if s.database.startswith("postgres") else "5184000"
+    sql(s, "UPDATE wishes SET created_at = created_at - %s, heat = heat - 60.0 / 7 WHERE id = %s" % (back, a))
+    sql(s, "UPDATE wish_votes SET created_at = created_at - %s WHERE wish_id = %s" % (back, a))
+    sql(s, "UPDATE cache_versions SET version = version + 1 WHERE name = 'wishes'")
+    def order(sort):
+        t = Person(s).get("/wishes?sort=%s" % sort).text
+        return t.index("热度测试：旧愿望") < t.index("热度测试：新愿望")
+    assert order("top"), "A has more votes"
+    assert not order("trending"), "but B's are recent"
+    for i in range(3):
+        member(s, "heat-a-again%d-%s@example.com" % (i, a)).post("/wishes/%s/vote" % a, {})
+    assert order("trending"), "three fresh votes bring A back"
+    heat = lambda: float(query(s, "SELECT heat FROM wishes WHERE id = %s" % b)[0][0])
+    h0 = heat()
+    r = organizer.post("/wishes/%s/comments" % b, {"body": "我们也需要", "parent": ""})
+    assert_eq(r.status, 303)
+    h1 = heat()
+    assert h1 > h0 + 0.5, (h0, h1)
+    cid = query(s, "SELECT max(id) FROM comments WHERE target_kind = 'wish' AND target_id = %s" % b)[0][0]
+    sql(s, "UPDATE comments SET status = 'hidden' WHERE id = %s" % cid)
+    assert abs(heat() - h0) < 1e-6, "a hidden comment counts no more"
+
+
+def test_a_vote_budget_holds_and_gives_votes_back_when_a_wish_closes(s):
+    """wish_votes = 2 on a second server sharing the database: a third open
+    vote is refused with the reason, and comes back when a wish closes."""
+    from harness import Server
+    wisher, organizer = people(s)
+    ids = []
+    for t in ("预算测试一", "预算测试二", "预算测试三"):
+        w, _ = post(wisher, title=t)
+        if not ids:
+            let_through(organizer, w)
+        ids.append(w)
+    other = Server(s.binary, database=s.database, extra_env={"PGHERD_WISH_VOTES": "2", "PGHERD_SMTP_URL": SINK.url})
+    other.start()
+    try:
+        here = member(s, "budget-%s@example.com" % ids[0])
+        there = Person(other)
+        there.cookies = dict(here.cookies)
+        assert_eq(there.post("/wishes/%s/vote" % ids[0], {}).status, 303)
+        assert_in("还剩 1 票", there.get("/wishes/%s" % ids[0]).text)
+        assert_eq(there.post("/wishes/%s/vote" % ids[1], {}).status, 303)
+        r = there.post("/wishes/%s/vote" % ids[2], {})
+        assert_eq(r.status, 409)
+        assert_in("2 票都已投出", r.text)
+        assert_eq(votes_of(s, ids[2]), (0, 0), "nothing counted")
+        r = there.post("/wishes/%s/vote?lang=en" % ids[2], {})
+        assert_in("all 2 of your votes", r.text)
+        # A second click on a wish already voted for is no new vote.
+        assert_eq(there.post("/wishes/%s/vote" % ids[1], {}).status, 303)
+        # The first one is implemented: its vote comes back.
+        assert_eq(organizer.post("/wishes/%s/status" % ids[0], {"status": "implemented", "shipped_in": "18", "reason": "",
+                                                                "link": ""}).status, 303)
+        assert_eq(there.post("/wishes/%s/vote" % ids[2], {}).status, 303)
+        assert_eq(votes_of(s, ids[2]), (1, 1))
+        # The server without a budget (the default) takes any number.
+        extra, _ = post(people(s)[0], title="预算测试四")
+        let_through(organizer, extra)
+        assert_eq(here.post("/wishes/%s/vote" % extra, {}).status, 303)
+    finally:
+        code = other.stop()
+        other.cleanup()
+    assert_eq(code, 0, "the second server exited cleanly")
+
+
+def test_rewards_show_on_the_wish_and_the_members_profile(s):
+    wisher, organizer = people(s)
+    wid, _ = post(wisher, title="奖励测试：pg_stat_statements 记录计划")
+    let_through(organizer, wid)
+    helper_email = "reward-helper-%s@example.com" % wid
+    member(s, helper_email, name="热心会员")
+    give = lambda p, **kw: p.post("/wishes/%s/rewards" % wid, dict({"kind": "tshirt", "note": "", "to": ""}, **kw))
+    assert_eq(give(wisher).status, 403, "a member gives no rewards")
+    r = give(organizer, to="nobody-%s@example.com" % wid)
+    assert_eq(r.status, 422)
+    assert_in("没有会员使用这个邮箱", r.text)
+    assert_eq(give(organizer, kind="car").status, 422)
+    assert_eq(query(s, "SELECT count(*) FROM wish_rewards WHERE wish_id = %s" % wid)[0][0], "0", "nothing recorded")
+    assert_eq(give(organizer, note="2026 年会限量款").status, 303)
+    assert_eq(give(organizer, kind="book", to=helper_email, note="《PostgreSQL 内核》").status, 303)
+    page = Person(s).get("/wishes/%s" % wid).text
+    assert_in("限量 T 恤", page)
+    assert_in("2026 年会限量款", page)
+    assert_in("热心会员", page)
+    author = query(s, "SELECT user_id FROM wishes WHERE id = %s" % wid)[0][0]
+    # Both show their profiles (a new member's is private until they say).
+    sql(s, "UPDATE users SET profile_public = %s WHERE id = %s OR email = '%s'"
+        % ("true" if s.database.startswith("postgres") else "1", author, helper_email))
+    prof = Person(s).get("/people/%s" % author).text
+    assert_in("许愿获得的奖励", prof)
+    assert_in("奖励测试：pg_stat_statements 记录计划", prof)
+    helper = query(s, "SELECT id FROM users WHERE email = '%s'" % helper_email)[0][0]
+    en = Person(s).get("/people/%s?lang=en" % helper).text
+    assert_in("Rewards for wishes", en)
+    assert_in("Book", en)
+    assert int(query(s, "SELECT count(*) FROM audit_log WHERE action = 'wish.reward'")[0][0]) >= 2, "each in the audit log"
+
+
 def test_two_thousand_members_vote_for_one_wish_within_a_second(s):
     """The vote burst: every member's vote is counted exactly once, no 5xx."""
     import json
