@@ -12,7 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "http"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import query  # noqa: E402
+from harness import query, sql  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -97,10 +97,78 @@ def test_forwarded_with_a_commitfest_link_then_implemented_in_17(s, d):
     no_sideways_scroll(d, "the wall on a desktop")
 
 
+def test_who_wants_it_as_bars_and_a_reward_on_the_profile(s, d):
+    """DBAs at a bank and a developer at a telco vote for the demo's
+    forwarded wish: its page shows the bars, the wall filtered to DBAs at
+    banks ranks it; the organizer gives the story's author a T-shirt, which
+    their profile shows. Phone and desktop, both languages."""
+    pg = s.database.startswith("postgres")
+    now = "now()" if pg else "0"
+    bank = query(s, "INSERT INTO orgs (name_zh, category, industry, created_at) VALUES ('示例银行', 'user', 'bank', %s) "
+                    "RETURNING id" % now)[0][0]
+    telco = query(s, "INSERT INTO orgs (name_zh, category, industry, created_at) VALUES ('示例电信', 'user', 'telecom', %s) "
+                     "RETURNING id" % now)[0][0]
+    wid = query(s, "SELECT id FROM wishes WHERE title = '在线修改分区表的分区键'")[0][0]
+    d.set_window_size(390, 844)
+    for i, (role, org) in enumerate((("dba", bank), ("dba", bank), ("developer", telco))):
+        email = "segment%d@example.com" % i
+        pw = password(s, email, "分段会员%d" % i, "member")
+        sql(s, "UPDATE users SET job_role = '%s', org_id = %s WHERE email = '%s'" % (role, org, email))
+        sign_in(s, d, email, pw)
+        d.get(s.url("/wishes/%s" % wid))
+        submit(d, "form[action='/wishes/%s/vote']" % wid)
+        WebDriverWait(d, 10).until(EC.url_contains("voted=1"))
+    d.get(s.url("/wishes/%s" % wid))
+    chart = d.find_element(By.CSS_SELECTOR, "section.breakdown").text
+    check("DBA" in chart and "银行" in chart and "开发者" in chart, "the bars by role and industry: %r" % chart)
+    check("分段会员" not in chart, "no voter is named")
+    for li in d.find_elements(By.CSS_SELECTOR, ".chart li"):
+        label = li.find_element(By.CSS_SELECTOR, ".label")
+        check(label.size["width"] >= 60, "a label keeps its width on a phone: %r" % label.text)
+    full_page_shot(d, 390, "wishes-breakdown-zh-phone.png")
+    no_sideways_scroll(d, "the bars on a phone")
+    d.get(s.url("/wishes"))
+    Select(d.find_element(By.NAME, "role")).select_by_value("dba")
+    Select(d.find_element(By.NAME, "industry")).select_by_value("bank")
+    submit(d, "form.voters")
+    WebDriverWait(d, 10).until(EC.url_contains("industry=bank"))
+    check("DBA · 银行" in d.find_element(By.CSS_SELECTOR, "h2.filtered").text, "what DBAs at banks want")
+    first = d.find_element(By.CSS_SELECTOR, "ol.wishes li .result-title").text
+    check(first == "在线修改分区表的分区键", "their wish comes first: %r" % first)
+    for sel in d.find_elements(By.CSS_SELECTOR, "form.voters select, form.voters .button"):
+        check(sel.size["height"] >= 44, "the filter's controls are 44 px tall")
+    full_page_shot(d, 390, "wishes-filtered-zh-phone.png")
+    no_sideways_scroll(d, "the filtered wall")
+    d.get(s.url("/wishes?role=dba&industry=bank&lang=en"))
+    left = d.execute_script(UNMARKED_CHINESE)
+    check(not left, "no Chinese passes for English: %r" % left[:5])
+    full_page_shot(d, 390, "wishes-filtered-en-phone.png")
+    d.set_window_size(1280, 900)
+    d.get(s.url("/wishes/%s?lang=en" % wid))
+    check("Who wants it" in d.page_source, "the bars in English")
+    full_page_shot(d, 1280, "wishes-breakdown-en-desktop.png")
+    # The reward: the organizer gives the story's author a T-shirt.
+    story = STATE["wish"]
+    sign_in(s, d, "organizer@example.com", password(s, "organizer@example.com"))
+    d.get(s.url("/wishes/%s" % story))
+    Select(d.find_element(By.NAME, "kind")).select_by_value("tshirt")
+    fill(d, "note", "2026 年会限量款")
+    submit(d, "form[action='/wishes/%s/rewards']" % story)
+    WebDriverWait(d, 10).until(EC.url_contains("rewarded=1"))
+    check("限量 T 恤" in d.find_element(By.CSS_SELECTOR, "section.rewards").text, "the reward shows on the wish")
+    author = query(s, "SELECT user_id FROM wishes WHERE id = %s" % story)[0][0]
+    sql(s, "UPDATE users SET profile_public = %s WHERE id = %s" % ("true" if pg else "1", author))
+    d.set_window_size(390, 844)
+    d.get(s.url("/people/%s" % author))
+    check("2026 年会限量款" in d.find_element(By.CSS_SELECTOR, "section.rewards").text, "and on the author's profile")
+    full_page_shot(d, 390, "profile-reward-zh-phone.png")
+
+
 def main():
     return run_browser_suite("browser wishes", (test_a_member_is_shown_a_similar_wish_then_posts_their_own,
                                                 test_an_organizer_lets_it_through_and_members_vote,
-                                                test_forwarded_with_a_commitfest_link_then_implemented_in_17))
+                                                test_forwarded_with_a_commitfest_link_then_implemented_in_17,
+                                                test_who_wants_it_as_bars_and_a_reward_on_the_profile))
 
 
 if __name__ == "__main__":
