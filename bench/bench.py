@@ -55,6 +55,8 @@ TARGETS = {  # page: (min share of the bare server, max p99 ms), on SQLite; Post
     "wish wall: trending, signed in": SIGNED_IN,
     "wish wall: top, signed in": SIGNED_IN,
     "wish wall: one kind and status": (0.25, 15.0),
+    "wish wall: what DBAs at banks want": (0.25, 15.0),
+    "wish wall: what DBAs at banks want, signed in": (0.25, 15.0),
     "wish page, 50 comments": SIGNED_IN,
     "wish page, 50 comments, signed in": SIGNED_IN,
 }
@@ -150,14 +152,48 @@ INSERT INTO wishes (user_id, kind, lang, title, body, status, created_at, active
 SELECT 1, CASE i % 6 WHEN 0 THEN 'kernel' WHEN 1 THEN 'extension' WHEN 2 THEN 'tool' WHEN 3 THEN 'docs'
        WHEN 4 THEN 'vendor' ELSE 'community' END, 'zh', '第' || i || '个愿望：希望 PostgreSQL 支持在线修改分区键',
        '现在只能重建表。', CASE i % 5 WHEN 0 THEN 'review' WHEN 1 THEN 'forwarded' ELSE 'new' END, {at}, {at} FROM n"""
-VOTERS = """WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
-INSERT INTO users (email, display_name, role, lang, created_at)
-SELECT 'voter' || i || '@bench.example', '投票人' || i, 'member', 'zh', {now} FROM n"""
+# 40 organizations, each of a category and an industry, and the voters
+# spread over them and over the six job roles, so "what DBAs at banks
+# want" has voters to count.
+ORGS = """WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 39)
+INSERT INTO orgs (name_zh, category, industry, created_at)
+SELECT '投票机构' || i, CASE i % 4 WHEN 0 THEN 'user' WHEN 1 THEN 'cloud' WHEN 2 THEN 'db_vendor' ELSE 'integrator' END,
+       CASE i % 5 WHEN 0 THEN 'bank' WHEN 1 THEN 'telecom' WHEN 2 THEN 'internet' WHEN 3 THEN 'government' ELSE 'energy' END,
+       {now} FROM n"""
+VOTERS = """WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000),
+  o AS (SELECT min(id) AS first FROM orgs WHERE name_zh LIKE '投票机构%')
+INSERT INTO users (email, display_name, role, lang, created_at, job_role, org_id)
+SELECT 'voter' || i || '@bench.example', '投票人' || i, 'member', 'zh', {now},
+       CASE i % 6 WHEN 0 THEN 'developer' WHEN 1 THEN 'dba' WHEN 2 THEN 'architect' WHEN 3 THEN 'decision_maker'
+       WHEN 4 THEN 'student' ELSE 'other' END, o.first + i % 40 FROM n, o"""
+# Each vote keeps who cast it, as the server's votes do.
 VOTES = """WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999999),
   w AS (SELECT min(id) AS first FROM wishes), u AS (SELECT min(id) AS first FROM users WHERE email LIKE 'voter%@bench.example')
 INSERT INTO wish_votes (wish_id, user_id, created_at)
 SELECT w.first + ((i / 100000) * 997 + (i % 100000) * 7) % 10000, u.first + i % 100000, {now} FROM n, w, u"""
+WHO = {"sqlite": """UPDATE wish_votes SET job_role = coalesce((SELECT u.job_role FROM users u WHERE u.id = wish_votes.user_id), ''),
+  org_category = coalesce((SELECT o.category FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = wish_votes.user_id), ''),
+  org_industry = coalesce((SELECT o.industry FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = wish_votes.user_id), '')""",
+       "postgres": """UPDATE wish_votes v SET job_role = coalesce(u.job_role, ''), org_category = coalesce(o.category, ''),
+  org_industry = coalesce(o.industry, '') FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.id = v.user_id"""}
+# The counts the server keeps beside the votes: each wish's votes, its
+# votes by each segment (migration 030's), and its heat (every vote now).
 COUNTS = "UPDATE wishes SET votes = (SELECT count(*) FROM wish_votes v WHERE v.wish_id = wishes.id)"
+SEGMENTS = """WITH v AS (SELECT wish_id, job_role AS r, org_category AS c, org_industry AS i FROM wish_votes)
+INSERT INTO wish_segments (wish_id, segment, votes)
+SELECT wish_id, seg, count(*) FROM (
+  SELECT wish_id, 'r=' || r AS seg FROM v WHERE r <> ''
+  UNION ALL SELECT wish_id, 'c=' || c FROM v WHERE c <> ''
+  UNION ALL SELECT wish_id, 'i=' || i FROM v WHERE i <> ''
+  UNION ALL SELECT wish_id, 'r=' || r || '&c=' || c FROM v WHERE r <> '' AND c <> ''
+  UNION ALL SELECT wish_id, 'r=' || r || '&i=' || i FROM v WHERE r <> '' AND i <> ''
+  UNION ALL SELECT wish_id, 'c=' || c || '&i=' || i FROM v WHERE c <> '' AND i <> ''
+  UNION ALL SELECT wish_id, 'r=' || r || '&c=' || c || '&i=' || i FROM v WHERE r <> '' AND c <> '' AND i <> ''
+) s GROUP BY wish_id, seg"""
+HEAT = {"sqlite": "UPDATE wishes SET heat = (strftime('%s', 'now') - 1767225600) / 604800.0 + log2(votes + "
+                  "pow(2, (created_at - strftime('%s', 'now')) / 604800.0))",
+        "postgres": "UPDATE wishes SET heat = wish_week(now()) + ln(votes + power(2::double precision, "
+                    "wish_week(created_at) - wish_week(now()))) / ln(2)"}
 
 
 def seed_wishes(server):
@@ -169,13 +205,19 @@ def seed_wishes(server):
     # Posted over the last 200 days, so trending has ages to weigh.
     at = "now() - i * interval '30 minutes'" if pg else "strftime('%s', 'now') - i * 1800"
     t0 = time.time()
+    engine = "postgres" if pg else "sqlite"
     sql(server, WISHES.replace("{at}", at))
+    sql(server, ORGS.replace("{now}", now))
     sql(server, VOTERS.replace("{now}", now))
     sql(server, VOTES.replace("{now}", now))
+    sql(server, WHO[engine])
     sql(server, COUNTS)
+    sql(server, SEGMENTS)
+    sql(server, HEAT[engine])
     if pg:
         sql(server, "VACUUM ANALYZE wishes")
         sql(server, "VACUUM ANALYZE wish_votes")
+        sql(server, "VACUUM ANALYZE wish_segments")
     took = time.time() - t0
     wish = int(query(server, "SELECT max(id) FROM wishes")[0][0])
     for i in range(50):
@@ -447,6 +489,9 @@ def measure(server, label, rows):
                                 ("wish wall: trending, signed in", "/wishes", ["Cookie: " + cookie]),
                                 ("wish wall: top, signed in", "/wishes?sort=top", ["Cookie: " + cookie]),
                                 ("wish wall: one kind and status", "/wishes?sort=top&kind=kernel&status=review", []),
+                                ("wish wall: what DBAs at banks want", "/wishes?role=dba&industry=bank", []),
+                                ("wish wall: what DBAs at banks want, signed in", "/wishes?role=dba&industry=bank",
+                                 ["Cookie: " + cookie]),
                                 ("wish page, 50 comments", "/wishes/%d" % wish, []),
                                 ("wish page, 50 comments, signed in", "/wishes/%d" % wish, ["Cookie: " + cookie])]:
         rps, p99 = wrk(base + path, headers)
