@@ -176,8 +176,10 @@ int wish_page(req *r, resp *out, unsigned status, int keep, int64_t version)
 			      DB_ARGS(DB_INT(r->user_id)), &held, &e);
 		if (!rc) {
 			int64_t left = r->cfg->wish_votes - db_get_int(&held, 0, 0);
-			json_object_set_new(m, "budget", json_string(arena_printf(&r->a, T("wishes.budget_left"),
-				(long long)(left > 0 ? left : 0), r->cfg->wish_votes)));
+			left = left > 0 ? left : 0;
+			json_object_set_new(m, "budget", json_string(arena_printf(&r->a, T("wishes.budget_left"), (long long)left,
+										   r->cfg->wish_votes)));
+			json_object_set_new(m, "votes_left", json_integer(left));
 		}
 	}
 	if (!rc)
