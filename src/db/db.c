@@ -232,6 +232,16 @@ int db_mark(db *d, struct db_mark *m)
 	return d->ops->mark ? d->ops->mark(d, m) : -1;
 }
 
+int db_watch_start(const char *url, err *e)
+{
+	return strncmp(url, "postgres", 8) ? 0 : db_pg_watch_start(url, e);
+}
+
+void db_watch_stop(void)
+{
+	db_pg_watch_stop();
+}
+
 /* The versions last read in this process and the mark taken just before
  * that read: a commit between the two leaves the text newer than its mark,
  * so the next request reads again; never older. */

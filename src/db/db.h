@@ -114,12 +114,17 @@ int db_data_version(db *d, arena *a, const char *name, int64_t *version, err *e)
 
 /* A mark of what the database holds: two equal marks mean nothing was
  * committed between them, by any process. 0 when taken; -1 when the
- * engine cannot tell without a query (PostgreSQL; SQLite before its
- * first read), and the caller reads as usual. */
+ * engine cannot tell without a query (SQLite before its first read;
+ * PostgreSQL while its watch is not listening), and the caller reads as
+ * usual. */
 struct db_mark {
 	unsigned char b[64];
 };
 int db_mark(db *d, struct db_mark *m);
+/* The server's watch of what other servers and programs commit, which
+ * gives PostgreSQL its marks (pg.c); nothing on SQLite. */
+int db_watch_start(const char *url, err *e);
+void db_watch_stop(void);
 
 /* Every data version as one text ("events=12,home=5,orgs=3"), into a,
  * NULL when there are none. Read from the database only when something

@@ -28,5 +28,7 @@ unsigned db_hash_sql(const char *sql);
 
 int db_sqlite_open(const char *path, db **out, err *e);
 int db_pg_open(const char *url, db **out, err *e);
+int db_pg_watch_start(const char *url, err *e);
+void db_pg_watch_stop(void);
 
 #endif

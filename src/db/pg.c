@@ -1,12 +1,18 @@
 /* pg.c: the PostgreSQL engine over libpq: ? placeholders numbered as $n,
  * statements prepared once per connection, SQLSTATEs mapped to ERR_*. */
 #include <libpq-fe.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/buf.h"
+#include "base/log.h"
 #include "base/util.h"
 #include "db/db_internal.h"
 #include "base/banned.h"
@@ -28,7 +34,179 @@ struct db_pg {
 	char *url;
 	struct prepared cache[PG_SLOTS];
 	int nprepared;
+	int dirty; /* the open transaction has written */
 };
+
+/* ---- what changed, without asking (db_mark) ----
+ * One connection per server LISTENs on "pgherd_changed", which triggers
+ * on the tables a kept page or a remembered session depends on notify
+ * (migration 031: the data versions, members, sessions, API tokens) when
+ * their transaction commits, whichever server or program made it. A mark
+ * is the count of notifications heard and of this process's own commits:
+ * while neither moves, nothing those tables hold has changed, and a kept
+ * page or a known session needs no statement (as the wal-index gives
+ * SQLite). This process's commits count when they return, so its own
+ * next page is never older than its write; another's arrive with their
+ * notification, a fraction of a millisecond after they commit. While the
+ * listener is not listening (starting, or reconnecting after the server
+ * went away), there is no mark and every request reads as before; coming
+ * back, the count moves, so nothing remembered from before is trusted. */
+static struct {
+	pthread_t thread;
+	int running, stop[2];
+	char *url;
+	_Atomic uint64_t heard, wrote;
+	atomic_int listening;
+} W = { .stop = { -1, -1 } };
+
+/* Statements that change nothing a mark covers: a SELECT (none in pgherd
+ * writes), SET and SHOW. Every other one counts as a write. */
+static int reads_only(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t' || *sql == '(')
+		sql++;
+	return !strncasecmp(sql, "SELECT", 6) || !strncasecmp(sql, "SET ", 4) || !strncasecmp(sql, "SHOW ", 5);
+}
+
+static void wrote(struct db_pg *p)
+{
+	if (p->base.in_tx)
+		p->dirty = 1;
+	else
+		atomic_fetch_add(&W.wrote, 1);
+}
+
+static int p_mark(db *d, struct db_mark *m)
+{
+	(void)d;
+	if (!atomic_load(&W.listening))
+		return -1;
+	uint64_t heard = atomic_load(&W.heard), mine = atomic_load(&W.wrote);
+	memset(m, 0, sizeof(*m));
+	memcpy(m->b, "pgherd-pg", 9);
+	memcpy(m->b + 16, &heard, sizeof(heard));
+	memcpy(m->b + 24, &mine, sizeof(mine));
+	return 0;
+}
+
+/* Waits `ms` or until stopped; 1 when stopped. */
+static int watch_wait(int fd, int ms)
+{
+	struct pollfd f[2] = { { W.stop[0], POLLIN, 0 }, { fd, POLLIN, 0 } };
+	int n = poll(f, fd >= 0 ? 2 : 1, ms);
+	return n > 0 && f[0].revents;
+}
+
+static void *watch(void *arg)
+{
+	(void)arg;
+	PGconn *c = NULL;
+	int quiet = 0; /* said once that it cannot listen, until it can */
+	enum { PING_AFTER_US = 2000000, PING_WAIT_US = 3000000 };
+	int64_t quiet_since = now_us(), pinged = 0;
+	for (;;) {
+		if (!c || PQstatus(c) != CONNECTION_OK) {
+			atomic_store(&W.listening, 0);
+			PQfinish(c);
+			c = PQconnectdb(W.url);
+			PGresult *res = PQstatus(c) == CONNECTION_OK ? PQexec(c, "LISTEN pgherd_changed") : NULL;
+			int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+			PQclear(res);
+			if (!ok) {
+				if (!quiet++)
+					log_warn("database watch: cannot listen (%s); kept pages check the database each time",
+						 PQerrorMessage(c));
+				PQfinish(c);
+				c = NULL;
+				if (watch_wait(-1, 1000))
+					break;
+				continue;
+			}
+			quiet = 0;
+			pinged = 0;
+			quiet_since = now_us();
+			/* What changed while it was not listening is not known:
+			 * every mark taken before is worth nothing now. */
+			atomic_fetch_add(&W.heard, 1);
+			atomic_store(&W.listening, 1);
+		}
+		/* A database that stopped answering (a network cut, not a
+		 * shutdown, which closes the connection) is found by a ping
+		 * every few seconds: unanswered, nothing is trusted. */
+		int64_t now = now_us();
+		if (!pinged && now - quiet_since > PING_AFTER_US) {
+			if (!PQsendQuery(c, "SELECT 1")) {
+				atomic_store(&W.listening, 0);
+				continue;
+			}
+			pinged = now;
+		} else if (pinged && now - pinged > PING_WAIT_US) {
+			log_warn("database watch: no answer for %d s; listening again", (int)(PING_WAIT_US / 1000000));
+			atomic_store(&W.listening, 0);
+			PQfinish(c);
+			c = NULL;
+			pinged = 0;
+			continue;
+		}
+		if (watch_wait(PQsocket(c), 1000))
+			break;
+		if (!PQconsumeInput(c)) {
+			atomic_store(&W.listening, 0);
+			continue; /* reconnects above */
+		}
+		while (pinged && !PQisBusy(c)) {
+			PGresult *r = PQgetResult(c);
+			if (!r) {
+				pinged = 0;
+				quiet_since = now_us();
+			}
+			PQclear(r);
+		}
+		int got = 0;
+		for (PGnotify *n; (n = PQnotifies(c)); got = 1)
+			PQfreemem(n);
+		if (got) {
+			atomic_fetch_add(&W.heard, 1);
+			quiet_since = now_us();
+		}
+	}
+	atomic_store(&W.listening, 0);
+	PQfinish(c);
+	return NULL;
+}
+
+int db_pg_watch_start(const char *url, err *e)
+{
+	if (W.running)
+		return 0;
+	if (pipe(W.stop))
+		return err_set(e, ERR_FAIL, "database watch: %s", strerror(errno));
+	W.url = strdup(url);
+	if (!W.url)
+		abort();
+	if (pthread_create(&W.thread, NULL, watch, NULL)) {
+		free(W.url);
+		close(W.stop[0]);
+		close(W.stop[1]);
+		return err_set(e, ERR_FAIL, "database watch: cannot start its thread");
+	}
+	W.running = 1;
+	return 0;
+}
+
+void db_pg_watch_stop(void)
+{
+	if (!W.running)
+		return;
+	(void)!write(W.stop[1], "x", 1);
+	pthread_join(W.thread, NULL);
+	close(W.stop[0]);
+	close(W.stop[1]);
+	W.stop[0] = W.stop[1] = -1;
+	free(W.url);
+	W.url = NULL;
+	W.running = 0;
+}
 
 static void forget_prepared(struct db_pg *p)
 {
@@ -210,6 +388,8 @@ static int run(struct db_pg *p, const char *sql, const db_param *prm, int n, PGr
 		PGresult *res = PQexecPrepared(p->conn, name, n, vals, NULL, NULL, 0);
 		ExecStatusType st = PQresultStatus(res);
 		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+			if (!reads_only(sql))
+				wrote(p);
 			*out = res;
 			return 0;
 		}
@@ -247,10 +427,15 @@ static int p_exec(db *d, const char *sql, const db_param *prm, int n, int64_t *c
 			res = PQexec(p->conn, sql);
 		}
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			p->dirty = 0;
 			rc = result_err(p, res, sql, e);
 			PQclear(res);
 			return rc;
 		}
+		/* Its writes count once they are committed. */
+		if (!strcmp(sql, "COMMIT") && p->dirty)
+			atomic_fetch_add(&W.wrote, 1);
+		p->dirty = 0;
 	} else if ((rc = run(p, sql, prm, n, &res, e))) {
 		return rc;
 	}
@@ -333,6 +518,7 @@ static int p_script(db *d, const char *sql, err *e)
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		rc = result_err(p, res, "(script)", e);
 	PQclear(res);
+	wrote(p); /* a script (a migration) may change anything */
 	return rc;
 }
 
@@ -351,7 +537,7 @@ static void p_close(db *d)
 }
 
 static const struct db_ops pg_ops = {
-	"postgres", DB_POSTGRES, p_close, p_exec, p_query, p_query_planned, p_script, p_begin,
+	"postgres", DB_POSTGRES, p_close, p_exec, p_query, p_query_planned, p_script, p_begin, p_mark,
 };
 
 static void quiet_notice(void *arg, const char *msg)
