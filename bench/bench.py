@@ -267,10 +267,10 @@ def seed_content(server):
     return article, time.time() - t0
 
 
-def signed_in_cookie(server):
+def signed_in_cookie(server, email="bench@example.com"):
     from harness import Person
     p = Person(server)
-    p.signup("bench@example.com", name="压测会员")
+    p.signup(email, name="压测会员")
     return "sid=%s; csrf=%s" % (p.cookies["sid"], p.cookies["csrf"])
 
 
@@ -500,6 +500,39 @@ def measure(server, label, rows):
     vote_burst(server, label, rows)
 
 
+def watched(server, rows):
+    """The pages members and visitors read most, through a server with
+    pg_watch on (kept pages and known sessions without a statement while
+    nothing is committed), on the data the first server seeded."""
+    from harness import query
+    label = "postgres, pg_watch on"
+    base = "http://127.0.0.1:%d" % server.port
+    cookie = signed_in_cookie(server, "bench-watch@example.com")
+    event = query(server, "SELECT event_id FROM registrations GROUP BY event_id ORDER BY count(*) DESC LIMIT 1")[0][0]
+    wish = query(server, "SELECT target_id FROM comments WHERE target_kind = 'wish' GROUP BY target_id "
+                         "ORDER BY count(*) DESC LIMIT 1")[0][0]
+    article = query(server, "SELECT target_id FROM comments WHERE target_kind = 'article' GROUP BY target_id "
+                            "ORDER BY count(*) DESC LIMIT 1")[0][0]
+    for name, path, headers in [("home", "/", ["Accept-Language: zh-CN"]),
+                                ("event page, signed in", "/events/%s" % event, ["Cookie: " + cookie]),
+                                ("event page as API JSON, signed in", "/api/v1/events/%s" % event, ["Cookie: " + cookie]),
+                                ("article page, 20 comments, signed in", "/articles/%s" % article, ["Cookie: " + cookie]),
+                                ("wish wall, 10,000 wishes, 1,000,000 votes: trending", "/wishes", []),
+                                ("wish wall: top", "/wishes?sort=top", []),
+                                ("wish wall: trending, signed in", "/wishes", ["Cookie: " + cookie]),
+                                ("wish wall: top, signed in", "/wishes?sort=top", ["Cookie: " + cookie]),
+                                ("wish wall: what DBAs at banks want", "/wishes?role=dba&industry=bank", []),
+                                ("wish wall: what DBAs at banks want, signed in", "/wishes?role=dba&industry=bank",
+                                 ["Cookie: " + cookie]),
+                                ("wish page, 50 comments", "/wishes/%s" % wish, []),
+                                ("wish page, 50 comments, signed in", "/wishes/%s" % wish, ["Cookie: " + cookie])]:
+        import urllib.request
+        warm = urllib.request.Request(base + path, headers=dict(h.split(": ", 1) for h in headers))
+        urllib.request.urlopen(warm).read()  # kept before it is measured
+        rps, p99 = wrk(base + path, headers)
+        rows.append((label, name, rps, p99, 0, TARGETS.get(name)))
+
+
 def main():
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, stdout=subprocess.PIPE,
                             text=True).stdout.strip() or "unknown"
@@ -559,6 +592,14 @@ def main():
         finally:
             second.stop()
             second.cleanup()
+        watching = Server(binary, database=url, extra_env=dict(env, PGHERD_PG_WATCH="on"))
+        watching.env["PGHERD_ACCESS_LOG"] = os.path.join(watching.dir, "access.log")
+        try:
+            watching.start()
+            watched(watching, rows)
+        finally:
+            watching.stop()
+            watching.cleanup()
     finally:
         pg.stop()
         pg.cleanup()

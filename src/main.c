@@ -129,7 +129,7 @@ static int cmd_serve(config *c, char **rest)
 	/* Link cards: a font given in the settings must open; the default
 	 * one may be missing (pages then share the community's card). */
 	if (clock_init(&e) || card_open(c->val[CFG_CARD_FONT], strcmp(c->src[CFG_CARD_FONT], "default"), &e) ||
-	    features_start(c, &e) || outbox_start(c, &e) || db_watch_start(c->val[CFG_DATABASE], &e)) {
+	    features_start(c, &e) || outbox_start(c, &e) || (c->pg_watch && db_watch_start(c->val[CFG_DATABASE], &e))) {
 		fprintf(stderr, "pgherd: %s\n", e.msg);
 		return 1;
 	}

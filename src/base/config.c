@@ -68,6 +68,9 @@ static const struct setting settings[CFG__COUNT] = {
 		"a font with Chinese (TrueType, OpenType or a .ttc collection) to draw the link card of an event or article without a picture; off: they share the community's card" },
 	[CFG_WISH_VOTES] = { "wish_votes", "PGHERD_WISH_VOTES", "0", 0,
 		"votes a member may hold at once on the wish wall's open wishes (a vote on a wish that closes comes back); 0: no limit" },
+	[CFG_PG_WATCH] = { "pg_watch", "PGHERD_PG_WATCH", "off", 0,
+		"PostgreSQL: on: hear each commit (LISTEN/NOTIFY) and serve kept pages and known sessions without a statement "
+		"while nothing changed; another server's or program's commit is then seen a moment after it, not at once" },
 };
 
 static int set(config *c, int k, const char *val, const char *src)
@@ -194,6 +197,8 @@ static int typed(config *c, err *e)
 	if (parse_i64(c->val[CFG_WISH_VOTES], 0, 1000, &n))
 		return BAD(CFG_WISH_VOTES, "expected a number from 0 (no limit) to 1000");
 	c->wish_votes = (int)n;
+	if (parse_bool(c->val[CFG_PG_WATCH], &c->pg_watch))
+		return BAD(CFG_PG_WATCH, "expected on or off");
 	if (parse_bool(c->val[CFG_PAGE_CACHE], &c->page_cache))
 		return BAD(CFG_PAGE_CACHE, "expected on or off");
 	if (!strcmp(c->val[CFG_DEFAULT_LANG], "zh"))

@@ -39,6 +39,7 @@ enum cfg_key {
 	CFG_PAGE_CACHE,
 	CFG_CARD_FONT,
 	CFG_WISH_VOTES,
+	CFG_PG_WATCH,
 	CFG__COUNT
 };
 
@@ -52,6 +53,7 @@ typedef struct config {
 	size_t max_body, max_upload, max_uri, max_header;
 	unsigned conn_timeout, max_connections;
 	int dev, bench_endpoints, page_cache, log_level;
+	int pg_watch; /* PostgreSQL: listen for commits instead of asking on every request */
 	int https; /* base_url is https: cookies get Secure */
 	int default_lang; /* LANG_ZH or LANG_EN */
 	int wish_votes;   /* open votes a member may hold on the wish wall; 0: no limit */

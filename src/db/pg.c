@@ -37,7 +37,7 @@ struct db_pg {
 	int dirty; /* the open transaction has written */
 };
 
-/* ---- what changed, without asking (db_mark) ----
+/* ---- what changed, without asking (db_mark; the pg_watch setting) ----
  * One connection per server LISTENs on "pgherd_changed", which triggers
  * on the tables a kept page or a remembered session depends on notify
  * (migration 031: the data versions, members, sessions, API tokens) when
@@ -47,7 +47,9 @@ struct db_pg {
  * page or a known session needs no statement (as the wal-index gives
  * SQLite). This process's commits count when they return, so its own
  * next page is never older than its write; another's arrive with their
- * notification, a fraction of a millisecond after they commit. While the
+ * notification, a moment after they commit (under a millisecond on an
+ * idle machine, some milliseconds on a loaded one: why it is a setting,
+ * off unless asked for). While the
  * listener is not listening (starting, or reconnecting after the server
  * went away), there is no mark and every request reads as before; coming
  * back, the count moves, so nothing remembered from before is trusted. */
@@ -122,6 +124,8 @@ static void *watch(void *arg)
 					break;
 				continue;
 			}
+			if (!atomic_load(&W.heard))
+				log_info("database watch: listening for commits");
 			quiet = 0;
 			pinged = 0;
 			quiet_since = now_us();

@@ -591,6 +591,52 @@ def test_database_outage_is_503_then_recovers(s):
     assert_eq(codes, [200] * 20, "every thread serves again once the database is back")
 
 
+def test_a_server_that_watches_postgres_sees_every_commit(s):
+    """PostgreSQL with pg_watch on: a second server on the same database
+    serves kept pages and known sessions without asking, yet its own
+    commits show at once, and another program's or server's a moment
+    later."""
+    if not s.database.startswith("postgres"):
+        return
+    w = Server(s.binary, database=s.database, extra_env={"PGHERD_PG_WATCH": "on"})
+    w.start()
+    try:
+        deadline = time.time() + 5
+        while "database watch: listening" not in w.read_log():
+            assert time.time() < deadline, "the second server listens"
+            time.sleep(0.05)
+
+        def soon(check, what):
+            deadline = time.time() + 5
+            while not check():
+                assert time.time() < deadline, what
+                time.sleep(0.05)
+        # Its own commit, at once: a member signs up there and sees their name.
+        p = Person(w)
+        email = "watch-%d@example.com" % os.getpid()
+        assert_eq(p.signup(email, name="监听会员").status, 303)
+        assert_in("监听会员", p.get("/account").text)
+        # Another program's commit: an event on the home page renamed by SQL.
+        home = Person(w).get("/").text
+        rows = [r for r in query(s, "SELECT id, title_zh FROM events") if r[1] in home]
+        assert rows, "an event on the home page"
+        eid, title = rows[0]
+        Person(w).get("/")  # kept now
+        sql(s, "UPDATE events SET title_zh = '监听测试沙龙' WHERE id = %s" % eid)
+        soon(lambda: "监听测试沙龙" in Person(w).get("/").text, "the watching server shows the new title")
+        sql(s, "UPDATE events SET title_zh = '%s' WHERE id = %s" % (title.replace("'", "''"), eid))
+        soon(lambda: "监听测试沙龙" not in Person(w).get("/").text, "and the old one back")
+        # The other server's commit: signed out there, the session ends here too.
+        other = Person(s)
+        other.cookies = dict(p.cookies)
+        assert_eq(other.post("/logout", {}).status, 303)
+        soon(lambda: "监听会员" not in p.get("/account").text, "a session ended on the other server ends here")
+    finally:
+        code = w.stop()
+        w.cleanup()
+    assert_eq(code, 0, "the watching server exited cleanly")
+
+
 def test_pages_are_compressed_for_clients_that_take_gzip(s):
     """Pages (kept ones too, with each visitor's own token inside), the API
     and CSS go gzip-compressed to a client that asks; images do not; a
