@@ -23,6 +23,18 @@ from test_home import UNMARKED_CHINESE, check, full_page_shot, run_browser_suite
 STATE = {}
 
 
+def organizer_sends(s, d, wid, action, choices, fields, landed):
+    """The organizer opens the wish, fills one of its forms and sends it."""
+    sign_in(s, d, "organizer@example.com", password(s, "organizer@example.com", "组织者老周", "organizer"))
+    d.get(s.url("/wishes/%s" % wid))
+    for name, value in choices.items():
+        Select(d.find_element(By.NAME, name)).select_by_value(value)
+    for name, text in fields.items():
+        fill(d, name, text)
+    submit(d, "form[action='/wishes/%s/%s']" % (wid, action))
+    WebDriverWait(d, 10).until(EC.url_contains(landed))
+
+
 def test_a_member_is_shown_a_similar_wish_then_posts_their_own(s, d):
     d.set_window_size(390, 844)
     sign_in(s, d, "wisher@example.com", password(s, "wisher@example.com", "许愿的会员", "member"))
@@ -66,12 +78,8 @@ def test_an_organizer_lets_it_through_and_members_vote(s, d):
 
 def test_forwarded_with_a_commitfest_link_then_implemented_in_17(s, d):
     wid = STATE["wish"]
-    sign_in(s, d, "organizer@example.com", password(s, "organizer@example.com"))
-    d.get(s.url("/wishes/%s" % wid))
-    Select(d.find_element(By.NAME, "status")).select_by_value("forwarded")
-    fill(d, "link", "https://commitfest.postgresql.org/48/4321/")
-    submit(d, "form[action='/wishes/%s/status']" % wid)
-    WebDriverWait(d, 10).until(EC.url_contains("moved=1"))
+    organizer_sends(s, d, wid, "status", {"status": "forwarded"}, {"link": "https://commitfest.postgresql.org/48/4321/"},
+                    "moved=1")
     check("commitfest.postgresql.org/48/4321/" in d.find_element(By.CSS_SELECTOR, "ol.trail").text, "the trail keeps the link")
     Select(d.find_element(By.NAME, "status")).select_by_value("implemented")
     fill(d, "shipped_in", "17")
@@ -149,12 +157,7 @@ def test_who_wants_it_as_bars_and_a_reward_on_the_profile(s, d):
     full_page_shot(d, 1280, "wishes-breakdown-en-desktop.png")
     # The reward: the organizer gives the story's author a T-shirt.
     story = STATE["wish"]
-    sign_in(s, d, "organizer@example.com", password(s, "organizer@example.com"))
-    d.get(s.url("/wishes/%s" % story))
-    Select(d.find_element(By.NAME, "kind")).select_by_value("tshirt")
-    fill(d, "note", "2026 年会限量款")
-    submit(d, "form[action='/wishes/%s/rewards']" % story)
-    WebDriverWait(d, 10).until(EC.url_contains("rewarded=1"))
+    organizer_sends(s, d, story, "rewards", {"kind": "tshirt"}, {"note": "2026 年会限量款"}, "rewarded=1")
     check("限量 T 恤" in d.find_element(By.CSS_SELECTOR, "section.rewards").text, "the reward shows on the wish")
     author = query(s, "SELECT user_id FROM wishes WHERE id = %s" % story)[0][0]
     sql(s, "UPDATE users SET profile_public = %s WHERE id = %s" % ("true" if pg else "1", author))
