@@ -24,7 +24,7 @@ static json_t *reward_json(req *r, const db_res *x, int i)
 int wish_rewards_model(req *r, int64_t id, json_t *m, err *e)
 {
 	db_res x;
-	int rc = db_query(r->db, &r->a, "SELECT g.kind AS kind, g.note AS note, g.given_at AS given_at, g.user_id AS user_id, "
+	int rc = db_query(r->db, &r->a, "SELECT g.id AS id, g.kind AS kind, g.note AS note, g.given_at AS given_at, g.user_id AS user_id, "
 					"coalesce(u.display_name, '') AS name FROM wish_rewards g " PEOPLE_JOIN("u", "g.user_id")
 					"WHERE g.wish_id = ? ORDER BY g.id",
 			  DB_ARGS(DB_INT(id)), &x, e);
@@ -35,6 +35,7 @@ int wish_rewards_model(req *r, int64_t id, json_t *m, err *e)
 		json_t *g = reward_json(r, &x, i);
 		json_object_set_new(g, "name", json_string(db_text(&x, i, "name")));
 		json_object_set_new(g, "user_id", json_integer(db_int(&x, i, "user_id")));
+		json_object_set_new(g, "id", json_integer(db_int(&x, i, "id")));
 		json_array_append_new(a, g);
 	}
 	json_object_set_new(m, "rewards", a);
@@ -119,6 +120,27 @@ static int give(req *r, resp *out)
 	return http_redirect(r, out, arena_printf(&r->a, "/wishes/%lld?rewarded=1", (long long)w->id));
 }
 
+/* POST /wishes/:id/rewards/:reward/withdraw: a reward recorded by
+ * mistake goes (the audit log keeps that it was given and taken back). */
+static int withdraw(req *r, resp *out)
+{
+	err e = ERR_INIT;
+	const struct wish_row *w = r->row;
+	int64_t reward = req_num(r, "reward"), n = 0;
+	int rc = db_exec(r->db, "DELETE FROM wish_rewards WHERE id = ? AND wish_id = ?", DB_ARGS(DB_INT(reward), DB_INT(w->id)),
+			 &n, &e);
+	if (!rc && !n)
+		return http_error(r, out, 404, "not_found", "wishes.err.no_reward");
+	if (!rc)
+		rc = auth_audit(r->db, r->user_id, "wish.reward_withdraw", arena_printf(&r->a, "wish:%lld", (long long)w->id),
+				arena_printf(&r->a, "reward:%lld", (long long)reward), r->client, &e);
+	if (rc)
+		return rc;
+	if (r->api)
+		return out->model = json_pack("{s:I,s:b}", "reward", (json_int_t)reward, "withdrawn", 1), 0;
+	return http_redirect(r, out, arena_printf(&r->a, "/wishes/%lld?withdrawn=1", (long long)w->id));
+}
+
 static const struct input give_inputs[] = {
 	{ "kind", IN_CHOICE, IN_REQUIRED, 0, 0, "wishes.err.reward_kind", "wishes.err.reward_kind", reward_kinds },
 	{ "note", IN_LINE, 0, 0, NOTE_MAX, "wishes.err.reward_note", NULL },
@@ -128,6 +150,7 @@ static const struct input give_inputs[] = {
 
 static const struct route routes[] = {
 	{ M_POST, "/wishes/:id/rewards", give, ORGANIZERS, 1, "wish-reward", &wish_loader, give_inputs, wish_again },
+	{ M_POST, "/wishes/:id/rewards/:reward/withdraw", withdraw, ORGANIZERS, 1, "wish-reward-withdraw", &wish_loader, no_inputs },
 };
 
 const struct route_table reward_routes = { routes, sizeof(routes) / sizeof(routes[0]) };

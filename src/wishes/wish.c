@@ -123,6 +123,11 @@ static int open_for_votes(const struct wish_row *w)
 	       strcmp(w->status, "duplicate");
 }
 
+/* What the page says after a form went through (?voted=1): such a page is
+ * not kept. */
+static const char *const notices[] = { "posted", "pending", "voted", "unvoted", "moved", "followed", "rewarded", "withdrawn",
+				       NULL };
+
 int wish_page(req *r, resp *out, unsigned status, int keep, int64_t version)
 {
 	err e = ERR_INIT;
@@ -202,8 +207,6 @@ int wish_page(req *r, resp *out, unsigned status, int keep, int64_t version)
 	}
 	json_object_set_new(m, "page_canonical", json_string(path));
 	json_object_set_new(m, "page_description", json_string(text_cut(&r->a, body, 150)));
-	static const char *const notices[] = { "posted", "pending", "voted", "unvoted", "moved", "followed", "rewarded",
-					       NULL };
 	for (size_t i = 0; notices[i]; i++)
 		if (req_query(r, notices[i]))
 			json_object_set_new(m, "notice", json_string(T(arena_printf(&r->a, "wishes.notice.%s", notices[i]))));
@@ -225,8 +228,6 @@ static int show(req *r, resp *out)
 {
 	err e = ERR_INIT;
 	int64_t version = 0;
-	static const char *const notices[] = { "posted", "pending", "voted", "unvoted", "moved", "followed", "rewarded",
-					       NULL };
 	int keep = 1, rc;
 	for (size_t i = 0; notices[i]; i++)
 		keep = keep && !req_query(r, notices[i]);

@@ -471,6 +471,18 @@ def test_rewards_show_on_the_wish_and_the_members_profile(s):
     assert_in("Rewards for wishes", en)
     assert_in("Book", en)
     assert int(query(s, "SELECT count(*) FROM audit_log WHERE action = 'wish.reward'")[0][0]) >= 2, "each in the audit log"
+    # One given by mistake is withdrawn: gone from the wish and the profile; only organizers may.
+    book = query(s, "SELECT id FROM wish_rewards WHERE wish_id = %s AND kind = 'book'" % wid)[0][0]
+    withdraw = "/wishes/%s/rewards/%s/withdraw" % (wid, book)
+    assert_in(withdraw, organizer.get("/wishes/%s" % wid).text, "the organizer sees the button")
+    assert withdraw not in Person(s).get("/wishes/%s" % wid).text, "a visitor does not"
+    assert_eq(wisher.post(withdraw, {}).status, 403)
+    assert_eq(organizer.post(withdraw, {}).status, 303)
+    assert_eq(organizer.post(withdraw, {}).status, 404, "withdrawn once")
+    assert_eq(organizer.post("/wishes/%s/rewards/999999/withdraw" % wid, {}).status, 404)
+    assert "Book" not in Person(s).get("/people/%s?lang=en" % helper).text
+    assert_in("限量 T 恤", Person(s).get("/wishes/%s" % wid).text, "the other stays")
+    assert_eq(query(s, "SELECT count(*) FROM audit_log WHERE action = 'wish.reward_withdraw'")[0][0], "1")
 
 
 def test_two_thousand_members_vote_for_one_wish_within_a_second(s):
