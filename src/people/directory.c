@@ -85,6 +85,25 @@ int people_demo_editor(db *d, arena *a, int64_t *id, err *e)
 	return rc;
 }
 
+int people_demo_member(db *d, arena *a, int n, const char *job_role, int64_t org_id, int64_t *id, err *e)
+{
+	db_res x;
+	const char *email = arena_printf(a, "member%d@demo.pgherd.invalid", n);
+	int rc = db_query(d, a, "SELECT id FROM users WHERE email = ?", DB_ARGS(DB_TEXT(email)), &x, e);
+	if (!rc && x.nrows) {
+		*id = db_get_int(&x, 0, 0);
+		return 0;
+	}
+	if (!rc)
+		rc = db_query(d, a, "INSERT INTO users (email, display_name, password_hash, role, created_at, profile_public, "
+				    "job_role, org_id) VALUES (?, ?, '!', 'member', ?, ?, ?, ?) RETURNING id",
+			      DB_ARGS(DB_TEXT(email), DB_TEXT(arena_printf(a, "社区会员%d", n)), DB_TIME(unix_now()), DB_BOOL(0),
+				      DB_TEXT(job_role), org_id ? DB_INT(org_id) : DB_NULL), &x, e);
+	if (!rc)
+		*id = db_get_int(&x, 0, 0);
+	return rc;
+}
+
 int people_demo_editor_if_empty(db *d, arena *a, const char *count_sql, int64_t *id, err *e)
 {
 	db_res x;

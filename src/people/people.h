@@ -50,6 +50,10 @@ int people_segment(db *d, arena *a, int64_t id, struct person_segment *out, err 
  * sign in (no password matches it), made the first time it is asked for;
  * the demo's articles and entries are theirs. */
 int people_demo_editor(db *d, arena *a, int64_t *id, err *e);
+/* Demo member n (1, 2, ...) with a job role and an organization (0:
+ * none), made the first time it is asked for; like the desk, it cannot
+ * sign in, and its profile is private. */
+int people_demo_member(db *d, arena *a, int n, const char *job_role, int64_t org_id, int64_t *id, err *e);
 /* The same when count_sql (a feature's "SELECT count(*) FROM ...") counts
  * nothing yet; *id 0 when the feature's demo rows are there already. */
 int people_demo_editor_if_empty(db *d, arena *a, const char *count_sql, int64_t *id, err *e);

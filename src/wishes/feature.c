@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "orgs/orgs.h"
 #include "people/people.h"
 #include "base/banned.h"
 
@@ -47,6 +48,22 @@ static int wishes_demo(db *d, struct demo_ctx *c, err *e)
 		{ "vendor", "zh", "云上 PostgreSQL 支持 pg_cron", "各家云数据库都能开启 pg_cron 扩展。", "pg_cron on every cloud's PostgreSQL", "new", "",
 		  "" },
 	};
+	/* Members at some of the demo's organizations (the directory's demo
+	 * comes first), in each job role. */
+	static const struct {
+		const char *job_role, *org;
+	} voters[] = {
+		{ "dba", "邮储银行" }, { "dba", "民生银行" }, { "developer", "阿里巴巴" }, { "architect", "中国电信" },
+		{ "decision_maker", "中原银行" }, { "developer", "京东" }, { "student", "" }, { "dba", "中国人寿" },
+	};
+	int64_t voter[sizeof(voters) / sizeof(voters[0])];
+	for (size_t v = 0; !rc && v < sizeof(voters) / sizeof(voters[0]); v++) {
+		int64_t org = 0;
+		if (*voters[v].org)
+			rc = orgs_find(d, &a, voters[v].org, &org, e);
+		if (!rc)
+			rc = people_demo_member(d, &a, (int)v + 1, voters[v].job_role, org, &voter[v], e);
+	}
 	for (size_t i = 0; !rc && i < sizeof(wishes) / sizeof(wishes[0]); i++) {
 		int64_t at = now - (int64_t)(i + 1) * 5 * 86400;
 		rc = db_query(d, &a, "INSERT INTO wishes (user_id, kind, lang, title, body, title_tr, status, status_link, shipped_in, "
@@ -59,10 +76,23 @@ static int wishes_demo(db *d, struct demo_ctx *c, err *e)
 			rc = db_exec(d, "INSERT INTO wish_trail (wish_id, status, link, shipped_in, by_user, at) VALUES (?, ?, ?, ?, ?, ?)",
 				     DB_ARGS(DB_INT(id), DB_TEXT(wishes[i].status), DB_TEXT(wishes[i].link),
 					     DB_TEXT(wishes[i].shipped_in), DB_INT(editor), DB_TIME(at + 86400)), NULL, e);
-		/* The editor's vote: the count is always the votes there are. */
+		/* The editor's vote, and some of the demo's members', each kept
+		 * with who cast it (the bars on the wish); the counts are the
+		 * votes there are. */
 		if (!rc)
 			rc = db_exec(d, "INSERT INTO wish_votes (wish_id, user_id, created_at) VALUES (?, ?, ?)",
 				     DB_ARGS(DB_INT(id), DB_INT(editor), DB_TIME(at)), NULL, e);
+		for (size_t v = 0; !rc && v < sizeof(voters) / sizeof(voters[0]); v++) {
+			if ((v + i) % 3 == 2)
+				continue; /* not every member wants every wish */
+			struct person_segment who;
+			if (!(rc = people_segment(d, &a, voter[v], &who, e)))
+				rc = db_exec(d, "INSERT INTO wish_votes (wish_id, user_id, created_at, job_role, org_category, "
+						"org_industry) VALUES (?, ?, ?, ?, ?, ?)",
+					     DB_ARGS(DB_INT(id), DB_INT(voter[v]), DB_TIME(at + 3600 * (int64_t)(v + 1)),
+						     DB_TEXT(who.job_role), DB_TEXT(who.org_category), DB_TEXT(who.org_industry)),
+					     NULL, e);
+		}
 		if (!rc)
 			rc = wish_recount(d, id, e);
 	}
