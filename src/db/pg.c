@@ -141,6 +141,8 @@ static void *watch(void *arg)
 		if (!pinged && now - quiet_since > PING_AFTER_US) {
 			if (!PQsendQuery(c, "SELECT 1")) {
 				atomic_store(&W.listening, 0);
+				PQfinish(c);
+				c = NULL;
 				continue;
 			}
 			pinged = now;
@@ -156,6 +158,9 @@ static void *watch(void *arg)
 			break;
 		if (!PQconsumeInput(c)) {
 			atomic_store(&W.listening, 0);
+			PQfinish(c);
+			c = NULL;
+			pinged = 0;
 			continue; /* reconnects above */
 		}
 		while (pinged && !PQisBusy(c)) {
