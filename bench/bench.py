@@ -176,26 +176,6 @@ WHO = {"sqlite": """UPDATE wish_votes SET job_role = coalesce((SELECT u.job_role
   org_industry = coalesce((SELECT o.industry FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = wish_votes.user_id), '')""",
        "postgres": """UPDATE wish_votes v SET job_role = coalesce(u.job_role, ''), org_category = coalesce(o.category, ''),
   org_industry = coalesce(o.industry, '') FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.id = v.user_id"""}
-# The counts the server keeps beside the votes: each wish's votes, its
-# votes by each segment (migration 030's), and its heat (every vote now).
-COUNTS = "UPDATE wishes SET votes = (SELECT count(*) FROM wish_votes v WHERE v.wish_id = wishes.id)"
-SEGMENTS = """WITH v AS (SELECT wish_id, job_role AS r, org_category AS c, org_industry AS i FROM wish_votes)
-INSERT INTO wish_segments (wish_id, segment, votes)
-SELECT wish_id, seg, count(*) FROM (
-  SELECT wish_id, 'r=' || r AS seg FROM v WHERE r <> ''
-  UNION ALL SELECT wish_id, 'c=' || c FROM v WHERE c <> ''
-  UNION ALL SELECT wish_id, 'i=' || i FROM v WHERE i <> ''
-  UNION ALL SELECT wish_id, 'r=' || r || '&c=' || c FROM v WHERE r <> '' AND c <> ''
-  UNION ALL SELECT wish_id, 'r=' || r || '&i=' || i FROM v WHERE r <> '' AND i <> ''
-  UNION ALL SELECT wish_id, 'c=' || c || '&i=' || i FROM v WHERE c <> '' AND i <> ''
-  UNION ALL SELECT wish_id, 'r=' || r || '&c=' || c || '&i=' || i FROM v WHERE r <> '' AND c <> '' AND i <> ''
-) s GROUP BY wish_id, seg"""
-HEAT = {"sqlite": "UPDATE wishes SET heat = (strftime('%s', 'now') - 1767225600) / 604800.0 + log2(votes + "
-                  "pow(2, (created_at - strftime('%s', 'now')) / 604800.0))",
-        "postgres": "UPDATE wishes SET heat = wish_week(now()) + ln(votes + power(2::double precision, "
-                    "wish_week(created_at) - wish_week(now()))) / ln(2)"}
-
-
 def seed_wishes(server):
     """The wall at the size the issue names, and a wish with 50 comments;
     returns that wish's id and the seconds the seeding took."""
@@ -211,9 +191,10 @@ def seed_wishes(server):
     sql(server, VOTERS.replace("{now}", now))
     sql(server, VOTES.replace("{now}", now))
     sql(server, WHO[engine])
-    sql(server, COUNTS)
-    sql(server, SEGMENTS)
-    sql(server, HEAT[engine])
+    # The counts the server keeps beside the votes (each wish's votes, its
+    # trending weight, its votes by who cast them), counted by the server's
+    # own code as after any load of votes.
+    server.run("wishes", "recount")
     if pg:
         sql(server, "VACUUM ANALYZE wishes")
         sql(server, "VACUUM ANALYZE wish_votes")

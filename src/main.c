@@ -25,6 +25,7 @@
 #include "events/events.h"
 #include "mail/outbox.h"
 #include "people/people.h"
+#include "wishes/wishes.h"
 #include "view/i18n.h"
 #include "view/view.h"
 #include "base/banned.h"
@@ -398,6 +399,20 @@ static int cmd_user(config *c, char **rest)
 	return rc;
 }
 
+static int cmd_wishes(config *c, char **rest)
+{
+	db *d;
+	if (open_db(c, &d))
+		return 1;
+	if (migrate_db(d)) {
+		db_close(d);
+		return 1;
+	}
+	int rc = wishes_command(d, rest, stdout, stderr);
+	db_close(d);
+	return rc;
+}
+
 static int cmd_routes(config *c, char **rest)
 {
 	(void)c;
@@ -483,6 +498,12 @@ static const struct cmd cmds[] = {
 	  "random, printed once, and stored only as argon2id hashes. Roles:\n"
 	  "member speaker volunteer organizer editor treasurer admin.\n"
 	  "Every change is written to the audit log.\n", NULL, DB_SETTINGS, 1 },
+	{ "wishes", cmd_wishes, "count the wish wall's votes, trending and breakdowns again",
+	  "pgherd wishes recount [SETTINGS]\n\n"
+	  "Counts every wish's votes, its trending weight and its votes by job role,\n"
+	  "organization type and industry again from the votes themselves (each\n"
+	  "kept with who cast it), in one transaction: after votes were loaded into\n"
+	  "the database by something other than pgherd.\n", NULL, DB_SETTINGS, 1 },
 	{ "backup", cmd_backup, "write the whole database, uploads included, to a file",
 	  "pgherd backup FILE [SETTINGS]\n\n"
 	  "Writes every table (members, events, registrations, uploaded images and\n"

@@ -100,6 +100,35 @@ static int wishes_demo(db *d, struct demo_ctx *c, err *e)
 	return rc;
 }
 
+static int recount_tx(db *d, void *p, err *e)
+{
+	arena a = ARENA_INIT;
+	db_res x;
+	int rc = db_query(d, &a, "SELECT id FROM wishes ORDER BY id", DB_NOARGS, &x, e);
+	for (int i = 0; !rc && i < x.nrows; i++)
+		rc = wish_recount(d, db_get_int(&x, i, 0), e);
+	if (!rc)
+		*(int *)p = x.nrows;
+	arena_release(&a);
+	return rc;
+}
+
+int wishes_command(db *d, char **args, FILE *out, FILE *errout)
+{
+	if (!args || !args[0] || strcmp(args[0], "recount") || args[1]) {
+		fprintf(errout, "usage: pgherd wishes recount\n");
+		return 2;
+	}
+	err e = ERR_INIT;
+	int n = 0;
+	if (db_tx(d, recount_tx, &n, &e)) {
+		fprintf(errout, "pgherd: %s\n", e.msg);
+		return 1;
+	}
+	fprintf(out, "counted %d wishes again from their votes\n", n);
+	return 0;
+}
+
 const struct feature wishes_feature = {
 	.name = "wishes",
 	.routes = { &wall_routes, &wish_routes, &vote_routes, &trail_routes, &reward_routes },

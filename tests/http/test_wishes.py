@@ -356,6 +356,16 @@ def test_votes_break_down_by_who_voted(s):
                                                       "shipped_in": ""}).status, 303)
     assert_eq(seg(a, "r=dba&i=bank"), "3")
     assert_eq(seg(b, "r=dba&i=bank"), "0")
+    # Counted again from the votes by the command (as after a load of
+    # votes): the same counts and the same trending weight.
+    before = query(s, "SELECT id, votes, round(heat * 1000) FROM wishes WHERE id IN (%s, %s) ORDER BY id" % (a, b))
+    out = s.run("wishes", "recount").stdout.decode()
+    assert_in("counted", out)
+    assert_eq(seg(a, "r=dba&i=bank"), "3")
+    assert_eq(seg(a, "r=developer"), "2")
+    assert_eq(query(s, "SELECT id, votes, round(heat * 1000) FROM wishes WHERE id IN (%s, %s) ORDER BY id" % (a, b)),
+              before)
+    assert_eq(s.run("wishes", "again", check=False).returncode, 2, "a wrong word is refused")
     # A filter that is not on the list: refused in the page's language.
     r = Person(s).get("/wishes?role=pilot")
     assert_eq(r.status, 422)
