@@ -68,9 +68,10 @@ static const struct setting settings[CFG__COUNT] = {
 		"a font with Chinese (TrueType, OpenType or a .ttc collection) to draw the link card of an event or article without a picture; off: they share the community's card" },
 	[CFG_WISH_VOTES] = { "wish_votes", "PGHERD_WISH_VOTES", "0", 0,
 		"votes a member may hold at once on the wish wall's open wishes (a vote on a wish that closes comes back); 0: no limit" },
-	[CFG_PG_WATCH] = { "pg_watch", "PGHERD_PG_WATCH", "off", 0,
+	[CFG_PG_WATCH] = { "pg_watch", "PGHERD_PG_WATCH", "on", 0,
 		"PostgreSQL: on: hear each commit (LISTEN/NOTIFY) and serve kept pages and known sessions without a statement "
-		"while nothing changed; another server's or program's commit is then seen a moment after it, not at once" },
+		"while nothing changed (another server's commit shows a moment after it; a member's own at once); "
+		"off: ask the database on every request (needed behind a pooler in transaction mode)" },
 };
 
 static int set(config *c, int k, const char *val, const char *src)

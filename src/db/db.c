@@ -242,6 +242,21 @@ void db_watch_stop(void)
 	db_pg_watch_stop();
 }
 
+void db_fresh(int on)
+{
+	db_pg_fresh(on);
+}
+
+int db_committed(void)
+{
+	return db_pg_committed();
+}
+
+int db_watch_state(uint64_t *heard)
+{
+	return db_pg_watch_state(heard);
+}
+
 /* The versions last read in this process and the mark taken just before
  * that read: a commit between the two leaves the text newer than its mark,
  * so the next request reads again; never older. */

@@ -125,6 +125,16 @@ int db_mark(db *d, struct db_mark *m);
  * gives PostgreSQL its marks (pg.c); nothing on SQLite. */
 int db_watch_start(const char *url, err *e);
 void db_watch_stop(void);
+/* 1: what this thread reads next takes no mark from the watch (a member
+ * who just wrote, perhaps through another server, reads at once what the
+ * database holds); 0: marks as usual. Set for each request. */
+void db_fresh(int on);
+/* 1 when this thread has committed a write on PostgreSQL since db_fresh. */
+int db_committed(void);
+/* The watch: -1 not running (SQLite, or pg_watch off), 0 not listening
+ * (yet, or again), 1 listening; *heard: the commits heard so far (and
+ * each time it began to listen). */
+int db_watch_state(uint64_t *heard);
 
 /* Every data version as one text ("events=12,home=5,orgs=3"), into a,
  * NULL when there are none. Read from the database only when something

@@ -30,5 +30,8 @@ int db_sqlite_open(const char *path, db **out, err *e);
 int db_pg_open(const char *url, db **out, err *e);
 int db_pg_watch_start(const char *url, err *e);
 void db_pg_watch_stop(void);
+void db_pg_fresh(int on);
+int db_pg_committed(void);
+int db_pg_watch_state(uint64_t *heard);
 
 #endif

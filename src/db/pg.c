@@ -48,11 +48,20 @@ struct db_pg {
  * SQLite). This process's commits count when they return, so its own
  * next page is never older than its write; another's arrive with their
  * notification, a moment after they commit (under a millisecond on an
- * idle machine, some milliseconds on a loaded one: why it is a setting,
- * off unless asked for). While the
- * listener is not listening (starting, or reconnecting after the server
- * went away), there is no mark and every request reads as before; coming
- * back, the count moves, so nothing remembered from before is trusted. */
+ * idle machine, some milliseconds on a loaded one). A member's own write
+ * through another server is read at once all the same: the answer to a
+ * write sets a short-lived cookie, and a request carrying it takes no
+ * mark (db_fresh; http/server.c).
+ *
+ * The watch trusts only what it has seen work: the connection also
+ * listens on a channel of its own and notifies it, when it starts and
+ * every two quiet seconds; until that comes back there is no mark, and a
+ * notification that does not come back in three seconds (a database that
+ * stopped answering, or a pooler in transaction mode, which does not
+ * carry notifications) drops the connection. While it is not listening
+ * (starting, reconnecting after the server went away) every request
+ * reads as before; coming back, the count moves, so nothing remembered
+ * from before is trusted. */
 static struct {
 	pthread_t thread;
 	int running, stop[2];
@@ -60,6 +69,32 @@ static struct {
 	_Atomic uint64_t heard, wrote;
 	atomic_int listening;
 } W = { .stop = { -1, -1 } };
+
+static _Thread_local int fresh;     /* this thread's request takes no mark */
+static _Thread_local int committed_; /* ...and has committed a write */
+
+void db_pg_fresh(int on)
+{
+	fresh = on;
+	committed_ = 0;
+}
+
+int db_pg_committed(void)
+{
+	return committed_;
+}
+
+static void committed(void)
+{
+	atomic_fetch_add(&W.wrote, 1);
+	committed_ = 1;
+}
+
+int db_pg_watch_state(uint64_t *heard)
+{
+	*heard = atomic_load(&W.heard);
+	return !W.running ? -1 : atomic_load(&W.listening);
+}
 
 /* Statements that change nothing a mark covers: a SELECT (none in pgherd
  * writes), SET and SHOW. Every other one counts as a write. */
@@ -75,13 +110,13 @@ static void wrote(struct db_pg *p)
 	if (p->base.in_tx)
 		p->dirty = 1;
 	else
-		atomic_fetch_add(&W.wrote, 1);
+		committed();
 }
 
 static int p_mark(db *d, struct db_mark *m)
 {
 	(void)d;
-	if (!atomic_load(&W.listening))
+	if (fresh || !atomic_load(&W.listening))
 		return -1;
 	uint64_t heard = atomic_load(&W.heard), mine = atomic_load(&W.wrote);
 	memset(m, 0, sizeof(*m));
@@ -99,6 +134,14 @@ static int watch_wait(int fd, int ms)
 	return n > 0 && f[0].revents;
 }
 
+/* Sends the watch's own notification; 0 when sent. */
+static int watch_ping(PGconn *c, const char *own)
+{
+	char sql[96];
+	snprintf(sql, sizeof(sql), "NOTIFY %s", own);
+	return PQsendQuery(c, sql) ? 0 : -1;
+}
+
 static void *watch(void *arg)
 {
 	(void)arg;
@@ -106,13 +149,16 @@ static void *watch(void *arg)
 	int quiet = 0; /* said once that it cannot listen, until it can */
 	enum { PING_AFTER_US = 2000000, PING_WAIT_US = 3000000 };
 	int64_t quiet_since = now_us(), pinged = 0;
+	char own[64], listen[160];
+	snprintf(own, sizeof(own), "pgherd_watch_%ld_%lld", (long)getpid(), (long long)(now_us() % 1000000007));
+	snprintf(listen, sizeof(listen), "LISTEN pgherd_changed; LISTEN %s", own);
 	for (;;) {
 		if (!c || PQstatus(c) != CONNECTION_OK) {
 			atomic_store(&W.listening, 0);
 			PQfinish(c);
 			c = PQconnectdb(W.url);
-			PGresult *res = PQstatus(c) == CONNECTION_OK ? PQexec(c, "LISTEN pgherd_changed") : NULL;
-			int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+			PGresult *res = PQstatus(c) == CONNECTION_OK ? PQexec(c, listen) : NULL;
+			int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK && !watch_ping(c, own);
 			PQclear(res);
 			if (!ok) {
 				if (!quiet++)
@@ -124,22 +170,15 @@ static void *watch(void *arg)
 					break;
 				continue;
 			}
-			if (!atomic_load(&W.heard))
-				log_info("database watch: listening for commits");
-			quiet = 0;
-			pinged = 0;
-			quiet_since = now_us();
-			/* What changed while it was not listening is not known:
-			 * every mark taken before is worth nothing now. */
-			atomic_fetch_add(&W.heard, 1);
-			atomic_store(&W.listening, 1);
+			pinged = now_us(); /* listening once this comes back */
 		}
 		/* A database that stopped answering (a network cut, not a
-		 * shutdown, which closes the connection) is found by a ping
-		 * every few seconds: unanswered, nothing is trusted. */
+		 * shutdown, which closes the connection) or a connection that
+		 * does not carry notifications is found by the watch's own
+		 * notification every few seconds: not back, nothing is trusted. */
 		int64_t now = now_us();
 		if (!pinged && now - quiet_since > PING_AFTER_US) {
-			if (!PQsendQuery(c, "SELECT 1")) {
+			if (watch_ping(c, own)) {
 				atomic_store(&W.listening, 0);
 				PQfinish(c);
 				c = NULL;
@@ -147,11 +186,16 @@ static void *watch(void *arg)
 			}
 			pinged = now;
 		} else if (pinged && now - pinged > PING_WAIT_US) {
-			log_warn("database watch: no answer for %d s; listening again", (int)(PING_WAIT_US / 1000000));
+			if (!quiet++)
+				log_warn("database watch: its own notification did not come back in %d s (a pooler in "
+					 "transaction mode does not carry them); kept pages check the database each time",
+					 (int)(PING_WAIT_US / 1000000));
 			atomic_store(&W.listening, 0);
 			PQfinish(c);
 			c = NULL;
 			pinged = 0;
+			if (watch_wait(-1, 1000))
+				break;
 			continue;
 		}
 		if (watch_wait(PQsocket(c), 1000))
@@ -163,17 +207,32 @@ static void *watch(void *arg)
 			pinged = 0;
 			continue; /* reconnects above */
 		}
-		while (pinged && !PQisBusy(c)) {
+		while (!PQisBusy(c)) {
 			PGresult *r = PQgetResult(c);
-			if (!r) {
-				pinged = 0;
-				quiet_since = now_us();
-			}
+			if (!r)
+				break;
 			PQclear(r);
 		}
-		int got = 0;
-		for (PGnotify *n; (n = PQnotifies(c)); got = 1)
-			PQfreemem(n);
+		int got = 0, back = 0;
+		for (PGnotify *n; (n = PQnotifies(c)); PQfreemem(n)) {
+			if (!strcmp(n->relname, own))
+				back = 1;
+			else
+				got = 1;
+		}
+		if (back && pinged) {
+			pinged = 0;
+			quiet_since = now_us();
+			if (!atomic_load(&W.listening)) {
+				if (!atomic_load(&W.heard) || quiet)
+					log_info("database watch: listening for commits");
+				quiet = 0;
+				/* What changed while it was not listening is not
+				 * known: every mark taken before is worth nothing. */
+				atomic_fetch_add(&W.heard, 1);
+				atomic_store(&W.listening, 1);
+			}
+		}
 		if (got) {
 			atomic_fetch_add(&W.heard, 1);
 			quiet_since = now_us();
@@ -443,7 +502,7 @@ static int p_exec(db *d, const char *sql, const db_param *prm, int n, int64_t *c
 		}
 		/* Its writes count once they are committed. */
 		if (!strcmp(sql, "COMMIT") && p->dirty)
-			atomic_fetch_add(&W.wrote, 1);
+			committed();
 		p->dirty = 0;
 	} else if ((rc = run(p, sql, prm, n, &res, e))) {
 		return rc;

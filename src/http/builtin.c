@@ -25,6 +25,14 @@ static int healthz(req *r, resp *out)
 	}
 	out->model = json_pack("{s:s,s:s,s:s}", "status", "ok", "database", db_engine_name(d),
 			       "version", PGHERD_VERSION);
+	/* PostgreSQL's watch (pg_watch): whether kept pages trust what it
+	 * heard, and how many commits it heard (a test waits on the count). */
+	uint64_t heard;
+	int watch = db_watch_state(&heard);
+	if (watch >= 0)
+		json_object_set_new(out->model, "watch",
+				    json_pack("{s:s,s:I}", "state", watch ? "listening" : "not listening",
+					      "heard", (json_int_t)heard));
 	(void)r;
 	return 0;
 }

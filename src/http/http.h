@@ -150,6 +150,7 @@ typedef struct req {
 	void *pp;              /* struct MHD_PostProcessor */
 	const char *csrf;      /* the token for this client (cookie or new) */
 	int new_csrf;
+	int fresh;             /* wrote a moment ago (its cookie): reads take no mark from the watch */
 	int role;              /* the current user's role (ROLE_VISITOR when none) */
 	int64_t user_id;       /* 0 for a visitor */
 	int64_t user_version;  /* the member's own data version (cached pages kept for them) */

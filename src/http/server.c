@@ -196,6 +196,11 @@ static enum MHD_Result arg_allowed(void *cls, enum MHD_ValueKind kind, const cha
 
 /* The CSRF cookie's name: over https with the __Host- prefix, which a
  * browser keeps only from this host, Secure, for every path. */
+/* The cookie of a member who wrote a moment ago, and how long it lasts:
+ * far longer than a notification takes to reach every server. */
+#define FRESH_COOKIE "fresh"
+enum { FRESH_SECONDS = 5 };
+
 static const char *csrf_cookie(const req *r)
 {
 	return r->cfg->https ? "__Host-csrf" : "csrf";
@@ -798,6 +803,14 @@ static enum MHD_Result send_resp(req *r, resp *out)
 						     r->cfg->https ? "; Secure" : ""));
 	for (size_t i = 0; i < sizeof(out->cookies) / sizeof(out->cookies[0]) && out->cookies[i]; i++)
 		MHD_add_response_header(m, "Set-Cookie", out->cookies[i]);
+	/* PostgreSQL's watch hears another server's commit a moment after it:
+	 * the member who wrote reads what the database holds for a while,
+	 * whichever server their next request reaches. */
+	uint64_t heard;
+	if (!r->bearer && status < 400 && (db_committed() || !(r->method & M_SAFE)) && db_watch_state(&heard) >= 0)
+		MHD_add_response_header(m, "Set-Cookie",
+					arena_printf(&r->a, FRESH_COOKIE "=1; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s",
+						     FRESH_SECONDS, r->cfg->https ? "; Secure" : ""));
 	if (r->set_lang_cookie)
 		MHD_add_response_header(m, "Set-Cookie",
 					arena_printf(&r->a, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax",
@@ -1135,6 +1148,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		const char *cookie = req_cookie(r, csrf_cookie(r));
 		if (auth_csrf_valid(cookie))
 			r->csrf = cookie;
+		r->fresh = req_cookie(r, FRESH_COOKIE) != NULL;
 		if (atomic_load(&s->connections) > (int)s->cfg->max_connections) {
 			r->over_capacity = 1;
 			return fail(r, 503, "busy", "error.busy");
@@ -1188,7 +1202,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		r->pp = NULL;
 	}
 	json_arena_begin(&r->a);
+	db_fresh(r->fresh);
 	enum MHD_Result res = r->then ? resume(r) : dispatch(s, r);
+	db_fresh(0);
 	json_arena_end();
 	return res;
 }

@@ -68,11 +68,13 @@ class Server:
         self.proc = None
         self.log_path = os.path.join(self.dir, "server.log")
         self.cookies = {}
+        self.cookie_until = {}  # name: when its Max-Age runs out
 
     def run(self, *args, check=True):
         """Runs a pgherd subcommand with this server's settings."""
         p = subprocess.run([self.binary] + list(args), env=self.env, cwd=self.dir,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        heard(self.database)
         if check and p.returncode != 0:
             raise AssertionError("pgherd %s failed (%d): %s" % (" ".join(args), p.returncode,
                                                                p.stderr.decode()))
@@ -88,6 +90,7 @@ class Server:
                 raise AssertionError("pgherd exited at start:\n" + self.read_log())
             try:
                 if self.get("/healthz").status in (200, 503):
+                    RUNNING.append(self)
                     return self
             except OSError:
                 time.sleep(0.05)
@@ -95,6 +98,8 @@ class Server:
 
     def stop(self):
         """Stops the server; returns its exit code (66 when a sanitizer spoke)."""
+        if self in RUNNING:
+            RUNNING.remove(self)
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -121,6 +126,8 @@ class Server:
     def request(self, method, path, body=None, headers=None, keep_cookies=True):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
         h = {"Host": "127.0.0.1:%d" % self.port}
+        for name in [k for k in self.cookies if self.cookie_until.get(k, float("inf")) <= time.time()]:
+            del self.cookies[name]
         if self.cookies and keep_cookies:
             h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
         h.update(headers or {})
@@ -132,6 +139,12 @@ class Server:
             for sc in resp.all_headers("Set-Cookie"):
                 name, _, rest = sc.partition("=")
                 self.cookies[name] = rest.split(";")[0]
+                # As a browser keeps it: until its Max-Age runs out.
+                self.cookie_until.pop(name, None)
+                for attr in rest.split(";")[1:]:
+                    k, _, v = attr.strip().partition("=")
+                    if k.lower() == "max-age" and v.lstrip("-").isdigit():
+                        self.cookie_until[name] = time.time() + int(v)
         return resp
 
     def get(self, path, headers=None, **kw):
@@ -308,10 +321,11 @@ class Person:
     def __init__(self, s):
         self.s = s
         self.cookies = {}
+        self.cookie_until = {}
 
     def req(self, method, path, fields=None, headers=None):
-        saved = self.s.cookies
-        self.s.cookies = self.cookies
+        saved = self.s.cookies, self.s.cookie_until
+        self.s.cookies, self.s.cookie_until = self.cookies, self.cookie_until
         try:
             h = {"Origin": "http://127.0.0.1:%d" % self.s.port}
             h.update(headers or {})
@@ -323,7 +337,7 @@ class Person:
                 return self.s.post_form(path, fields, headers=h)
             return self.s.request(method, path, headers=h)
         finally:
-            self.s.cookies = saved
+            self.s.cookies, self.s.cookie_until = saved
 
     def get(self, path, headers=None):
         return self.req("GET", path, headers=headers)
@@ -354,11 +368,43 @@ def account(s, email, name, role="member"):
     return p
 
 
+RUNNING = []  # the servers started and not yet stopped
+
+
+def heard(database, timeout=20):
+    """After a write behind the servers' backs on PostgreSQL: waits until
+    every running server on that database has heard of it (pg_watch: a
+    server hears another program's commit a moment after it; a person who
+    reloads a page a moment later sees it, a test that reads at once must
+    wait as long). Notifications arrive in the order of their commits, so
+    once a server hears anything after the write, it has heard the write;
+    the NOTIFY sent here makes sure there is something to hear."""
+    if not database.startswith("postgres"):
+        return
+    waiting = []
+    for srv in RUNNING:
+        if srv.database != database or srv.proc.poll() is not None:
+            continue
+        w = srv.get("/healthz", keep_cookies=False).json().get("watch")
+        if w and w["state"] == "listening":
+            waiting.append((srv, w["heard"]))
+    if not waiting:
+        return
+    subprocess.run(["psql", "-q", database, "-c", "NOTIFY pgherd_changed"], check=True, stdout=subprocess.DEVNULL)
+    deadline = time.time() + timeout
+    for srv, before in waiting:
+        while srv.get("/healthz", keep_cookies=False).json().get("watch", {}).get("heard", before + 1) <= before:
+            if time.time() > deadline:
+                raise AssertionError("the server on port %d did not hear a commit in %d s" % (srv.port, timeout))
+            time.sleep(0.01)
+
+
 def sql(s, statement):
     """Changes data behind the server's back, as another process would."""
     if s.database.startswith("postgres"):
         subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", s.database, "-c", statement], check=True,
                        stdout=subprocess.DEVNULL)
+        heard(s.database)
     else:
         import sqlite3
         c = sqlite3.connect(s.database[len("sqlite:"):], timeout=10)
@@ -372,6 +418,7 @@ def query(s, statement):
     if s.database.startswith("postgres"):
         out = subprocess.run(["psql", "-qAt", "-F", "|", s.database, "-c", statement], check=True,
                              stdout=subprocess.PIPE).stdout.decode()
+        heard(s.database)  # it may have written
         return [tuple(line.split("|")) for line in out.splitlines() if line]
     import sqlite3
     c = sqlite3.connect(s.database[len("sqlite:"):], timeout=10)

@@ -68,7 +68,7 @@ def backups_under_writes(src, eid, tmp, n=6):
     def writer(k):
         # A Person keeps its cookies on the server object: one per thread.
         own = copy.copy(src)
-        own.cookies = {}
+        own.cookies, own.cookie_until = {}, {}
         p = member(own, "writer%d@example.com" % k, "写入者%d" % k)
         while not stop.is_set():
             assert_eq(register(p, eid).status, 303)

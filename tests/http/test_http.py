@@ -6,6 +6,7 @@ import html
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
 
@@ -592,19 +593,29 @@ def test_database_outage_is_503_then_recovers(s):
 
 
 def test_a_server_that_watches_postgres_sees_every_commit(s):
-    """PostgreSQL with pg_watch on: a second server on the same database
-    serves kept pages and known sessions without asking, yet its own
-    commits show at once, and another program's or server's a moment
-    later."""
+    """PostgreSQL watches its commits by default (pg_watch): a second
+    server on the same database serves kept pages and known sessions
+    without asking, yet its own commits show at once, another program's
+    or server's a moment later, and a member's own write through another
+    server at once (the answer to a write leaves a short-lived cookie)."""
     if not s.database.startswith("postgres"):
         return
-    w = Server(s.binary, database=s.database, extra_env={"PGHERD_PG_WATCH": "on"})
+    w = Server(s.binary, database=s.database)
     w.start()
     try:
         deadline = time.time() + 5
         while "database watch: listening" not in w.read_log():
             assert time.time() < deadline, "the second server listens"
             time.sleep(0.05)
+        watch = w.get("/healthz").json()["watch"]
+        assert_eq(watch["state"], "listening", "healthz says the watch listens")
+        off = Server(s.binary, database=s.database, extra_env={"PGHERD_PG_WATCH": "off"})
+        off.start()
+        try:
+            assert "watch" not in off.get("/healthz").json(), "pg_watch off: no watch"
+        finally:
+            off.stop()
+            off.cleanup()
 
         def soon(check, what):
             deadline = time.time() + 5
@@ -626,7 +637,33 @@ def test_a_server_that_watches_postgres_sees_every_commit(s):
         soon(lambda: "监听测试沙龙" in Person(w).get("/").text, "the watching server shows the new title")
         sql(s, "UPDATE events SET title_zh = '%s' WHERE id = %s" % (title.replace("'", "''"), eid))
         soon(lambda: "监听测试沙龙" not in Person(w).get("/").text, "and the old one back")
+        # A write answers with the cookie that asks every server for the
+        # database's own rows for a few seconds; reads do not.
+        for name in ("fresh",):
+            p.cookies.pop(name, None)
+            p.cookie_until.pop(name, None)
+        read = p.get("/account")
+        assert not [c for c in read.all_headers("Set-Cookie") if c.startswith("fresh=")], "a read sets no cookie"
+        wrote = p.post("/account/profile", {"name": "监听会员"})
+        fresh = [c for c in wrote.all_headers("Set-Cookie") if c.startswith("fresh=")]
+        assert fresh and "Max-Age=5" in fresh[0] and "HttpOnly" in fresh[0], wrote.all_headers("Set-Cookie")
+        p.cookies.pop("fresh", None)
+        p.get("/account")
+        p.get("/account")  # the session is known now: no statement for it
+        # A change no server is told of (the session runs without
+        # triggers): what the watching server knows stands...
+        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", s.database, "-c",
+                        "SET session_replication_role = replica; "
+                        "UPDATE users SET display_name = '悄悄改名', cache_version = cache_version + 1 "
+                        "WHERE email = '%s'" % email],
+                       check=True, stdout=subprocess.DEVNULL)
+        assert_in("监听会员", p.get("/account").text, "nothing heard: the known session stands")
+        # ...until the member wrote a moment ago (through either server).
+        p.cookies["fresh"] = "1"
+        assert_in("悄悄改名", p.get("/account").text, "a member who just wrote reads the database")
+        sql(s, "UPDATE users SET display_name = '监听会员' WHERE email = '%s'" % email)
         # The other server's commit: signed out there, the session ends here too.
+        p.cookies.pop("fresh", None)
         other = Person(s)
         other.cookies = dict(p.cookies)
         assert_eq(other.post("/logout", {}).status, 303)

@@ -18,7 +18,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, assert_eq, query  # noqa: E402
+from harness import Server, assert_eq, heard, query  # noqa: E402
 
 
 def members(s, n, tag):
@@ -40,6 +40,7 @@ def members(s, n, tag):
     if s.database.startswith("postgres"):
         subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", s.database], input=script.encode(), check=True,
                        stdout=subprocess.DEVNULL)
+        heard(s.database)
     else:
         import sqlite3
         c = sqlite3.connect(s.database[len("sqlite:"):], timeout=30)
