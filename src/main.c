@@ -161,6 +161,7 @@ static int cmd_serve(config *c, char **rest)
 	outbox_stop();
 	db_watch_stop();
 	db_thread_teardown();
+	db_kept_clear();
 	view_release();
 	i18n_release();
 	card_close();

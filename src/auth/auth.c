@@ -264,7 +264,7 @@ static struct auth_user *user_from(arena *a, const db_res *r)
 	u->role = auth_role_from_name(db_get(r, 0, 3));
 	u->lang = lang_parse(db_get(r, 0, 4));
 	u->version = db_get_int(r, 0, 6);
-	u->versions = db_get(r, 0, 7);
+	u->versions = db_versions_summed(a, db_get(r, 0, 7));
 	if (u->role < 0)
 		u->role = ROLE_MEMBER;
 	return u;

@@ -257,6 +257,65 @@ int db_watch_state(uint64_t *heard)
 	return db_pg_watch_state(heard);
 }
 
+/* Data versions added up by name: a version is the sum of its name's rows
+ * (one per PostgreSQL connection, migration 019). */
+enum { VERSION_NAMES = 64 };
+struct version_sum {
+	const char *name;
+	size_t len;
+	int64_t sum;
+};
+struct version_sums {
+	int k;
+	struct version_sum v[VERSION_NAMES];
+};
+
+static int version_add(struct version_sums *s, const char *name, size_t len, int64_t v)
+{
+	int j = 0;
+	while (j < s->k && (s->v[j].len != len || memcmp(s->v[j].name, name, len)))
+		j++;
+	if (j == VERSION_NAMES)
+		return -1;
+	if (j == s->k)
+		s->v[s->k++] = (struct version_sum){ name, len, 0 };
+	s->v[j].sum += v;
+	return 0;
+}
+
+/* "events=12,home=5": each name once; NULL when there are none. */
+static const char *version_text(arena *a, const struct version_sums *s)
+{
+	char *text = NULL;
+	for (int j = 0; j < s->k; j++)
+		text = arena_printf(a, "%s%s%.*s=%lld", text ? text : "", text ? "," : "", (int)s->v[j].len, s->v[j].name,
+				    (long long)s->v[j].sum);
+	return text;
+}
+
+const char *db_versions_summed(arena *a, const char *rows)
+{
+	struct version_sums s = { 0 };
+	for (const char *p = rows; p && *p;) {
+		const char *end = strchr(p, ','), *eq = strchr(p, '=');
+		if (!end)
+			end = p + strlen(p);
+		if (!eq || eq > end)
+			return rows; /* not the shape DB_VERSIONS_SQL gives: left as it is */
+		char num[24];
+		size_t l = (size_t)(end - eq - 1);
+		int64_t v;
+		if (l >= sizeof(num))
+			return rows;
+		memcpy(num, eq + 1, l);
+		num[l] = '\0';
+		if (parse_i64(num, INT64_MIN, INT64_MAX, &v) || version_add(&s, p, (size_t)(eq - p), v))
+			return rows;
+		p = *end ? end + 1 : end;
+	}
+	return version_text(a, &s);
+}
+
 /* The versions last read in this process and the mark taken just before
  * that read: a commit between the two leaves the text newer than its mark,
  * so the next request reads again; never older. */
@@ -286,26 +345,11 @@ int db_versions(db *d, arena *a, const char **out, err *e)
 	int rc = db_query(d, a, "SELECT name, version FROM cache_versions", NULL, 0, &v, e);
 	if (rc)
 		return rc;
-	enum { NAMES = 64 };
-	const char *names[NAMES];
-	int64_t sums[NAMES];
-	int k = 0;
-	for (int i = 0; i < v.nrows; i++) {
-		int j = 0;
-		while (j < k && strcmp(names[j], db_get(&v, i, 0)))
-			j++;
-		if (j == NAMES)
-			return err_set(e, ERR_FAIL, "more than %d data version names", NAMES);
-		if (j == k) {
-			names[k] = db_get(&v, i, 0);
-			sums[k++] = 0;
-		}
-		sums[j] += db_get_int(&v, i, 1);
-	}
-	char *text = NULL;
-	for (int j = 0; j < k; j++)
-		text = arena_printf(a, "%s%s%s=%lld", text ? text : "", text ? "," : "", names[j], (long long)sums[j]);
-	*out = text;
+	struct version_sums s = { 0 };
+	for (int i = 0; i < v.nrows; i++)
+		if (version_add(&s, db_get(&v, i, 0), strlen(db_get(&v, i, 0)), db_get_int(&v, i, 1)))
+			return err_set(e, ERR_FAIL, "more than %d data version names", VERSION_NAMES);
+	*out = version_text(a, &s);
 	size_t n = *out ? strlen(*out) : 0;
 	if (marked && *out && n < sizeof(seen.text)) {
 		pthread_mutex_lock(&seen.mu);

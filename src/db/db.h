@@ -78,6 +78,14 @@ int db_query(db *d, arena *a, const char *sql, const db_param *p, int n, db_res 
  * plan depends on the pattern (a trigram index for '%邮储银行%', a scan for
  * '%大%'). SQLite behaves as db_query. */
 int db_query_planned(db *d, arena *a, const char *sql, const db_param *p, int n, db_res *out, err *e);
+/* Like db_query, for a small read whose answer is nothing but what the
+ * database holds (no clock, no randomness): the answer read last time for
+ * the same statement and values while nothing has been committed since,
+ * by any process (db_mark; kept.c); else read as db_query. Outside
+ * transactions only (inside one it is db_query). db_kept_clear frees
+ * what is kept (at exit). */
+int db_query_kept(db *d, arena *a, const char *sql, const db_param *p, int n, db_res *out, err *e);
+void db_kept_clear(void);
 /* Several statements with no parameters (migrations only). */
 int db_exec_script(db *d, const char *sql, err *e);
 int db_ping(db *d, err *e);
@@ -141,6 +149,11 @@ int db_watch_state(uint64_t *heard);
  * was committed since this process last read it (db_mark); else the text
  * read then, at the cost of a memory compare. */
 int db_versions(db *d, arena *a, const char **out, err *e);
+/* DB_VERSIONS_SQL's text ("events=4,events=9,home=5", a row per
+ * connection) with each name once and its rows added up ("events=13,
+ * home=5"), into a: what a reader keeps, whose length then grows with the
+ * names, not with the connections that ever wrote. */
+const char *db_versions_summed(arena *a, const char *rows);
 /* The same as SQL, for a statement that reads it along with other things
  * (agg: string_agg on PostgreSQL, group_concat on SQLite); and one name's
  * version. A version is the sum of its name's rows (migration 019): the

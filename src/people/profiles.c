@@ -118,8 +118,9 @@ static int show(req *r, resp *out)
 	/* The page shows the person (their own version), their
 	 * organization's name (the directory's) and what other features add
 	 * (the rewards their wishes won): read in one statement. The sum of
-	 * two versions moves when either does. */
-	int rc = db_query(d, &r->a, "SELECT u.cache_version AS person, " DB_VERSION_SQL("orgs") " + " DB_VERSION_SQL("rewards")
+	 * two versions moves when either does. Kept while nothing is
+	 * committed: a kept profile then needs no statement at all. */
+	int rc = db_query_kept(d, &r->a, "SELECT u.cache_version AS person, " DB_VERSION_SQL("orgs") " + " DB_VERSION_SQL("rewards")
 				    " AS orgs FROM users u WHERE u.id = ?", DB_ARGS(DB_INT(id)), &v, &e);
 	if (rc)
 		return rc;

@@ -344,7 +344,70 @@ static void marks_move_with_every_commit(void **state)
 	arena_release(&a);
 }
 
+/* A kept answer is the database's: the same rows and types, NULLs kept,
+ * another value asks again, and any commit (another connection's too)
+ * or an open transaction (its own writes) reads anew. PostgreSQL without
+ * a watch has no mark: every call reads. */
+static void kept_answers_follow_commits(void **state)
+{
+	struct engine *en = *state;
+	err e = ERR_INIT;
+	arena a = ARENA_INIT;
+	db_res r;
+	static const char q[] = "SELECT count(*) AS n, max(name) AS last, NULL AS absent FROM t_scratch WHERE name <> ?";
+	assert_int_equal(db_exec(en->d, "INSERT INTO t_scratch (name) VALUES ('one')", NULL, 0, NULL, &e), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(db_query_kept(en->d, &a, q, DB_ARGS(DB_TEXT("none")), &r, &e), 0);
+		assert_int_equal(r.nrows, 1);
+		assert_int_equal(r.ncols, 3);
+		assert_int_equal(db_int(&r, 0, "n"), 1);
+		assert_int_equal(r.types[0], DBT_INT);
+		assert_string_equal(db_text(&r, 0, "last"), "one");
+		assert_null(db_text(&r, 0, "absent"));
+	}
+	assert_int_equal(db_query_kept(en->d, &a, q, DB_ARGS(DB_TEXT("one")), &r, &e), 0);
+	assert_int_equal(db_int(&r, 0, "n"), 0);
+
+	db *other;
+	assert_int_equal(db_open(en->url, &other, &e), 0);
+	assert_int_equal(db_exec(other, "INSERT INTO t_scratch (name) VALUES ('two')", NULL, 0, NULL, &e), 0);
+	db_close(other);
+	assert_int_equal(db_query_kept(en->d, &a, q, DB_ARGS(DB_TEXT("none")), &r, &e), 0);
+	assert_int_equal(db_int(&r, 0, "n"), 2);
+	assert_string_equal(db_text(&r, 0, "last"), "two");
+
+	assert_int_equal(db_begin(en->d, &e), 0);
+	assert_int_equal(db_exec(en->d, "INSERT INTO t_scratch (name) VALUES ('three')", NULL, 0, NULL, &e), 0);
+	assert_int_equal(db_query_kept(en->d, &a, q, DB_ARGS(DB_TEXT("none")), &r, &e), 0);
+	assert_int_equal(db_int(&r, 0, "n"), 3);
+	assert_int_equal(db_rollback(en->d), 0);
+	assert_int_equal(db_query_kept(en->d, &a, q, DB_ARGS(DB_TEXT("none")), &r, &e), 0);
+	assert_int_equal(db_int(&r, 0, "n"), 2);
+	db_kept_clear();
+	arena_release(&a);
+}
+
+/* A row per connection, added up by name; what is not that shape stays. */
+static void versions_are_summed_by_name(void **state)
+{
+	(void)state;
+	arena a = ARENA_INIT;
+	assert_string_equal(db_versions_summed(&a, "events=4,home=5,events=9,orgs=0"), "events=13,home=5,orgs=0");
+	assert_string_equal(db_versions_summed(&a, "home=1"), "home=1");
+	assert_null(db_versions_summed(&a, NULL));
+	assert_null(db_versions_summed(&a, ""));
+	assert_string_equal(db_versions_summed(&a, "home"), "home");
+	assert_string_equal(db_versions_summed(&a, "home=x,orgs=1"), "home=x,orgs=1");
+	buf many = BUF_INIT;
+	for (int i = 0; i < 500; i++)
+		buf_addf(&many, "%swishes=%d,comments=1", i ? "," : "", i);
+	assert_string_equal(db_versions_summed(&a, many.s), "wishes=124750,comments=500");
+	buf_release(&many);
+	arena_release(&a);
+}
+
 #define ENGINE_TESTS(st) \
+	cmocka_unit_test_prestate_setup_teardown(kept_answers_follow_commits, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(marks_move_with_every_commit, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(group_commit_isolates_jobs, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(params_types_and_nulls, setup, teardown, st), \
@@ -362,6 +425,8 @@ int main(void)
 	struct engine lite = { sqlite_url, NULL };
 	const struct CMUnitTest sqlite_tests[] = { ENGINE_TESTS(&lite) };
 	int failed = cmocka_run_group_tests_name("db on sqlite", sqlite_tests, NULL, NULL);
+	const struct CMUnitTest plain_tests[] = { cmocka_unit_test(versions_are_summed_by_name) };
+	failed += cmocka_run_group_tests_name("db, engine aside", plain_tests, NULL, NULL);
 
 	const char *pg = getenv("PGHERD_TEST_PG_URL");
 	if (pg && *pg) {
