@@ -72,6 +72,9 @@ static const struct setting settings[CFG__COUNT] = {
 		"PostgreSQL: on: hear each commit (LISTEN/NOTIFY) and serve kept pages and known sessions without a statement "
 		"while nothing changed (another server's commit shows a moment after it; a member's own at once); "
 		"off: ask the database on every request (needed behind a pooler in transaction mode)" },
+	[CFG_SEARCH_MEMORY] = { "search_memory", "PGHERD_SEARCH_MEMORY", "64M", 0,
+		"memory the search may keep its index in (each server its own copy, kept up to date from the database); "
+		"a site whose index needs more, or 0, searches through the database's own index, at a tenth of the speed" },
 };
 
 static int set(config *c, int k, const char *val, const char *src)
@@ -200,6 +203,8 @@ static int typed(config *c, err *e)
 	c->wish_votes = (int)n;
 	if (parse_bool(c->val[CFG_PG_WATCH], &c->pg_watch))
 		return BAD(CFG_PG_WATCH, "expected on or off");
+	if (parse_size(c->val[CFG_SEARCH_MEMORY], &c->search_memory))
+		return BAD(CFG_SEARCH_MEMORY, "expected a size like 64M, or 0 for the database's index");
 	if (parse_bool(c->val[CFG_PAGE_CACHE], &c->page_cache))
 		return BAD(CFG_PAGE_CACHE, "expected on or off");
 	if (!strcmp(c->val[CFG_DEFAULT_LANG], "zh"))

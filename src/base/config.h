@@ -40,6 +40,7 @@ enum cfg_key {
 	CFG_CARD_FONT,
 	CFG_WISH_VOTES,
 	CFG_PG_WATCH,
+	CFG_SEARCH_MEMORY,
 	CFG__COUNT
 };
 
@@ -57,6 +58,7 @@ typedef struct config {
 	int https; /* base_url is https: cookies get Secure */
 	int default_lang; /* LANG_ZH or LANG_EN */
 	int wish_votes;   /* open votes a member may hold on the wish wall; 0: no limit */
+	size_t search_memory; /* bytes the search's index may take in memory; 0: the database's index serves */
 } config;
 
 /* Loads defaults, the file (--config FILE, $PGHERD_CONFIG or ./pgherd.conf

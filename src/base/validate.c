@@ -182,6 +182,46 @@ const char *text_cut(arena *a, const char *s, size_t max)
 	return out;
 }
 
+void text_html_collapsed(buf *b, const char *s, size_t n)
+{
+	const char *end = s + n;
+	int wrote = 0, gap = 0;
+	while (s < end) {
+		const char *run = s;
+		while (s < end && !blank(*s))
+			s++;
+		if (s > run) {
+			if (gap)
+				buf_addc(b, ' ');
+			buf_html(b, run, (size_t)(s - run));
+			wrote = 1;
+			gap = 0;
+		}
+		while (s < end && blank(*s)) {
+			s++;
+			gap = wrote;
+		}
+	}
+}
+
+const char *text_find_ci(const char *text, const char *lower)
+{
+	size_t n = strlen(lower);
+	int cased = 0;
+	for (const char *p = lower; *p && !cased; p++)
+		cased = *p >= 'a' && *p <= 'z';
+	if (!cased || !n)
+		return strstr(text, lower);
+	for (const char *t = text; *t; t++) {
+		size_t i = 0;
+		while (i < n && t[i] && (t[i] >= 'A' && t[i] <= 'Z' ? t[i] - 'A' + 'a' : t[i]) == lower[i])
+			i++;
+		if (i == n)
+			return t;
+	}
+	return NULL;
+}
+
 /* One tag's characters: letters of any script, digits, - + # . _ (C++,
  * C#, pg_stat_statements, 2.0). */
 static int tag_ok(const char *t)

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
 
 /* A plausible address: one '@', a dot in the domain, no spaces or
  * specials, at most 254 bytes. */
@@ -46,5 +47,11 @@ int tags_split(arena *a, const char *text, const char **out, int max, size_t max
 /* The first max characters of valid UTF-8 s with its white space runs
  * made single spaces (a description from a body), "…" when it went on. */
 const char *text_cut(arena *a, const char *s, size_t max);
+/* s[0..n) appended to b HTML-escaped, as text_cut would leave it when
+ * nothing is cut: white space runs made one space, none at either end. */
+void text_html_collapsed(buf *b, const char *s, size_t n);
+/* The first place in text where `lower` (lower-cased) is, ASCII letters
+ * in any case (Chinese has none); NULL when nowhere. No copy is made. */
+const char *text_find_ci(const char *text, const char *lower);
 
 #endif

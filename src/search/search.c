@@ -10,6 +10,7 @@
  * match before a text match, then newest first, each with a snippet whose
  * match is marked (the rest escaped). */
 #include "search/search.h"
+#include "search/memory.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -27,7 +28,8 @@
 #define T(key) i18n_get(r->lang, key)
 
 static const char *const kinds[] = { "article", "kb", "question", "wish", "event", "org", NULL };
-enum { PER_KIND = 5, PAGE = 20, DRAIN_BATCH = 500, BULK = 1000, GRAMS_MAX = 256 * 1024, SNIPPET_BEFORE = 30, SNIPPET_AFTER = 90 };
+enum { PER_KIND = 5, PAGE = 20, DRAIN_BATCH = 500, BULK = 1000, GRAMS_MAX = 256 * 1024, SNIPPET_BEFORE = 30, SNIPPET_AFTER = 90,
+       KEEP_CHANGES = 100000 };
 
 /* ---- keeping the index ---- */
 
@@ -123,7 +125,12 @@ static int drain_tx(db *d, void *p, err *e)
 	struct drain_ctx *c = p;
 	db_res x;
 	int pg = db_engine_of(d) == DB_POSTGRES;
-	int rc = db_query(d, c->a, pg ? "DELETE FROM search_queue WHERE id IN (SELECT id FROM search_queue ORDER BY id "
+	/* One server indexes at a time on PostgreSQL, so search_changes
+	 * numbers its changes in the order they commit (migration 032): a
+	 * server reading what came after its last one misses none. */
+	int rc = pg ? db_exec(d, "SELECT pg_advisory_xact_lock(7370617263680)", DB_NOARGS, NULL, e) : 0;
+	if (!rc)
+		rc = db_query(d, c->a, pg ? "DELETE FROM search_queue WHERE id IN (SELECT id FROM search_queue ORDER BY id "
 					"LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING kind, ref_id"
 				      : "DELETE FROM search_queue WHERE id IN (SELECT id FROM search_queue ORDER BY id LIMIT ?) "
 					"RETURNING kind, ref_id",
@@ -149,6 +156,9 @@ static int drain_tx(db *d, void *p, err *e)
 			     DB_ARGS(DB_TEXT(words.s)), NULL, e);
 	}
 	buf_release(&words);
+	if (!rc && x.nrows)
+		rc = db_exec(d, "DELETE FROM search_changes WHERE seq < (SELECT max(seq) FROM search_changes) - ?",
+			     DB_ARGS(DB_INT(KEEP_CHANGES)), NULL, e);
 	return rc;
 }
 
@@ -214,6 +224,8 @@ static int catch_up(req *r, err *e)
 	pthread_mutex_lock(&draining);
 	if (v != atomic_load(&indexed)) {
 		rc = search_drain(r->db, e);
+		if (!rc)
+			rc = mem_catch_up(r->db, e);
 		if (!rc)
 			atomic_store(&indexed, v);
 	}
@@ -328,37 +340,47 @@ static const char *ahead(const char *p, int n)
 	return p;
 }
 
+/* Where the query (lower-cased), or else its first term, is in text; its
+ * length in *n. */
+static const char *match_in(const char *text, const char *lq, const char *first, size_t *n)
+{
+	const char *at = text_find_ci(text, lq);
+	*n = strlen(lq);
+	if (!at && first) {
+		at = text_find_ci(text, first);
+		*n = strlen(first);
+	}
+	return at;
+}
+
 /* Around the first match of the query (or else of its first term) in
  * text: escaped, the match in <mark>, white space runs made one. */
-static const char *snippet(arena *a, const char *text, const char *q, const char *first)
+static const char *snippet(arena *a, const char *text, const char *lq, const char *first)
 {
-	const char *low = lower_copy(a, text), *lq = lower_copy(a, q);
-	const char *at = strstr(low, lq);
-	size_t n = strlen(lq);
-	if (!at && first) {
-		at = strstr(low, first);
-		n = strlen(first);
-	}
+	size_t n;
+	const char *m = match_in(text, lq, first, &n);
 	buf b = BUF_INIT;
-	if (!at) {
+	if (!m) {
 		const char *cut = text_cut(a, text, SNIPPET_BEFORE + SNIPPET_AFTER);
 		buf_html(&b, cut, strlen(cut));
 	} else {
-		size_t off = (size_t)(at - low);
-		const char *m = text + off, *from = back(text, m, SNIPPET_BEFORE), *to = ahead(m + n, SNIPPET_AFTER);
-		const char *pre = text_cut(a, arena_strndup(a, from, (size_t)(m - from)), SNIPPET_BEFORE + 1);
-		const char *post = text_cut(a, arena_strndup(a, m + n, (size_t)(to - (m + n))), SNIPPET_AFTER + 1);
+		const char *from = back(text, m, SNIPPET_BEFORE), *to = ahead(m + n, SNIPPET_AFTER);
 		if (from > text)
 			buf_adds(&b, "…");
-		buf_html(&b, pre, strlen(pre));
-		if (*pre && (m[-1] == ' ' || m[-1] == '\n'))
+		size_t before = b.len;
+		text_html_collapsed(&b, from, (size_t)(m - from));
+		if (b.len > before && (m[-1] == ' ' || m[-1] == '\n'))
 			buf_addc(&b, ' ');
 		buf_adds(&b, "<mark>");
 		buf_html(&b, m, n);
 		buf_adds(&b, "</mark>");
-		if (*post && (m[n] == ' ' || m[n] == '\n'))
+		/* The space after the match stays when something follows it. */
+		const char *next = m + n;
+		while (next < to && (*next == ' ' || *next == '\n' || *next == '\r' || *next == '\t'))
+			next++;
+		if (next < to && (m[n] == ' ' || m[n] == '\n'))
 			buf_addc(&b, ' ');
-		buf_html(&b, post, strlen(post));
+		text_html_collapsed(&b, m + n, (size_t)(to - (m + n)));
 		if (*to)
 			buf_adds(&b, "…");
 	}
@@ -368,16 +390,12 @@ static const char *snippet(arena *a, const char *text, const char *q, const char
 }
 
 /* A title, escaped, its first match of the query (or its first term) marked. */
-static const char *marked(arena *a, const char *text, const char *q, const char *first)
+static const char *marked(arena *a, const char *text, const char *lq, const char *first)
 {
-	const char *low = lower_copy(a, text), *lq = lower_copy(a, q), *at = strstr(low, lq);
-	size_t n = strlen(lq);
-	if (!at && first) {
-		at = strstr(low, first);
-		n = strlen(first);
-	}
+	size_t n;
+	const char *at = match_in(text, lq, first, &n);
 	buf b = BUF_INIT;
-	size_t off = at ? (size_t)(at - low) : strlen(text);
+	size_t off = at ? (size_t)(at - text) : strlen(text);
 	buf_html(&b, text, off);
 	if (at) {
 		buf_adds(&b, "<mark>");
@@ -390,20 +408,37 @@ static const char *marked(arena *a, const char *text, const char *q, const char 
 	return s;
 }
 
-static json_t *result(req *r, const db_res *x, int i, const char *q, const char *first)
+/* What every result of a kind shares, found once for its group. */
+struct kind_info {
+	const char *kind, *path;
+	json_t *kind_json, *text_json; /* shared by the group's results */
+};
+
+/* A result's fields, set without jansson's checks: the keys are ours and
+ * the texts are valid UTF-8 (checked when written, cut at characters);
+ * a search page builds some fifty of them, and pack's parsing and checks
+ * were a fifth of its time. */
+static void put(json_t *o, const char *key, const char *value)
 {
-	const char *kind = db_text(x, i, "kind"), *zh = db_text(x, i, "title_zh"), *en = db_text(x, i, "title_en");
+	json_object_set_new_nocheck(o, key, json_string_nocheck(value));
+}
+
+static json_t *result(req *r, const db_res *x, int i, const char *lq, const char *first, const struct kind_info *k)
+{
+	const char *zh = db_text(x, i, "title_zh"), *en = db_text(x, i, "title_en");
 	int english = r->lang == LANG_EN && en && *en;
-	const struct search_source *src = features_search_source(kind);
-	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "kind", kind, "kind_text",
-			      T(arena_printf(&r->a, "search.kind.%s", kind)), "title", english || !*zh ? en : zh, "lang",
-			      english || !*zh ? "en" : "zh-CN", "href",
-			      src ? arena_printf(&r->a, src->path, (long long)db_int(x, i, "ref_id")) : "/", "date",
-			      clock_date(&r->a, CLOCK_COMMUNITY_TZ, db_int(x, i, "at")));
-	const char *cut = snippet(&r->a, db_text(x, i, "body"), q, first);
-	json_object_set_new(o, "snippet_html", json_string(cut));
-	json_object_set_new(o, "snippet_lang", json_string(text_han(cut) ? "zh-CN" : "en"));
-	json_object_set_new(o, "title_html", json_string(marked(&r->a, json_string_value(json_object_get(o, "title")), q, first)));
+	const char *title = english || !*zh ? en : zh;
+	const char *cut = snippet(&r->a, db_text(x, i, "body"), lq, first);
+	json_t *o = json_object();
+	json_object_set_nocheck(o, "kind", k->kind_json);
+	json_object_set_nocheck(o, "kind_text", k->text_json);
+	put(o, "title", title);
+	put(o, "lang", english || !*zh ? "en" : "zh-CN");
+	put(o, "href", k->path ? arena_printf(&r->a, k->path, (long long)db_int(x, i, "ref_id")) : "/");
+	put(o, "date", clock_date(&r->a, CLOCK_COMMUNITY_TZ, db_int(x, i, "at")));
+	put(o, "snippet_html", cut);
+	put(o, "snippet_lang", text_han(cut) ? "zh-CN" : "en");
+	put(o, "title_html", marked(&r->a, title, lq, first));
 	return o;
 }
 
@@ -509,17 +544,67 @@ static int ask_tx(db *d, void *p, err *e)
 	return rc ? rc : db_query(d, c->a, c->sql, c->p, c->n, c->res, e);
 }
 
-/* The matches: a few of each kind, title matches first, or a page of
- * one kind, newest first. One statement either way. */
-static int find(req *r, const char *q, const char *kind, int64_t page, json_t *m, err *e)
+/* The parts asked of the index in memory, as the statement below would
+ * give them: the same columns, title matches first in each kind. */
+static int ask_memory(req *r, const struct mem_query *mq, const char *kind, int64_t page, db_res *res, err *e)
 {
-	const char *terms[GRAMS_QUERY_MAX];
-	int prefix[GRAMS_QUERY_MAX];
-	int n = grams_query(&r->a, q, terms, prefix, GRAMS_QUERY_MAX);
-	if (!n)
-		return 0;
-	int pg = db_engine_of(r->db) == DB_POSTGRES, exact = has_ideograph_run(q, 3);
-	const char *lq = lower_copy(&r->a, q);
+	enum { MOST = 2 * 6 * (PER_KIND + 1) + PAGE + 1 };
+	struct mem_hit hits[MOST];
+	int in_title[MOST], n = 0, rc = 0;
+	for (int k = 0; kinds[k] && !rc; k++) {
+		if (kind && strcmp(kind, kinds[k]))
+			continue;
+		struct mem_query q = *mq;
+		int got = 0;
+		if (kind) {
+			q.title = 0;
+			rc = mem_find(r->db, &r->a, &q, k, PAGE + 1, (int)((page - 1) * PAGE), hits + n, &got, e);
+			for (int i = 0; i < got; i++)
+				in_title[n++] = 0;
+			continue;
+		}
+		q.title = 1;
+		rc = mem_find(r->db, &r->a, &q, k, PER_KIND, 0, hits + n, &got, e);
+		for (int i = 0; i < got; i++)
+			in_title[n++] = 1;
+		q.title = 0;
+		if (!rc)
+			rc = mem_find(r->db, &r->a, &q, k, PER_KIND + 1, 0, hits + n, &got, e);
+		for (int i = 0; !rc && i < got; i++)
+			in_title[n++] = 0;
+	}
+	int64_t ids[MOST];
+	const char *zh[MOST], *en[MOST], *body[MOST];
+	for (int i = 0; i < n; i++)
+		ids[i] = hits[i].id;
+	if (!rc)
+		rc = mem_texts(r->db, &r->a, ids, n, zh, en, body, e);
+	if (rc)
+		return rc;
+	static const char *const names[] = { "id", "kind", "ref_id", "title_zh", "title_en", "body", "at", "in_title" };
+	static const unsigned char types[] = { DBT_INT, DBT_TEXT, DBT_INT, DBT_TEXT, DBT_TEXT, DBT_TEXT, DBT_INT, DBT_INT };
+	enum { COLS = 8 };
+	const char **cols = arena_alloc(&r->a, sizeof(names));
+	unsigned char *kinds_of = arena_alloc(&r->a, sizeof(types));
+	memcpy(cols, names, sizeof(names));
+	memcpy(kinds_of, types, sizeof(types));
+	*res = (db_res){ n, COLS, cols, kinds_of, NULL };
+	const char **v = arena_alloc(&r->a, sizeof(*v) * ((size_t)n * COLS + 1));
+	for (int i = 0; i < n; i++) {
+		const char *row[COLS] = { arena_printf(&r->a, "%lld", (long long)hits[i].id), kinds[hits[i].kind],
+					  arena_printf(&r->a, "%lld", (long long)hits[i].ref_id), zh[i], en[i], body[i],
+					  arena_printf(&r->a, "%lld", (long long)hits[i].at), in_title[i] ? "1" : "0" };
+		memcpy(v + (size_t)i * COLS, row, sizeof(row));
+	}
+	res->vals = v;
+	return 0;
+}
+
+/* The parts of the statement the database's index answers. */
+static int ask_database(req *r, const char *kind, int64_t page, const char *const *terms,
+			const int *prefix, int n, int exact, const char *lq, db_res *res, err *e)
+{
+	int pg = db_engine_of(r->db) == DB_POSTGRES;
 	struct parts x = { BUF_INIT, { { 0 } }, 0, 0 };
 	const char *const *words[GRAMS_QUERY_MAX];
 	int nwords[GRAMS_QUERY_MAX], rc = 0;
@@ -541,15 +626,39 @@ static int find(req *r, const char *q, const char *kind, int64_t page, json_t *m
 		add_part(r, &x, pg, exact, kinds[k], title, lq, 1, PER_KIND, 0);
 		add_part(r, &x, pg, exact, kinds[k], body, lq, 0, PER_KIND + 1, 0);
 	}
-	db_res res;
-	struct ask_ctx c = { &r->a, x.sql.s, x.p, x.np, &res };
-	rc = pg ? db_tx(r->db, ask_tx, &c, e) : db_query(r->db, &r->a, x.sql.s, x.p, x.np, &res, e);
+	struct ask_ctx c = { &r->a, x.sql.s, x.p, x.np, res };
+	rc = pg ? db_tx(r->db, ask_tx, &c, e) : db_query(r->db, &r->a, x.sql.s, x.p, x.np, res, e);
 	buf_release(&x.sql);
+	return rc;
+}
+
+/* The matches: a few of each kind, title matches first, or a page of
+ * one kind, newest first: from the index in memory, or else in one
+ * statement. */
+static int find(req *r, const char *q, const char *kind, int64_t page, json_t *m, err *e)
+{
+	const char *terms[GRAMS_QUERY_MAX];
+	int prefix[GRAMS_QUERY_MAX];
+	int n = grams_query(&r->a, q, terms, prefix, GRAMS_QUERY_MAX);
+	if (!n)
+		return 0;
+	int exact = has_ideograph_run(q, 3), rc;
+	const char *lq = lower_copy(&r->a, q);
+	db_res res;
+	if (mem_ready()) {
+		struct mem_query mq = { terms, prefix, n, 0, exact ? lq : NULL, unix_now() };
+		rc = ask_memory(r, &mq, kind, page, &res, e);
+	} else {
+		rc = ask_database(r, kind, page, terms, prefix, n, exact, lq, &res, e);
+	}
 	if (rc)
 		return rc;
 	json_t *groups = json_array();
 	int more = 0;
 	for (size_t k = 0; kinds[k]; k++) {
+		const struct search_source *src = features_search_source(kinds[k]);
+		const char *kind_text = T(arena_printf(&r->a, "search.kind.%s", kinds[k]));
+		struct kind_info info = { kinds[k], src ? src->path : NULL, json_string(kinds[k]), json_string(kind_text) };
 		json_t *items = json_array();
 		int64_t seen[2 * (PAGE + 1)];
 		int nseen = 0, found = 0;
@@ -569,18 +678,19 @@ static int find(req *r, const char *q, const char *kind, int64_t page, json_t *m
 				more = 1;
 				continue;
 			}
-			json_array_append_new(items, result(r, &res, i, q, terms[0]));
+			json_array_append_new(items, result(r, &res, i, lq, terms[0], &info));
 		}
-		if (!json_array_size(items)) {
-			json_decref(items);
-			continue;
+		if (json_array_size(items)) {
+			buf arg = BUF_INIT;
+			buf_url_arg(&arg, q);
+			json_array_append_new(groups, json_pack("{s:O,s:O,s:O,s:b,s:s}", "kind", info.kind_json, "kind_text",
+				info.text_json, "items", items, "more", !kind && found > PER_KIND, "more_href",
+				arena_printf(&r->a, "/search?q=%s&kind=%s", arg.s, kinds[k])));
+			buf_release(&arg);
 		}
-		buf arg = BUF_INIT;
-		buf_url_arg(&arg, q);
-		json_array_append_new(groups, json_pack("{s:s,s:s,s:o,s:b,s:s}", "kind", kinds[k], "kind_text",
-			T(arena_printf(&r->a, "search.kind.%s", kinds[k])), "items", items, "more",
-			!kind && found > PER_KIND, "more_href", arena_printf(&r->a, "/search?q=%s&kind=%s", arg.s, kinds[k])));
-		buf_release(&arg);
+		json_decref(items);
+		json_decref(info.kind_json);
+		json_decref(info.text_json);
 	}
 	json_object_set_new(m, "groups", groups);
 	if (kind)
@@ -670,9 +780,12 @@ static int start(const config *cfg, err *e)
 	if (rc)
 		return rc;
 	uint64_t t0 = now_us();
+	mem_setup(kinds, cfg->search_memory);
 	rc = search_drain(d, e);
 	if (!rc && now_us() - t0 > 1000000)
 		log_info("search: indexed the queue in %.1f s", (double)(now_us() - t0) / 1e6);
+	if (!rc)
+		rc = mem_catch_up(d, e);
 	db_close(d);
 	return rc;
 }
@@ -694,5 +807,6 @@ const struct feature search_feature = {
 	.name = "search",
 	.routes = { &search_routes },
 	.start = start,
+	.release = mem_release,
 	.nav = { { 40, "/search", "nav.search" } },
 };

@@ -459,6 +459,59 @@ def test_two_servers_search_what_either_published(s):
     assert_eq(code, 0)
 
 
+def test_the_index_in_memory_finds_what_the_databases_index_finds(s):
+    """Each server keeps the search's index in memory (search_memory) and
+    reads what changed from the database; with search_memory = 0 the
+    database's own index answers. Both, on one database, give the same
+    answers, before and after changes that either server or another
+    process makes (a new piece, one edited so that it loses a word, one
+    taken down, one shown only from tomorrow)."""
+    writer, editor = people(s)
+    created = "now()" if s.database.startswith("postgres") else "strftime('%s', 'now')"
+    sql(s, """WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+              INSERT INTO kb_entries (question_zh, question_en, answer_zh, created_at, updated_at)
+              SELECT '第' || i || '条：' || CASE i %% 3 WHEN 0 THEN '逻辑复制的延迟' WHEN 1 THEN '分区表与索引'
+                     ELSE '回收空间' END, 'Entry ' || i || CASE WHEN i %% 7 = 0 THEN ' replication slot' ELSE ' vacuum' END,
+                     CASE WHEN i %% 5 = 0 THEN '检查长事务和复制槽。' ELSE '看 pg_stat_activity。' END, %s, %s FROM n"""
+        % (created, created))
+    a = write(writer, title_zh="分区表的复制延迟", body_zh="逻辑复制延迟从秒级降到毫秒级别，replication 调优。")
+    publish(s, editor, a)
+    database = Server(s.binary, database=s.database, extra_env={"PGHERD_SEARCH_MEMORY": "0"})
+    queries = ["分区", "复制", "逻辑复制", "复制延迟", "延迟从秒", "replication", "repl", "vacuum", "vac", "entry 7",
+               "长事务", "槽", "分区 vacuum", "没有的词"]
+
+    def compare(when):
+        for q in queries:
+            for kind in ("", "&kind=kb", "&kind=kb&page=2", "&kind=article"):
+                for lang in ("", "&lang=en"):
+                    path = "/api/v1/search?q=" + quote(q) + kind + lang
+                    mine, theirs = Person(s).get(path), Person(database).get(path)
+                    assert_eq((mine.status, mine.json()), (theirs.status, theirs.json()), "%s: %s" % (when, path))
+    try:
+        database.start()
+        compare("as built")
+        b = write(writer, title_zh="新写的复制槽文章", body_zh="复制槽满了怎么办？vacuum 也要看。")
+        publish(s, editor, b)
+        assert_eq(editor.post("/articles/%s/unpublish" % a, {"body": ""}).status, 303)
+        sql(s, "UPDATE kb_entries SET question_zh = '第9条：改过的题目', question_en = 'Entry 9 changed' WHERE question_zh LIKE '第9条：%'")
+        tomorrow = "now() + interval '1 day'" if s.database.startswith("postgres") else "strftime('%s', 'now') + 86400"
+        sql(s, "UPDATE articles SET publish_at = %s WHERE id = %s" % (tomorrow, b))
+        c = write(writer, title_zh="另一台写的分区文章", body_zh="分区表")
+        editor.s = database  # the same editor, through the other server
+        publish(database, editor, c)
+        editor.s = s
+        compare("after changes")
+        assert_eq(found(s, "改过")["kb"], ["第9条：改过的题目"])
+        assert_eq(found(s, "新写的").get("article"), None, "shown only from tomorrow")
+    finally:
+        code = database.stop()
+        log = database.read_log()
+        database.cleanup()
+    assert_eq(code, 0)
+    assert_in("pieces held in memory", s.read_log(), "this server searches in memory")
+    assert "pieces held in memory" not in log, "the other through the database's index"
+
+
 def test_a_question_gets_an_experts_answer_that_becomes_a_kb_entry(s):
     from test_events import new_event
     writer, editor = people(s)

@@ -256,6 +256,18 @@ static void tags_and_cut_text(void **state)
 	assert_string_equal(text_cut(&a, "  一二三\n\n四五  ", 4), "一二三四…"); /* no space spent at the limit */
 	assert_string_equal(text_cut(&a, "一二\n三四五", 10), "一二 三四五");
 	assert_string_equal(text_cut(&a, "一二", 4), "一二");
+	/* The same white space, written escaped into a page, nothing cut. */
+	buf h = BUF_INIT;
+	text_html_collapsed(&h, "  a<b\n\n\tc&d  ", strlen("  a<b\n\n\tc&d  "));
+	assert_string_equal(h.s, "a&lt;b c&amp;d");
+	buf_reset(&h);
+	text_html_collapsed(&h, " \n ", 3);
+	assert_int_equal(h.len, 0);
+	buf_release(&h);
+	assert_string_equal(text_find_ci("VACUUM and Vacuum", "vacuum"), "VACUUM and Vacuum");
+	assert_string_equal(text_find_ci("先检查 AutoVacuum", "autovac"), "AutoVacuum");
+	assert_string_equal(text_find_ci("分区表与索引", "索引"), "索引");
+	assert_null(text_find_ci("vacuu", "vacuum"));
 	arena_release(&a);
 }
 
