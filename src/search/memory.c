@@ -82,7 +82,7 @@ static struct {
 	struct ddoc *delta;
 	size_t ndelta, cap;
 	int64_t seq; /* the last change read */
-} M = { .lock = PTHREAD_RWLOCK_INITIALIZER };
+} M = { .lock = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP }; /* a change waits for the searches under way, not for every search after */
 
 void mem_setup(const char *const *kinds, size_t budget)
 {
@@ -151,6 +151,17 @@ static void text_drop(int64_t id)
 		texts[s].id = 0;
 	}
 	pthread_mutex_unlock(&text_mu[s % TEXT_STRIPES]);
+}
+
+static void texts_clear(void)
+{
+	for (int s = 0; s < TEXT_SLOTS; s++) {
+		pthread_mutex_lock(&text_mu[s % TEXT_STRIPES]);
+		free(texts[s].blob);
+		texts[s].blob = NULL;
+		texts[s].id = 0;
+		pthread_mutex_unlock(&text_mu[s % TEXT_STRIPES]);
+	}
 }
 
 static int text_get(arena *a, int64_t id, const char **zh, const char **en, const char **body)
@@ -625,7 +636,8 @@ static int read_changes(db *d, err *e)
 					row = r;
 			apply(id, &x, row);
 		}
-		qsort(M.delta, M.ndelta, sizeof(*M.delta), cmp_ddoc);
+		if (M.ndelta > 1)
+			qsort(M.delta, M.ndelta, sizeof(*M.delta), cmp_ddoc);
 		M.seq = db_get_int(&c, c.nrows - 1, 0);
 		pthread_rwlock_unlock(&M.lock);
 	}
@@ -633,31 +645,28 @@ static int read_changes(db *d, err *e)
 	return rc;
 }
 
-int mem_catch_up(db *d, err *e)
+/* A new base from the database in place of the index; 1 when it would
+ * not fit its budget (the database's index serves from then on). */
+static int rebuild(db *d, err *e)
 {
-	if (M.off)
-		return 0;
-	int rc = M.ready ? read_changes(d, e) : 1;
-	if (rc <= 0)
-		return rc;
 	struct base b[KINDS_MAX] = { { 0 } };
 	int64_t seq;
 	uint64_t t0 = now_us();
-	rc = build(d, b, &seq, e);
+	int rc = build(d, b, &seq, e);
 	if (rc < 0)
 		return rc;
 	pthread_rwlock_wrlock(&M.lock);
 	for (int k = 0; k < KINDS_MAX; k++)
 		base_free(&M.b[k]);
 	delta_free();
+	texts_clear(); /* what changed before the build was not read one by one */
 	if (rc == 1) {
-		/* Too big for its budget: the database's index serves. */
 		M.off = 1;
 		__atomic_store_n(&M.ready, 0, __ATOMIC_RELEASE);
 		pthread_rwlock_unlock(&M.lock);
 		log_info("search: the index needs more than search_memory (%zu bytes): searching through the database's index",
 			 M.budget);
-		return 0;
+		return 1;
 	}
 	memcpy(M.b, b, sizeof(b));
 	M.seq = seq;
@@ -670,10 +679,23 @@ int mem_catch_up(db *d, err *e)
 	__atomic_store_n(&M.ready, 1, __ATOMIC_RELEASE);
 	pthread_rwlock_unlock(&M.lock);
 	log_info("search: %u pieces held in memory (%.1f MB) in %.0f ms", pieces, (double)bytes / 1048576,
-			 (double)(now_us() - t0) / 1000);
-	for (int i = 0; i < 4 && (rc = read_changes(d, e)) == 1; i++)
-		; /* what changed while it was built; a build again only if that was a lot */
-	return rc < 0 ? rc : 0;
+		 (double)(now_us() - t0) / 1000);
+	return 0;
+}
+
+int mem_catch_up(db *d, err *e)
+{
+	/* The changes since the last one read, or a build when there is no
+	 * index yet or they are too many; then what changed while it was
+	 * built (a few times at most: then the next search goes on). */
+	for (int tries = 0; tries < 3 && !M.off; tries++) {
+		int rc = M.ready ? read_changes(d, e) : 1;
+		if (rc <= 0)
+			return rc;
+		if ((rc = rebuild(d, e)) < 0)
+			return rc;
+	}
+	return M.off ? 0 : 1;
 }
 
 /* ---- asking ---- */
@@ -890,9 +912,5 @@ void mem_release(void)
 	delta_free();
 	M.ready = 0;
 	pthread_rwlock_unlock(&M.lock);
-	for (int s = 0; s < TEXT_SLOTS; s++) {
-		free(texts[s].blob);
-		texts[s].blob = NULL;
-		texts[s].id = 0;
-	}
+	texts_clear();
 }

@@ -18,7 +18,9 @@ struct mem_hit {
  * 0: none (mem_ready is then always 0). */
 void mem_setup(const char *const *kinds, size_t budget);
 /* Builds the index, or reads what search_docs changed since it last
- * looked (search_changes) into it. Callers serialize it. */
+ * looked (search_changes) into it. Callers serialize it. 1 when it is not
+ * caught up yet (more changed while it was built, again and again): the
+ * caller asks again next time. */
 int mem_catch_up(db *d, err *e);
 /* 1 when the index serves the searches. */
 int mem_ready(void);

@@ -224,9 +224,10 @@ static int catch_up(req *r, err *e)
 	pthread_mutex_lock(&draining);
 	if (v != atomic_load(&indexed)) {
 		rc = search_drain(r->db, e);
-		if (!rc)
-			rc = mem_catch_up(r->db, e);
-		if (!rc)
+		int behind = rc ? 0 : mem_catch_up(r->db, e);
+		if (behind < 0)
+			rc = behind;
+		else if (!rc && !behind)
 			atomic_store(&indexed, v);
 	}
 	pthread_mutex_unlock(&draining);
@@ -784,8 +785,9 @@ static int start(const config *cfg, err *e)
 	rc = search_drain(d, e);
 	if (!rc && now_us() - t0 > 1000000)
 		log_info("search: indexed the queue in %.1f s", (double)(now_us() - t0) / 1e6);
-	if (!rc)
-		rc = mem_catch_up(d, e);
+	int behind = rc ? 0 : mem_catch_up(d, e);
+	if (behind < 0)
+		rc = behind;
 	db_close(d);
 	return rc;
 }

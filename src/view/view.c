@@ -116,6 +116,7 @@ int view_init(int dev, const char *source_dir, err *e)
 
 void view_release(void)
 {
+	view_layout_release();
 	for (size_t i = 0; i < ncompiled; i++)
 		tmpl_free(compiled[i]);
 	free(compiled);

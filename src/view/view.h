@@ -49,6 +49,8 @@ struct layout {
 };
 /* The layout's globals for view_render (texts live in a). */
 json_t *view_layout(arena *a, const struct layout *l);
+/* Frees the navigation bars view_layout keeps (at exit). */
+void view_layout_release(void);
 
 /* Names of every built-in template, for the i18n key check. */
 int view_template_exists(const char *name);
