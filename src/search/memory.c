@@ -700,17 +700,16 @@ int mem_catch_up(db *d, err *e)
 
 /* ---- asking ---- */
 
-/* A term's lists in the base: one key, or the keys it begins. */
-enum { LISTS_MAX = 64 };
-
+/* A term's lists in the base: one key, or every key it begins (a word
+ * being typed: "7" begins 7, 70, 700 and a hundred more), walked as one. */
 struct cursor {
 	const uint32_t *p;
 	int64_t pos; /* the next entry walked (downwards); -1 when done */
 };
 
 struct term {
-	struct cursor c[LISTS_MAX];
-	int n;
+	struct cursor *c; /* in the request's arena */
+	uint32_t n;
 };
 
 static uint32_t lower_bound(const struct base *b, const char *key)
@@ -728,17 +727,17 @@ static uint32_t lower_bound(const struct base *b, const char *key)
 
 /* The lists of a term (key: the title's mark, if asked, and the term) in
  * a kind's base; 0 when it has none. */
-static int term_lists(const struct base *b, const char *key, int prefix, struct term *t)
+static int term_lists(arena *a, const struct base *b, const char *key, int prefix, struct term *t)
 {
 	size_t n = strlen(key);
-	t->n = 0;
-	for (uint32_t k = lower_bound(b, key); k < b->nkeys && t->n < LISTS_MAX; k++) {
-		const char *s = b->strings + b->key[k];
-		if (strncmp(s, key, n) || (!prefix && s[n]))
-			break;
-		t->c[t->n++] = (struct cursor){ b->posts + b->start[k], (int64_t)b->len[k] - 1 };
-	}
-	return t->n;
+	uint32_t from = lower_bound(b, key), to = from;
+	while (to < b->nkeys && !strncmp(b->strings + b->key[to], key, n) && (prefix || !b->strings[b->key[to] + n]))
+		to++;
+	t->n = to - from;
+	t->c = arena_alloc(a, sizeof(*t->c) * ((size_t)t->n + 1));
+	for (uint32_t k = from; k < to; k++)
+		t->c[k - from] = (struct cursor){ b->posts + b->start[k], (int64_t)b->len[k] - 1 };
+	return t->n > 0;
 }
 
 /* Moves each list of t to its highest entry at or below v; the highest of
@@ -746,7 +745,7 @@ static int term_lists(const struct base *b, const char *key, int prefix, struct 
 static int64_t term_seek(struct term *t, int64_t v)
 {
 	int64_t best = -1;
-	for (int i = 0; i < t->n; i++) {
+	for (uint32_t i = 0; i < t->n; i++) {
 		struct cursor *c = &t->c[i];
 		if (c->pos >= 0 && c->p[c->pos] > v) {
 			int64_t lo = 0, hi = c->pos; /* the last entry <= v, by binary search */
@@ -844,7 +843,7 @@ int mem_find(db *d, arena *a, const struct mem_query *q, int kind, int limit, in
 	int base_ok = 1, rc = 0, skip = offset;
 	for (int i = 0; i < q->n; i++) {
 		toks[i] = arena_printf(a, "%s%s", q->title ? GRAMS_TITLE : "", q->terms[i]);
-		if (!term_lists(&M.b[kind], toks[i], q->prefix[i], &terms[i]))
+		if (!term_lists(a, &M.b[kind], toks[i], q->prefix[i], &terms[i]))
 			base_ok = 0;
 	}
 	/* The delta's matches of this kind, newest first (it is kept so). */
