@@ -72,9 +72,11 @@ static const char *choices_html(req *r, const char *prefix, const char *const *l
 	return arena_printf(&r->a, "%.*s selected%s", (int)cut, html, html + cut);
 }
 
+/* The cities, in the page's language: the same on every directory page,
+ * kept while nothing is committed (db_query_kept). */
 static int read_cities(req *r, db *d, db_res *c, err *e)
 {
-	return db_query(d, &r->a, "SELECT id, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END AS name FROM cities ORDER BY id",
+	return db_query_kept(d, &r->a, "SELECT id, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END AS name FROM cities ORDER BY id",
 			DB_ARGS(DB_TEXT(lang_code(r->lang))), c, e);
 }
 
