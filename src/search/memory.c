@@ -13,7 +13,8 @@
  *   being typed ("replic") is the range of tokens it begins. A build reads
  *   one kind at a time, so its working memory is one kind's.
  * - The delta: the pieces changed since the build, each with its tokens,
- *   sorted; a changed piece's base entry is marked dead. Past DELTA_MAX
+ *   sorted; a changed piece's base entry is marked dead. Every search
+ *   reads the delta whole, so it stays small: past DELTA_MAX
  *   changes the base is built again.
  * - Changes come from search_changes (migration 032), in commit order,
  *   whichever server indexed them: each server reads what came after the
@@ -47,7 +48,7 @@
 #include "base/validate.h"
 #include "base/banned.h"
 
-enum { KINDS_MAX = 16, PAGE_ROWS = 2000, CHANGES_MAX = 1000, DELTA_MAX = 2000 };
+enum { KINDS_MAX = 16, PAGE_ROWS = 2000, CHANGES_MAX = 256, DELTA_MAX = 256 };
 
 struct mdoc {
 	int64_t id, ref_id, at, shown_from;
