@@ -386,7 +386,7 @@ def bare(rows, when):
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
-    proc = subprocess.Popen([os.path.join(ROOT, "build", "bench-bare"), str(port), str(2 * os.cpu_count())],
+    proc = subprocess.Popen([os.path.join(ROOT, "build", "bench-bare"), str(port), str(os.cpu_count())],
                             stdout=subprocess.PIPE)
     try:
         proc.stdout.readline()  # listening
@@ -510,7 +510,7 @@ def main():
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, stdout=subprocess.PIPE,
                             text=True).stdout.strip() or "unknown"
     binary = os.path.join(ROOT, "build", "pgherd")
-    # Threads as shipped (0: two per core on SQLite, four per core on PostgreSQL).
+    # Threads as shipped (0: one per core on SQLite, four per core on PostgreSQL).
     env = {"PGHERD_BENCH_ENDPOINTS": "on", "PGHERD_THREADS": "0", "ASAN_OPTIONS": "", "UBSAN_OPTIONS": ""}
     rows = []
     rss = {}
@@ -584,7 +584,7 @@ def main():
     now = datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC")
     lines = ["", "## %s, commit %s" % (now, commit), "",
              "wrk -t1 -c%d -d%s on loopback; pgherd with its default threads (%d on SQLite, %d on PostgreSQL), "
-             "access log on; %d cores." % (CONNECTIONS, DURATION, 2 * os.cpu_count(), 4 * os.cpu_count(), os.cpu_count()), "",
+             "access log on; %d cores." % (CONNECTIONS, DURATION, os.cpu_count(), 4 * os.cpu_count(), os.cpu_count()), "",
              "| engine | page | requests/s | p99 ms | share of the bare server | target |",
              "|---|---|---:|---:|---:|---|"]
     failed = []

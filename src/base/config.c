@@ -33,7 +33,7 @@ static const struct setting settings[CFG__COUNT] = {
 	[CFG_MAIL_FROM] = { "mail_from", "PGHERD_MAIL_FROM", "pgherd <noreply@pgherd.local>", 0,
 		"the sender of the community's mail" },
 	[CFG_THREADS] = { "threads", "PGHERD_THREADS", "0", 0,
-		"HTTP worker threads; 0 means two per CPU core on SQLite, four per core on PostgreSQL" },
+		"HTTP worker threads; 0 means one per CPU core on SQLite, four per core on PostgreSQL" },
 	[CFG_DEV] = { "dev", "PGHERD_DEV", "off", 0,
 		"on: templates and catalogs come from source_dir; templates reload on every request" },
 	[CFG_SOURCE_DIR] = { "source_dir", "PGHERD_SOURCE_DIR", ".", 0,
@@ -175,14 +175,9 @@ static int typed(config *c, err *e)
 		/* A thread waiting on a PostgreSQL round trip leaves its core idle;
 		 * with only one thread per core the cores idle between each query
 		 * and its answer (measured: signed-in pages at 4k req/s with 2
-		 * threads, 16k with 8, on 2 cores). SQLite answers in-process,
-		 * but each connection stays with the thread that took it, and
-		 * with one thread per core a busy thread's connections wait while
-		 * another core idles (a search with a new query each request:
-		 * 16,000 or 29,000 req/s from run to run with 2 threads, 31,000 to
-		 * 35,000 with 4). */
+		 * threads, 16k with 8, on 2 cores). SQLite answers in-process. */
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		int per_core = !strncmp(c->val[CFG_DATABASE], "postgres", 8) ? 4 : 2;
+		int per_core = !strncmp(c->val[CFG_DATABASE], "postgres", 8) ? 4 : 1;
 		c->threads = (cores > 0 ? (int)cores : 2) * per_core;
 	}
 	if (parse_size(c->val[CFG_MAX_BODY], &c->max_body) || c->max_body < 1024)
