@@ -148,11 +148,11 @@ static void config_precedence_file_env_flag(void **state)
 	unsetenv("PGHERD_THREADS");
 	unlink(path);
 
-	/* The default: two threads per core on SQLite, four per core on PostgreSQL. */
+	/* The default: a thread per core on SQLite, four per core on PostgreSQL. */
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	char *lite[] = { "--database=sqlite:/tmp/x.db", NULL };
 	assert_int_equal(config_load(&c, 1, lite, NULL, NULL, &e), 0);
-	assert_int_equal(c.threads, 2 * cores);
+	assert_int_equal(c.threads, cores);
 	config_release(&c);
 	char *pg[] = { "--database=postgres://pgherd@127.0.0.1/x", NULL };
 	assert_int_equal(config_load(&c, 1, pg, NULL, NULL, &e), 0);
