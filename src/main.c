@@ -122,8 +122,8 @@ static int cmd_serve(config *c, char **rest)
 	/* glibc gives each thread a heap of its own (up to eight per core),
 	 * and what one heap keeps the others cannot use: with eight threads on
 	 * PostgreSQL the peak in `make bench` was 56.6 MB, with two heaps
-	 * 49.5 MB (SQLite 69.8 and 60.3). Requests allocate from their own
-	 * arenas (base/arena.h), so two heaps see little contention. */
+	 * 49.1 MB. Requests allocate from their own arenas (base/arena.h), so
+	 * two heaps see little contention. */
 	mallopt(M_ARENA_MAX, 2);
 
 	/* Block the stop signals in every thread; this one waits for them. */

@@ -74,7 +74,7 @@ static const struct setting settings[CFG__COUNT] = {
 		"off: ask the database on every request (needed behind a pooler in transaction mode)" },
 	[CFG_SEARCH_MEMORY] = { "search_memory", "PGHERD_SEARCH_MEMORY", "64M", 0,
 		"memory the search may keep its index in (each server its own copy, kept up to date from the database); "
-		"a site whose index needs more, or 0, searches through the database's own index, at a tenth of the speed" },
+		"a site whose index needs more, or 0, searches through the database's own index, slower (on PostgreSQL by forty times)" },
 };
 
 static int set(config *c, int k, const char *val, const char *src)
