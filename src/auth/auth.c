@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "base/stripes.h"
 #include "auth/roles.h"
 #include "base/lang.h"
 #include "base/banned.h"
@@ -277,7 +278,7 @@ static struct auth_user *user_from(arena *a, const db_res *r)
  * statement at all; a sign-out, a role change or any other commit
  * anywhere changes the mark, and the next request reads again. Only on
  * engines that can tell (SQLite); a direct-mapped table of SEEN_SLOTS. */
-enum { SEEN_SLOTS = 256, SEEN_STRIPES = 16 };
+enum { SEEN_SLOTS = 256, SEEN_STRIPES = STRIPES16 };
 
 struct seen_token {
 	char hash[AUTH_HASH_HEX + 1];
@@ -289,12 +290,7 @@ struct seen_token {
 };
 
 static struct seen_token seen[SEEN_SLOTS];
-static pthread_mutex_t seen_mu[SEEN_STRIPES] = {
-	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
-	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
-	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
-	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
-};
+static pthread_mutex_t seen_mu[STRIPES16] = STRIPES16_INITIALIZER;
 
 static unsigned seen_slot(const char *hash)
 {

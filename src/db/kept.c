@@ -21,10 +21,11 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/stripes.h"
 #include "db/db_internal.h"
 #include "base/banned.h"
 
-enum { KEPT_SLOTS = 512, KEPT_STRIPES = 16, KEPT_MAX = 4096 };
+enum { KEPT_SLOTS = 512, KEPT_STRIPES = STRIPES16, KEPT_MAX = 4096 };
 
 struct kept {
 	struct db_mark mark;
@@ -36,12 +37,7 @@ struct kept {
 };
 
 static struct kept slots[KEPT_SLOTS];
-static pthread_mutex_t stripes[KEPT_STRIPES] = {
-	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
-	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
-	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
-	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
-};
+static pthread_mutex_t stripes[STRIPES16] = STRIPES16_INITIALIZER;
 
 /* A length-prefixed piece of text; NULL (SQL NULL) as length ~0. */
 static void add_text(buf *b, const char *s)

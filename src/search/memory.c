@@ -42,6 +42,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/stripes.h"
 #include "base/grams.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -129,18 +130,13 @@ static void delta_free(void)
 
 /* ---- the texts searches show ---- */
 
-enum { TEXT_SLOTS = 2048, TEXT_STRIPES = 16, TEXT_MAX = 16384 };
+enum { TEXT_SLOTS = 2048, TEXT_STRIPES = STRIPES16, TEXT_MAX = 16384 };
 
 static struct {
 	int64_t id;
 	char *blob; /* title_zh, title_en and body, each NUL-ended */
 } texts[TEXT_SLOTS];
-static pthread_mutex_t text_mu[TEXT_STRIPES] = {
-	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
-	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
-	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
-	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
-};
+static pthread_mutex_t text_mu[STRIPES16] = STRIPES16_INITIALIZER;
 
 static void text_drop(int64_t id)
 {
