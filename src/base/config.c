@@ -73,8 +73,9 @@ static const struct setting settings[CFG__COUNT] = {
 		"while nothing changed (another server's commit shows a moment after it; a member's own at once); "
 		"off: ask the database on every request (needed behind a pooler in transaction mode)" },
 	[CFG_SEARCH_MEMORY] = { "search_memory", "PGHERD_SEARCH_MEMORY", "64M", 0,
-		"memory the search may keep its index in (each server its own copy, kept up to date from the database); "
-		"a site whose index needs more, or 0, searches through the database's own index, slower (on PostgreSQL by forty times)" },
+		"memory the search may keep its index in, and the organization directory its copy for finding names "
+		"(each up to this; each server its own, kept up to date from the database); "
+		"one that needs more, or 0, searches through the database's own indexes, slower (on PostgreSQL by ten to forty times)" },
 };
 
 static int set(config *c, int k, const char *val, const char *src)

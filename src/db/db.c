@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/buf.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "db/db_internal.h"
@@ -37,6 +38,25 @@ unsigned db_hash_sql(const char *sql)
 
 db_engine db_engine_of(const db *d) { return d->ops->engine; }
 const char *db_engine_name(const db *d) { return d->ops->name; }
+
+const char *db_ids_match(const db *d, arena *a, const char *column)
+{
+	return db_engine_of(d) == DB_POSTGRES ? arena_printf(a, "%s = ANY (CAST(? AS bigint[]))", column)
+					      : arena_printf(a, "%s IN (SELECT value FROM json_each(?))", column);
+}
+
+const char *db_ids_param(const db *d, arena *a, const int64_t *ids, int n)
+{
+	int pg = db_engine_of(d) == DB_POSTGRES;
+	buf b = BUF_INIT;
+	buf_addc(&b, pg ? '{' : '[');
+	for (int i = 0; i < n; i++)
+		buf_addf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
+	buf_addc(&b, pg ? '}' : ']');
+	const char *s = arena_strdup(a, b.s ? b.s : "");
+	buf_release(&b);
+	return s;
+}
 
 int db_exec(db *d, const char *sql, const db_param *p, int n, int64_t *changes, err *e)
 {

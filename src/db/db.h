@@ -86,6 +86,10 @@ int db_query_planned(db *d, arena *a, const char *sql, const db_param *p, int n,
  * what is kept (at exit). */
 int db_query_kept(db *d, arena *a, const char *sql, const db_param *p, int n, db_res *out, err *e);
 void db_kept_clear(void);
+/* A list of ids as one parameter: db_ids_match's SQL ("COLUMN is one of
+ * ?") takes db_ids_param's text of them, on either engine. */
+const char *db_ids_match(const db *d, arena *a, const char *column);
+const char *db_ids_param(const db *d, arena *a, const int64_t *ids, int n);
 /* Several statements with no parameters (migrations only). */
 int db_exec_script(db *d, const char *sql, err *e);
 int db_ping(db *d, err *e);

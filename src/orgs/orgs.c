@@ -11,6 +11,7 @@
 #include "base/util.h"
 #include "base/validate.h"
 #include "files/files.h"
+#include "orgs/find.h"
 #include "orgs/orgs.h"
 #include "view/i18n.h"
 #include "view/markdown.h"
@@ -280,6 +281,106 @@ static const char sql_like[] = LIST_COLS "WHERE o.search_text LIKE '%' || ? || '
 
 enum { ORGS_TTL = 300 };
 
+/* The directory's statement for q when the database searches, and the
+ * value of its search parameter (NULL: none, every organization). */
+static const char *database_sql(req *r, db *d, const char *q, const char **term)
+{
+	*term = NULL;
+	if (!*q)
+		return sql_all;
+	if (db_engine_of(d) == DB_SQLITE && text_len(q) >= 3) {
+		buf b = BUF_INIT; /* one FTS5 phrase: quotes doubled inside */
+		buf_addc(&b, '"');
+		for (const char *p = q; *p; p++) {
+			if (*p == '"')
+				buf_addc(&b, '"');
+			buf_addc(&b, *p);
+		}
+		buf_addc(&b, '"');
+		*term = arena_strdup(&r->a, b.s);
+		buf_release(&b);
+		return sql_fts;
+	}
+	*term = db_engine_of(d) == DB_SQLITE ? q : like_literal(&r->a, q);
+	return db_engine_of(d) == DB_SQLITE ? sql_instr : sql_like;
+}
+
+/* A directory row's names for its category and industry. */
+static json_t *with_texts(req *r, json_t *o, const char *category, const char *industry)
+{
+	json_object_set_new(o, "category_text", json_string(T(arena_printf(&r->a, "cat.%s", category))));
+	if (*industry)
+		json_object_set_new(o, "industry_text", json_string(T(arena_printf(&r->a, "ind.%s", industry))));
+	return o;
+}
+
+static json_t *text_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* The page's rows from the directory's copy in memory (find.c), brought
+ * up to the request's "orgs" version, as LIST_COLS gives them: 0 when it
+ * answered (*more: a next page), 1 when the database must. */
+static int memory_items(req *r, int64_t version, const char *q, const struct orgs_filter *f, int64_t page,
+			json_t **items, int *more, err *e)
+{
+	struct orgs_row rows[LIST_PAGE + 1];
+	int found = 0, en = r->lang == LANG_EN;
+	int rc = version ? 0 : http_data_version(r, r->db, "orgs", &version, e);
+	if (!rc)
+		rc = orgs_find_rows(r->db, &r->a, version, q, f, (int)(page - 1) * LIST_PAGE, LIST_PAGE + 1, rows, &found, e);
+	if (rc)
+		return rc;
+	*items = json_array();
+	for (int i = 0; i < found && i < LIST_PAGE; i++) {
+		const struct orgs_row *o = &rows[i];
+		int zh_only = en && (!o->name_en || !*o->name_en);
+		json_t *x = json_object();
+		json_object_set_new(x, "id", json_integer(o->id));
+		json_object_set_new(x, "name", json_string(en && !zh_only ? o->name_en : o->name_zh));
+		json_object_set_new(x, "zh_only", json_integer(zh_only));
+		json_object_set_new(x, "name_zh", json_string(o->name_zh));
+		json_object_set_new(x, "name_en", text_or_null(o->name_en));
+		json_object_set_new(x, "category", json_string(o->category));
+		json_object_set_new(x, "industry", json_string(o->industry));
+		json_object_set_new(x, "logo", json_string(o->logo));
+		json_object_set_new(x, "city", text_or_null(en ? o->city_en : o->city_zh));
+		json_array_append_new(*items, with_texts(r, x, o->category, o->industry));
+	}
+	*more = found > LIST_PAGE;
+	return 0;
+}
+
+/* The page's rows as the database finds them. */
+static int database_items(req *r, const char *q, const struct orgs_filter *f, int64_t page, json_t **items,
+			  int *more, err *e)
+{
+	const char *lang = lang_code(r->lang), *term = NULL, *sql = database_sql(r, r->db, q, &term);
+	db_param p[14] = { DB_TEXT(lang), DB_TEXT(lang), DB_TEXT(lang) };
+	int n = 3;
+	if (term)
+		p[n++] = DB_TEXT(term);
+	p[n++] = DB_TEXT(f->category);
+	p[n++] = DB_TEXT(f->category);
+	p[n++] = DB_TEXT(f->industry);
+	p[n++] = DB_TEXT(f->industry);
+	p[n++] = DB_INT(f->city);
+	p[n++] = DB_INT(f->city);
+	p[n++] = DB_INT(LIST_PAGE + 1);
+	p[n++] = DB_INT((page - 1) * LIST_PAGE);
+	db_res res;
+	int rc = (term ? db_query_planned : db_query)(r->db, &r->a, sql, p, n, &res, e);
+	if (rc)
+		return rc;
+	*items = json_array();
+	for (int i = 0; i < res.nrows && i < LIST_PAGE; i++)
+		json_array_append_new(*items, with_texts(r, db_row_json(&res, i), db_str(&res, i, "category"),
+							 db_str(&res, i, "industry")));
+	*more = res.nrows > LIST_PAGE;
+	return 0;
+}
+
 static int list(req *r, resp *out)
 {
 	static const char *const args[] = { "q", "category", "industry", "city", "page", NULL };
@@ -299,51 +400,14 @@ static int list(req *r, resp *out)
 	int crc = http_cache_lookup(r, out, d, "orgs", args, &version, &e);
 	if (crc)
 		return crc > 0 ? 0 : crc;
-	const char *lang = lang_code(r->lang), *sql = sql_all, *term = NULL;
-	if (*q && db_engine_of(d) == DB_SQLITE && text_len(q) >= 3) {
-		buf b = BUF_INIT; /* one FTS5 phrase: quotes doubled inside */
-		buf_addc(&b, '"');
-		for (const char *p = q; *p; p++) {
-			if (*p == '"')
-				buf_addc(&b, '"');
-			buf_addc(&b, *p);
-		}
-		buf_addc(&b, '"');
-		term = arena_strdup(&r->a, b.s);
-		buf_release(&b);
-		sql = sql_fts;
-	} else if (*q && db_engine_of(d) == DB_SQLITE) {
-		term = q;
-		sql = sql_instr;
-	} else if (*q) {
-		term = like_literal(&r->a, q);
-		sql = sql_like;
-	}
-	db_param p[14] = { DB_TEXT(lang), DB_TEXT(lang), DB_TEXT(lang) };
-	int n = 3;
-	if (term)
-		p[n++] = DB_TEXT(term);
-	p[n++] = DB_TEXT(cat);
-	p[n++] = DB_TEXT(cat);
-	p[n++] = DB_TEXT(ind);
-	p[n++] = DB_TEXT(ind);
-	p[n++] = DB_INT(city);
-	p[n++] = DB_INT(city);
-	p[n++] = DB_INT(LIST_PAGE + 1);
-	p[n++] = DB_INT((page - 1) * LIST_PAGE);
-	db_res res;
-	int rc = (term ? db_query_planned : db_query)(d, &r->a, sql, p, n, &res, &e);
+	struct orgs_filter f = { cat, ind, city };
+	json_t *items = NULL;
+	int more = 0, rc = *q ? memory_items(r, version, q, &f, page, &items, &more, &e) : 1;
+	if (rc > 0)
+		rc = database_items(r, q, &f, page, &items, &more, &e);
 	if (rc) {
 		log_error("orgs: %s", e.msg);
 		return rc;
-	}
-	json_t *items = json_array();
-	for (int i = 0; i < res.nrows && i < LIST_PAGE; i++) {
-		json_t *o = db_row_json(&res, i);
-		json_object_set_new(o, "category_text", json_string(T(arena_printf(&r->a, "cat.%s", db_text(&res, i, "category")))));
-		if (*db_text(&res, i, "industry"))
-			json_object_set_new(o, "industry_text", json_string(T(arena_printf(&r->a, "ind.%s", db_text(&res, i, "industry")))));
-		json_array_append_new(items, o);
 	}
 	buf qs = BUF_INIT;
 	buf_adds(&qs, "q=");
@@ -368,7 +432,7 @@ static int list(req *r, resp *out)
 		json_decref(m);
 		return rc;
 	}
-	http_pager(m, page, res.nrows > LIST_PAGE);
+	http_pager(m, page, more);
 	http_page(r, out, 200, "orgs/list.html", "orgs.title", m);
 	http_cache_store(r, out, "orgs", version, ORGS_TTL);
 	return 0;
@@ -829,8 +893,18 @@ static int orgs_sitemap(req *r, db *d, buf *out, err *e)
 	return rc;
 }
 
+/* The directory's copy for its search takes what the search may. */
+static int start(const config *cfg, err *e)
+{
+	(void)e;
+	orgs_find_setup(cfg->search_memory);
+	return 0;
+}
+
 const struct feature orgs_feature = {
 	.name = "orgs",
+	.start = start,
+	.release = orgs_find_release,
 	.routes = { &orgs_routes },
 	.nav = { { 30, "/orgs", "nav.orgs" } },
 	.sitemap = orgs_sitemap,

@@ -202,24 +202,6 @@ static void text_put(int64_t id, const char *zh, const char *en, const char *bod
 
 /* Pieces by id: one parameter holding every id, so that the statement is
  * one text whatever their number (and prepared once). */
-static const char *by_ids(const db *d)
-{
-	return db_engine_of(d) == DB_POSTGRES ? "id = ANY (CAST(? AS bigint[]))" : "id IN (SELECT value FROM json_each(?))";
-}
-
-static const char *ids_param(db *d, arena *a, const int64_t *ids, int n)
-{
-	int pg = db_engine_of(d) == DB_POSTGRES;
-	buf b = BUF_INIT;
-	buf_addc(&b, pg ? '{' : '[');
-	for (int i = 0; i < n; i++)
-		buf_addf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
-	buf_addc(&b, pg ? '}' : ']');
-	const char *s = arena_strdup(a, b.s);
-	buf_release(&b);
-	return s;
-}
-
 int mem_texts(db *d, arena *a, const int64_t *ids, int n, const char **zh, const char **en, const char **body,
 	      err *e)
 {
@@ -234,8 +216,8 @@ int mem_texts(db *d, arena *a, const int64_t *ids, int n, const char **zh, const
 		return 0;
 	db_res x;
 	int rc = db_query(d, a, arena_printf(a, "SELECT id, title_zh, title_en, body FROM search_docs WHERE %s",
-					       by_ids(d)),
-			  DB_ARGS(DB_TEXT(ids_param(d, a, missing, miss))), &x, e);
+					       db_ids_match(d, a, "id")),
+			  DB_ARGS(DB_TEXT(db_ids_param(d, a, missing, miss))), &x, e);
 	for (int r = 0; !rc && r < x.nrows; r++) {
 		int64_t id = db_get_int(&x, r, 0);
 		text_put(id, db_get(&x, r, 1), db_get(&x, r, 2), db_get(&x, r, 3));
@@ -616,8 +598,8 @@ static int read_changes(db *d, err *e)
 	int64_t *ids = arena_alloc(&a, sizeof(*ids) * (size_t)c.nrows);
 	for (int i = 0; i < c.nrows; i++)
 		ids[i] = db_get_int(&c, i, 1);
-	rc = db_query(d, &a, arena_printf(&a, "SELECT " DOC_COLS " FROM search_docs WHERE %s", by_ids(d)),
-		      DB_ARGS(DB_TEXT(ids_param(d, &a, ids, c.nrows))), &x, e);
+	rc = db_query(d, &a, arena_printf(&a, "SELECT " DOC_COLS " FROM search_docs WHERE %s", db_ids_match(d, &a, "id")),
+		      DB_ARGS(DB_TEXT(db_ids_param(d, &a, ids, c.nrows))), &x, e);
 	if (!rc) {
 		pthread_rwlock_wrlock(&M.lock);
 		for (int i = 0; i < c.nrows; i++) {

@@ -399,6 +399,30 @@ def heard(database, timeout=20):
             time.sleep(0.01)
 
 
+class beside:
+    """A second server on s's database with settings of its own, for a
+    test that compares the two or has them share work:
+        with beside(s, {"PGHERD_SEARCH_MEMORY": "0"}) as other: ...
+    It is stopped at the end, must have stopped cleanly, and leaves its
+    log in .log."""
+
+    def __init__(self, s, env):
+        self.server = Server(s.binary, database=s.database, extra_env=env)
+        self.log = ""
+
+    def __enter__(self):
+        self.server.start()
+        return self.server
+
+    def __exit__(self, kind, value, tb):
+        code = self.server.stop()
+        self.log = self.server.read_log()
+        self.server.cleanup()
+        if kind is None:
+            assert_eq(code, 0, "the second server stopped cleanly")
+        return False
+
+
 def sql(s, statement):
     """Changes data behind the server's back, as another process would."""
     if s.database.startswith("postgres"):

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Person, Server, account, assert_eq, assert_in, member, query, run_suite, sql  # noqa: E402
+from harness import Person, account, beside, assert_eq, assert_in, member, query, run_suite, sql  # noqa: E402
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -446,17 +446,11 @@ def test_a_replay_or_podcast_link_becomes_a_card_that_plays_on_tap(s):
 
 def test_two_servers_search_what_either_published(s):
     writer, editor = people(s)
-    other = Server(s.binary, database=s.database)
-    try:
-        other.start()
+    with beside(s, {}) as other:
         aid = write(writer, title_zh="第二台服务器上的搜索", body_zh="向量检索")
         publish(s, editor, aid)
         r = Person(other).get("/api/v1/search?q=" + quote("向量"))
         assert_eq([i["title"] for g in r.json()["groups"] for i in g["items"]], ["第二台服务器上的搜索"])
-    finally:
-        code = other.stop()
-        other.cleanup()
-    assert_eq(code, 0)
 
 
 def test_the_index_in_memory_finds_what_the_databases_index_finds(s):
@@ -477,7 +471,6 @@ def test_the_index_in_memory_finds_what_the_databases_index_finds(s):
                      ELSE '回收空间' END, 'Entry ' || i || CASE WHEN i %% 7 = 0 THEN ' replication slot' ELSE ' vacuum' END,
                      CASE WHEN i %% 5 = 0 THEN '检查长事务和复制槽。' ELSE '看 pg_stat_activity。' END, %s, %s FROM n"""
         % (created, created))
-    database = Server(s.binary, database=s.database, extra_env={"PGHERD_SEARCH_MEMORY": "0"})
     queries = ["分区", "复制", "逻辑复制", "复制延迟", "延迟从秒", "replication", "repl", "vacuum", "vac", "entry 7",
                "长事务", "槽", "分区 vacuum", "没有的词"]
 
@@ -488,8 +481,8 @@ def test_the_index_in_memory_finds_what_the_databases_index_finds(s):
                     path = "/api/v1/search?q=" + quote(q) + kind + lang
                     mine, theirs = Person(s).get(path), Person(database).get(path)
                     assert_eq((mine.status, mine.json()), (theirs.status, theirs.json()), "%s: %s" % (when, path))
-    try:
-        database.start()
+    second = beside(s, {"PGHERD_SEARCH_MEMORY": "0"})
+    with second as database:
         compare("as built")
         # The first change after the build only takes a piece away.
         assert_eq(editor.post("/articles/%s/unpublish" % a, {"body": ""}).status, 303)
@@ -506,13 +499,8 @@ def test_the_index_in_memory_finds_what_the_databases_index_finds(s):
         compare("after changes")
         assert_eq(found(s, "改过")["kb"], ["第9条：改过的题目"])
         assert_eq(found(s, "新写的").get("article"), None, "shown only from tomorrow")
-    finally:
-        code = database.stop()
-        log = database.read_log()
-        database.cleanup()
-    assert_eq(code, 0)
     assert_in("pieces held in memory", s.read_log(), "this server searches in memory")
-    assert "pieces held in memory" not in log, "the other through the database's index"
+    assert "pieces held in memory" not in second.log, "the other through the database's index"
 
 
 def test_a_question_gets_an_experts_answer_that_becomes_a_kb_entry(s):

@@ -11,7 +11,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Person, assert_eq, assert_in, query, sql, ROOT, Server  # noqa: E402
+from harness import Person, assert_eq, beside, assert_in, query, sql, ROOT, Server  # noqa: E402
 
 SECURITY_HEADERS = ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
                     "X-Frame-Options"]
@@ -175,18 +175,12 @@ def test_cached_page_carries_each_visitors_own_token(s):
 
 
 def test_page_cache_off_gives_the_same_page(s):
-    plain = Server(s.binary, database=s.database, extra_env={"PGHERD_PAGE_CACHE": "off"})
-    try:
-        plain.start()
+    with beside(s, {"PGHERD_PAGE_CACHE": "off"}) as plain:
         h = {"Cookie": "lang=en; csrf=" + s.csrf()}  # one this site made: both servers take it
         a = plain.get("/", headers=h, keep_cookies=False)
         b = s.get("/", headers=h, keep_cookies=False)
         assert_eq(a.status, 200)
         assert_eq(a.body, b.body, "cached and uncached pages are identical")
-    finally:
-        code = plain.stop()
-        plain.cleanup()
-    assert_eq(code, 0)
 
 
 # ---- errors a person can read ----

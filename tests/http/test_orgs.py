@@ -194,5 +194,55 @@ def test_merging_a_duplicate_keeps_everything(s):
     assert_eq(find(s, "集团"), ["阿里巴巴"])
 
 
+def test_the_directorys_copy_in_memory_finds_what_the_database_finds(s):
+    """Each server answers the directory's search from a copy in its
+    memory (find.c) while the "orgs" version stands still; with
+    search_memory = 0 the database answers. Both, on one database, give the
+    same pages for every kind of query, filter, page and language, before
+    and after changes made through either server and by another process."""
+    from harness import beside, sql
+    created = "now()" if s.database.startswith("postgres") else "strftime('%s', 'now')"
+    sql(s, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 90) "
+           "INSERT INTO orgs (name_zh, name_en, category, industry, city_id, created_at, search_text) "
+           "SELECT '比对' || i || CASE i % 3 WHEN 0 THEN '号银行' WHEN 1 THEN '号大学' ELSE '号数据_科技' END, "
+           "CASE WHEN i % 4 = 0 THEN NULL ELSE 'Compare Co ' || i END, "
+           "CASE i % 3 WHEN 0 THEN 'user' WHEN 1 THEN 'university' ELSE 'isv' END, "
+           "CASE WHEN i % 5 = 0 THEN NULL ELSE 'bank' END, CASE WHEN i % 2 = 0 THEN NULL ELSE 1 + i % 3 END, "
+           + created + ", lower('比对' || i || CASE i % 3 WHEN 0 THEN '号银行' WHEN 1 THEN '号大学' "
+           "ELSE '号数据_科技' END || ' ' || CASE WHEN i % 4 = 0 THEN '' ELSE 'Compare Co ' || i END) FROM n")
+    queries = ["大", "大学", "比对", "比对1", "对1", "1号", "号银行", "co 1", "o 2", "c", "_", "%", "'", "数据_科",
+               "阿里", "psbc", "不存在的机构", "比对77号银行"]
+    filters = ["", "&category=university", "&industry=bank", "&city=2", "&category=user&industry=bank&city=1",
+               "&page=2", "&page=4"]
+
+    def compare(when):
+        for q in queries:
+            for f in filters:
+                for lang in ("", "&lang=en"):
+                    path = "/api/v1/orgs?q=" + quote(q) + f + lang
+                    mine, theirs = Person(s).get(path), Person(database).get(path)
+                    assert_eq((mine.status, mine.json()), (theirs.status, theirs.json()), "%s: %s" % (when, path))
+        assert_eq(len(Person(s).get("/api/v1/orgs?q=" + quote("比对")).json()["orgs"]), 30, "a full page")
+    second = beside(s, {"PGHERD_SEARCH_MEMORY": "0"})
+    with second as database:
+        compare("as built")
+        ed = editor(s, "compare-editor@example.com")
+        oid = Person(s).get("/api/v1/orgs?q=" + quote("比对12号")).json()["orgs"][0]["id"]
+        assert_eq(ed.post("/orgs/%s/edit" % oid, {"name_zh": "比对十二号银行", "name_en": "Twelve Bank",
+                                                  "category": "user", "industry": "bank", "city": "1",
+                                                  "aliases": "十二行"}).status, 303)
+        assert_eq(find(s, "十二行"), ["比对十二号银行"], "an edit through this server")
+        ed.s = database
+        r = ed.post("/orgs/new", {"name_zh": "比对新来的大学", "category": "university", "aliases": "新大"})
+        assert_eq(r.status, 303)
+        ed.s = s
+        assert_eq(find(s, "新大"), ["比对新来的大学"], "one through the other server")
+        sql(s, "UPDATE orgs SET search_text = 'renamed behind', name_zh = '比对改名' WHERE name_zh = '比对30号银行'")
+        assert_eq(find(s, "behind"), ["比对改名"], "one by another process")
+        compare("after changes")
+    assert_in("organizations held in memory", s.read_log(), "this server searched its copy")
+    assert "organizations held in memory" not in second.log, "the other the database"
+
+
 if __name__ == "__main__":
     sys.exit(run_suite("orgs", [v for k, v in list(globals().items()) if k.startswith("test_")]))
