@@ -139,6 +139,26 @@ char *arena_printf(arena *a, const char *fmt, ...)
 	return p;
 }
 
+char *arena_concat(arena *a, ...)
+{
+	va_list ap;
+	size_t n = 0;
+	va_start(ap, a);
+	for (const char *s; (s = va_arg(ap, const char *));)
+		n += strlen(s);
+	va_end(ap);
+	char *out = alloc_raw(a, n + 1), *p = out;
+	va_start(ap, a);
+	for (const char *s; (s = va_arg(ap, const char *));) {
+		size_t l = strlen(s);
+		memcpy(p, s, l);
+		p += l;
+	}
+	va_end(ap);
+	*p = '\0';
+	return out;
+}
+
 void arena_release(arena *a)
 {
 	struct arena_chunk *c = a->head;

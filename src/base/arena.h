@@ -26,6 +26,9 @@ char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *arena_vprintf(arena *a, const char *fmt, va_list ap);
+/* The strings up to a NULL, one after another: what "%s%s" would make,
+ * without printf's parsing (for the hot paths that join names). */
+char *arena_concat(arena *a, ...) __attribute__((sentinel));
 void arena_release(arena *a);
 
 #endif

@@ -166,12 +166,14 @@ const char *text_cut(arena *a, const char *s, size_t max)
 			}
 			continue;
 		}
-		size_t len = 1;
-		while ((p[len] & 0xC0) == 0x80)
-			len++;
-		buf_add(&b, p, len);
-		p += len;
-		n++;
+		const char *run = p; /* a run of characters, added at once */
+		while (*p && !blank(*p) && n < max) {
+			p++;
+			while ((*p & 0xC0) == 0x80)
+				p++;
+			n++;
+		}
+		buf_add(&b, run, (size_t)(p - run));
 	}
 	while (blank(*p))
 		p++;
@@ -212,8 +214,11 @@ const char *text_find_ci(const char *text, const char *lower)
 		cased = *p >= 'a' && *p <= 'z';
 	if (!cased || !n)
 		return strstr(text, lower);
-	for (const char *t = text; *t; t++) {
-		size_t i = 0;
+	/* The places the first letter is, either case, found by strcspn
+	 * (glibc's is vectorized), each then compared. */
+	char first[3] = { lower[0], lower[0] >= 'a' && lower[0] <= 'z' ? (char)(lower[0] - 'a' + 'A') : lower[0], 0 };
+	for (const char *t = text + strcspn(text, first); *t; t += 1 + strcspn(t + 1, first)) {
+		size_t i = 1;
 		while (i < n && t[i] && (t[i] >= 'A' && t[i] <= 'Z' ? t[i] - 'A' + 'a' : t[i]) == lower[i])
 			i++;
 		if (i == n)

@@ -801,7 +801,7 @@ static int exact_only(db *d, arena *a, const struct mem_query *q, struct mem_hit
 	 * spaces, which only a query with a space can match across. */
 	int across = strchr(q->exact, ' ') != NULL;
 	for (int i = 0; !rc && i < *n; i++)
-		if (across ? strstr(lower_ascii(a, arena_printf(a, "%s %s %s", zh[i], en[i], body[i])), q->exact) != NULL
+		if (across ? strstr(lower_ascii(a, arena_concat(a, zh[i], " ", en[i], " ", body[i], NULL)), q->exact) != NULL
 			   : text_find_ci(zh[i], q->exact) || text_find_ci(en[i], q->exact) || text_find_ci(body[i], q->exact))
 			h[kept++] = h[i];
 	*n = kept;
@@ -821,7 +821,7 @@ int mem_find(db *d, arena *a, const struct mem_query *q, int kind, int limit, in
 	const char **toks = arena_alloc(a, sizeof(*toks) * (size_t)q->n);
 	int base_ok = 1, rc = 0, skip = offset;
 	for (int i = 0; i < q->n; i++) {
-		toks[i] = arena_printf(a, "%s%s", q->title ? GRAMS_TITLE : "", q->terms[i]);
+		toks[i] = q->title ? arena_concat(a, GRAMS_TITLE, q->terms[i], NULL) : q->terms[i];
 		if (!term_lists(a, &M.b[kind], toks[i], q->prefix[i], &terms[i]))
 			base_ok = 0;
 	}

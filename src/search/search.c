@@ -30,6 +30,8 @@
 static const char *const kinds[] = { "article", "kb", "question", "wish", "event", "org", NULL };
 enum { PER_KIND = 5, PAGE = 20, DRAIN_BATCH = 500, BULK = 1000, GRAMS_MAX = 256 * 1024, SNIPPET_BEFORE = 30, SNIPPET_AFTER = 90,
        KEEP_CHANGES = 100000 };
+/* The most matches one search reads: two parts of each kind, or a page. */
+enum { MATCHES_MOST = 2 * 6 * (PER_KIND + 1) + PAGE + 1 };
 
 /* ---- keeping the index ---- */
 
@@ -424,23 +426,91 @@ static void put(json_t *o, const char *key, const char *value)
 	json_object_set_new_nocheck(o, key, json_string_nocheck(value));
 }
 
-static json_t *result(req *r, const db_res *x, int i, const char *lq, const char *first, const struct kind_info *k)
+/* A match as either index gives it. */
+struct match {
+	int64_t id, ref_id, at;
+	int kind; /* index into kinds[] */
+	const char *zh, *en, *body;
+};
+
+/* What a result shows. */
+struct shown {
+	const char *title, *lang, *href, *date, *snippet_html, *snippet_lang, *title_html;
+};
+
+/* A source's path ("/articles/%lld") for an id: most are the id at the
+ * end, joined without printf (a page makes some twenty). */
+static const char *path_of(arena *a, const char *path, int64_t id)
 {
-	const char *zh = db_text(x, i, "title_zh"), *en = db_text(x, i, "title_en");
+	size_t n = strlen(path);
+	if (n < 4 || strcmp(path + n - 4, "%lld") || strchr(path, '%') != path + n - 4)
+		return arena_printf(a, path, (long long)id);
+	char num[24];
+	int len = 0;
+	uint64_t v = id < 0 ? 0 - (uint64_t)id : (uint64_t)id;
+	do
+		num[sizeof(num) - 1 - len++] = (char)('0' + v % 10);
+	while ((v /= 10) && len < 22);
+	if (id < 0)
+		num[sizeof(num) - 1 - len++] = '-';
+	char *out = arena_alloc(a, n - 4 + (size_t)len + 1);
+	memcpy(out, path, n - 4);
+	memcpy(out + n - 4, num + sizeof(num) - len, (size_t)len);
+	return out;
+}
+
+static void shown_of(req *r, const struct match *x, const char *lq, const char *first, const struct kind_info *k,
+		     struct shown *out)
+{
+	const char *zh = x->zh ? x->zh : "", *en = x->en;
 	int english = r->lang == LANG_EN && en && *en;
-	const char *title = english || !*zh ? en : zh;
-	const char *cut = snippet(&r->a, db_text(x, i, "body"), lq, first);
+	out->title = english || !*zh ? (en ? en : "") : zh;
+	out->lang = english || !*zh ? "en" : "zh-CN";
+	out->href = k->path ? path_of(&r->a, k->path, x->ref_id) : "/";
+	out->date = clock_date(&r->a, CLOCK_COMMUNITY_TZ, x->at);
+	out->snippet_html = snippet(&r->a, x->body ? x->body : "", lq, first);
+	out->snippet_lang = text_han(out->snippet_html) ? "zh-CN" : "en";
+	out->title_html = marked(&r->a, out->title, lq, first);
+}
+
+/* A result for the API. */
+static json_t *result_json(const struct shown *v, const struct kind_info *k)
+{
 	json_t *o = json_object();
 	json_object_set_nocheck(o, "kind", k->kind_json);
 	json_object_set_nocheck(o, "kind_text", k->text_json);
-	put(o, "title", title);
-	put(o, "lang", english || !*zh ? "en" : "zh-CN");
-	put(o, "href", k->path ? arena_printf(&r->a, k->path, (long long)db_int(x, i, "ref_id")) : "/");
-	put(o, "date", clock_date(&r->a, CLOCK_COMMUNITY_TZ, db_int(x, i, "at")));
-	put(o, "snippet_html", cut);
-	put(o, "snippet_lang", text_han(cut) ? "zh-CN" : "en");
-	put(o, "title_html", marked(&r->a, title, lq, first));
+	put(o, "title", v->title);
+	put(o, "lang", v->lang);
+	put(o, "href", v->href);
+	put(o, "date", v->date);
+	put(o, "snippet_html", v->snippet_html);
+	put(o, "snippet_lang", v->snippet_lang);
+	put(o, "title_html", v->title_html);
 	return o;
+}
+
+static void attr(buf *b, const char *before, const char *value)
+{
+	buf_adds(b, before);
+	buf_html(b, value, strlen(value));
+}
+
+/* A result for the page, as one <li> of search/index.html's list:
+ * written here, not by the template, because a page of results was
+ * otherwise built twice (as JSON, then as HTML from it). Values are
+ * escaped as the template would; the two _html ones are HTML that
+ * snippet() and marked() escaped. */
+static void result_html(buf *b, const struct shown *v)
+{
+	attr(b, "<li><a class=\"result-title\" href=\"", v->href);
+	attr(b, "\" lang=\"", v->lang);
+	buf_adds(b, "\">");
+	buf_adds(b, v->title_html);
+	attr(b, "</a> <span class=\"muted small\">", v->date);
+	attr(b, "</span><p class=\"snippet\" lang=\"", v->snippet_lang);
+	buf_adds(b, "\">");
+	buf_adds(b, v->snippet_html);
+	buf_adds(b, "</p></li>");
 }
 
 /* One kind's matches, newest first, `limit` from `offset`; title
@@ -546,12 +616,12 @@ static int ask_tx(db *d, void *p, err *e)
 }
 
 /* The parts asked of the index in memory, as the statement below would
- * give them: the same columns, title matches first in each kind. */
-static int ask_memory(req *r, const struct mem_query *mq, const char *kind, int64_t page, db_res *res, err *e)
+ * give them: title matches first in each kind. */
+static int ask_memory(req *r, const struct mem_query *mq, const char *kind, int64_t page, struct match *out,
+		      int *nout, err *e)
 {
-	enum { MOST = 2 * 6 * (PER_KIND + 1) + PAGE + 1 };
-	struct mem_hit hits[MOST];
-	int in_title[MOST], n = 0, rc = 0;
+	struct mem_hit hits[MATCHES_MOST];
+	int n = 0, rc = 0;
 	for (int k = 0; kinds[k] && !rc; k++) {
 		if (kind && strcmp(kind, kinds[k]))
 			continue;
@@ -560,51 +630,36 @@ static int ask_memory(req *r, const struct mem_query *mq, const char *kind, int6
 		if (kind) {
 			q.title = 0;
 			rc = mem_find(r->db, &r->a, &q, k, PAGE + 1, (int)((page - 1) * PAGE), hits + n, &got, e);
-			for (int i = 0; i < got; i++)
-				in_title[n++] = 0;
+			n += got;
 			continue;
 		}
 		q.title = 1;
 		rc = mem_find(r->db, &r->a, &q, k, PER_KIND, 0, hits + n, &got, e);
-		for (int i = 0; i < got; i++)
-			in_title[n++] = 1;
+		n += got;
 		q.title = 0;
 		if (!rc)
 			rc = mem_find(r->db, &r->a, &q, k, PER_KIND + 1, 0, hits + n, &got, e);
-		for (int i = 0; !rc && i < got; i++)
-			in_title[n++] = 0;
+		n += rc ? 0 : got;
 	}
-	int64_t ids[MOST];
-	const char *zh[MOST], *en[MOST], *body[MOST];
+	int64_t ids[MATCHES_MOST];
+	const char *zh[MATCHES_MOST], *en[MATCHES_MOST], *body[MATCHES_MOST];
 	for (int i = 0; i < n; i++)
 		ids[i] = hits[i].id;
 	if (!rc)
 		rc = mem_texts(r->db, &r->a, ids, n, zh, en, body, e);
 	if (rc)
 		return rc;
-	static const char *const names[] = { "id", "kind", "ref_id", "title_zh", "title_en", "body", "at", "in_title" };
-	static const unsigned char types[] = { DBT_INT, DBT_TEXT, DBT_INT, DBT_TEXT, DBT_TEXT, DBT_TEXT, DBT_INT, DBT_INT };
-	enum { COLS = 8 };
-	const char **cols = arena_alloc(&r->a, sizeof(names));
-	unsigned char *kinds_of = arena_alloc(&r->a, sizeof(types));
-	memcpy(cols, names, sizeof(names));
-	memcpy(kinds_of, types, sizeof(types));
-	*res = (db_res){ n, COLS, cols, kinds_of, NULL };
-	const char **v = arena_alloc(&r->a, sizeof(*v) * ((size_t)n * COLS + 1));
-	for (int i = 0; i < n; i++) {
-		const char *row[COLS] = { arena_printf(&r->a, "%lld", (long long)hits[i].id), kinds[hits[i].kind],
-					  arena_printf(&r->a, "%lld", (long long)hits[i].ref_id), zh[i], en[i], body[i],
-					  arena_printf(&r->a, "%lld", (long long)hits[i].at), in_title[i] ? "1" : "0" };
-		memcpy(v + (size_t)i * COLS, row, sizeof(row));
-	}
-	res->vals = v;
+	for (int i = 0; i < n; i++)
+		out[i] = (struct match){ hits[i].id, hits[i].ref_id, hits[i].at, hits[i].kind, zh[i], en[i], body[i] };
+	*nout = n;
 	return 0;
 }
 
 /* The parts of the statement the database's index answers. */
 static int ask_database(req *r, const char *kind, int64_t page, const char *const *terms,
-			const int *prefix, int n, int exact, const char *lq, db_res *res, err *e)
+			const int *prefix, int n, int exact, const char *lq, struct match *out, int *nout, err *e)
 {
+	db_res res0, *res = &res0;
 	int pg = db_engine_of(r->db) == DB_POSTGRES;
 	struct parts x = { BUF_INIT, { { 0 } }, 0, 0 };
 	const char *const *words[GRAMS_QUERY_MAX];
@@ -630,6 +685,16 @@ static int ask_database(req *r, const char *kind, int64_t page, const char *cons
 	struct ask_ctx c = { &r->a, x.sql.s, x.p, x.np, res };
 	rc = pg ? db_tx(r->db, ask_tx, &c, e) : db_query(r->db, &r->a, x.sql.s, x.p, x.np, res, e);
 	buf_release(&x.sql);
+	*nout = 0;
+	for (int i = 0; !rc && i < res->nrows && *nout < MATCHES_MOST; i++) {
+		int k = 0;
+		while (kinds[k] && strcmp(kinds[k], db_str(res, i, "kind")))
+			k++;
+		if (kinds[k])
+			out[(*nout)++] = (struct match){ db_int(res, i, "id"), db_int(res, i, "ref_id"), db_int(res, i, "at"), k,
+							 db_text(res, i, "title_zh"), db_text(res, i, "title_en"),
+							 db_text(res, i, "body") };
+	}
 	return rc;
 }
 
@@ -645,29 +710,36 @@ static int find(req *r, const char *q, const char *kind, int64_t page, json_t *m
 		return 0;
 	int exact = has_ideograph_run(q, 3), rc;
 	const char *lq = lower_copy(&r->a, q);
-	db_res res;
+	struct match res[MATCHES_MOST];
+	int nres = 0;
 	if (mem_ready()) {
 		struct mem_query mq = { terms, prefix, n, 0, exact ? lq : NULL, unix_now() };
-		rc = ask_memory(r, &mq, kind, page, &res, e);
+		rc = ask_memory(r, &mq, kind, page, res, &nres, e);
 	} else {
-		rc = ask_database(r, kind, page, terms, prefix, n, exact, lq, &res, e);
+		rc = ask_database(r, kind, page, terms, prefix, n, exact, lq, res, &nres, e);
 	}
 	if (rc)
 		return rc;
 	json_t *groups = json_array();
 	int more = 0;
 	for (size_t k = 0; kinds[k]; k++) {
+		int any = 0;
+		for (int i = 0; i < nres && !any; i++)
+			any = res[i].kind == (int)k;
+		if (!any)
+			continue;
 		const struct search_source *src = features_search_source(kinds[k]);
 		const char *kind_text = T(arena_printf(&r->a, "search.kind.%s", kinds[k]));
 		struct kind_info info = { kinds[k], src ? src->path : NULL, json_string(kinds[k]), json_string(kind_text) };
-		json_t *items = json_array();
+		json_t *items = r->api ? json_array() : NULL;
+		buf html = BUF_INIT;
 		int64_t seen[2 * (PAGE + 1)];
 		int nseen = 0, found = 0;
 		/* Title matches came first in the statement, then the rest. */
-		for (int i = 0; i < res.nrows; i++) {
-			if (strcmp(db_text(&res, i, "kind"), kinds[k]))
+		for (int i = 0; i < nres; i++) {
+			if (res[i].kind != (int)k)
 				continue;
-			int64_t id = db_int(&res, i, "id");
+			int64_t id = res[i].id;
 			int dup = 0;
 			for (int j = 0; j < nseen && !dup; j++)
 				dup = seen[j] == id;
@@ -679,16 +751,23 @@ static int find(req *r, const char *q, const char *kind, int64_t page, json_t *m
 				more = 1;
 				continue;
 			}
-			json_array_append_new(items, result(r, &res, i, lq, terms[0], &info));
+			struct shown v;
+			shown_of(r, &res[i], lq, terms[0], &info, &v);
+			if (items)
+				json_array_append_new(items, result_json(&v, &info));
+			else
+				result_html(&html, &v);
 		}
-		if (json_array_size(items)) {
+		if (items ? json_array_size(items) : html.len) {
 			buf arg = BUF_INIT;
 			buf_url_arg(&arg, q);
-			json_array_append_new(groups, json_pack("{s:O,s:O,s:O,s:b,s:s}", "kind", info.kind_json, "kind_text",
-				info.text_json, "items", items, "more", !kind && found > PER_KIND, "more_href",
+			json_array_append_new(groups, json_pack("{s:O,s:O,s:o,s:b,s:s}", "kind", info.kind_json, "kind_text",
+				info.text_json, items ? "items" : "items_html", items ? json_incref(items) : json_string_nocheck(html.s),
+				"more", !kind && found > PER_KIND, "more_href",
 				arena_printf(&r->a, "/search?q=%s&kind=%s", arg.s, kinds[k])));
 			buf_release(&arg);
 		}
+		buf_release(&html);
 		json_decref(items);
 		json_decref(info.kind_json);
 		json_decref(info.text_json);
