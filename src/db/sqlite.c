@@ -14,9 +14,13 @@
 
 enum { CACHE_SLOTS = 128 };
 
+/* Statements are known by their text, never by the caller's pointer: a
+ * statement written into a request's memory can come again at the same
+ * address with other text (the arena's chunk is reused), and taking it
+ * for the one cached there ran the wrong statement. */
 struct cached {
-	const char *sql; /* the caller's string (static text in practice) */
-	char *copy;      /* our copy, compared when pointers differ */
+	unsigned hash;
+	char *copy; /* the text */
 	sqlite3_stmt *stmt;
 };
 
@@ -54,12 +58,12 @@ static int map_rc(struct db_sqlite *s, int rc, const char *sql, err *e)
 /* Returns a reset statement for sql, preparing and caching it on first use. */
 static int prepare(struct db_sqlite *s, const char *sql, sqlite3_stmt **out, int *cached, err *e)
 {
-	unsigned slot = db_hash_sql(sql) % CACHE_SLOTS;
+	unsigned hash = db_hash_sql(sql), slot = hash % CACHE_SLOTS;
 	for (unsigned i = 0; i < 8; i++) {
 		struct cached *c = &s->cache[(slot + i) % CACHE_SLOTS];
 		if (!c->stmt)
 			break;
-		if (c->sql == sql || !strcmp(c->copy, sql)) {
+		if (c->hash == hash && !strcmp(c->copy, sql)) {
 			*out = c->stmt;
 			*cached = 1;
 			return 0;
@@ -71,9 +75,8 @@ static int prepare(struct db_sqlite *s, const char *sql, sqlite3_stmt **out, int
 		return map_rc(s, rc, sql, e);
 	for (unsigned i = 0; i < 8; i++) {
 		struct cached *c = &s->cache[(slot + i) % CACHE_SLOTS];
-		if (!c->stmt) {
-			c->sql = sql;
-			c->copy = strdup(sql);
+		if (!c->stmt && (c->copy = strdup(sql))) {
+			c->hash = hash;
 			c->stmt = st;
 			*out = st;
 			*cached = 1;

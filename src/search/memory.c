@@ -63,10 +63,25 @@ struct base {
 	uint32_t *key;      /* nkeys: offsets into strings, sorted by key */
 	uint32_t *start;    /* nkeys: where each key's list begins in posts */
 	uint32_t *len;      /* nkeys: and how long it is */
-	uint32_t *posts;    /* doc indices, ascending within each list */
+	void *posts;        /* doc indices, ascending within each list: */
+	int narrow;         /* 16 bits each when the kind has at most 65,536 pieces, else 32 */
 	uint32_t nkeys;
 	size_t bytes;
 };
+
+/* Entry i of a list of doc indices, 16 or 32 bits wide. */
+static uint32_t post_get(const void *p, int narrow, size_t i)
+{
+	return narrow ? ((const uint16_t *)p)[i] : ((const uint32_t *)p)[i];
+}
+
+static void post_put(void *p, int narrow, size_t i, uint32_t v)
+{
+	if (narrow)
+		((uint16_t *)p)[i] = (uint16_t)v;
+	else
+		((uint32_t *)p)[i] = v;
+}
 
 struct ddoc {
 	struct mdoc d;
@@ -248,7 +263,8 @@ struct builder {
 		unsigned hash;
 	} *keys;
 	uint32_t nkeys, capkeys;
-	uint32_t *posts;
+	void *posts;
+	int narrow;
 	size_t nposts;
 	struct mdoc *docs;
 	uint32_t ndocs, capdocs;
@@ -323,7 +339,7 @@ static size_t builder_bytes(const struct builder *b)
 	size_t posts = 0;
 	for (uint32_t k = 0; k < b->nkeys; k++)
 		posts += b->keys[k].count;
-	return b->strings.len + (size_t)b->nkeys * (sizeof(struct bkey) + 8) + posts * sizeof(uint32_t) +
+	return b->strings.len + (size_t)b->nkeys * (sizeof(struct bkey) + 8) + posts * (b->ndocs <= 65536 ? 2 : 4) +
 	       (size_t)b->ndocs * sizeof(struct mdoc);
 }
 
@@ -348,7 +364,7 @@ static void builder_tokens(struct builder *b, uint32_t di, const char *grams, in
 		if (pass == 1)
 			key->count++;
 		else if (key->fill < key->count)
-			b->posts[key->start + key->fill++] = di;
+			post_put(b->posts, b->narrow, key->start + key->fill++, di);
 	}
 }
 
@@ -397,9 +413,10 @@ static void builder_finish(struct builder *b, struct base *out)
 	out->nkeys = b->nkeys;
 	out->strings = buf_detach(&b->strings, NULL);
 	out->posts = b->posts;
+	out->narrow = b->narrow;
 	out->docs = b->docs;
 	out->ndocs = b->ndocs;
-	out->bytes = (size_t)b->nkeys * 12 + b->nposts * 4 + (size_t)out->ndocs * sizeof(struct mdoc);
+	out->bytes = (size_t)b->nkeys * 12 + b->nposts * (b->narrow ? 2 : 4) + (size_t)out->ndocs * sizeof(struct mdoc);
 	b->posts = NULL;
 	b->docs = NULL;
 	builder_free(b);
@@ -482,7 +499,8 @@ static int build_kind(db *d, int kind, size_t budget, struct base *out, err *e)
 			b.keys[k].last = UINT32_MAX;
 			b.nposts += b.keys[k].count;
 		}
-		b.posts = malloc(sizeof(*b.posts) * (b.nposts + 1));
+		b.narrow = b.ndocs <= 65536;
+		b.posts = malloc((b.narrow ? 2 : 4) * (b.nposts + 1));
 		if (!b.posts)
 			abort();
 		rc = build_pass(d, kind, 2, budget, &b, e);
@@ -682,9 +700,15 @@ int mem_catch_up(db *d, err *e)
 /* A term's lists in the base: one key, or every key it begins (a word
  * being typed: "7" begins 7, 70, 700 and a hundred more), walked as one. */
 struct cursor {
-	const uint32_t *p;
+	const void *p;
+	int narrow;
 	int64_t pos; /* the next entry walked (downwards); -1 when done */
 };
+
+static int64_t at(const struct cursor *c, int64_t i)
+{
+	return post_get(c->p, c->narrow, (size_t)i);
+}
 
 struct term {
 	struct cursor *c; /* in the request's arena */
@@ -715,7 +739,8 @@ static int term_lists(arena *a, const struct base *b, const char *key, int prefi
 	t->n = to - from;
 	t->c = arena_alloc(a, sizeof(*t->c) * ((size_t)t->n + 1));
 	for (uint32_t k = from; k < to; k++)
-		t->c[k - from] = (struct cursor){ b->posts + b->start[k], (int64_t)b->len[k] - 1 };
+		t->c[k - from] = (struct cursor){ (const char *)b->posts + (size_t)b->start[k] * (b->narrow ? 2 : 4), b->narrow,
+						  (int64_t)b->len[k] - 1 };
 	return t->n > 0;
 }
 
@@ -726,19 +751,19 @@ static int64_t term_seek(struct term *t, int64_t v)
 	int64_t best = -1;
 	for (uint32_t i = 0; i < t->n; i++) {
 		struct cursor *c = &t->c[i];
-		if (c->pos >= 0 && c->p[c->pos] > v) {
+		if (c->pos >= 0 && at(c, c->pos) > v) {
 			int64_t lo = 0, hi = c->pos; /* the last entry <= v, by binary search */
 			while (lo <= hi) {
 				int64_t mid = (lo + hi) / 2;
-				if (c->p[mid] <= v)
+				if (at(c, mid) <= v)
 					lo = mid + 1;
 				else
 					hi = mid - 1;
 			}
 			c->pos = hi;
 		}
-		if (c->pos >= 0 && c->p[c->pos] > best)
-			best = c->p[c->pos];
+		if (c->pos >= 0 && at(c, c->pos) > best)
+			best = at(c, c->pos);
 	}
 	return best;
 }

@@ -103,6 +103,23 @@ static void params_types_and_nulls(void **state)
 
 /* A wide row (a backup reads whole tables: events has over 32 columns)
  * keeps every column's type, the 40th as the first. */
+/* Statements written one after another into the same memory are each
+ * run as written, not as a cached one that once sat at that address. */
+static void statements_are_known_by_their_text(void **state)
+{
+	struct engine *en = *state;
+	err e = ERR_INIT;
+	char sql[64];
+	for (int i = 0; i < 400; i++) {
+		arena a = ARENA_INIT;
+		db_res r;
+		snprintf(sql, sizeof(sql), "SELECT %d AS n", i);
+		assert_int_equal(db_query(en->d, &a, sql, DB_NOARGS, &r, &e), 0);
+		assert_int_equal(db_get_int(&r, 0, 0), i);
+		arena_release(&a);
+	}
+}
+
 static void wide_rows_keep_their_types(void **state)
 {
 	struct engine *en = *state;
@@ -412,6 +429,7 @@ static void versions_are_summed_by_name(void **state)
 	cmocka_unit_test_prestate_setup_teardown(group_commit_isolates_jobs, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(params_types_and_nulls, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(wide_rows_keep_their_types, setup, teardown, st), \
+	cmocka_unit_test_prestate_setup_teardown(statements_are_known_by_their_text, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(errors_are_classified, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(transactions_roll_back_whole, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(migrations_apply_once, setup, teardown, st)
