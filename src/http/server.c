@@ -215,6 +215,13 @@ static const char *csrf_of(req *r)
 	return r->csrf;
 }
 
+/* csrf_of for page_cache_get_with: the API's answers carry none. */
+static const char *csrf_for_page(void *ctx)
+{
+	req *r = ctx;
+	return r->api ? "" : csrf_of(r);
+}
+
 /* Whether this request's answer may be kept at all. */
 static int keepable(req *r, const char *const *args)
 {
@@ -246,7 +253,7 @@ static int cached_answer(req *r, resp *out, const char *kind, const char *own, i
 	r->cache_key = arena_printf(&r->a, "%s|%s|%s|%lld.%lld.%d%s|%s", kind, lang_code(r->lang), r->api ? "json" : "html",
 				    (long long)r->user_id, (long long)r->user_version, r->role, own, r->raw_uri);
 	int gz = takes_gzip(r);
-	char *page = page_cache_get(r->cache, r->cache_key, version, r->api ? "" : csrf_of(r), &gz, &out->body_len);
+	char *page = page_cache_get_with(r->cache, r->cache_key, version, csrf_for_page, r, &gz, &out->body_len);
 	if (!page)
 		return 0;
 	out->gzipped = gz;
@@ -391,7 +398,7 @@ void http_cache_store(req *r, resp *out, const char *version_name, int64_t versi
 	if (!http_render_html(r, out, PAGE_CACHE_SLOT, &b, &e)) {
 		page_cache_put(r->cache, r->cache_key, version, ttl, b.s, b.len);
 		int gz = takes_gzip(r);
-		char *page = page_cache_get(r->cache, r->cache_key, version, csrf_of(r), &gz, &out->body_len);
+		char *page = page_cache_get_with(r->cache, r->cache_key, version, csrf_for_page, r, &gz, &out->body_len);
 		if (page) {
 			out->gzipped = gz;
 			json_decref(out->model);

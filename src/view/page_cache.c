@@ -202,15 +202,18 @@ static int deflate_parts(struct entry *e)
 	return 0;
 }
 
-char *page_cache_get(struct page_cache *c, const char *key, int64_t version, const char *token, int *gzip,
-		     size_t *len)
+char *page_cache_get_with(struct page_cache *c, const char *key, int64_t version,
+			  const char *(*token_of)(void *ctx), void *ctx, int *gzip, size_t *len)
 {
-	const size_t sl = sizeof(PAGE_CACHE_SLOT) - 1, tl = strlen(token);
+	const size_t sl = sizeof(PAGE_CACHE_SLOT) - 1;
 	uint64_t h = hash_of(key);
 	size_t s = (size_t)(h % SETS);
 	char *out = NULL;
 	pthread_mutex_lock(&c->mu[s % STRIPES]);
 	struct entry *e = find(c->e[s], h, key);
+	/* A page with no slot needs no token: none is made. */
+	const char *token = e && e->nslots ? token_of(ctx) : "";
+	const size_t tl = strlen(token);
 	int z = gzip && *gzip;
 	if (gzip)
 		*gzip = 0;
@@ -236,6 +239,17 @@ char *page_cache_get(struct page_cache *c, const char *key, int64_t version, con
 	}
 	pthread_mutex_unlock(&c->mu[s % STRIPES]);
 	return out;
+}
+
+static const char *given(void *token)
+{
+	return token;
+}
+
+char *page_cache_get(struct page_cache *c, const char *key, int64_t version, const char *token, int *gzip,
+		     size_t *len)
+{
+	return page_cache_get_with(c, key, version, given, (void *)(uintptr_t)token, gzip, len);
 }
 
 int page_cache_admit(struct page_cache *c, const char *key)

@@ -28,6 +28,11 @@ enum { PAGE_CACHE_GZIP_MIN = 1024 };
  * copy is gzip-compressed (a page kept compressed), cleared when not. */
 char *page_cache_get(struct page_cache *c, const char *key, int64_t version, const char *token, int *gzip,
 		     size_t *len);
+/* The same with the token made by token_of(ctx) only when the page has a
+ * slot for it (a page with no form needs none: no token is made, no
+ * cookie set). */
+char *page_cache_get_with(struct page_cache *c, const char *key, int64_t version,
+			  const char *(*token_of)(void *ctx), void *ctx, int *gzip, size_t *len);
 /* 1 when a page for key was missed recently (so it is worth keeping: call
  * before rendering it for the cache); the first miss only notes the key. */
 int page_cache_admit(struct page_cache *c, const char *key);

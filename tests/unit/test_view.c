@@ -449,6 +449,12 @@ static void page_cache_gzip_copy_inflates_to_the_page(void **state)
 	page_cache_free(c);
 }
 
+static const char *count_token(void *ctx)
+{
+	++*(int *)ctx;
+	return "MADE";
+}
+
 static void page_cache_keeps_versions_slots_and_its_budget(void **state)
 {
 	(void)state;
@@ -460,6 +466,17 @@ static void page_cache_keeps_versions_slots_and_its_budget(void **state)
 	assert_non_null(got);
 	assert_string_equal(got, "<p>TOKEN</p><i>TOKEN</i>");
 	assert_int_equal(len, strlen(got));
+	free(got);
+	/* The token is made only for a page with a slot for it. */
+	int made = 0;
+	page_cache_put(c, "orgs|zh|html|0.0.0|/orgs", 5, 60, "<p>no form</p>", 14);
+	got = page_cache_get_with(c, "orgs|zh|html|0.0.0|/orgs", 5, count_token, &made, NULL, &len);
+	assert_string_equal(got, "<p>no form</p>");
+	assert_int_equal(made, 0);
+	free(got);
+	got = page_cache_get_with(c, "events|zh|html|7.3.1|/events/1", 5, count_token, &made, NULL, &len);
+	assert_string_equal(got, "<p>MADE</p><i>MADE</i>");
+	assert_int_equal(made, 1);
 	free(got);
 	/* Another version of the data, another member, another language: not this page. */
 	assert_null(page_cache_get(c, "events|zh|html|7.3.1|/events/1", 6, "T", NULL, &len));
