@@ -110,26 +110,44 @@ char *buf_detach(buf *b, size_t *len)
 	return s;
 }
 
+/* The characters HTML escapes, and how long each one's entity is. */
+static const unsigned char html_extra[256] = {
+	['&'] = 4, ['<'] = 3, ['>'] = 3, ['"'] = 5, ['\''] = 4, ['`'] = 4,
+};
+
 void buf_html(buf *b, const char *s, size_t n)
 {
-	size_t start = 0;
-	buf_grow(b, n);
-	for (size_t i = 0; i < n; i++) {
-		const char *rep;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		case '`': rep = "&#96;"; break;
-		default: continue;
+	/* Most text has nothing to escape (every page's Chinese): one pass
+	 * finds what the escaped text needs, then it is written in place. */
+	const unsigned char *u = (const unsigned char *)s;
+	size_t extra = 0;
+	for (size_t i = 0; i < n; i++)
+		extra += html_extra[u[i]];
+	if (!n)
+		return;
+	buf_grow(b, n + extra);
+	char *out = b->s + b->len;
+	if (!extra) {
+		memcpy(out, s, n);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			const char *rep;
+			switch (s[i]) {
+			case '&': rep = "&amp;"; break;
+			case '<': rep = "&lt;"; break;
+			case '>': rep = "&gt;"; break;
+			case '"': rep = "&quot;"; break;
+			case '\'': rep = "&#39;"; break;
+			case '`': rep = "&#96;"; break;
+			default: *out++ = s[i]; continue;
+			}
+			size_t l = (size_t)html_extra[u[i]] + 1;
+			memcpy(out, rep, l);
+			out += l;
 		}
-		buf_add(b, s + start, i - start);
-		buf_adds(b, rep);
-		start = i + 1;
 	}
-	buf_add(b, s + start, n - start);
+	b->len += n + extra;
+	b->s[b->len] = '\0';
 }
 
 void buf_url_arg(buf *b, const char *s)

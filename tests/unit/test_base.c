@@ -60,6 +60,12 @@ static void escapers_escape_for_their_context(void **state)
 	buf_html(&b, x, strlen(x));
 	assert_string_equal(b.s, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;&#96;");
 	buf_reset(&b);
+	buf_adds(&b, "前");
+	buf_html(&b, "中文&", 7);
+	buf_html(&b, "", 0);
+	buf_html(&b, "分区表", 6); /* a part of a text: up to n, not its end */
+	assert_string_equal(b.s, "前中文&amp;分区");
+	buf_reset(&b);
 	buf_url_arg(&b, "a b&c=邮储");
 	assert_string_equal(b.s, "a%20b%26c%3D%E9%82%AE%E5%82%A8");
 	buf_reset(&b);
