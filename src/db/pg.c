@@ -382,7 +382,8 @@ static int prepare(struct db_pg *p, const char *sql, int n, const char **name, e
 			return 0;
 		}
 	}
-	return err_set(e, ERR_FAIL, "postgres: statement cache full");
+	*name = NULL; /* every slot taken: the statement runs unnamed, planned each time */
+	return 0;
 }
 
 /* Parameters as the text libpq sends. */
@@ -448,6 +449,11 @@ static int run(struct db_pg *p, const char *sql, const db_param *prm, int n, PGr
 	const char *name = NULL;
 	if ((rc = prepare(p, sql, n, &name, e)))
 		return rc;
+	if (!name) {
+		if (!(rc = run_planned(p, sql, prm, n, out, e)) && !reads_only(sql))
+			wrote(p);
+		return rc;
+	}
 	const char *vals[MAX_PARAMS];
 	char nums[MAX_PARAMS][32];
 	if ((rc = param_text(prm, n, vals, nums, e)))
@@ -468,6 +474,8 @@ static int run(struct db_pg *p, const char *sql, const db_param *prm, int n, PGr
 			PQclear(res);
 			if ((rc = ensure_conn(p, e)) || (rc = prepare(p, sql, n, &name, e)))
 				return rc;
+			if (!name)
+				return run(p, sql, prm, n, out, e);
 			continue;
 		}
 		rc = result_err(p, res, sql, e);

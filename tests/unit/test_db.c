@@ -104,7 +104,9 @@ static void params_types_and_nulls(void **state)
 /* A wide row (a backup reads whole tables: events has over 32 columns)
  * keeps every column's type, the 40th as the first. */
 /* Statements written one after another into the same memory are each
- * run as written, not as a cached one that once sat at that address. */
+ * run as written, not as a cached one that once sat at that address; and
+ * more distinct statements than a connection keeps prepared (256 on
+ * PostgreSQL) still run, unnamed, past the cache. */
 static void statements_are_known_by_their_text(void **state)
 {
 	struct engine *en = *state;
