@@ -173,6 +173,7 @@ typedef struct req {
 	int over_capacity;
 	struct page_cache *cache; /* the server's page cache, or NULL when off */
 	const char *cache_key;    /* set by http_cache_lookup when cacheable */
+	struct kept *held;        /* the kept page this request answers from, let go with it */
 	handler_fn then;          /* set by http_suspend: answers after http_resume */
 	void *pending;            /* the work a suspended request waits for */
 } req;
@@ -190,6 +191,11 @@ typedef struct resp {
 	int html;                 /* body is a page rendered by http_render_html */
 	int cached;               /* body is a kept page or API answer (varies like one) */
 	int gzipped;              /* body is gzip-compressed already (a kept page's copy) */
+	struct kept *kept;        /* body is this kept page's memory (req.held) */
+	/* Two places (plain, gzip) keeping the response made of this answer
+	 * when it is the same, headers and all, for every reader: a kept page
+	 * without a slot, a static file. NULL: made for this request only. */
+	_Atomic(void *) *shared;
 	const char *content_type;
 	const char *etag;
 	const char *cache_control;

@@ -245,6 +245,24 @@ static int takes_gzip(req *r)
 	return !(q && (!comma || q < comma) && q[2] == '0' && (q[3] != '.' || !strspn(q + 4, "123456789")));
 }
 
+/* The kept page for this request's key, into out: 1, or 0 when none. */
+static int kept_answer(req *r, resp *out, int64_t version)
+{
+	struct page_hit hit;
+	if (!page_cache_find(r->cache, r->cache_key, version, csrf_for_page, r, takes_gzip(r), &hit))
+		return 0;
+	page_cache_done(r->held);
+	r->held = hit.kept;
+	out->kept = hit.kept;
+	out->shared = hit.kept ? page_cache_answers(hit.kept) : NULL;
+	out->gzipped = hit.gzip;
+	out->body = hit.body;
+	out->body_len = hit.len;
+	out->body_owned = hit.owned;
+	out->cached = 1;
+	return 1;
+}
+
 /* The kept answer for this reader and key, into out: 1, or 0 when none. */
 static int cached_answer(req *r, resp *out, const char *kind, const char *own, int64_t version)
 {
@@ -252,14 +270,8 @@ static int cached_answer(req *r, resp *out, const char *kind, const char *own, i
 	 * own data version, which anything it shows of them bumps. */
 	r->cache_key = arena_printf(&r->a, "%s|%s|%s|%lld.%lld.%d%s|%s", kind, lang_code(r->lang), r->api ? "json" : "html",
 				    (long long)r->user_id, (long long)r->user_version, r->role, own, r->raw_uri);
-	int gz = takes_gzip(r);
-	char *page = page_cache_get_with(r->cache, r->cache_key, version, csrf_for_page, r, &gz, &out->body_len);
-	if (!page)
+	if (!kept_answer(r, out, version))
 		return 0;
-	out->gzipped = gz;
-	out->body = page;
-	out->body_owned = 1;
-	out->cached = 1;
 	if (r->api)
 		out->content_type = "application/json; charset=utf-8";
 	else
@@ -387,26 +399,23 @@ void http_cache_store(req *r, resp *out, const char *version_name, int64_t versi
 		json_to_buf(out->model, JSON_COMPACT, &b);
 		buf_addc(&b, '\n');
 		page_cache_put(r->cache, r->cache_key, version, ttl, b.s, b.len);
-		out->body = buf_detach(&b, &out->body_len);
-		out->body_owned = 1;
-		out->cached = 1;
-		out->content_type = "application/json; charset=utf-8";
 		json_decref(out->model);
 		out->model = NULL;
+		if (!kept_answer(r, out, version)) {
+			out->body = buf_detach(&b, &out->body_len);
+			out->body_owned = 1;
+			out->cached = 1;
+		}
+		out->content_type = "application/json; charset=utf-8";
+		buf_release(&b);
 		return;
 	}
 	if (!http_render_html(r, out, PAGE_CACHE_SLOT, &b, &e)) {
 		page_cache_put(r->cache, r->cache_key, version, ttl, b.s, b.len);
-		int gz = takes_gzip(r);
-		char *page = page_cache_get_with(r->cache, r->cache_key, version, csrf_for_page, r, &gz, &out->body_len);
-		if (page) {
-			out->gzipped = gz;
+		if (kept_answer(r, out, version)) {
 			json_decref(out->model);
 			out->model = NULL;
-			out->body = page;
-			out->body_owned = 1;
 			out->html = 1;
-			out->cached = 1;
 		}
 	}
 	buf_release(&b);
@@ -504,6 +513,7 @@ static void req_free(req *r)
 	for (struct field *f = r->fields; f; f = f->next)
 		buf_release(&f->value);
 	buf_release(&r->body);
+	page_cache_done(r->held);
 	arena_release(&r->a);
 	free(r);
 }
@@ -630,15 +640,23 @@ static void add_security_headers(const req *r, struct MHD_Response *m)
 	MHD_add_response_header(m, "Permissions-Policy", "camera=(self), geolocation=(), microphone=()");
 }
 
-static enum MHD_Result queue(req *r, unsigned status, struct MHD_Response *m)
+static enum MHD_Result queue(req *r, unsigned status, struct MHD_Response *m, int keep)
 {
 	enum MHD_Result ok = MHD_queue_response(r->conn, status, m);
 	if (ok == MHD_YES)
 		r->status = status;
 	else
 		log_warn("could not queue a %u response for %s %s", status, r->method_name, r->raw_uri);
-	MHD_destroy_response(m);
+	if (!keep)
+		MHD_destroy_response(m);
 	return ok;
+}
+
+/* The page cache's unmake: a response kept beside a page it gave up
+ * (libmicrohttpd frees it once the last connection sending it is done). */
+static void unmake_answer(void *m)
+{
+	MHD_destroy_response(m);
 }
 
 /* The layout's globals for this request (view/layout.c). */
@@ -710,37 +728,53 @@ static char *gzip_copy(const void *p, size_t n, size_t *len)
 	return out;
 }
 
-static enum MHD_Result send_resp(req *r, resp *out)
+/* A response of out's ready body; gz: compress it for this reader when it
+ * is worth it and is not already. */
+static struct MHD_Response *body_response(resp *out, int gz)
+{
+	size_t zlen = 0;
+	char *z = gz && !out->gzipped ? gzip_copy(out->body, out->body_len, &zlen) : NULL;
+	if (z) {
+		if (out->body_owned)
+			free((void *)(uintptr_t)out->body);
+		out->body = z;
+		out->body_len = zlen;
+		out->body_owned = 1;
+		out->gzipped = 1;
+	}
+	struct MHD_Response *m;
+	if (out->kept && !out->body_owned) {
+		/* The kept page's own memory: used until this response is freed. */
+		page_cache_use(out->kept);
+		m = MHD_create_response_from_buffer_with_free_callback_cls(out->body_len, (void *)(uintptr_t)out->body,
+									   page_cache_unuse, out->kept);
+		if (!m)
+			page_cache_unuse(out->kept);
+	} else {
+		m = MHD_create_response_from_buffer(out->body_len, (void *)(uintptr_t)out->body, /* MHD only reads it */
+						    out->body_owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	}
+	out->body_owned = 0;
+	return m;
+}
+
+/* The response for out with the headers every reader of it gets; status
+ * may change (a redirect, a page that failed to render). */
+static struct MHD_Response *make_response(req *r, resp *out, unsigned *status, int gz)
 {
 	struct MHD_Response *m;
 	const char *ctype = out->content_type;
-	unsigned status = out->status ? out->status : 200;
-	int html = 0;
 
 	if (out->location) {
 		m = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-		MHD_add_response_header(m, "Location", out->location);
-		if (status < 300 || status > 399)
-			status = 303;
+		if (m)
+			MHD_add_response_header(m, "Location", out->location);
+		if (*status < 300 || *status > 399)
+			*status = 303;
 	} else if (out->body) {
-		if (out->html) {
+		if (out->html)
 			ctype = "text/html; charset=utf-8";
-			html = 1;
-		}
-		size_t zlen = 0;
-		char *z = !out->gzipped && out->body_len >= PAGE_CACHE_GZIP_MIN && compressible(ctype) && takes_gzip(r)
-				  ? gzip_copy(out->body, out->body_len, &zlen) : NULL;
-		if (z) {
-			if (out->body_owned)
-				free((void *)(uintptr_t)out->body);
-			out->body = z;
-			out->body_len = zlen;
-			out->body_owned = 1;
-			out->gzipped = 1;
-		}
-		m = MHD_create_response_from_buffer(out->body_len, (void *)(uintptr_t)out->body, /* MHD only reads it */
-						    out->body_owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-		out->body_owned = 0;
+		m = body_response(out, gz);
 	} else {
 		buf b;
 		buf_init(&b, 32768); /* a page in one allocation, not a dozen doublings */
@@ -756,7 +790,7 @@ static enum MHD_Result send_resp(req *r, resp *out)
 			if (rc) {
 				log_error("render %s: %s", out->page, e.msg);
 				buf_reset(&b);
-				status = 500;
+				*status = 500;
 				json_decref(out->model);
 				http_error(r, out, 500, "internal", "error.internal");
 				if (http_render_html(r, out, csrf_of(r), &b, &e)) {
@@ -765,7 +799,6 @@ static enum MHD_Result send_resp(req *r, resp *out)
 				}
 			}
 			ctype = "text/html; charset=utf-8";
-			html = 1;
 		}
 		size_t len, zlen = 0;
 		char *body = buf_detach(&b, &len);
@@ -779,7 +812,7 @@ static enum MHD_Result send_resp(req *r, resp *out)
 		m = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	}
 	if (!m)
-		return MHD_NO;
+		return NULL;
 	if (ctype)
 		MHD_add_response_header(m, "Content-Type", ctype);
 	if (out->gzipped)
@@ -803,18 +836,54 @@ static enum MHD_Result send_resp(req *r, resp *out)
 	} else if (compressible(ctype)) {
 		MHD_add_response_header(m, "Vary", "Accept-Encoding");
 	}
-	(void)html;
+	return m;
+}
+
+static enum MHD_Result send_resp(req *r, resp *out)
+{
+	unsigned status = out->status ? out->status : 200;
+	/* PostgreSQL's watch hears another server's commit a moment after it:
+	 * the member who wrote reads what the database holds for a while,
+	 * whichever server their next request reaches. */
+	uint64_t heard;
+	int fresh = !r->bearer && (db_committed() || !(r->method & M_SAFE)) && db_watch_state(&heard) >= 0;
+	const char *ctype = out->html ? "text/html; charset=utf-8" : out->content_type;
+	int gz = out->body && !out->gzipped && out->body_len >= PAGE_CACHE_GZIP_MIN && compressible(ctype) &&
+		 takes_gzip(r);
+	/* The same for every reader, headers and all: one response serves
+	 * them all, made by the first (the slot holds it; a second made at
+	 * the same moment is let go). */
+	if (out->shared && out->body && !out->location && status == 200 && !r->new_csrf && !out->cookies[0] &&
+	    !fresh && !r->set_lang_cookie && !r->over_capacity && !out->retry_after) {
+		_Atomic(void *) *slot = &out->shared[gz || out->gzipped];
+		struct MHD_Response *m = atomic_load(slot);
+		if (!m) {
+			void *none = NULL;
+			m = make_response(r, out, &status, gz);
+			if (!m)
+				return MHD_NO;
+			if (!atomic_compare_exchange_strong(slot, &none, m)) {
+				MHD_destroy_response(m);
+				m = none;
+			}
+		}
+		if (out->body_owned)
+			free((void *)(uintptr_t)out->body);
+		out->body_owned = 0;
+		json_decref(out->model);
+		out->model = NULL;
+		return queue(r, status, m, 1);
+	}
+	struct MHD_Response *m = make_response(r, out, &status, gz);
+	if (!m)
+		return MHD_NO;
 	if (r->new_csrf)
 		MHD_add_response_header(m, "Set-Cookie",
 					arena_printf(&r->a, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s", csrf_cookie(r), r->csrf,
 						     r->cfg->https ? "; Secure" : ""));
 	for (size_t i = 0; i < sizeof(out->cookies) / sizeof(out->cookies[0]) && out->cookies[i]; i++)
 		MHD_add_response_header(m, "Set-Cookie", out->cookies[i]);
-	/* PostgreSQL's watch hears another server's commit a moment after it:
-	 * the member who wrote reads what the database holds for a while,
-	 * whichever server their next request reaches. */
-	uint64_t heard;
-	if (!r->bearer && status < 400 && (db_committed() || !(r->method & M_SAFE)) && db_watch_state(&heard) >= 0)
+	if (fresh && status < 400)
 		MHD_add_response_header(m, "Set-Cookie",
 					arena_printf(&r->a, FRESH_COOKIE "=1; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s",
 						     FRESH_SECONDS, r->cfg->https ? "; Secure" : ""));
@@ -826,7 +895,7 @@ static enum MHD_Result send_resp(req *r, resp *out)
 		MHD_add_response_header(m, "Connection", "close");
 	json_decref(out->model);
 	out->model = NULL;
-	return queue(r, status, m);
+	return queue(r, status, m, 0);
 }
 
 static enum MHD_Result fail_in(req *r, unsigned status, const char *code, const char *key);
@@ -1339,7 +1408,7 @@ int server_start(const config *cfg, const struct route_table *tables, size_t nta
 		abort();
 	s->cfg = cfg;
 	/* In dev mode templates change under us: nothing is cached. */
-	s->cache = cfg->page_cache && !cfg->dev ? page_cache_new() : NULL;
+	s->cache = cfg->page_cache && !cfg->dev ? page_cache_new(unmake_answer) : NULL;
 	s->tables = tables;
 	s->ntables = ntables;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |

@@ -15,7 +15,13 @@
  * between the slots are deflated once, each ending on a full flush (byte
  * aligned, no reference back past it), so a visitor's copy is those parts
  * with their token in between as stored blocks, and a CRC-32 combined from
- * the parts' own (zlib's crc32_combine) in the trailer. */
+ * the parts' own (zlib's crc32_combine) in the trailer.
+ *
+ * A page with no slot is the same for every reader: it is answered from
+ * the cache's own memory, not copied (page_cache_find), and the server
+ * keeps the response it made of it beside it (page_cache_answers), so a
+ * hit builds nothing. Such a page may be given up while it is still being
+ * sent: what it holds lives while anything uses it (struct kept). */
 #include "view/page_cache.h"
 
 #include <pthread.h>
@@ -30,11 +36,14 @@
 enum { SETS = 1024, WAYS = 4, STRIPES = 64, MAX_SLOTS = 8, DOORKEEPER = 8192 };
 #define BYTES_MAX ((size_t)16 << 20)
 
-struct entry {
-	char *key; /* NULL: free */
-	uint64_t hash;
-	int64_t version;
-	time_t expires;
+/* What a page is kept as. Two counts keep it alive: holds (the cache's
+ * entry, and each request answering from it) and uses (1 while anything
+ * holds it, and one per response sending its memory). When the last hold
+ * goes, the responses kept beside it are let go (unmake); when the last
+ * use goes, its memory is freed. */
+struct kept {
+	atomic_int holds, uses;
+	void (*unmake)(void *answer);
 	char *html;
 	size_t len;
 	size_t slot[MAX_SLOTS]; /* offsets of PAGE_CACHE_SLOT in html */
@@ -42,9 +51,22 @@ struct entry {
 	unsigned char *z;	    /* the parts between slots, deflated; NULL: none */
 	size_t zend[MAX_SLOTS + 1]; /* where each part's deflate ends in z */
 	uLong crc[MAX_SLOTS + 1];   /* each part's CRC-32 */
+	char *gz;		    /* no slot: the whole page gzipped, made once */
+	size_t gzlen;
+	_Atomic(void *) made[2];    /* the server's responses of it: plain, gzip */
+};
+
+struct entry {
+	char *key; /* NULL: free */
+	uint64_t hash;
+	int64_t version;
+	time_t expires;
+	size_t bytes; /* what it counts against the budget */
+	struct kept *k;
 };
 
 struct page_cache {
+	void (*unmake)(void *answer);
 	pthread_mutex_t mu[STRIPES];
 	atomic_size_t bytes;
 	atomic_size_t hand; /* the next set given up when the budget is spent */
@@ -52,25 +74,60 @@ struct page_cache {
 	struct entry e[SETS][WAYS];
 };
 
-struct page_cache *page_cache_new(void)
+struct page_cache *page_cache_new(void (*unmake)(void *answer))
 {
 	struct page_cache *c = calloc(1, sizeof(*c));
 	if (!c)
 		abort();
+	c->unmake = unmake;
 	for (int i = 0; i < STRIPES; i++)
 		pthread_mutex_init(&c->mu[i], NULL);
 	return c;
+}
+
+static void kept_free(struct kept *k)
+{
+	free(k->html);
+	free(k->z);
+	free(k->gz);
+	free(k);
+}
+
+void page_cache_use(struct kept *k)
+{
+	atomic_fetch_add(&k->uses, 1);
+}
+
+void page_cache_unuse(void *k)
+{
+	if (atomic_fetch_sub(&((struct kept *)k)->uses, 1) == 1)
+		kept_free(k);
+}
+
+void page_cache_done(struct kept *k)
+{
+	if (!k || atomic_fetch_sub(&k->holds, 1) != 1)
+		return;
+	for (int i = 0; i < 2; i++) {
+		void *m = atomic_exchange(&k->made[i], NULL);
+		if (m && k->unmake)
+			k->unmake(m);
+	}
+	page_cache_unuse(k);
+}
+
+_Atomic(void *) *page_cache_answers(struct kept *k)
+{
+	return k->made;
 }
 
 static void drop(struct page_cache *c, struct entry *e)
 {
 	if (!e->key)
 		return;
-	atomic_fetch_sub(&c->bytes, e->len + strlen(e->key));
-	atomic_fetch_sub(&c->bytes, e->z ? e->zend[e->nslots] : 0);
+	atomic_fetch_sub(&c->bytes, e->bytes);
 	free(e->key);
-	free(e->html);
-	free(e->z);
+	page_cache_done(e->k);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -120,7 +177,7 @@ static void make_room(struct page_cache *c, size_t need, size_t own)
 }
 
 /* Where part i of the page begins and ends in html. */
-static void part(const struct entry *e, int i, size_t *from, size_t *to)
+static void part(const struct kept *e, int i, size_t *from, size_t *to)
 {
 	const size_t sl = sizeof(PAGE_CACHE_SLOT) - 1;
 	*from = i ? e->slot[i - 1] + sl : 0;
@@ -128,7 +185,7 @@ static void part(const struct entry *e, int i, size_t *from, size_t *to)
 }
 
 /* The gzip copy of entry e with token in every slot. */
-static char *gzipped(const struct entry *e, const char *token, size_t *len)
+static char *gzipped(const struct kept *e, const char *token, size_t *len)
 {
 	size_t tl = strlen(token), raw = 0;
 	size_t n = 10 + e->zend[e->nslots] + (size_t)e->nslots * (5 + tl) + 5 + 8;
@@ -171,7 +228,7 @@ static char *gzipped(const struct entry *e, const char *token, size_t *len)
 }
 
 /* Deflates the parts of e between its slots (see the top of the file). */
-static int deflate_parts(struct entry *e)
+static int deflate_parts(struct kept *e)
 {
 	z_stream z;
 	memset(&z, 0, sizeof(z));
@@ -202,42 +259,78 @@ static int deflate_parts(struct entry *e)
 	return 0;
 }
 
-char *page_cache_get_with(struct page_cache *c, const char *key, int64_t version,
-			  const char *(*token_of)(void *ctx), void *ctx, int *gzip, size_t *len)
+int page_cache_find(struct page_cache *c, const char *key, int64_t version, const char *(*token_of)(void *ctx),
+		    void *ctx, int want_gzip, struct page_hit *hit)
 {
 	const size_t sl = sizeof(PAGE_CACHE_SLOT) - 1;
 	uint64_t h = hash_of(key);
 	size_t s = (size_t)(h % SETS);
-	char *out = NULL;
+	memset(hit, 0, sizeof(*hit));
+	/* Only the finding is done under the lock: a page everyone reads
+	 * (the home page) is copied by each reader beside the others. */
 	pthread_mutex_lock(&c->mu[s % STRIPES]);
 	struct entry *e = find(c->e[s], h, key);
-	/* A page with no slot needs no token: none is made. */
-	const char *token = e && e->nslots ? token_of(ctx) : "";
+	struct kept *k = e && e->version == version && time(NULL) < e->expires ? e->k : NULL;
+	if (k)
+		atomic_fetch_add(&k->holds, 1);
+	pthread_mutex_unlock(&c->mu[s % STRIPES]);
+	if (!k)
+		return 0;
+	if (!k->nslots) {
+		/* The same for every reader: its own memory, held. */
+		hit->kept = k;
+		hit->gzip = want_gzip && k->gz;
+		hit->body = hit->gzip ? k->gz : k->html;
+		hit->len = hit->gzip ? k->gzlen : k->len;
+		return 1;
+	}
+	const char *token = token_of(ctx);
 	const size_t tl = strlen(token);
-	int z = gzip && *gzip;
-	if (gzip)
-		*gzip = 0;
-	if (e && e->version == version && time(NULL) < e->expires && z && e->z && tl < 65536) {
-		out = gzipped(e, token, len);
-		*gzip = 1;
-	} else if (e && e->version == version && time(NULL) < e->expires) {
-		size_t n = e->len - (size_t)e->nslots * sl + (size_t)e->nslots * tl;
+	char *out;
+	if (want_gzip && k->z && tl < 65536) {
+		out = gzipped(k, token, &hit->len);
+		hit->gzip = 1;
+	} else {
+		size_t n = k->len - (size_t)k->nslots * sl + (size_t)k->nslots * tl;
 		out = malloc(n + 1);
 		if (!out)
 			abort();
 		size_t from = 0, to = 0;
-		for (int i = 0; i < e->nslots; i++) {
-			memcpy(out + to, e->html + from, e->slot[i] - from);
-			to += e->slot[i] - from;
+		for (int i = 0; i < k->nslots; i++) {
+			memcpy(out + to, k->html + from, k->slot[i] - from);
+			to += k->slot[i] - from;
 			memcpy(out + to, token, tl);
 			to += tl;
-			from = e->slot[i] + sl;
+			from = k->slot[i] + sl;
 		}
-		memcpy(out + to, e->html + from, e->len - from);
+		memcpy(out + to, k->html + from, k->len - from);
 		out[n] = '\0';
-		*len = n;
+		hit->len = n;
 	}
-	pthread_mutex_unlock(&c->mu[s % STRIPES]);
+	page_cache_done(k);
+	hit->body = out;
+	hit->owned = 1;
+	return 1;
+}
+
+char *page_cache_get_with(struct page_cache *c, const char *key, int64_t version,
+			  const char *(*token_of)(void *ctx), void *ctx, int *gzip, size_t *len)
+{
+	struct page_hit hit;
+	if (!page_cache_find(c, key, version, token_of, ctx, gzip && *gzip, &hit))
+		return NULL;
+	char *out = (char *)(uintptr_t)hit.body;
+	if (hit.kept) {
+		out = malloc(hit.len + 1);
+		if (!out)
+			abort();
+		memcpy(out, hit.body, hit.len);
+		out[hit.len] = '\0';
+		page_cache_done(hit.kept);
+	}
+	if (gzip)
+		*gzip = hit.gzip;
+	*len = hit.len;
 	return out;
 }
 
@@ -265,7 +358,7 @@ int page_cache_admit(struct page_cache *c, const char *key)
 void page_cache_put(struct page_cache *c, const char *key, int64_t version, int ttl,
 		    const char *html, size_t len)
 {
-	struct entry n = { .version = version, .expires = time(NULL) + ttl, .len = len, .hash = hash_of(key) };
+	struct kept n = { .len = len };
 	const size_t sl = sizeof(PAGE_CACHE_SLOT) - 1;
 	for (const char *p = html; (p = memmem(p, len - (size_t)(p - html), PAGE_CACHE_SLOT, sl));
 	     p += sl) {
@@ -276,11 +369,19 @@ void page_cache_put(struct page_cache *c, const char *key, int64_t version, int 
 	/* Deflated before the lock is taken: the html is the caller's still. */
 	n.html = (char *)(uintptr_t)html;
 	size_t zbytes = len >= PAGE_CACHE_GZIP_MIN && !deflate_parts(&n) ? n.zend[n.nslots] : 0;
+	if (zbytes && !n.nslots) {
+		/* No slot: the gzip copy is the same for everyone, made now. */
+		n.gz = gzipped(&n, "", &n.gzlen);
+		free(n.z);
+		n.z = NULL;
+		zbytes = n.gzlen;
+	}
 	n.html = NULL;
-	size_t s = (size_t)(n.hash % SETS);
+	uint64_t hash = hash_of(key);
+	size_t s = (size_t)(hash % SETS), bytes = len + zbytes + strlen(key);
 	time_t now = time(NULL);
 	pthread_mutex_lock(&c->mu[s % STRIPES]);
-	struct entry *set = c->e[s], *e = find(set, n.hash, key);
+	struct entry *set = c->e[s], *e = find(set, hash, key);
 	if (!e) {
 		e = &set[0];
 		for (int w = 0; w < WAYS; w++) {
@@ -295,20 +396,30 @@ void page_cache_put(struct page_cache *c, const char *key, int64_t version, int 
 		}
 	}
 	drop(c, e);
-	make_room(c, len + zbytes + strlen(key), s % STRIPES);
-	if (atomic_load(&c->bytes) + len + zbytes + strlen(key) <= BYTES_MAX) {
-		n.key = strdup(key);
-		n.html = malloc(len + 1);
-		if (!n.key || !n.html)
+	make_room(c, bytes, s % STRIPES);
+	if (atomic_load(&c->bytes) + bytes <= BYTES_MAX) {
+		struct kept *k = malloc(sizeof(*k));
+		char *copy = malloc(len + 1), *name = strdup(key);
+		if (!k || !copy || !name)
 			abort();
-		memcpy(n.html, html, len);
-		n.html[len] = '\0';
-		atomic_fetch_add(&c->bytes, len + zbytes + strlen(key));
-		*e = n;
+		memcpy(copy, html, len);
+		copy[len] = '\0';
+		*k = n;
+		k->html = copy;
+		k->unmake = c->unmake;
+		atomic_init(&k->holds, 1);
+		atomic_init(&k->uses, 1);
+		atomic_init(&k->made[0], NULL);
+		atomic_init(&k->made[1], NULL);
+		atomic_fetch_add(&c->bytes, bytes);
+		*e = (struct entry){ .key = name, .hash = hash, .version = version, .expires = now + ttl,
+				     .bytes = bytes, .k = k };
 		n.z = NULL;
+		n.gz = NULL;
 	}
 	pthread_mutex_unlock(&c->mu[s % STRIPES]);
 	free(n.z); /* not kept */
+	free(n.gz);
 }
 
 size_t page_cache_bytes(struct page_cache *c)

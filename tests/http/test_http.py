@@ -704,6 +704,59 @@ def test_pages_are_compressed_for_clients_that_take_gzip(s):
     assert refused.header("Content-Encoding") is None
 
 
+def test_a_page_without_a_form_is_one_answer_for_everyone(s):
+    """A kept page with no form (no visitor's token in it) and a static
+    file are answered from one response made once: every reader gets the
+    same bytes and headers, none gets a cookie meant for another, a change
+    of the data is seen at once, HEAD says the same, and a reader whose
+    answer needs a cookie (a language chosen by link) still gets it."""
+    import gzip
+
+    def headers_of(r):
+        return sorted((k, v) for k, v in r.headers if k.lower() != "date")
+
+    path = "/orgs"
+    for _ in range(2):  # missed, missed (now kept)
+        s.get(path, keep_cookies=False)
+    first = s.get(path, keep_cookies=False)
+    assert_eq(first.status, 200)
+    assert "_csrf" not in first.text, "the directory has no form that needs a token"
+    for _ in range(3):
+        again = s.get(path, keep_cookies=False)
+        assert_eq(again.body, first.body)
+        assert_eq(headers_of(again), headers_of(first), "the same headers for every reader")
+        assert_eq(again.all_headers("Set-Cookie"), [], "no one's cookie")
+    z = [s.get(path, headers={"Accept-Encoding": "gzip"}, keep_cookies=False) for _ in range(3)]
+    assert_eq(z[0].header("Content-Encoding"), "gzip")
+    assert_eq(gzip.decompress(z[0].body), first.body, "the gzip copy is the page")
+    assert_eq(z[1].body, z[2].body)
+    assert_eq(z[2].all_headers("Set-Cookie"), [])
+    head = s.request("HEAD", path, keep_cookies=False)
+    assert_eq((head.status, head.body, head.header("Content-Length")),
+              (200, b"", str(len(first.body))), "HEAD answers the same, without the body")
+    # English by link sets the language cookie: its own answer, not the shared one.
+    en = s.get(path + "?lang=en", keep_cookies=False)
+    assert_in("lang=en", " ".join(en.all_headers("Set-Cookie")))
+    assert_eq(en.header("Content-Language"), "en")
+    again = s.get(path, keep_cookies=False)
+    assert_eq(again.header("Content-Language"), "zh-CN", "the shared Chinese answer is untouched")
+    # A change through the database is seen on the next request.
+    name = query(s, "SELECT name_zh FROM orgs ORDER BY id LIMIT 1")[0][0]
+    sql(s, "UPDATE orgs SET name_zh = '新名字会员单位' WHERE name_zh = '%s'" % name.replace("'", "''"))
+    try:
+        changed = s.get(path, keep_cookies=False).text
+        assert_in("新名字会员单位", changed)
+    finally:
+        sql(s, "UPDATE orgs SET name_zh = '%s' WHERE name_zh = '新名字会员单位'" % name.replace("'", "''"))
+    # A static file: one response for every reader, its ETag and caching kept.
+    css = [s.get("/static/app.css", headers={"Accept-Encoding": "gzip"}, keep_cookies=False) for _ in range(2)]
+    assert_eq(css[0].body, css[1].body)
+    assert_eq(headers_of(css[0]), headers_of(css[1]))
+    assert css[0].header("ETag"), "an ETag"
+    same = s.get("/static/app.css", headers={"If-None-Match": css[0].header("ETag")}, keep_cookies=False)
+    assert_eq(same.status, 304)
+
+
 def test_pages_carry_a_link_card(s):
     """Open Graph: a title, a description of the page's own and a raster
     picture at an absolute address; an event's address opens a map."""

@@ -8,6 +8,7 @@
 #include <zlib.h>
 #include <dirent.h>
 #include <regex.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,12 +402,32 @@ static void every_route_declares_who_may_use_it(void **state)
 	arena_release(&a);
 }
 
+/* z (a gzip stream) inflates to exactly plain, its CRC and length too. */
+static void assert_inflates_to(const void *z, size_t z_len, const char *plain, size_t plain_len)
+{
+	z_stream s;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(inflateInit2(&s, 31), Z_OK);
+	char *back = malloc(plain_len + 16), *in = malloc(z_len);
+	memcpy(in, z, z_len); /* zlib's next_in is not const */
+	s.next_in = (Bytef *)in;
+	s.avail_in = (uInt)z_len;
+	s.next_out = (Bytef *)back;
+	s.avail_out = (uInt)(plain_len + 16);
+	assert_int_equal(inflate(&s, Z_FINISH), Z_STREAM_END);
+	assert_int_equal(s.total_out, plain_len);
+	assert_memory_equal(back, plain, plain_len);
+	inflateEnd(&s);
+	free(in);
+	free(back);
+}
+
 /* The gzip copy a kept page gives a visitor inflates to exactly the plain
  * copy with their token, whatever the token's length. */
 static void page_cache_gzip_copy_inflates_to_the_page(void **state)
 {
 	(void)state;
-	struct page_cache *c = page_cache_new();
+	struct page_cache *c = page_cache_new(NULL);
 	buf page = BUF_INIT;
 	for (int i = 0; i < 200; i++)
 		buf_addf(&page, "<li>第 %d 场沙龙 · 北京 · PostgreSQL</li>%s", i, i % 70 == 3 ? PAGE_CACHE_SLOT : "");
@@ -421,19 +442,7 @@ static void page_cache_gzip_copy_inflates_to_the_page(void **state)
 		char *z = page_cache_get(c, "home|zh|html|0.0.0|/", 1, tokens[t], &gz, &z_len);
 		assert_int_equal(gz, 1);
 		assert_true(z_len < plain_len / 3);
-		z_stream s;
-		memset(&s, 0, sizeof(s));
-		assert_int_equal(inflateInit2(&s, 31), Z_OK);
-		char *back = malloc(plain_len + 16);
-		s.next_in = (Bytef *)z;
-		s.avail_in = (uInt)z_len;
-		s.next_out = (Bytef *)back;
-		s.avail_out = (uInt)(plain_len + 16);
-		assert_int_equal(inflate(&s, Z_FINISH), Z_STREAM_END); /* the CRC and length check out too */
-		assert_int_equal(s.total_out, plain_len);
-		assert_memory_equal(back, plain, plain_len);
-		inflateEnd(&s);
-		free(back);
+		assert_inflates_to(z, z_len, plain, plain_len);
 		free(z);
 		free(plain);
 	}
@@ -458,7 +467,7 @@ static const char *count_token(void *ctx)
 static void page_cache_keeps_versions_slots_and_its_budget(void **state)
 {
 	(void)state;
-	struct page_cache *c = page_cache_new();
+	struct page_cache *c = page_cache_new(NULL);
 	const char page[] = "<p>" PAGE_CACHE_SLOT "</p><i>" PAGE_CACHE_SLOT "</i>";
 	size_t len;
 	page_cache_put(c, "events|zh|html|7.3.1|/events/1", 5, 60, page, sizeof(page) - 1);
@@ -509,6 +518,87 @@ static void page_cache_keeps_versions_slots_and_its_budget(void **state)
 	page_cache_free(c);
 }
 
+static int unmade;
+
+static void count_unmake(void *answer)
+{
+	unmade++;
+	free(answer);
+}
+
+static const char *no_token(void *ctx)
+{
+	(void)ctx;
+	fail_msg("a page without a slot asked for a token");
+	return "";
+}
+
+/* A page with no slot is answered from the cache's own memory, to every
+ * reader the same, and lives while a reader or a response still uses it
+ * after the cache has given it up; then the response kept beside it is
+ * let go and its memory freed (under ASan: no leak, no use after free). */
+static void page_cache_shares_a_page_without_slots(void **state)
+{
+	(void)state;
+	unmade = 0;
+	struct page_cache *c = page_cache_new(count_unmake);
+	buf page = BUF_INIT;
+	for (int i = 0; i < 200; i++)
+		buf_addf(&page, "<li>第 %d 家会员单位 · 上海</li>", i);
+	const char *key = "orgs|zh|html|0.0.0|/orgs";
+	page_cache_put(c, key, 3, 60, page.s, page.len);
+	struct page_hit a, b, z, miss;
+	assert_int_equal(page_cache_find(c, key, 3, no_token, NULL, 0, &a), 1);
+	assert_int_equal(page_cache_find(c, key, 3, no_token, NULL, 0, &b), 1);
+	assert_non_null(a.kept);
+	assert_ptr_equal(a.kept, b.kept);
+	assert_ptr_equal(a.body, b.body); /* one page, not two copies */
+	assert_int_equal(a.owned, 0);
+	assert_int_equal(a.len, page.len);
+	assert_memory_equal(a.body, page.s, page.len);
+	/* Its gzip copy is made once, when it is kept, and is the page. */
+	assert_int_equal(page_cache_find(c, key, 3, no_token, NULL, 1, &z), 1);
+	assert_int_equal(z.gzip, 1);
+	assert_inflates_to(z.body, z.len, page.s, page.len);
+	page_cache_done(z.kept);
+	/* The server keeps its response beside the page; the first to set
+	 * the place wins. */
+	_Atomic(void *) *answers = page_cache_answers(a.kept);
+	void *none = NULL, *mine = malloc(16);
+	assert_true(atomic_compare_exchange_strong(&answers[0], &none, mine));
+	none = NULL;
+	assert_false(atomic_compare_exchange_strong(&answers[0], &none, (void *)&none));
+	assert_ptr_equal(none, mine);
+	/* A response still sending the page's memory after every reader and
+	 * the cache let go of it. */
+	page_cache_use(a.kept);
+	struct kept *k = a.kept;
+	const char *body = a.body;
+	/* A new version replaces it while it is held. */
+	page_cache_put(c, key, 4, 60, "<p>new</p>", 10);
+	assert_int_equal(page_cache_find(c, key, 3, no_token, NULL, 0, &miss), 0);
+	page_cache_done(a.kept);
+	assert_int_equal(unmade, 0); /* still held by b */
+	assert_memory_equal(body, page.s, 64);
+	page_cache_done(b.kept);
+	assert_int_equal(unmade, 1); /* no one holds it: its response let go */
+	assert_memory_equal(body, page.s, 64); /* still used */
+	page_cache_unuse(k);
+	/* The new version is a page like any other. */
+	assert_int_equal(page_cache_find(c, key, 4, no_token, NULL, 0, &a), 1);
+	assert_int_equal(a.len, 10);
+	assert_memory_equal(a.body, "<p>new</p>", 10);
+	page_cache_done(a.kept);
+	/* A page given up at the end is let go with its response. */
+	assert_int_equal(page_cache_find(c, key, 4, no_token, NULL, 0, &a), 1);
+	answers = page_cache_answers(a.kept);
+	atomic_store(&answers[1], malloc(16));
+	page_cache_done(a.kept);
+	page_cache_free(c);
+	assert_int_equal(unmade, 2);
+	buf_release(&page);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,6 +614,7 @@ int main(void)
 		cmocka_unit_test(router_matches_params_and_methods),
 		cmocka_unit_test(page_cache_keeps_versions_slots_and_its_budget),
 		cmocka_unit_test(page_cache_gzip_copy_inflates_to_the_page),
+		cmocka_unit_test(page_cache_shares_a_page_without_slots),
 		cmocka_unit_test(every_route_declares_who_may_use_it),
 	};
 	return cmocka_run_group_tests_name("view", tests, NULL, NULL);
