@@ -49,7 +49,7 @@
 #include "base/validate.h"
 #include "base/banned.h"
 
-enum { KINDS_MAX = 16, PAGE_ROWS = 2000, CHANGES_MAX = 256, DELTA_MAX = 256 };
+enum { KINDS_MAX = 16, PAGE_ROWS = 500, CHANGES_MAX = 256, DELTA_MAX = 256 };
 
 struct mdoc {
 	int64_t id, ref_id, at, shown_from;
