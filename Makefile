@@ -3,7 +3,7 @@ VERSION := 0.1.0
 CC ?= cc
 PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libcmark-gfm libqrencode libical libpng libjpeg libwebp libexif zlib freetype2
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lm
 WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	-Wcast-qual -Wformat=2 -Wno-format-nonliteral -Wvla -Wno-missing-field-initializers
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g $(WARN) -Isrc -DPGHERD_VERSION='"$(VERSION)"' $(PKG_CFLAGS)

@@ -60,7 +60,7 @@ suite "schema:sqlite=postgres" schema_parity
 suite "http:sqlite" $PY tests/http/test_http.py build/pgherd-asan
 suite "http:postgres" env PGHERD_TEST_PG_DIR="$PGDIR" $PY tests/http/test_http.py build/pgherd-asan "$PGURL"
 # The feature suites, each on SQLite and on a PostgreSQL database of its own.
-for feature in accounts profiles orgs api files roles events record contest content wishes; do
+for feature in accounts profiles orgs api files roles events record contest content wishes numbers; do
 	suite "$feature:sqlite" $PY "tests/http/test_$feature.py" build/pgherd-asan
 	suite "$feature:postgres" $PY "tests/http/test_$feature.py" build/pgherd-asan \
 		"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" "pgherd_$feature")"
@@ -77,6 +77,7 @@ suite "browser" $PY tests/browser/test_home.py build/pgherd-asan
 suite "browser:events" $PY tests/browser/test_events.py build/pgherd-asan
 suite "browser:content" $PY tests/browser/test_content.py build/pgherd-asan
 suite "browser:wishes" $PY tests/browser/test_wishes.py build/pgherd-asan
+suite "browser:numbers" $PY tests/browser/test_numbers.py build/pgherd-asan
 suite "fuzz-smoke" make -s fuzz-smoke
 
 echo

@@ -9,6 +9,7 @@
 #include "files/files.h"
 #include "http/builtin.h"
 #include "kb/kb.h"
+#include "numbers/numbers.h"
 #include "orgs/orgs.h"
 #include "people/people.h"
 #include "portal/portal.h"
@@ -33,5 +34,6 @@ const struct feature *const pgherd_features[] = {
 	&kb_feature,
 	&wishes_feature,
 	&search_feature,
+	&numbers_feature,
 	NULL,
 };

@@ -76,6 +76,12 @@ static const struct setting settings[CFG__COUNT] = {
 		"memory the search may keep its index in, and the organization directory its copy for finding names "
 		"(each up to this; each server its own, kept up to date from the database); "
 		"one that needs more, or 0, searches through the database's own indexes, slower (on PostgreSQL by ten to forty times)" },
+	[CFG_PAGE_VIEWS] = { "page_views", "PGHERD_PAGE_VIEWS", "on", 0,
+		"on: count page views and active members for the numbers, without cookies or a tracker: a visitor is a "
+		"hash of address and browser keyed with a salt that changes every day (written each second by one "
+		"writer; a crash loses at most the last second)" },
+	[CFG_PAGE_VIEWS_DAYS] = { "page_views_days", "PGHERD_PAGE_VIEWS_DAYS", "400", 0,
+		"days page views are kept row by row (the sums of each day are kept for ever); 0: keep every row" },
 };
 
 static int set(config *c, int k, const char *val, const char *src)
@@ -206,6 +212,11 @@ static int typed(config *c, err *e)
 		return BAD(CFG_PG_WATCH, "expected on or off");
 	if (parse_size(c->val[CFG_SEARCH_MEMORY], &c->search_memory))
 		return BAD(CFG_SEARCH_MEMORY, "expected a size like 64M, or 0 for the database's index");
+	if (parse_bool(c->val[CFG_PAGE_VIEWS], &c->page_views))
+		return BAD(CFG_PAGE_VIEWS, "expected on or off");
+	if (parse_i64(c->val[CFG_PAGE_VIEWS_DAYS], 0, 100000, &n) || (n && n < 2))
+		return BAD(CFG_PAGE_VIEWS_DAYS, "expected days from 2, or 0 to keep every row");
+	c->page_views_days = (int)n;
 	if (parse_bool(c->val[CFG_PAGE_CACHE], &c->page_cache))
 		return BAD(CFG_PAGE_CACHE, "expected on or off");
 	if (!strcmp(c->val[CFG_DEFAULT_LANG], "zh"))

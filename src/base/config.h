@@ -41,6 +41,8 @@ enum cfg_key {
 	CFG_WISH_VOTES,
 	CFG_PG_WATCH,
 	CFG_SEARCH_MEMORY,
+	CFG_PAGE_VIEWS,
+	CFG_PAGE_VIEWS_DAYS,
 	CFG__COUNT
 };
 
@@ -58,6 +60,8 @@ typedef struct config {
 	int https; /* base_url is https: cookies get Secure */
 	int default_lang; /* LANG_ZH or LANG_EN */
 	int wish_votes;   /* open votes a member may hold on the wish wall; 0: no limit */
+	int page_views;       /* count page views and active members (the numbers) */
+	int page_views_days;  /* days page views are kept row by row; 0: for ever (the days' sums always are) */
 	size_t search_memory; /* bytes the search's index may take in memory; 0: the database's index serves */
 } config;
 

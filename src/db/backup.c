@@ -30,10 +30,12 @@ struct catalog {
 	struct table *t;
 };
 
-/* Tables a backup leaves out: the schema's own record, and the search
+/* Tables a backup leaves out: the schema's own record, the search
  * index, its queue and its words, which the restore rebuilds (restoring
- * the sources queues every row again, migration 025). */
-#define DERIVED "('schema_migrations', 'search_docs', 'search_queue', 'search_words')"
+ * the sources queues every row again, migration 025), and the page views'
+ * daily salts, which must not outlive their day in a file (the server
+ * makes new ones). */
+#define DERIVED "('schema_migrations', 'search_docs', 'search_queue', 'search_words', 'view_salts')"
 
 static const char sqlite_tables[] =
 	"m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT IN " DERIVED " "
@@ -69,7 +71,9 @@ static int catalog_load(db *d, arena *a, struct catalog *c, err *e)
 				     "FROM information_schema.columns c JOIN information_schema.tables t "
 				     "ON t.table_schema = c.table_schema AND t.table_name = c.table_name "
 				     "WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' "
-				     "AND c.is_generated <> 'ALWAYS' "
+				     "AND c.is_generated <> 'ALWAYS' AND NOT EXISTS (SELECT 1 FROM pg_class k "
+				     "WHERE k.relname = c.table_name AND k.relispartition "
+				     "AND k.relnamespace = current_schema()::regnamespace) "
 				     "AND c.table_name NOT IN " DERIVED " ORDER BY 1, c.ordinal_position"
 				   : arena_printf(a, "SELECT m.name, p.name, lower(p.type), 0 FROM sqlite_master m, "
 						     "pragma_table_info(m.name) p WHERE %s ORDER BY 1, p.cid", sqlite_tables),

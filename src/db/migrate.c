@@ -142,8 +142,12 @@ int db_schema_dump(db *d, char **out, err *e)
 	const char *sql = db_engine_of(d) == DB_POSTGRES
 		/* A generated column is an engine's own index helper (the search
 		 * tsvector), as SQLite's FTS tables are, which are left out too. */
-		? "SELECT table_name::text, column_name::text FROM information_schema.columns "
-		  "WHERE table_schema = current_schema() AND is_generated <> 'ALWAYS'"
+		/* A table's partitions (page views by day) are the table's own
+		 * storage, not tables of the schema. */
+		? "SELECT table_name::text, column_name::text FROM information_schema.columns c "
+		  "WHERE table_schema = current_schema() AND is_generated <> 'ALWAYS' AND NOT EXISTS "
+		  "(SELECT 1 FROM pg_class k WHERE k.relname = c.table_name AND k.relispartition "
+		  "AND k.relnamespace = current_schema()::regnamespace)"
 		: "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p "
 		  "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' "
 		  "AND m.sql NOT LIKE 'CREATE VIRTUAL TABLE%' "

@@ -1,6 +1,7 @@
 /* feature.c: what the platform does with the feature table: the route
  * tables the server dispatches over, starting and stopping, the demo, the
  * sections of a page and the navigation bar. */
+#include <pthread.h>
 #include <string.h>
 
 #include "http/feature.h"
@@ -52,6 +53,28 @@ void features_release(void)
 	for (size_t i = count(); i-- > 0;)
 		if (pgherd_features[i]->release)
 			pgherd_features[i]->release();
+}
+
+/* The features that count requests, found once: this runs for every
+ * request, so it walks a short list rather than the whole table. */
+static const struct feature *watchers[16];
+static size_t nwatchers = (size_t)-1;
+
+static void find_watchers(void)
+{
+	size_t n = 0;
+	for (const struct feature *const *f = pgherd_features; *f; f++)
+		if ((*f)->seen && n < sizeof(watchers) / sizeof(watchers[0]))
+			watchers[n++] = *f;
+	nwatchers = n;
+}
+
+void features_seen(const req *r)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, find_watchers);
+	for (size_t i = 0; i < nwatchers; i++)
+		watchers[i]->seen(r);
 }
 
 static int demo_tx(db *d, void *p, err *e)

@@ -65,6 +65,11 @@ struct feature {
 	 * <url><loc>ABSOLUTE</loc><lastmod>..</lastmod></url> each (sitemap_url). */
 	int (*sitemap)(req *r, db *d, buf *out, err *e);
 	struct search_source search[FEATURE_MAX_SEARCH]; /* ended by a NULL kind */
+	/* Told of every request once it is answered (r->status, r->page),
+	 * on the thread that answered it, before its arena is released: for
+	 * counting (the numbers' page views). Must be quick and never block
+	 * on the database. */
+	void (*seen)(const req *r);
 };
 
 /* The table (src/app/features.c), ended by NULL. */
@@ -79,6 +84,8 @@ int features_start(const config *cfg, err *e);
 /* Stops them in reverse order, then (features_release) frees them. */
 void features_stop(void);
 void features_release(void);
+/* Tells every feature with a `seen` of r (http/server.c, as a request ends). */
+void features_seen(const req *r);
 /* Loads the demo community: every feature's demo in one transaction. */
 int features_demo(db *d, int force, int *added, err *e);
 /* Adds every registered section of `page` to m. */

@@ -169,6 +169,7 @@ typedef struct req {
 	uint64_t t0;
 	int calls;
 	unsigned status;
+	int page;                 /* the answer is an HTML page (200, for a browser): a page view */
 	size_t bytes_out;
 	int over_capacity;
 	struct page_cache *cache; /* the server's page cache, or NULL when off */
@@ -239,6 +240,8 @@ const struct field *req_file(const req *r, const char *name);
 /* "KIND:addr:<hash>": a key naming the peer's address for throttling;
  * the address itself is never stored. */
 const char *req_address_key(req *r, const char *kind);
+/* The peer's address as text ("203.0.113.9", "2001:db8::1"; "unknown"). */
+void req_peer(const req *r, char *text, size_t n);
 
 /* Fills out with an error page / JSON error: {"error":{"code","message"}}.
  * message_key is an i18n key. Returns 0 so handlers can `return http_error(...)`. */

@@ -113,18 +113,24 @@ const struct field *req_file(const req *r, const char *name)
 	return NULL;
 }
 
-const char *req_address_key(req *r, const char *kind)
+void req_peer(const req *r, char *text, size_t n)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char text[INET6_ADDRSTRLEN] = "unknown", hex[33];
-	unsigned char h[16];
+	snprintf(text, n, "unknown");
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
 		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text, sizeof(text));
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text, (socklen_t)n);
 		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, text, sizeof(text));
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, text, (socklen_t)n);
 	}
+}
+
+const char *req_address_key(req *r, const char *kind)
+{
+	char text[INET6_ADDRSTRLEN], hex[33];
+	unsigned char h[16];
+	req_peer(r, text, sizeof(text));
 	crypto_generichash(h, sizeof(h), (const unsigned char *)text, strlen(text), NULL, 0);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 	return arena_printf(&r->a, "%s:addr:%s", kind, hex);
@@ -186,7 +192,10 @@ static enum MHD_Result arg_allowed(void *cls, enum MHD_ValueKind kind, const cha
 	struct args_ctx *c = cls;
 	(void)kind;
 	(void)value;
-	int ok = !strcmp(key, "lang");
+	/* The language, and what only says where a visitor came from (a
+	 * channel's key, utm_ campaign tags: the numbers read them): none
+	 * changes the page. */
+	int ok = !strcmp(key, "lang") || !strcmp(key, "ch") || !strncmp(key, "utm_", 4);
 	for (const char *const *a = c->allowed; a && *a && !ok; a++)
 		ok = !strcmp(key, *a);
 	if (!ok)
@@ -887,6 +896,7 @@ static enum MHD_Result send_resp(req *r, resp *out)
 	uint64_t heard;
 	int fresh = !r->bearer && (db_committed() || !(r->method & M_SAFE)) && db_watch_state(&heard) >= 0;
 	const char *ctype = out->html ? "text/html; charset=utf-8" : out->content_type;
+	r->page = status == 200 && !r->api && !out->location && (out->html || (!out->body && out->page));
 	int gz = out->body && !out->gzipped && out->body_len >= PAGE_CACHE_GZIP_MIN && compressible(ctype) &&
 		 takes_gzip(r);
 	/* The same for every reader, headers and all: one response serves
@@ -1361,6 +1371,8 @@ static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (slot && slot->r == r)
 		slot->r = NULL;
 	log_request(r, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK && r->route)
+		features_seen(r);
 	req_free(r);
 	*con_cls = NULL;
 }

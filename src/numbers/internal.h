@@ -1,0 +1,99 @@
+/* internal.h: what the numbers' files share: a page view as it waits for
+ * the writer, the day's salt, and the writer's queue (views.c hands page
+ * views and active members to writer.c, which writes them in batches). */
+#ifndef PGHERD_NUMBERS_INTERNAL_H
+#define PGHERD_NUMBERS_INTERNAL_H
+
+#include <sodium.h>
+#include <stdint.h>
+
+#include "http/feature.h"
+#include "numbers/numbers.h"
+
+enum { DEV_PC, DEV_PHONE, DEV_TABLET, DEV_BOT, DEV__COUNT };
+extern const char *const device_names[DEV__COUNT];
+
+enum { VIEW_PATH_MAX = 96, VIEW_SOURCE_MAX = 64 };
+
+/* One page view: the batch's rows are these with a count. */
+struct view_key {
+	int32_t day;
+	uint8_t device, member;
+	uint64_t visitor;
+	char path[VIEW_PATH_MAX];     /* without the query, cut at a character */
+	char source[VIEW_SOURCE_MAX]; /* "", "self", "ref:HOST", "search:NAME", "ch:KEY", "utm:V", "via:CODE", "app:NAME" */
+};
+
+/* A day of the community's calendar (days since 1970-01-01 in its zone)
+ * with its bounds and the key visitors are hashed with on that day. */
+struct salt_day {
+	int32_t day;
+	int ok;
+	int64_t from, until; /* Unix seconds: [from, until) */
+	unsigned char key[crypto_generichash_KEYBYTES];
+};
+
+/* views.c: the request side. */
+/* Publishes today's and tomorrow's salts (the writer, after reading them). */
+void views_set_salts(const struct salt_day *today, const struct salt_day *tomorrow);
+/* Moves every thread's waiting views and members into the writer's hands:
+ * fn is called for each, then the thread's table is empty again. */
+void views_drain(void (*view)(const struct view_key *k, uint32_t views, void *ctx),
+		 void (*member)(int32_t day, int64_t user_id, void *ctx), void *ctx);
+/* Page views recorded and let go since start. */
+void views_counts(uint64_t *seen, uint64_t *dropped);
+/* The feature's `seen`: counts r when it is a page view or a member's. */
+void numbers_seen(const req *r);
+/* Views waiting in every thread's table (an estimate, read without locks). */
+uint64_t views_waiting(void);
+/* Frees every thread's table (after the server stopped). */
+void views_release(void);
+/* The writer is asked to write now (a table grew past its share). */
+extern void (*views_wake)(void);
+
+/* What the recorder sorts a request into; for views.c and its unit test.
+ * ua may be NULL. */
+int views_device(const char *ua);
+/* The source of a page view from its query (via, ch, utm_source: may be
+ * NULL), its referrer and the site's own host (may be NULL), and the
+ * browser (a chat app's own browser sends no referrer), into out. */
+void views_source(const char *via, const char *ch, const char *utm, const char *referer, const char *own_host,
+		  const char *ua, char out[VIEW_SOURCE_MAX]);
+/* Copies the path without its query, at most VIEW_PATH_MAX - 1 bytes, cut
+ * before a character that does not fit. */
+void views_path(const char *path, char out[VIEW_PATH_MAX]);
+
+/* Calendar arithmetic on day numbers (proleptic Gregorian). */
+int32_t days_from_civil(int y, int m, int d);
+void civil_from_days(int32_t day, int *y, int *m, int *d);
+
+/* sums.c: the SQL each day's sums are made with. A dimension's
+ * statement takes the first and last day (two ?) and answers day, key,
+ * views and visitors (each visitor once a day). */
+struct view_dim {
+	const char *name; /* all, device, media, path, source, bot, channel */
+	const char *sql;
+};
+extern const struct view_dim view_dims[]; /* ended by a NULL name */
+const struct view_dim *view_dim(const char *name);
+/* What is counted by the day of a row's time: new members, and the
+ * interactions (registrations, check-ins, comments, votes, wishes,
+ * questions, answers). counted_sql(pg, i) takes the Unix times [from,
+ * until) (two ?) and answers day and n. */
+struct counted {
+	const char *kind, *table, *column;
+	int interaction;
+};
+extern const struct counted counted[]; /* ended by a NULL kind */
+const char *counted_sql(int pg, int i);
+
+/* writer.c */
+int writer_start(const config *cfg, err *e);
+void writer_stop(void);
+/* The community's day of Unix time t, and the Unix time a day starts at. */
+int32_t numbers_day_of(int64_t t);
+int64_t numbers_day_start(int32_t day);
+/* dashboard.c */
+extern const struct route_table dashboard_routes;
+
+#endif
