@@ -49,6 +49,7 @@ CREATE TABLE view_days (
 	visitors bigint NOT NULL,
 	PRIMARY KEY (day, dim, key)
 );
+CREATE INDEX view_days_dim ON view_days(dim, day);
 CREATE TABLE view_days_done (
 	day integer PRIMARY KEY,
 	at timestamptz NOT NULL

@@ -44,6 +44,7 @@ CREATE TABLE view_days (
 	visitors INTEGER NOT NULL,
 	PRIMARY KEY (day, dim, key)
 );
+CREATE INDEX view_days_dim ON view_days(dim, day);
 CREATE TABLE view_days_done (
 	day INTEGER PRIMARY KEY,
 	at INTEGER NOT NULL

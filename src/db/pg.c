@@ -17,7 +17,7 @@
 #include "db/db_internal.h"
 #include "base/banned.h"
 
-enum { PG_SLOTS = 256, MAX_PARAMS = 160 };
+enum { PG_SLOTS = 256, MAX_PARAMS = 1000 }; /* the page-view writer sends 100 rows of 10 */
 
 /* Type OIDs from PostgreSQL's pg_type.h (stable across versions). */
 enum { OID_TIMESTAMPTZ = 1184, OID_TIMESTAMP = 1114, OID_BOOL = 16, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23,

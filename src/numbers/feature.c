@@ -3,6 +3,8 @@
  * recorder, and the dashboard's routes. */
 #include "numbers/internal.h"
 
+#include "base/log.h"
+
 #include "base/banned.h"
 
 static int counting;
@@ -29,11 +31,40 @@ static void seen(const req *r)
 		numbers_seen(r);
 }
 
+/* /_bench/views?n=N (bench_endpoints on): N page views written the
+ * writer's way, and how fast. The page views the benchmark's next rows
+ * make land among them, which is what a busy day looks like. */
+static int bench_views(req *r, resp *out)
+{
+	if (!r->cfg->bench_endpoints)
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	int64_t n = in_num(r, "n", 200000);
+	double secs = 0;
+	err e = ERR_INIT;
+	int rc = numbers_bench_write(r->cfg->val[CFG_DATABASE], (int)n, &secs, &e);
+	if (rc) {
+		log_error("bench views: %s", e.msg);
+		return rc;
+	}
+	out->page = NULL;
+	out->model = json_pack("{s:I,s:f,s:f}", "rows", (json_int_t)n, "seconds", secs, "per_second", secs > 0 ? n / secs : 0);
+	return 0;
+}
+
+static const struct input bench_inputs[] = {
+	{ "n", IN_INT, IN_QUERY, 1, 10000000, NULL, NULL, NULL },
+	{ NULL },
+};
+static const struct route bench[] = {
+	{ M_GET, "/_bench/views", bench_views, EVERYONE, 0, "bench-views", NULL, bench_inputs },
+};
+static const struct route_table bench_routes = { bench, sizeof(bench) / sizeof(bench[0]) };
+
 const struct feature numbers_feature = {
 	.name = "numbers",
 	.start = numbers_start,
 	.stop = numbers_stop,
 	.release = numbers_release,
 	.seen = seen,
-	.routes = { &dashboard_routes },
+	.routes = { &dashboard_routes, &bench_routes },
 };

@@ -93,6 +93,9 @@ void writer_stop(void);
 /* The community's day of Unix time t, and the Unix time a day starts at. */
 int32_t numbers_day_of(int64_t t);
 int64_t numbers_day_start(int32_t day);
+/* Writes n synthetic page views as the writer does, on a connection of
+ * its own to url; *seconds it took (the benchmark's endpoint). */
+int numbers_bench_write(const char *url, int n, double *seconds, err *e);
 /* dashboard.c */
 extern const struct route_table dashboard_routes;
 

@@ -233,6 +233,8 @@ struct tbuf {
 	size_t cap, n;
 	struct member *m;
 	size_t mcap, mn;
+	/* this thread's counts, written by it alone, read by the stats */
+	_Atomic uint64_t seen, dropped;
 	struct tbuf *next;
 };
 
@@ -243,7 +245,7 @@ enum { TABLE_WAKE = 16384, TABLE_MAX = 1 << 20 };
 static pthread_mutex_t list_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct tbuf *tables;
 static _Thread_local struct tbuf *mine;
-static atomic_ullong waiting, seen_total, dropped_total;
+static atomic_ullong waiting;
 void (*views_wake)(void);
 
 static struct tbuf *my_table(void)
@@ -311,13 +313,15 @@ static void count_view(struct tbuf *t, const struct view_key *k)
 			if (t->e[j].h == h && same_key(&t->e[j].k, k)) {
 				t->e[j].views++;
 				pthread_mutex_unlock(&t->mu);
-				atomic_fetch_add_explicit(&seen_total, 1, memory_order_relaxed);
+				atomic_store_explicit(&t->seen, atomic_load_explicit(&t->seen, memory_order_relaxed) + 1,
+						      memory_order_relaxed);
 				return;
 			}
 	}
 	if (t->n >= TABLE_MAX || !room(t)) {
 		pthread_mutex_unlock(&t->mu);
-		atomic_fetch_add_explicit(&dropped_total, 1, memory_order_relaxed);
+		atomic_store_explicit(&t->dropped, atomic_load_explicit(&t->dropped, memory_order_relaxed) + 1,
+				      memory_order_relaxed);
 		return;
 	}
 	size_t j = h & (t->cap - 1);
@@ -328,7 +332,7 @@ static void count_view(struct tbuf *t, const struct view_key *k)
 	t->e[j].k = *k;
 	size_t n = ++t->n;
 	pthread_mutex_unlock(&t->mu);
-	atomic_fetch_add_explicit(&seen_total, 1, memory_order_relaxed);
+	atomic_store_explicit(&t->seen, atomic_load_explicit(&t->seen, memory_order_relaxed) + 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&waiting, 1, memory_order_relaxed);
 	if (n == TABLE_WAKE && views_wake)
 		views_wake();
@@ -429,8 +433,13 @@ void views_release(void)
 
 void views_counts(uint64_t *seen, uint64_t *dropped)
 {
-	*seen = atomic_load(&seen_total);
-	*dropped = atomic_load(&dropped_total);
+	*seen = *dropped = 0;
+	pthread_mutex_lock(&list_mu);
+	for (struct tbuf *t = tables; t; t = t->next) {
+		*seen += atomic_load_explicit(&t->seen, memory_order_relaxed);
+		*dropped += atomic_load_explicit(&t->dropped, memory_order_relaxed);
+	}
+	pthread_mutex_unlock(&list_mu);
 }
 
 /* ---- the request ---- */
@@ -441,6 +450,7 @@ static _Thread_local struct {
 	int32_t day;
 	int device;
 	uint64_t visitor;
+	char app[VIEW_SOURCE_MAX]; /* the source when the page says none: the browser's app, or "" */
 	char peer[48];
 	char ua[256];
 } last;
@@ -477,7 +487,6 @@ void numbers_seen(const req *r)
 		return;
 
 	struct view_key k;
-	memset(&k, 0, sizeof(k)); /* the key is compared and hashed whole */
 	k.day = s->day;
 	k.member = r->user_id != 0;
 	char peer[48];
@@ -495,6 +504,7 @@ void numbers_seen(const req *r)
 		crypto_generichash_final(&st, h, sizeof(h));
 		memcpy(&k.visitor, h, sizeof(k.visitor));
 		k.device = (uint8_t)views_device(ua);
+		views_source(NULL, NULL, NULL, NULL, NULL, ua, last.app);
 		last.day = s->day;
 		last.device = k.device;
 		last.visitor = k.visitor;
@@ -504,7 +514,11 @@ void numbers_seen(const req *r)
 	views_path(r->path, k.path);
 	int query = r->raw_uri && strchr(r->raw_uri, '?');
 	const char *ref = req_header(r, "Referer");
-	views_source(query ? req_query(r, "via") : NULL, query ? req_query(r, "ch") : NULL,
-		     query ? req_query(r, "utm_source") : NULL, ref, ref ? req_header(r, "Host") : NULL, ua, k.source);
+	if (query || (ref && *ref))
+		views_source(query ? req_query(r, "via") : NULL, query ? req_query(r, "ch") : NULL,
+			     query ? req_query(r, "utm_source") : NULL, ref, ref ? req_header(r, "Host") : NULL, ua,
+			     k.source);
+	else
+		memcpy(k.source, last.app, sizeof(k.source)); /* what the browser said, worked out once */
 	count_view(t, &k);
 }

@@ -27,7 +27,8 @@
 #include "base/util.h"
 #include "base/banned.h"
 
-enum { FLUSH_MS = 1000, KEEP_EVERY = 30, ROLL_AFTER = 300, ROLL_PER_PASS = 31, CHUNK = 100 };
+enum { FLUSH_MS = 1000, KEEP_EVERY = 30, ROLL_AFTER = 300, ROLL_PER_PASS = 31,
+       CHUNK = 100 /* rows a statement: 1,000 parameters, what db/pg.c takes at most */ };
 
 struct chan {
 	int64_t id;
@@ -356,21 +357,30 @@ static const char *insert_sql(int n)
 #define COHORT_PG "CAST(extract(year FROM created_at AT TIME ZONE 'Asia/Shanghai') AS integer) * 12 + " \
 		  "CAST(extract(month FROM created_at AT TIME ZONE 'Asia/Shanghai') AS integer) - 1"
 
+/* What one transaction writes: the writer's batch, or the benchmark's. */
+struct batch {
+	const struct row *rows;
+	size_t nrows;
+	const struct mrow *members;
+	size_t nmembers;
+	int pg;
+};
+
 static int write_tx(db *d, void *ctx, err *e)
 {
-	(void)ctx;
+	const struct batch *b = ctx;
 	int rc = 0;
 	int64_t now = unix_now();
 	db_param *p = malloc(sizeof(*p) * CHUNK * 10);
 	if (!p)
 		return ERR_FAIL;
-	for (size_t at = 0; !rc && at < W.nrows;) {
+	for (size_t at = 0; !rc && at < b->nrows;) {
 		/* Chunks of CHUNK rows, the rest as 10s and 1s: a few statements
 		 * to prepare, whatever the batch's size. */
-		size_t left = W.nrows - at;
+		size_t left = b->nrows - at;
 		int n = left >= CHUNK ? CHUNK : left >= 10 ? 10 : 1;
 		for (int i = 0; i < n; i++) {
-			const struct row *r = &W.rows[at + (size_t)i];
+			const struct row *r = &b->rows[at + (size_t)i];
 			db_param *q = p + i * 10;
 			q[0] = DB_INT(r->k.day);
 			q[1] = DB_TIME(now);
@@ -387,12 +397,12 @@ static int write_tx(db *d, void *ctx, err *e)
 		at += (size_t)n;
 	}
 	free(p);
-	const char *month_sql = W.pg ? "INSERT INTO member_months (month, user_id, cohort) SELECT ?, id, " COHORT_PG
+	const char *month_sql = b->pg ? "INSERT INTO member_months (month, user_id, cohort) SELECT ?, id, " COHORT_PG
 				       " FROM users WHERE id = ? ON CONFLICT DO NOTHING"
 				     : "INSERT INTO member_months (month, user_id, cohort) SELECT ?, id, " COHORT_SQLITE
 				       " FROM users WHERE id = ? ON CONFLICT DO NOTHING";
-	for (size_t i = 0; !rc && i < W.nmembers; i++) {
-		const struct mrow *m = &W.members[i];
+	for (size_t i = 0; !rc && i < b->nmembers; i++) {
+		const struct mrow *m = &b->members[i];
 		/* A member deleted since is skipped, not an error. */
 		rc = db_exec(d, "INSERT INTO member_days (day, user_id) SELECT ?, id FROM users WHERE id = ? "
 				"ON CONFLICT DO NOTHING",
@@ -410,7 +420,8 @@ static void flush(void)
 	if (!W.nrows && !W.nmembers)
 		return;
 	err e = ERR_INIT;
-	int rc = db_tx(W.d, write_tx, NULL, &e);
+	struct batch b = { W.rows, W.nrows, W.members, W.nmembers, W.pg };
+	int rc = db_tx(W.d, write_tx, &b, &e);
 	if (rc) {
 		W.st.failed++;
 		log_error("page views: %zu rows and %zu members' days not written: %s", W.nrows, W.nmembers, e.msg);
@@ -692,6 +703,42 @@ void writer_stop(void)
 	W.rows = NULL;
 	W.members = W.written = NULL;
 	W.caprows = W.capmembers = W.capwritten = W.nwritten = 0;
+}
+
+int numbers_bench_write(const char *url, int n, double *seconds, err *e)
+{
+	/* n page views of n visitors on a few pages, as a busy day's batches
+	 * hold them, written the writer's way on a connection of its own. */
+	struct row *rows = calloc((size_t)n, sizeof(*rows));
+	if (!rows)
+		return err_set(e, ERR_FAIL, "no memory for %d rows", n);
+	int32_t day = numbers_day_of(unix_now());
+	static const char *const paths[] = { "/", "/events/1", "/orgs", "/articles/1", "/wishes" };
+	for (int i = 0; i < n; i++) {
+		rows[i].k.day = day;
+		rows[i].k.device = (uint8_t)(i % 3);
+		rows[i].k.visitor = 0x5eed000000000000ULL + (uint64_t)i;
+		snprintf(rows[i].k.path, sizeof(rows[i].k.path), "%s", paths[i % 5]);
+		snprintf(rows[i].k.source, sizeof(rows[i].k.source), "%s", i % 4 ? "" : "search:baidu");
+		rows[i].views = 1;
+		rows[i].media = "text";
+	}
+	db *d;
+	int rc = db_open(url, &d, e);
+	if (!rc) {
+		struct batch b = { rows, (size_t)n, NULL, 0, db_engine_of(d) == DB_POSTGRES };
+		uint64_t t0 = now_us();
+		/* In batches of a second's worth, as the writer commits them. */
+		for (int at = 0; !rc && at < n; at += 50000) {
+			b.rows = rows + at;
+			b.nrows = (size_t)(n - at < 50000 ? n - at : 50000);
+			rc = db_tx(d, write_tx, &b, e);
+		}
+		*seconds = (double)(now_us() - t0) / 1e6;
+		db_close(d);
+	}
+	free(rows);
+	return rc;
 }
 
 void numbers_stats(struct numbers_stats *out)
