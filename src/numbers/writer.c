@@ -5,7 +5,7 @@
  * thread's waiting page views (views.c), gives each its channel and its
  * media, and writes them in one transaction on its own connection, many
  * rows to a statement; no request ever waits for it. A crash loses what
- * was waiting: at most the last second of page views (docs/OPERATIONS.md).
+ * was waiting: at most the last second of page views (README.md, page_views).
  *
  * Every 30 seconds it also keeps the rest: the day's salt and tomorrow's
  * (shared by every server on the database, so a visitor is one visitor
@@ -261,6 +261,28 @@ static void take_view(const struct view_key *k, uint32_t views, void *ctx)
 	r->media = media_of(k->path);
 }
 
+/* Room for one more (day, member) written today: grows the set at half. */
+static int written_room(void)
+{
+	if ((W.nwritten + 1) * 2 <= W.capwritten)
+		return 1;
+	size_t cap = W.capwritten ? W.capwritten * 2 : 1024;
+	struct mrow *n = calloc(cap, sizeof(*n));
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < W.capwritten; i++)
+		if (W.written[i].user) {
+			size_t j = ((uint64_t)W.written[i].user * 0x9E3779B97F4A7C15ULL) & (cap - 1);
+			while (n[j].user)
+				j = (j + 1) & (cap - 1);
+			n[j] = W.written[i];
+		}
+	free(W.written);
+	W.written = n;
+	W.capwritten = cap;
+	return 1;
+}
+
 static int written_before(int32_t day, int64_t user)
 {
 	if (day != W.written_day) {
@@ -269,22 +291,8 @@ static int written_before(int32_t day, int64_t user)
 		W.capwritten = W.nwritten = 0;
 		W.written_day = day;
 	}
-	if ((W.nwritten + 1) * 2 > W.capwritten) {
-		size_t cap = W.capwritten ? W.capwritten * 2 : 1024;
-		struct mrow *n = calloc(cap, sizeof(*n));
-		if (!n)
-			return 0;
-		for (size_t i = 0; i < W.capwritten; i++)
-			if (W.written[i].user) {
-				size_t j = ((uint64_t)W.written[i].user * 0x9E3779B97F4A7C15ULL) & (cap - 1);
-				while (n[j].user)
-					j = (j + 1) & (cap - 1);
-				n[j] = W.written[i];
-			}
-		free(W.written);
-		W.written = n;
-		W.capwritten = cap;
-	}
+	if (!W.capwritten)
+		return 0;
 	size_t j = ((uint64_t)user * 0x9E3779B97F4A7C15ULL) & (W.capwritten - 1);
 	for (; W.written[j].user; j = (j + 1) & (W.capwritten - 1))
 		if (W.written[j].user == user)
@@ -294,7 +302,7 @@ static int written_before(int32_t day, int64_t user)
 
 static void mark_written(int32_t day, int64_t user)
 {
-	if (day != W.written_day || !W.capwritten)
+	if (day != W.written_day || !written_room())
 		return;
 	size_t j = ((uint64_t)user * 0x9E3779B97F4A7C15ULL) & (W.capwritten - 1);
 	while (W.written[j].user && W.written[j].user != user)
