@@ -61,7 +61,7 @@ static const struct setting settings[CFG__COUNT] = {
 	[CFG_LOG_LEVEL] = { "log_level", "PGHERD_LOG_LEVEL", "info", 0,
 		"debug, info, warn or error" },
 	[CFG_BENCH_ENDPOINTS] = { "bench_endpoints", "PGHERD_BENCH_ENDPOINTS", "off", 0,
-		"on: serve /_bench/1k, the fixed response `make bench` measures" },
+		"on: serve what `make bench` measures: /_bench/1k, a fixed response, and /_bench/views, which writes synthetic page views (never on a live site)" },
 	[CFG_PAGE_CACHE] = { "page_cache", "PGHERD_PAGE_CACHE", "on", 0,
 		"on: keep rendered pages, checked against the data version on every request (always off when dev is on)" },
 	[CFG_CARD_FONT] = { "card_font", "PGHERD_CARD_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 0,
