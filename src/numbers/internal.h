@@ -33,6 +33,21 @@ struct salt_day {
 	unsigned char key[crypto_generichash_KEYBYTES];
 };
 
+/* members.c: a set of (day, member) pairs (a member is never id 0). */
+struct member_day {
+	int64_t user;
+	int32_t day;
+};
+struct member_set {
+	struct member_day *v; /* cap slots, user 0 when empty */
+	size_t cap, n;
+};
+/* 1 when added, 0 when it was there, -1 when it would grow past max
+ * slots or memory ran out. */
+int member_set_add(struct member_set *s, int32_t day, int64_t user, size_t max);
+int member_set_has(const struct member_set *s, int32_t day, int64_t user);
+void member_set_clear(struct member_set *s);
+
 /* views.c: the request side. */
 /* Publishes today's and tomorrow's salts (the writer, after reading them). */
 void views_set_salts(const struct salt_day *today, const struct salt_day *tomorrow);

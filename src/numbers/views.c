@@ -223,16 +223,11 @@ struct entry {
 	uint32_t views;
 	struct view_key k;
 };
-struct member {
-	int64_t user; /* 0: empty */
-	int32_t day;
-};
 struct tbuf {
 	pthread_mutex_t mu;
 	struct entry *e;
 	size_t cap, n;
-	struct member *m;
-	size_t mcap, mn;
+	struct member_set members;
 	/* this thread's counts, written by it alone, read by the stats */
 	_Atomic uint64_t seen, dropped;
 	struct tbuf *next;
@@ -341,38 +336,7 @@ static void count_view(struct tbuf *t, const struct view_key *k)
 static void count_member(struct tbuf *t, int32_t day, int64_t user)
 {
 	pthread_mutex_lock(&t->mu);
-	size_t j = 0;
-	if (t->mcap)
-		for (j = ((uint64_t)user * 0x9E3779B97F4A7C15ULL) & (t->mcap - 1); t->m[j].user;
-		     j = (j + 1) & (t->mcap - 1))
-			if (t->m[j].user == user && t->m[j].day == day) {
-				pthread_mutex_unlock(&t->mu);
-				return;
-			}
-	if ((t->mn + 1) * 2 > t->mcap) {
-		size_t cap = t->mcap ? t->mcap * 2 : 64;
-		struct member *m = cap <= TABLE_MAX ? calloc(cap, sizeof(*m)) : NULL;
-		if (!m) {
-			pthread_mutex_unlock(&t->mu);
-			return;
-		}
-		for (size_t i = 0; i < t->mcap; i++)
-			if (t->m[i].user) {
-				size_t k = ((uint64_t)t->m[i].user * 0x9E3779B97F4A7C15ULL) & (cap - 1);
-				while (m[k].user)
-					k = (k + 1) & (cap - 1);
-				m[k] = t->m[i];
-			}
-		free(t->m);
-		t->m = m;
-		t->mcap = cap;
-		j = ((uint64_t)user * 0x9E3779B97F4A7C15ULL) & (cap - 1);
-		while (t->m[j].user)
-			j = (j + 1) & (cap - 1);
-	}
-	t->m[j].user = user;
-	t->m[j].day = day;
-	t->mn++;
+	member_set_add(&t->members, day, user, TABLE_MAX);
 	pthread_mutex_unlock(&t->mu);
 }
 
@@ -388,24 +352,22 @@ void views_drain(void (*view)(const struct view_key *k, uint32_t views, void *ct
 		pthread_mutex_lock(&t->mu);
 		struct entry *e = t->e;
 		size_t cap = t->cap, n = t->n;
-		struct member *m = t->m;
-		size_t mcap = t->mcap;
+		struct member_set members = t->members;
 		/* The thread goes on with an empty table of the same size. */
 		t->e = cap ? calloc(cap, sizeof(*e)) : NULL;
 		t->cap = t->e ? cap : 0;
 		t->n = 0;
-		t->m = NULL;
-		t->mcap = t->mn = 0;
+		t->members = (struct member_set){ NULL, 0, 0 };
 		pthread_mutex_unlock(&t->mu);
 		atomic_fetch_sub_explicit(&waiting, n, memory_order_relaxed);
 		for (size_t i = 0; i < cap; i++)
 			if (e[i].h)
 				view(&e[i].k, e[i].views, ctx);
-		for (size_t i = 0; i < mcap; i++)
-			if (m[i].user)
-				member(m[i].day, m[i].user, ctx);
+		for (size_t i = 0; i < members.cap; i++)
+			if (members.v[i].user)
+				member(members.v[i].day, members.v[i].user, ctx);
 		free(e);
-		free(m);
+		member_set_clear(&members);
 	}
 }
 
@@ -423,7 +385,7 @@ void views_release(void)
 	while (t) {
 		struct tbuf *next = t->next;
 		free(t->e);
-		free(t->m);
+		member_set_clear(&t->members);
 		pthread_mutex_destroy(&t->mu);
 		free(t);
 		t = next;

@@ -76,8 +76,7 @@ static struct {
 	struct mrow *members;
 	size_t nmembers, capmembers;
 	/* (day, member) pairs written today, so a busy member is written once */
-	struct mrow *written;
-	size_t capwritten, nwritten;
+	struct member_set written;
 	int32_t written_day;
 	int32_t today;
 	time_t next_keep;
@@ -261,56 +260,20 @@ static void take_view(const struct view_key *k, uint32_t views, void *ctx)
 	r->media = media_of(k->path);
 }
 
-/* Room for one more (day, member) written today: grows the set at half. */
-static int written_room(void)
-{
-	if ((W.nwritten + 1) * 2 <= W.capwritten)
-		return 1;
-	size_t cap = W.capwritten ? W.capwritten * 2 : 1024;
-	struct mrow *n = calloc(cap, sizeof(*n));
-	if (!n)
-		return 0;
-	for (size_t i = 0; i < W.capwritten; i++)
-		if (W.written[i].user) {
-			size_t j = ((uint64_t)W.written[i].user * 0x9E3779B97F4A7C15ULL) & (cap - 1);
-			while (n[j].user)
-				j = (j + 1) & (cap - 1);
-			n[j] = W.written[i];
-		}
-	free(W.written);
-	W.written = n;
-	W.capwritten = cap;
-	return 1;
-}
-
+/* Whether a member's day is written already; a new day forgets the last. */
 static int written_before(int32_t day, int64_t user)
 {
 	if (day != W.written_day) {
-		free(W.written);
-		W.written = NULL;
-		W.capwritten = W.nwritten = 0;
+		member_set_clear(&W.written);
 		W.written_day = day;
 	}
-	if (!W.capwritten)
-		return 0;
-	size_t j = ((uint64_t)user * 0x9E3779B97F4A7C15ULL) & (W.capwritten - 1);
-	for (; W.written[j].user; j = (j + 1) & (W.capwritten - 1))
-		if (W.written[j].user == user)
-			return 1;
-	return 0;
+	return member_set_has(&W.written, day, user);
 }
 
 static void mark_written(int32_t day, int64_t user)
 {
-	if (day != W.written_day || !written_room())
-		return;
-	size_t j = ((uint64_t)user * 0x9E3779B97F4A7C15ULL) & (W.capwritten - 1);
-	while (W.written[j].user && W.written[j].user != user)
-		j = (j + 1) & (W.capwritten - 1);
-	if (!W.written[j].user) {
-		W.written[j] = (struct mrow){ day, user };
-		W.nwritten++;
-	}
+	if (day == W.written_day)
+		member_set_add(&W.written, day, user, (size_t)1 << 24);
 }
 
 static void take_member(int32_t day, int64_t user, void *ctx)
@@ -707,10 +670,10 @@ void writer_stop(void)
 	arena_release(&W.maps);
 	free(W.rows);
 	free(W.members);
-	free(W.written);
+	member_set_clear(&W.written);
 	W.rows = NULL;
-	W.members = W.written = NULL;
-	W.caprows = W.capmembers = W.capwritten = W.nwritten = 0;
+	W.members = NULL;
+	W.caprows = W.capmembers = 0;
 }
 
 int numbers_bench_write(const char *url, int n, double *seconds, err *e)
