@@ -5,8 +5,10 @@
  * table and as CSV (/numbers/export.csv?chart=...).
  *
  * Finished days are read from their sums (view_days, interaction_days,
- * activity_days, cohort_months: a row a day), the days not summed yet
- * (today) from the rows themselves with the same SQL (sums.c). */
+ * activity_days, cohort_months: a row a day); the page views of the days
+ * not finished (today) from the sums so far the writer keeps
+ * (view_days_live), and their members and interactions from the rows,
+ * which an index finds by the day. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,11 +24,14 @@
 #define T(key) i18n_get(r->lang, key)
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-enum { RANGE_MAX_DAYS = 3660, COHORTS = 12 };
+enum { RANGE_MAX_DAYS = 3660, COHORTS = 12, TOP = 20 /* pages and sources listed */ };
 
 struct range {
 	int32_t from, to; /* days, both included */
 	int n;
+	/* A chart's point is a day, or a week or four over a long range (the
+	 * points a phone's width can show): step days each, points of them. */
+	int step, points;
 	const char *choice;
 	int32_t today, done; /* the last day summed; days after it are read live */
 };
@@ -46,28 +51,25 @@ static int32_t day_of_text(const char *s)
 
 /* ---- reading the sums ---- */
 
-/* Each (day, key) of a dimension over r's days: the sums of finished days,
- * then the live rows of the rest; fn gets the day's index in the range. */
+/* Each (point, key) of a dimension over from..to: the sums of finished
+ * days and the sums so far of the rest (the writer makes them every few
+ * seconds), added up by point (g->step days); fn gets the point's index. */
 static int each_view(req *r, const struct range *g, int32_t from, int32_t to, const char *dim,
 		     void (*fn)(void *ctx, int i, const char *key, double views, double visitors), void *ctx, err *e)
 {
 	db_res x;
 	int32_t summed_to = to < g->done ? to : g->done;
-	int rc = 0;
-	if (from <= summed_to) {
-		rc = db_query(r->db, &r->a, "SELECT day, key, views, visitors FROM view_days WHERE dim = ? AND day BETWEEN ? AND ?",
-			      DB_ARGS(DB_TEXT(dim), DB_INT(from), DB_INT(summed_to)), &x, e);
-		for (int i = 0; !rc && i < x.nrows; i++)
-			fn(ctx, (int)(db_int(&x, i, "day") - from), db_str(&x, i, "key"), (double)db_int(&x, i, "views"),
-			   (double)db_int(&x, i, "visitors"));
-	}
 	int32_t live_from = from > g->done ? from : g->done + 1;
-	if (!rc && live_from <= to) {
-		rc = db_query(r->db, &r->a, view_dim(dim)->sql, DB_ARGS(DB_INT(live_from), DB_INT(to)), &x, e);
-		for (int i = 0; !rc && i < x.nrows; i++)
-			fn(ctx, (int)(db_int(&x, i, "day") - from), db_str(&x, i, "key"), (double)db_int(&x, i, "views"),
-			   (double)db_int(&x, i, "visitors"));
-	}
+	int rc = db_query(r->db, &r->a, "SELECT (day - ?) / ? AS i, key, sum(views) AS views, sum(visitors) AS visitors FROM ("
+					"SELECT day, key, views, visitors FROM view_days WHERE dim = ? AND day BETWEEN ? AND ? "
+					"UNION ALL SELECT day, key, views, visitors FROM view_days_live "
+					"WHERE dim = ? AND day BETWEEN ? AND ?) s GROUP BY 1, 2",
+			  DB_ARGS(DB_INT(from), DB_INT(g->step), DB_TEXT(dim), DB_INT(from), DB_INT(summed_to), DB_TEXT(dim),
+				  DB_INT(live_from), DB_INT(to)),
+			  &x, e);
+	for (int i = 0; !rc && i < x.nrows; i++)
+		fn(ctx, (int)db_int(&x, i, "i"), db_str(&x, i, "key"), (double)db_int(&x, i, "views"),
+		   (double)db_int(&x, i, "visitors"));
 	return rc;
 }
 
@@ -108,7 +110,7 @@ static void add_keyed(void *ctx, int day, const char *key, double views, double 
 static int keyed(req *r, const struct range *g, int32_t from, int32_t to, const char *dim, struct keyed *k, err *e)
 {
 	memset(k, 0, sizeof(*k));
-	k->n = to - from + 1;
+	k->n = g->points;
 	k->a = &r->a;
 	return each_view(r, g, from, to, dim, add_keyed, k, e);
 }
@@ -120,47 +122,38 @@ struct top_row {
 	double views, visitors;
 };
 struct top {
-	int n, cap;
+	int n;
 	struct top_row *v;
-	arena *a;
 };
 
-static void add_top(void *ctx, int day, const char *key, double views, double visitors)
+/* The dimension's keys with the most views over the range, summed by the
+ * database (a year of a busy site's pages is many thousand rows). */
+static int top_views(req *r, const struct range *g, const char *dim, int limit, struct top *t, err *e)
 {
-	(void)day;
-	struct top *t = ctx;
-	for (int i = 0; i < t->n; i++)
-		if (!strcmp(t->v[i].key, key)) {
-			t->v[i].views += views;
-			t->v[i].visitors += visitors;
-			return;
-		}
-	if (t->n == t->cap) {
-		int cap = t->cap ? t->cap * 2 : 64;
-		void *v = arena_alloc(t->a, (size_t)cap * sizeof(*t->v));
-		if (t->n)
-			memcpy(v, t->v, (size_t)t->n * sizeof(*t->v));
-		t->v = v;
-		t->cap = cap;
-	}
-	t->v[t->n].key = arena_strdup(t->a, key);
-	t->v[t->n].views = views;
-	t->v[t->n].visitors = visitors;
-	t->n++;
+	db_res x;
+	int32_t summed_to = g->to < g->done ? g->to : g->done;
+	int32_t live_from = g->from > g->done ? g->from : g->done + 1;
+	int rc = db_query(r->db, &r->a, "SELECT key, sum(views) AS views, sum(visitors) AS visitors FROM ("
+					"SELECT key, views, visitors FROM view_days WHERE dim = ? AND day BETWEEN ? AND ? "
+					"UNION ALL SELECT key, views, visitors FROM view_days_live WHERE dim = ? AND day BETWEEN ? AND ?"
+					") s GROUP BY key ORDER BY 2 DESC, key LIMIT ?",
+			  DB_ARGS(DB_TEXT(dim), DB_INT(g->from), DB_INT(summed_to), DB_TEXT(dim), DB_INT(live_from),
+				  DB_INT(g->to), DB_INT(limit)),
+			  &x, e);
+	if (rc)
+		return rc;
+	t->n = x.nrows;
+	t->v = arena_alloc(&r->a, sizeof(*t->v) * (size_t)(x.nrows + 1));
+	for (int i = 0; i < x.nrows; i++)
+		t->v[i] = (struct top_row){ db_str(&x, i, "key"), (double)db_int(&x, i, "views"),
+					    (double)db_int(&x, i, "visitors") };
+	return 0;
 }
 
-static int by_views(const void *a, const void *b)
+static json_t *top_json(req *r, const struct top *t)
 {
-	const struct top_row *x = a, *y = b;
-	return x->views < y->views ? 1 : x->views > y->views ? -1 : strcmp(x->key, y->key);
-}
-
-static json_t *top_json(req *r, struct top *t, int limit)
-{
-	if (t->n)
-		qsort(t->v, (size_t)t->n, sizeof(*t->v), by_views);
 	json_t *a = json_array();
-	for (int i = 0; i < t->n && i < limit; i++) {
+	for (int i = 0; i < t->n; i++) {
 		char v[32], u[32];
 		chart_number(t->v[i].views, 0, v, sizeof(v));
 		chart_number(t->v[i].visitors, 0, u, sizeof(u));
@@ -179,34 +172,56 @@ static json_t *top_json(req *r, struct top *t, int limit)
 	return a;
 }
 
-/* Counted rows by day (new members, each interaction): the sums of
- * finished days for interactions, the tables themselves otherwise. */
-static int counted_days(req *r, const struct range *g, int32_t from, int32_t to, int kind, double *out, err *e)
+/* Counted rows by day (new members, each interaction) over from..to:
+ * the sums of finished days, and the tables themselves for the days
+ * after, each in one statement for every kind. */
+struct counts {
+	int32_t from, to;
+	double *v[COUNTED_MAX]; /* by kind, a value a day */
+};
+
+static int count_days(req *r, const struct range *g, int32_t from, int32_t to, struct counts *c, err *e)
 {
 	db_res x;
 	int pg = db_engine_of(r->db) == DB_POSTGRES;
+	c->from = from;
+	c->to = to;
+	int kinds = 0;
+	for (; counted[kinds].kind; kinds++)
+		c->v[kinds] = arena_alloc(&r->a, sizeof(double) * (size_t)(to - from + 1));
 	int rc = 0;
-	int32_t live_from = from;
-	if (counted[kind].interaction) {
-		int32_t summed_to = to < g->done ? to : g->done;
-		if (from <= summed_to) {
-			rc = db_query(r->db, &r->a, "SELECT day, n FROM interaction_days WHERE kind = ? AND day BETWEEN ? AND ?",
-				      DB_ARGS(DB_TEXT(counted[kind].kind), DB_INT(from), DB_INT(summed_to)), &x, e);
-			for (int i = 0; !rc && i < x.nrows; i++)
-				out[db_int(&x, i, "day") - from] += (double)db_int(&x, i, "n");
-			live_from = summed_to + 1;
-		}
+	int32_t summed_to = to < g->done ? to : g->done, live_from = from;
+	if (from <= summed_to) {
+		rc = db_query(r->db, &r->a, "SELECT day, kind, n FROM interaction_days WHERE day BETWEEN ? AND ?",
+			      DB_ARGS(DB_INT(from), DB_INT(summed_to)), &x, e);
+		for (int i = 0; !rc && i < x.nrows; i++)
+			for (int k = 0; k < kinds; k++)
+				if (!strcmp(db_str(&x, i, "kind"), counted[k].kind)) {
+					c->v[k][db_int(&x, i, "day") - from] += (double)db_int(&x, i, "n");
+					break;
+				}
+		live_from = summed_to + 1;
 	}
 	if (!rc && live_from <= to) {
-		rc = db_query(r->db, &r->a, counted_sql(pg, kind),
-			      DB_ARGS(DB_TIME(numbers_day_start(live_from)), DB_TIME(numbers_day_start(to + 1))), &x, e);
+		db_param p[COUNTED_MAX * 2];
+		for (int k = 0; k < kinds; k++) {
+			p[2 * k] = DB_TIME(numbers_day_start(live_from));
+			p[2 * k + 1] = DB_TIME(numbers_day_start(to + 1));
+		}
+		rc = db_query(r->db, &r->a, counted_all_sql(pg), p, 2 * kinds, &x, e);
 		for (int i = 0; !rc && i < x.nrows; i++) {
-			int64_t d = db_int(&x, i, "day");
-			if (d >= from && d <= to)
-				out[d - from] += (double)db_int(&x, i, "n");
+			int64_t d = db_int(&x, i, "day"), k = db_int(&x, i, "k");
+			if (d >= from && d <= to && k >= 0 && k < kinds)
+				c->v[k][d - from] += (double)db_int(&x, i, "n");
 		}
 	}
 	return rc;
+}
+
+/* A kind's days from `from` on (within c). */
+static const double *counts_from(const struct counts *c, int kind, int32_t from)
+{
+	return c->v[kind] + (from - c->from);
 }
 
 /* Daily, weekly and monthly active members of each day: summed days from
@@ -272,12 +287,39 @@ static json_t *figure(req *r, const char *key, double now, double before, int ha
 	return f;
 }
 
+/* The points' labels: the first day of each. */
 static const char **day_labels(req *r, const struct range *g)
 {
-	const char **x = arena_alloc(&r->a, sizeof(char *) * (size_t)g->n);
-	for (int i = 0; i < g->n; i++)
-		x[i] = day_text(&r->a, g->from + i);
+	const char **x = arena_alloc(&r->a, sizeof(char *) * (size_t)g->points);
+	for (int i = 0; i < g->points; i++)
+		x[i] = day_text(&r->a, g->from + i * g->step);
 	return x;
+}
+
+/* A daily series over the range by point: the sum of each point's days,
+ * or their average (for active members). */
+static const double *by_point(req *r, const struct range *g, const double *daily, int average)
+{
+	if (g->step == 1)
+		return daily;
+	double *v = arena_alloc(&r->a, sizeof(double) * (size_t)g->points);
+	for (int i = 0; i < g->points; i++) {
+		int first = i * g->step, last = first + g->step > g->n ? g->n : first + g->step;
+		for (int d = first; d < last; d++)
+			v[i] += daily[d];
+		if (average)
+			v[i] /= last - first;
+	}
+	return v;
+}
+
+/* A line chart of the range, with the heading of its points' column. */
+static json_t *range_lines(req *r, const struct range *g, const struct chart_line *s, int ns)
+{
+	json_t *c = chart_lines(day_labels(r, g), g->points, s, ns);
+	json_object_set_new(c, "x_head", json_string(T(g->step == 1 ? "numbers.day" : g->step == 7 ? "numbers.week"
+												: "numbers.weeks4")));
+	return c;
 }
 
 /* The channel keys' names: a channel's own in the page's language, or
@@ -303,28 +345,27 @@ static int traffic(req *r, const struct range *g, json_t *m, err *e)
 		rc = keyed(r, g, g->from, g->to, "media", &med, e);
 	if (!rc)
 		rc = keyed(r, g, g->from, g->to, "channel", &chan, e);
-	struct top paths = { .a = &r->a }, sources = { .a = &r->a }, bots = { .a = &r->a };
+	struct top paths = { 0 }, sources = { 0 }, bots = { 0 };
 	if (!rc)
-		rc = each_view(r, g, g->from, g->to, "path", add_top, &paths, e);
+		rc = top_views(r, g, "path", TOP, &paths, e);
 	if (!rc)
-		rc = each_view(r, g, g->from, g->to, "source", add_top, &sources, e);
+		rc = top_views(r, g, "source", TOP, &sources, e);
 	if (!rc)
-		rc = each_view(r, g, g->from, g->to, "bot", add_top, &bots, e);
+		rc = top_views(r, g, "bot", 1, &bots, e);
 	db_res ch;
 	if (!rc)
 		rc = db_query(r->db, &r->a, "SELECT CAST(id AS TEXT) AS id, " DB_IN_LANG("name_zh", "name_en") " AS name "
 					    "FROM channels ORDER BY pos, id", DB_ARGS(DB_TEXT(lang_code(r->lang))), &ch, e);
 	if (rc)
 		return rc;
-	double *zero = arena_alloc(&r->a, sizeof(double) * (size_t)g->n + 1);
+	double *zero = arena_alloc(&r->a, sizeof(double) * (size_t)g->points + 1);
 	double *views = all.nkeys ? all.views[0] : zero, *visitors = all.nkeys ? all.visitors[0] : zero;
 	double pviews = prev.nkeys ? prev.total[0] : 0, pvisitors = prev.nkeys ? prev.total_visitors[0] : 0;
-	const char **x = day_labels(r, g);
 	struct chart_line tl[] = { { "views", T("numbers.views"), views }, { "visitors", T("numbers.visitors"), visitors } };
-	json_object_set_new(m, "traffic", chart_lines(x, g->n, tl, 2));
+	json_object_set_new(m, "traffic", range_lines(r, g, tl, 2));
 	json_t *figs = json_object_get(m, "figures");
-	json_array_append_new(figs, figure(r, "views", sum_of(views, g->n), pviews, 1));
-	json_array_append_new(figs, figure(r, "visitors", sum_of(visitors, g->n), pvisitors, 1));
+	json_array_append_new(figs, figure(r, "views", sum_of(views, g->points), pviews, 1));
+	json_array_append_new(figs, figure(r, "visitors", sum_of(visitors, g->points), pvisitors, 1));
 
 	/* Devices: a line each, and their shares. */
 	static const char *const devs[] = { "phone", "pc", "tablet" };
@@ -339,7 +380,7 @@ static int traffic(req *r, const struct range *g, json_t *m, err *e)
 		dlabels[i] = dl[i].label;
 		dtot[i] = k >= 0 ? dev.total[k] : 0;
 	}
-	json_object_set_new(m, "devices", chart_lines(x, g->n, dl, 3));
+	json_object_set_new(m, "devices", range_lines(r, g, dl, 3));
 	json_object_set_new(m, "device_shares", chart_bars(dkeys, dlabels, dtot, 3));
 
 	static const char *const media[] = { "text", "audio", "video" };
@@ -374,37 +415,32 @@ static int traffic(req *r, const struct range *g, json_t *m, err *e)
 			clabels[j - 1] = s;
 		}
 	json_object_set_new(m, "channels", chart_bars(ckeys, clabels, ctot, nc));
-	json_object_set_new(m, "pages", top_json(r, &paths, 20));
-	json_object_set_new(m, "sources", top_json(r, &sources, 20));
+	json_object_set_new(m, "pages", top_json(r, &paths));
+	json_object_set_new(m, "sources", top_json(r, &sources));
 	char b[32];
 	chart_number(bots.n ? bots.v[0].views : 0, 0, b, sizeof(b));
 	json_object_set_new(m, "bots", json_string(b));
 	return 0;
 }
 
-static int members(req *r, const struct range *g, json_t *m, err *e)
+static int members(req *r, const struct range *g, const struct counts *c, json_t *m, err *e)
 {
-	double *joined = arena_alloc(&r->a, sizeof(double) * (size_t)g->n + 1);
-	double *pjoined = arena_alloc(&r->a, sizeof(double) * (size_t)g->n + 1);
+	const double *joined = counts_from(c, 0, g->from), *pjoined = counts_from(c, 0, g->from - g->n);
 	double *dau = arena_alloc(&r->a, sizeof(double) * (size_t)g->n + 1);
 	double *wau = arena_alloc(&r->a, sizeof(double) * (size_t)g->n + 1);
 	double *mau = arena_alloc(&r->a, sizeof(double) * (size_t)g->n + 1);
-	int rc = counted_days(r, g, g->from, g->to, 0, joined, e);
-	if (!rc)
-		rc = counted_days(r, g, g->from - g->n, g->from - 1, 0, pjoined, e);
-	if (!rc)
-		rc = active_days(r, g, dau, wau, mau, e);
+	int rc = active_days(r, g, dau, wau, mau, e);
 	db_res x;
 	if (!rc)
 		rc = db_query(r->db, &r->a, "SELECT count(*) AS n FROM users", DB_NOARGS, &x, e);
 	if (rc)
 		return rc;
-	const char **labels = day_labels(r, g);
-	struct chart_line jl[] = { { "joined", T("numbers.joined"), joined } };
-	json_object_set_new(m, "joined", chart_lines(labels, g->n, jl, 1));
-	struct chart_line al[] = { { "dau", T("numbers.dau"), dau }, { "wau", T("numbers.wau"), wau },
-				   { "mau", T("numbers.mau"), mau } };
-	json_object_set_new(m, "active", chart_lines(labels, g->n, al, 3));
+	struct chart_line jl[] = { { "joined", T("numbers.joined"), by_point(r, g, joined, 0) } };
+	json_object_set_new(m, "joined", range_lines(r, g, jl, 1));
+	struct chart_line al[] = { { "dau", T("numbers.dau"), by_point(r, g, dau, 1) },
+				   { "wau", T("numbers.wau"), by_point(r, g, wau, 1) },
+				   { "mau", T("numbers.mau"), by_point(r, g, mau, 1) } };
+	json_object_set_new(m, "active", range_lines(r, g, al, 3));
 	json_t *figs = json_object_get(m, "figures");
 	json_array_append_new(figs, figure(r, "members", (double)db_int(&x, 0, "n"), 0, 0));
 	json_array_append_new(figs, figure(r, "joined", sum_of(joined, g->n), sum_of(pjoined, g->n), 1));
@@ -417,32 +453,25 @@ static int members(req *r, const struct range *g, json_t *m, err *e)
 	return 0;
 }
 
-static int interactions(req *r, const struct range *g, json_t *m, err *e)
+static int interactions(req *r, const struct range *g, const struct counts *c, json_t *m)
 {
 	struct chart_line lines[16];
 	const char *keys[16], *labels[16];
 	double totals[16], all = 0, before = 0;
-	int n = 0, rc = 0;
-	double *pv = arena_alloc(&r->a, sizeof(double) * (size_t)g->n + 1);
-	for (int i = 0; !rc && counted[i].kind; i++) {
+	int n = 0;
+	for (int i = 0; counted[i].kind; i++) {
 		if (!counted[i].interaction)
 			continue;
-		double *v = arena_alloc(&r->a, sizeof(double) * (size_t)g->n + 1);
-		memset(pv, 0, sizeof(double) * (size_t)g->n);
-		rc = counted_days(r, g, g->from, g->to, i, v, e);
-		if (!rc)
-			rc = counted_days(r, g, g->from - g->n, g->from - 1, i, pv, e);
+		const double *v = counts_from(c, i, g->from), *pv = counts_from(c, i, g->from - g->n);
 		keys[n] = counted[i].kind;
 		labels[n] = T(arena_printf(&r->a, "numbers.kind.%s", counted[i].kind));
-		lines[n] = (struct chart_line){ keys[n], labels[n], v };
+		lines[n] = (struct chart_line){ keys[n], labels[n], by_point(r, g, v, 0) };
 		totals[n] = sum_of(v, g->n);
 		all += totals[n];
 		before += sum_of(pv, g->n);
 		n++;
 	}
-	if (rc)
-		return rc;
-	json_object_set_new(m, "interactions", chart_lines(day_labels(r, g), g->n, lines, n));
+	json_object_set_new(m, "interactions", range_lines(r, g, lines, n));
 	json_object_set_new(m, "interaction_shares", chart_bars(keys, labels, totals, n));
 	json_array_append_new(json_object_get(m, "figures"), figure(r, "interactions", all, before, 1));
 	/* Per day, week and month: the range's average of each. */
@@ -454,23 +483,27 @@ static int interactions(req *r, const struct range *g, json_t *m, err *e)
 	return 0;
 }
 
+/* The first day of the first month the cohorts' table shows. */
+static int32_t cohorts_first_day(const struct range *g)
+{
+	int y, mo, dd;
+	civil_from_days(g->today, &y, &mo, &dd);
+	int first = y * 12 + mo - 1 - COHORTS + 1;
+	return days_from_civil(first / 12, first % 12 + 1, 1);
+}
+
 /* The last COHORTS months' cohorts: their size and the share of them
  * active in each month after they joined (0: the month they joined). */
-static int cohorts(req *r, const struct range *g, json_t *m, err *e)
+static int cohorts(req *r, const struct range *g, const struct counts *cn, json_t *m, err *e)
 {
 	int y, mo, dd;
 	civil_from_days(g->today, &y, &mo, &dd);
 	int now = y * 12 + mo - 1, first = now - COHORTS + 1;
-	int pg = db_engine_of(r->db) == DB_POSTGRES;
-	db_res sizes, act, live;
-	const char *sql = pg ? "SELECT CAST(extract(year FROM created_at AT TIME ZONE 'Asia/Shanghai') AS integer) * 12 + "
-			       "CAST(extract(month FROM created_at AT TIME ZONE 'Asia/Shanghai') AS integer) - 1 AS cohort, "
-			       "count(*) AS n FROM users WHERE created_at >= ? GROUP BY 1"
-			     : "SELECT CAST(strftime('%Y', created_at, 'unixepoch', '+8 hours') AS INTEGER) * 12 + "
-			       "CAST(strftime('%m', created_at, 'unixepoch', '+8 hours') AS INTEGER) - 1 AS cohort, "
-			       "count(*) AS n FROM users WHERE created_at >= ? GROUP BY 1";
-	int rc = db_query(r->db, &r->a, sql, DB_ARGS(DB_TIME(numbers_day_start(days_from_civil(first / 12, first % 12 + 1, 1)))),
-			  &sizes, e);
+	db_res act, live;
+	/* The cohorts' sizes: members joined by the day, added up by month. */
+	int32_t first_day = cohorts_first_day(g);
+	const double *joined = counts_from(cn, 0, first_day);
+	int rc = 0;
 	if (!rc)
 		rc = db_query(r->db, &r->a, "SELECT cohort, month, members FROM cohort_months WHERE cohort >= ? AND month < ?",
 			      DB_ARGS(DB_INT(first), DB_INT(now)), &act, e);
@@ -481,10 +514,12 @@ static int cohorts(req *r, const struct range *g, json_t *m, err *e)
 	if (rc)
 		return rc;
 	double size[COHORTS] = { 0 }, active[COHORTS][COHORTS] = { { 0 } };
-	for (int i = 0; i < sizes.nrows; i++) {
-		int c = (int)db_int(&sizes, i, "cohort") - first;
+	for (int32_t day = first_day; day <= cn->to; day++) {
+		int cy, cm, cd;
+		civil_from_days(day, &cy, &cm, &cd);
+		int c = cy * 12 + cm - 1 - first;
 		if (c >= 0 && c < COHORTS)
-			size[c] = (double)db_int(&sizes, i, "n");
+			size[c] += joined[day - first_day];
 	}
 	for (int i = 0; i < act.nrows; i++) {
 		int c = (int)db_int(&act, i, "cohort") - first, k = (int)db_int(&act, i, "month") - (int)db_int(&act, i, "cohort");
@@ -536,6 +571,14 @@ static int holdings(req *r, json_t *m, err *e)
 	return 0;
 }
 
+/* A chart's points over g's days: days up to 92 (a phone's width shows
+ * them), then weeks up to two years, then four weeks. */
+static void points_of(struct range *g)
+{
+	g->step = g->n <= 92 ? 1 : g->n <= 731 ? 7 : 28;
+	g->points = (g->n + g->step - 1) / g->step;
+}
+
 /* The last 30 days: what a page with wrong dates shows meanwhile. */
 static void last_30_days(struct range *g)
 {
@@ -543,6 +586,7 @@ static void last_30_days(struct range *g)
 	g->to = g->today;
 	g->from = g->today - 29;
 	g->n = 30;
+	points_of(g);
 }
 
 /* The last day summed (view_days_done); the days after it are read live. */
@@ -571,6 +615,7 @@ static const char *read_range(req *r, struct range *g, err *e, int *rc)
 		g->to = g->today;
 		g->from = g->today - (int32_t)days + 1;
 		g->n = (int)days;
+		points_of(g);
 		return NULL;
 	}
 	const char *from = in_text(r, "from"), *to = in_text(r, "to");
@@ -587,6 +632,7 @@ static const char *read_range(req *r, struct range *g, err *e, int *rc)
 	if (g->to - g->from + 1 > RANGE_MAX_DAYS)
 		return "numbers.err.long";
 	g->n = g->to - g->from + 1;
+	points_of(g);
 	return NULL;
 }
 
@@ -595,13 +641,19 @@ static const char *const range_choices[] = { "7", "30", "90", "365", "custom", N
 static int build(req *r, const struct range *g, json_t *m, err *e)
 {
 	json_object_set_new(m, "figures", json_array());
-	int rc = traffic(r, g, m, e);
+	/* New members and interactions, read once for the range, the period
+	 * before it and the cohorts' months. */
+	struct counts c;
+	int32_t from = g->from - g->n, first = cohorts_first_day(g);
+	int rc = count_days(r, g, from < first ? from : first, g->today, &c, e);
 	if (!rc)
-		rc = members(r, g, m, e);
+		rc = traffic(r, g, m, e);
 	if (!rc)
-		rc = interactions(r, g, m, e);
+		rc = members(r, g, &c, m, e);
 	if (!rc)
-		rc = cohorts(r, g, m, e);
+		rc = interactions(r, g, &c, m);
+	if (!rc)
+		rc = cohorts(r, g, &c, m, e);
 	if (!rc)
 		rc = holdings(r, m, e);
 	return rc;
@@ -628,6 +680,8 @@ static json_t *range_json(req *r, const struct range *g)
 			      day_text(&r->a, g->from - 1), "choices", choices, "custom", !strcmp(g->choice, "custom"),
 			      "query", q.s);
 	buf_release(&q);
+	if (g->step > 1)
+		json_object_set_new(j, "points_note", json_string(T(g->step == 7 ? "numbers.by_week" : "numbers.by_weeks4")));
 	return j;
 }
 
@@ -679,11 +733,11 @@ static void csv_number(buf *b, size_t col, const char *shown)
 }
 
 /* One chart's numbers as CSV: a row a day (or a bar, or a cohort). */
-static void csv_lines(req *r, buf *b, json_t *chart)
+static void csv_lines(buf *b, json_t *chart)
 {
 	json_t *heads = json_object_get(chart, "heads"), *rows = json_object_get(chart, "rows"), *v;
 	size_t i, j;
-	buf_csv_field(b, 0, T("numbers.day"));
+	buf_csv_field(b, 0, json_string_value(json_object_get(chart, "x_head")));
 	json_array_foreach(heads, i, v)
 		buf_csv_field(b, i + 1, json_string_value(v));
 	buf_adds(b, "\r\n");
@@ -752,7 +806,7 @@ static int export_csv(req *r, resp *out)
 	} else if (json_is_array(c)) {
 		csv_bars(r, &b, c);
 	} else {
-		csv_lines(r, &b, c);
+		csv_lines(&b, c);
 	}
 	json_decref(m);
 	http_download(r, out, &b, "text/csv; charset=utf-8",

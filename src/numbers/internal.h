@@ -90,17 +90,21 @@ struct view_dim {
 	const char *sql;
 };
 extern const struct view_dim view_dims[]; /* ended by a NULL name */
-const struct view_dim *view_dim(const char *name);
 /* What is counted by the day of a row's time: new members, and the
  * interactions (registrations, check-ins, comments, votes, wishes,
- * questions, answers). counted_sql(pg, i) takes the Unix times [from,
- * until) (two ?) and answers day and n. */
+ * questions, answers). Each finished day's counts are kept in
+ * interaction_days by kind. counted_sql(pg, i) takes the Unix times
+ * [from, until) (two ?) and answers day and n. */
 struct counted {
 	const char *kind, *table, *column;
 	int interaction;
 };
 extern const struct counted counted[]; /* ended by a NULL kind */
 const char *counted_sql(int pg, int i);
+/* Every kind's counted_sql at once: takes [from, until) for each kind in
+ * turn (two ? each) and answers k (the kind's index), day and n. */
+const char *counted_all_sql(int pg);
+enum { COUNTED_MAX = 16 };
 
 /* writer.c */
 int writer_start(const config *cfg, err *e);

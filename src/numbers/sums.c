@@ -1,12 +1,14 @@
 /* sums.c: the SQL that sums the numbers by day, written once: the writer
  * stores its answers for each finished day (view_days, interaction_days)
- * and the dashboard asks the same of the days not summed yet (today). */
+ * and, every few seconds, for the day going on (view_days_live); the
+ * dashboard counts today's members and interactions with counted_sql. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "numbers/internal.h"
+#include "base/buf.h"
 #include "base/banned.h"
 
 /* A visitor's views all count for the channel that brought them that
@@ -38,14 +40,6 @@ const struct view_dim view_dims[] = {
 	{ NULL, NULL },
 };
 
-const struct view_dim *view_dim(const char *name)
-{
-	for (const struct view_dim *d = view_dims; d->name; d++)
-		if (!strcmp(d->name, name))
-			return d;
-	return NULL;
-}
-
 const struct counted counted[] = {
 	{ "members", "users", "created_at", 0 },
 	{ "registrations", "registrations", "created_at", 1 },
@@ -68,11 +62,12 @@ static void day_expr(int pg, const char *col, char *out, size_t n)
 		snprintf(out, n, "CAST((%s + 28800) / 86400 AS INTEGER)", col);
 }
 
-const char *counted_sql(int pg, int i)
+static pthread_mutex_t counted_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* counted_sql, with counted_mu held. */
+static const char *counted_sql_locked(int pg, int i)
 {
 	static char *made[2][16];
-	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-	pthread_mutex_lock(&mu);
 	if (!made[pg][i]) {
 		const struct counted *k = &counted[i];
 		char day[160], sql[600];
@@ -82,6 +77,27 @@ const char *counted_sql(int pg, int i)
 			 day, k->table, k->column, k->column);
 		made[pg][i] = strdup(sql);
 	}
-	pthread_mutex_unlock(&mu);
 	return made[pg][i];
+}
+
+const char *counted_sql(int pg, int i)
+{
+	pthread_mutex_lock(&counted_mu);
+	const char *sql = counted_sql_locked(pg, i);
+	pthread_mutex_unlock(&counted_mu);
+	return sql;
+}
+
+const char *counted_all_sql(int pg)
+{
+	static char *made[2];
+	pthread_mutex_lock(&counted_mu);
+	if (!made[pg]) {
+		buf b = BUF_INIT;
+		for (int i = 0; counted[i].kind; i++)
+			buf_addf(&b, "%sSELECT %d AS k, day, n FROM (%s) s%d", i ? " UNION ALL " : "", i, counted_sql_locked(pg, i), i);
+		made[pg] = buf_detach(&b, NULL);
+	}
+	pthread_mutex_unlock(&counted_mu);
+	return made[pg];
 }

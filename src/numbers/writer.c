@@ -28,6 +28,8 @@
 #include "base/banned.h"
 
 enum { FLUSH_MS = 1000, KEEP_EVERY = 30, ROLL_AFTER = 300, ROLL_PER_PASS = 31,
+       LIVE_EVERY = 5 /* seconds at least between the makings of a day's sums so far */,
+       LIVE_SHARE = 20 /* and at least this many times what the last making took */,
        CHUNK = 100 /* rows a statement: 1,000 parameters, what db/pg.c takes at most */ };
 
 struct chan {
@@ -80,6 +82,10 @@ static struct {
 	int32_t written_day;
 	int32_t today;
 	time_t next_keep;
+	/* the days written since their sums so far were last made (0: none),
+	 * and when they may be made next (now_us) */
+	int32_t live_from, live_to;
+	uint64_t next_live;
 	struct numbers_stats st;
 	int partition_warned;
 } W = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
@@ -384,6 +390,15 @@ static int write_tx(db *d, void *ctx, err *e)
 	return rc;
 }
 
+/* The day's sums so far will be made again. */
+static void live_touch(int32_t day)
+{
+	if (!W.live_to || day < W.live_from)
+		W.live_from = day;
+	if (!W.live_to || day > W.live_to)
+		W.live_to = day;
+}
+
 static void flush(void)
 {
 	W.nrows = W.nmembers = 0;
@@ -398,6 +413,8 @@ static void flush(void)
 		log_error("page views: %zu rows and %zu members' days not written: %s", W.nrows, W.nmembers, e.msg);
 		return;
 	}
+	for (size_t i = 0; i < W.nrows; i++)
+		live_touch(W.rows[i].k.day);
 	W.st.batches++;
 	W.st.rows += W.nrows;
 	W.st.members += W.nmembers;
@@ -495,6 +512,23 @@ static int partitions(err *e)
 	return rc;
 }
 
+/* A day's page views summed into table (view_days for a finished day,
+ * view_days_live for one still going), in place of what it held. */
+static int sum_views(db *d, const char *table, int32_t day, err *e)
+{
+	char sql[2048];
+	/* The table is one of the two above, never a request's. */
+	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE day = ?", table);
+	int rc = db_exec(d, sql, DB_ARGS(DB_INT(day)), NULL, e);
+	for (const struct view_dim *v = view_dims; !rc && v->name; v++) {
+		/* The dimension's name is the table's, not a request's. */
+		snprintf(sql, sizeof(sql), "INSERT INTO %s (day, dim, key, views, visitors) "
+					   "SELECT day, '%s', key, views, visitors FROM (%s) s", table, v->name, v->sql);
+		rc = db_exec(d, sql, DB_ARGS(DB_INT(day), DB_INT(day)), NULL, e);
+	}
+	return rc;
+}
+
 /* The sums of one finished day, in one transaction. */
 static int roll_tx(db *d, void *ctx, err *e)
 {
@@ -504,20 +538,16 @@ static int roll_tx(db *d, void *ctx, err *e)
 			 DB_ARGS(DB_INT(day), DB_TIME(unix_now())), &changes, e);
 	if (rc || !changes)
 		return rc; /* another server summed it */
-	rc = db_exec(d, "DELETE FROM view_days WHERE day = ?", DB_ARGS(DB_INT(day)), NULL, e);
+	rc = sum_views(d, "view_days", day, e);
+	/* Its sums so far are not needed any more (nor any left behind). */
+	if (!rc)
+		rc = db_exec(d, "DELETE FROM view_days_live WHERE day <= ?", DB_ARGS(DB_INT(day)), NULL, e);
+	if (!rc)
+		rc = db_exec(d, "DELETE FROM view_live_at WHERE day <= ?", DB_ARGS(DB_INT(day)), NULL, e);
 	if (!rc)
 		rc = db_exec(d, "DELETE FROM interaction_days WHERE day = ?", DB_ARGS(DB_INT(day)), NULL, e);
-	for (const struct view_dim *v = view_dims; !rc && v->name; v++) {
-		char sql[2048];
-		/* The dimension's name is the table's, not a request's. */
-		snprintf(sql, sizeof(sql), "INSERT INTO view_days (day, dim, key, views, visitors) "
-					   "SELECT day, '%s', key, views, visitors FROM (%s) s", v->name, v->sql);
-		rc = db_exec(d, sql, DB_ARGS(DB_INT(day), DB_INT(day)), NULL, e);
-	}
 	int64_t from = numbers_day_start(day), until = numbers_day_start(day + 1);
 	for (int i = 0; !rc && counted[i].kind; i++) {
-		if (!counted[i].interaction)
-			continue;
 		char sql[1024];
 		snprintf(sql, sizeof(sql), "INSERT INTO interaction_days (day, kind, n) SELECT day, '%s', n FROM (%s) s",
 			 counted[i].kind, counted_sql(W.pg, i));
@@ -598,6 +628,60 @@ static void keep(void)
 	W.next_keep = time(NULL) + (behind ? 1 : KEEP_EVERY);
 }
 
+/* ---- the sums so far ---- */
+
+struct live {
+	int32_t day;
+	int64_t now, every; /* seconds */
+	int made;
+};
+
+/* Makes a day's sums so far unless another server made them less than
+ * `every` seconds ago (the claim on view_live_at decides, in the same
+ * transaction). */
+static int live_tx(db *d, void *ctx, err *e)
+{
+	struct live *l = ctx;
+	int64_t changes = 0;
+	int rc = db_exec(d, "INSERT INTO view_live_at (day, at) VALUES (?, ?) ON CONFLICT (day) "
+			    "DO UPDATE SET at = excluded.at WHERE view_live_at.at <= ?",
+			 DB_ARGS(DB_INT(l->day), DB_INT(l->now), DB_INT(l->now - l->every)), &changes, e);
+	l->made = !rc && changes > 0;
+	if (rc || !changes)
+		return rc;
+	return sum_views(d, "view_days_live", l->day, e);
+}
+
+/* The dashboard reads the days not finished from their sums so far, made
+ * here every LIVE_EVERY seconds while page views come in (and less often
+ * when making them grows costly), never on a request. A day another
+ * server made too recently stays to make on a later pass. */
+static void live(void)
+{
+	uint64_t start = now_us();
+	if (!W.live_to || start < W.next_live)
+		return;
+	int32_t left_from = 0, left_to = 0;
+	int64_t every = W.next_live ? LIVE_EVERY : 0; /* a server just started makes them at once */
+	for (int32_t day = W.live_from; day <= W.live_to; day++) {
+		struct live l = { day, unix_now(), every, 0 };
+		err e = ERR_INIT;
+		if (db_tx(W.d, live_tx, &l, &e))
+			log_error("page views: the sums so far of day %d: %s", (int)day, e.msg);
+		if (!l.made) {
+			if (!left_to)
+				left_from = day;
+			left_to = day;
+		}
+	}
+	W.live_from = left_from;
+	W.live_to = left_to;
+	uint64_t took = now_us() - start, wait = (uint64_t)LIVE_EVERY * 1000000;
+	if (took * LIVE_SHARE > wait)
+		wait = took * LIVE_SHARE;
+	W.next_live = start + (left_to ? 1000000 : wait);
+}
+
 static void wake(void)
 {
 	pthread_mutex_lock(&W.mu);
@@ -622,6 +706,7 @@ static void *run(void *unused)
 		if (time(NULL) >= W.next_keep || numbers_day_of(unix_now()) != W.today)
 			keep();
 		flush();
+		live();
 		pthread_mutex_lock(&W.mu);
 	}
 	pthread_mutex_unlock(&W.mu);
@@ -644,6 +729,9 @@ int writer_start(const config *cfg, err *e)
 		W.d = NULL;
 		return err_set(e, ERR_FAIL, "page views: no salt for today");
 	}
+	/* The sums so far of a day some other server may have written. */
+	W.next_live = 0;
+	live_touch(W.today);
 	views_wake = wake;
 	if (pthread_create(&W.thread, NULL, run, NULL)) {
 		db_close(W.d);

@@ -183,6 +183,34 @@ def test_finished_days_are_summed_once_by_one_of_two_servers(s):
     assert_eq(line, [day_text + ",5,2"], "the summed day in the CSV")
 
 
+def test_todays_views_reach_the_dashboard_in_seconds(s):
+    """Today's page views are summed by the writer every few seconds, not
+    on the dashboard's request: they show there soon, and a long range
+    is drawn by the week."""
+    o = account(s, "today-organizer@example.com", "今天的组织者", "organizer")
+
+    def today_views():
+        rows = o.get("/api/v1/numbers?range=7").json()["traffic"]["rows"]
+        return int(rows[-1]["values"][0].replace(",", ""))
+
+    before = today_views()
+    for i in range(3):
+        assert_eq(see(Person(s), "/events/1?ch=t8", DESKTOP if i else PHONE).status, 200)
+    deadline = time.time() + 20
+    while today_views() < before + 3:
+        assert time.time() < deadline, "today's views on the dashboard within seconds"
+        time.sleep(0.5)
+    made = query(s, "SELECT at FROM view_live_at WHERE day = %d" % today())
+    assert_eq(len(made), 1, "one making of today's sums at a time, for every server")
+    year = o.get("/api/v1/numbers?range=365").json()
+    assert_eq(len(year["traffic"]["rows"]), 53, "52 weeks and a day, by the week")
+    assert_eq(year["traffic"]["x_head"], "周起始日")
+    assert_in("每个点是一周", o.get("/numbers?range=365").text)
+    csv = o.get("/numbers/export.csv?chart=traffic&range=365&lang=en").body.decode("utf-8-sig").splitlines()
+    assert_eq(csv[0].split(",")[0], "Week from")
+    assert_eq(len(csv), 54)
+
+
 def pg(s):
     return s.database.startswith("postgres")
 
