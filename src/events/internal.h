@@ -90,8 +90,6 @@ int events_list(req *r, resp *out);
 enum { TICKET_BYTES = 16, DOOR_LIST = 50, CSV_MAX = 100000, LIST_PAGE = 100 };
 /* An event's seat counters as the door and the list show them (door.c). */
 json_t *event_counts(const struct event_row *ev);
-/* A QR code of url as an SVG answer (tickets.c). */
-int events_qr_answer(resp *out, const char *url, const char *cache_control);
 /* The organizer's list of an event's registrations (registrations.c),
  * with the add-a-guest form's values and errors when one was refused. */
 /* The organizer's list of an event's registrations, with a form sent back

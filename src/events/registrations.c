@@ -286,7 +286,7 @@ static int link_qr(req *r, resp *out)
 	buf_url_arg(&u, code);
 	const char *url = arena_printf(&r->a, "%s/e/%s", r->cfg->val[CFG_BASE_URL], u.s);
 	buf_release(&u);
-	return events_qr_answer(out, url, "public, max-age=86400");
+	return qr_answer(out, url, "public, max-age=86400");
 }
 
 static int message_invalid(req *r, resp *out)

@@ -150,24 +150,6 @@ static int ticket(req *r, resp *out)
 	return ticket_page(r, out, 200, r->row, req_query(r, "checked") ? "ticket.checked_in" : NULL);
 }
 
-/* A QR code of url as an SVG answer. */
-int events_qr_answer(resp *out, const char *url, const char *cache_control)
-{
-	err e = ERR_INIT;
-	buf b = BUF_INIT;
-	int rc = qr_svg(url, &b, &e);
-	if (rc) {
-		buf_release(&b);
-		log_error("qr: %s", e.msg);
-		return rc;
-	}
-	out->body = buf_detach(&b, &out->body_len);
-	out->body_owned = 1;
-	out->content_type = "image/svg+xml";
-	out->cache_control = cache_control;
-	return 0;
-}
-
 static int ticket_qr(req *r, resp *out)
 {
 	const char *code = req_param(r, "code");
@@ -175,7 +157,7 @@ static int ticket_qr(req *r, resp *out)
 		return http_error(r, out, 404, "no_ticket", "ticket.err.unknown");
 	/* The QR carries the ticket's address: a phone camera opens it, and an
 	 * organizer signed in on that phone checks the ticket in from there. */
-	return events_qr_answer(out, arena_printf(&r->a, "%s/t/%s", r->cfg->val[CFG_BASE_URL], code), "private, max-age=86400");
+	return qr_answer(out, arena_printf(&r->a, "%s/t/%s", r->cfg->val[CFG_BASE_URL], code), "private, max-age=86400");
 }
 
 /* Fills a cal_event for ev. */

@@ -43,10 +43,20 @@ static const char *day_text(arena *a, int32_t day)
 	return arena_printf(a, "%04d-%02d-%02d", y, m, d);
 }
 
-static int32_t day_of_text(const char *s)
+int32_t numbers_day_of_text(const char *s)
 {
 	int64_t t = clock_parse(CLOCK_COMMUNITY_TZ, s, "12:00");
 	return t < 0 ? -1 : numbers_day_of(t);
+}
+
+const char *numbers_day_text(arena *a, int32_t day)
+{
+	return day_text(a, day);
+}
+
+int numbers_chart_step(int days)
+{
+	return days <= 92 ? 1 : days <= 731 ? 7 : 28;
 }
 
 /* ---- reading the sums ---- */
@@ -571,11 +581,10 @@ static int holdings(req *r, json_t *m, err *e)
 	return 0;
 }
 
-/* A chart's points over g's days: days up to 92 (a phone's width shows
- * them), then weeks up to two years, then four weeks. */
+/* A chart's points over g's days. */
 static void points_of(struct range *g)
 {
-	g->step = g->n <= 92 ? 1 : g->n <= 731 ? 7 : 28;
+	g->step = numbers_chart_step(g->n);
 	g->points = (g->n + g->step - 1) / g->step;
 }
 
@@ -621,8 +630,8 @@ static const char *read_range(req *r, struct range *g, err *e, int *rc)
 	const char *from = in_text(r, "from"), *to = in_text(r, "to");
 	if (!from || !to)
 		return "numbers.err.dates";
-	g->from = day_of_text(from);
-	g->to = day_of_text(to);
+	g->from = numbers_day_of_text(from);
+	g->to = numbers_day_of_text(to);
 	if (g->from < 0 || g->to < 0)
 		return "numbers.err.dates";
 	if (g->from > g->to)

@@ -66,5 +66,5 @@ const struct feature numbers_feature = {
 	.stop = numbers_stop,
 	.release = numbers_release,
 	.seen = seen,
-	.routes = { &dashboard_routes, &bench_routes },
+	.routes = { &dashboard_routes, &channels_routes, &bench_routes },
 };

@@ -117,5 +117,13 @@ int64_t numbers_day_start(int32_t day);
 int numbers_bench_write(const char *url, int n, double *seconds, err *e);
 /* dashboard.c */
 extern const struct route_table dashboard_routes;
+/* A day as YYYY-MM-DD, and back (-1 when it is not a real day). */
+const char *numbers_day_text(arena *a, int32_t day);
+int32_t numbers_day_of_text(const char *s);
+/* The days a chart's point covers over a range of `days`: a day up to 92
+ * (what a phone's width shows), a week up to two years, then four. */
+int numbers_chart_step(int days);
+/* channels.c */
+extern const struct route_table channels_routes;
 
 #endif

@@ -10,6 +10,7 @@
 #include "portal/portal.h"
 #include "base/clock.h"
 #include "view/i18n.h"
+#include "files/files.h"
 #include "base/banned.h"
 
 /* Adds date, day, month, weekday and time fields for a Unix time, in the
@@ -67,8 +68,11 @@ static const char sql_orgs[] =
 	"AS name, o.category, count(*) AS events FROM event_orgs eo JOIN orgs o ON o.id = eo.org_id "
 	"GROUP BY o.id, o.name_zh, o.name_en, o.category ORDER BY count(*) DESC, o.id LIMIT 30";
 
+/* The channels to join, with a QR to scan from a computer's screen: the
+ * one uploaded, else drawn from the join link (numbers/channels.c). */
 static const char sql_channels[] =
-	"SELECT kind, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END AS name, url, followers "
+	"SELECT id, kind, CASE WHEN ? = 'en' THEN name_en ELSE name_zh END AS name, url, followers, "
+	FILE_KEY("qr_file_id") " AS qr, (coalesce(url NOT LIKE 'mailto:%', false) OR slug IS NOT NULL) AS drawn "
 	"FROM channels ORDER BY pos, id";
 
 static const char sql_cities[] =

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "base/banned.h"
 
 enum { QUIET = 4 };
@@ -97,5 +98,22 @@ int qr_png(const char *text, int scale, buf *b, err *e)
 	png_destroy_write_struct(&png, &info);
 	free(row);
 	QRcode_free(q);
+	return 0;
+}
+
+int qr_answer(resp *out, const char *text, const char *cache_control)
+{
+	err e = ERR_INIT;
+	buf b = BUF_INIT;
+	int rc = qr_svg(text, &b, &e);
+	if (rc) {
+		buf_release(&b);
+		log_error("qr: %s", e.msg);
+		return rc;
+	}
+	out->body = buf_detach(&b, &out->body_len);
+	out->body_owned = 1;
+	out->content_type = "image/svg+xml";
+	out->cache_control = cache_control;
 	return 0;
 }

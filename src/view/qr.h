@@ -7,9 +7,12 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "http/http.h"
 
 int qr_svg(const char *text, buf *b, err *e);
 /* A black and white PNG (libpng), `scale` pixels per module. */
 int qr_png(const char *text, int scale, buf *b, err *e);
+/* The SVG of text as the whole answer out (a ticket's, a channel's). */
+int qr_answer(resp *out, const char *text, const char *cache_control);
 
 #endif

@@ -103,6 +103,63 @@ def test_a_custom_range_on_a_desktop(s, d):
     d.set_window_size(390, 844)
 
 
+def test_an_organizer_records_follower_counts_on_a_phone(s, d):
+    """This month's counts, on a phone: each channel's form, a fall asked
+    about and confirmed, the trend drawn; the channel's page with its QR;
+    the home page's "join us" with the QR codes to scan."""
+    channels = [r[0] for r in query(s, "SELECT id FROM channels ORDER BY pos, id")]
+    rows = []
+    for i, c in enumerate(channels):
+        for month in range(6, 0, -1):
+            rows.append("(%s, %d, %d, NULL, 0)" % (c, today() - month * 30, 2000 * (i + 1) + (6 - month) * 150 * (i + 1)))
+    sql(s, "INSERT INTO channel_counts (channel_id, day, followers, recorded_by, recorded_at) VALUES " + ", ".join(rows))
+    d.set_window_size(390, 844)
+    d.get(s.url("/numbers/channels?lang=zh"))
+    check(d.find_element(By.TAG_NAME, "h1").text == "渠道与关注人数", "the Chinese title")
+    no_sideways_scroll(d, "the channels")
+    check(len(d.find_elements(By.CSS_SELECTOR, "figure.chart polyline")) == min(len(channels), 8), "a line a channel")
+    for css in (".count-form input[name=followers]", ".count-form input[name=day]", ".count-form .button",
+                ".channel-head a"):
+        for el in d.find_elements(By.CSS_SELECTOR, css):
+            check(el.size["height"] >= 44 or css == ".channel-head a", "%s is %d px tall" % (css, el.size["height"]))
+            check(el.size["width"] >= 44, "%s is %d px wide" % (css, el.size["width"]))
+    first = channels[0]
+    form = d.find_element(By.CSS_SELECTOR, "#ch-%s form" % first)
+    box = form.find_element(By.NAME, "followers")
+    box.clear()
+    box.send_keys("100")
+    form.find_element(By.CSS_SELECTOR, "button").click()
+    alert = d.find_element(By.CSS_SELECTOR, "#ch-%s .form-error" % first).text
+    check("这比" in alert, "a fall is asked about: %r" % alert)
+    full_page_shot(d, 390, "channels-confirm-phone-zh.png")
+    form = d.find_element(By.CSS_SELECTOR, "#ch-%s form" % first)
+    form.find_element(By.CSS_SELECTOR, "label.check").click()
+    form.find_element(By.CSS_SELECTOR, "button").click()
+    check("人数已记录" in d.find_element(By.CSS_SELECTOR, ".notice").text, "recorded")
+    check(query(s, "SELECT followers FROM channel_counts WHERE channel_id = %s AND day = %d" % (first, today()))
+          == [("100",)], "the confirmed count kept")
+    full_page_shot(d, 390, "channels-phone-zh.png")
+    d.get(s.url("/numbers/channels?lang=en"))
+    no_sideways_scroll(d, "the channels in English")
+    body = d.find_element(By.TAG_NAME, "main").text
+    left = re.findall(r"[\u4e00-\u9fff]+", body)
+    check(not left, "no Chinese on the English page: %r" % left[:10])
+    full_page_shot(d, 390, "channels-phone-en.png")
+    d.get(s.url("/numbers/channels/%s?lang=zh" % first))
+    no_sideways_scroll(d, "a channel")
+    full_page_shot(d, 390, "channel-phone-zh.png")
+    d.set_window_size(1280, 900)
+    d.get(s.url("/numbers/channels?lang=zh"))
+    full_page_shot(d, 1280, "channels-desktop-zh.png")
+    d.get(s.url("/?lang=zh#join"))
+    qrs = d.find_elements(By.CSS_SELECTOR, ".join-qr img")
+    check(qrs, "QR codes to scan on the home page")
+    d.execute_script("document.getElementById('join').scrollIntoView()")
+    d.save_screenshot(os.path.join(SHOTS, "home-join-desktop-zh.png"))
+    d.set_window_size(390, 844)
+
+
 if __name__ == "__main__":
     sys.exit(run_browser_suite("browser:numbers", (test_an_organizer_reads_the_numbers_on_a_phone,
-                                                   test_a_custom_range_on_a_desktop)))
+                                                   test_a_custom_range_on_a_desktop,
+                                                   test_an_organizer_records_follower_counts_on_a_phone)))
