@@ -33,9 +33,9 @@ struct catalog {
 /* Tables a backup leaves out: the schema's own record, the search
  * index, its queue and its words, which the restore rebuilds (restoring
  * the sources queues every row again, migration 025), and the page views'
- * daily salts, which must not outlive their day in a file (the server
- * makes new ones). */
-#define DERIVED "('schema_migrations', 'search_docs', 'search_queue', 'search_words', 'view_salts')"
+ * daily salts and the day's new members as visitors, which must not
+ * outlive their day in a file (the server makes new ones). */
+#define DERIVED "('schema_migrations', 'search_docs', 'search_queue', 'search_words', 'view_salts', 'member_joins')"
 
 static const char sqlite_tables[] =
 	"m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT IN " DERIVED " "

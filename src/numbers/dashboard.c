@@ -332,6 +332,12 @@ static json_t *range_lines(req *r, const struct range *g, const struct chart_lin
 	return c;
 }
 
+static int channel_names(req *r, db_res *ch, err *e)
+{
+	return db_query(r->db, &r->a, "SELECT CAST(id AS TEXT) AS id, " DB_IN_LANG("name_zh", "name_en") " AS name "
+				      "FROM channels ORDER BY pos, id", DB_ARGS(DB_TEXT(lang_code(r->lang))), ch, e);
+}
+
 /* The channel keys' names: a channel's own in the page's language, or
  * direct, search, other. */
 static const char *channel_label(req *r, db_res *ch, const char *key)
@@ -339,7 +345,30 @@ static const char *channel_label(req *r, db_res *ch, const char *key)
 	for (int i = 0; i < ch->nrows; i++)
 		if (!strcmp(db_str(ch, i, "id"), key))
 			return db_str(ch, i, "name");
+	if (strspn(key, "0123456789") == strlen(key))
+		return T("numbers.channel.removed"); /* a channel deleted since */
 	return T(arena_printf(&r->a, "numbers.channel.%s", key));
+}
+
+/* Bars of channel keys with their counts, the largest first. */
+static json_t *channel_bars(req *r, db_res *ch, int n, const char **keys, double *v)
+{
+	const char *labels[64];
+	for (int i = 0; i < n; i++)
+		labels[i] = channel_label(r, ch, keys[i]);
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && v[j] > v[j - 1]; j--) {
+			double t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+			const char *s = keys[j];
+			keys[j] = keys[j - 1];
+			keys[j - 1] = s;
+			s = labels[j];
+			labels[j] = labels[j - 1];
+			labels[j - 1] = s;
+		}
+	return chart_bars(keys, labels, v, n);
 }
 
 static int traffic(req *r, const struct range *g, json_t *m, err *e)
@@ -364,8 +393,7 @@ static int traffic(req *r, const struct range *g, json_t *m, err *e)
 		rc = top_views(r, g, "bot", 1, &bots, e);
 	db_res ch;
 	if (!rc)
-		rc = db_query(r->db, &r->a, "SELECT CAST(id AS TEXT) AS id, " DB_IN_LANG("name_zh", "name_en") " AS name "
-					    "FROM channels ORDER BY pos, id", DB_ARGS(DB_TEXT(lang_code(r->lang))), &ch, e);
+		rc = channel_names(r, &ch, e);
 	if (rc)
 		return rc;
 	double *zero = arena_alloc(&r->a, sizeof(double) * (size_t)g->points + 1);
@@ -403,28 +431,13 @@ static int traffic(req *r, const struct range *g, json_t *m, err *e)
 	}
 	json_object_set_new(m, "media", chart_bars(media, mlabels, mtot, 3));
 
-	const char *ckeys[64], *clabels[64];
+	const char *ckeys[64];
 	double ctot[64];
-	int nc = 0;
 	for (int i = 0; i < chan.nkeys; i++) {
-		ckeys[nc] = chan.keys[i];
-		clabels[nc] = channel_label(r, &ch, chan.keys[i]);
-		ctot[nc++] = chan.total[i];
+		ckeys[i] = chan.keys[i];
+		ctot[i] = chan.total[i];
 	}
-	/* The largest first. */
-	for (int i = 1; i < nc; i++)
-		for (int j = i; j > 0 && ctot[j] > ctot[j - 1]; j--) {
-			double t = ctot[j];
-			ctot[j] = ctot[j - 1];
-			ctot[j - 1] = t;
-			const char *s = ckeys[j];
-			ckeys[j] = ckeys[j - 1];
-			ckeys[j - 1] = s;
-			s = clabels[j];
-			clabels[j] = clabels[j - 1];
-			clabels[j - 1] = s;
-		}
-	json_object_set_new(m, "channels", chart_bars(ckeys, clabels, ctot, nc));
+	json_object_set_new(m, "channels", channel_bars(r, &ch, chan.nkeys, ckeys, ctot));
 	json_object_set_new(m, "pages", top_json(r, &paths));
 	json_object_set_new(m, "sources", top_json(r, &sources));
 	char b[32];
@@ -440,11 +453,26 @@ static int members(req *r, const struct range *g, const struct counts *c, json_t
 	double *wau = arena_alloc(&r->a, sizeof(double) * (size_t)g->n + 1);
 	double *mau = arena_alloc(&r->a, sizeof(double) * (size_t)g->n + 1);
 	int rc = active_days(r, g, dau, wau, mau, e);
-	db_res x;
+	db_res x, by, ch;
 	if (!rc)
 		rc = db_query(r->db, &r->a, "SELECT count(*) AS n FROM users", DB_NOARGS, &x, e);
+	/* New members by the channel they came by (known once their day is
+	 * summed). */
+	if (!rc)
+		rc = db_query(r->db, &r->a, "SELECT key, count(*) AS n FROM member_channels WHERE day BETWEEN ? AND ? "
+					    "GROUP BY key ORDER BY 2 DESC, key LIMIT 64",
+			      DB_ARGS(DB_INT(g->from), DB_INT(g->to)), &by, e);
+	if (!rc)
+		rc = channel_names(r, &ch, e);
 	if (rc)
 		return rc;
+	const char *bkeys[64];
+	double bn[64];
+	for (int i = 0; i < by.nrows; i++) {
+		bkeys[i] = db_str(&by, i, "key");
+		bn[i] = (double)db_int(&by, i, "n");
+	}
+	json_object_set_new(m, "joined_channels", channel_bars(r, &ch, by.nrows, bkeys, bn));
 	struct chart_line jl[] = { { "joined", T("numbers.joined"), by_point(r, g, joined, 0) } };
 	json_object_set_new(m, "joined", range_lines(r, g, jl, 1));
 	struct chart_line al[] = { { "dau", T("numbers.dau"), by_point(r, g, dau, 1) },
@@ -776,6 +804,7 @@ static void csv_bars(req *r, buf *b, json_t *bars)
 }
 
 static const char *const charts[] = { "traffic", "devices", "device_shares", "media", "channels", "joined",
+				      "joined_channels",
 				      "active", "interactions", "interaction_shares", "cohorts", NULL };
 
 static int export_csv(req *r, resp *out)

@@ -37,6 +37,7 @@ struct salt_day {
 struct member_day {
 	int64_t user;
 	int32_t day;
+	uint64_t visitor; /* the visitor they were when first seen that day */
 };
 struct member_set {
 	struct member_day *v; /* cap slots, user 0 when empty */
@@ -44,7 +45,7 @@ struct member_set {
 };
 /* 1 when added, 0 when it was there, -1 when it would grow past max
  * slots or memory ran out. */
-int member_set_add(struct member_set *s, int32_t day, int64_t user, size_t max);
+int member_set_add(struct member_set *s, int32_t day, int64_t user, uint64_t visitor, size_t max);
 int member_set_has(const struct member_set *s, int32_t day, int64_t user);
 void member_set_clear(struct member_set *s);
 
@@ -54,7 +55,7 @@ void views_set_salts(const struct salt_day *today, const struct salt_day *tomorr
 /* Moves every thread's waiting views and members into the writer's hands:
  * fn is called for each, then the thread's table is empty again. */
 void views_drain(void (*view)(const struct view_key *k, uint32_t views, void *ctx),
-		 void (*member)(int32_t day, int64_t user_id, void *ctx), void *ctx);
+		 void (*member)(int32_t day, int64_t user_id, uint64_t visitor, void *ctx), void *ctx);
 /* Page views recorded and let go since start. */
 void views_counts(uint64_t *seen, uint64_t *dropped);
 /* The feature's `seen`: counts r when it is a page view or a member's. */
@@ -90,6 +91,10 @@ struct view_dim {
 	const char *sql;
 };
 extern const struct view_dim view_dims[]; /* ended by a NULL name */
+/* A page view's channel key, as the channel dimension keys it: a
+ * channel's id, 'direct', 'search' (engines) or 'other'. */
+#define CHANNEL_KEY_SQL "CASE WHEN channel_id IS NOT NULL THEN CAST(channel_id AS TEXT) WHEN source = '' " \
+	"THEN 'direct' WHEN source LIKE 'search:%' THEN 'search' ELSE 'other' END"
 /* What is counted by the day of a row's time: new members, and the
  * interactions (registrations, check-ins, comments, votes, wishes,
  * questions, answers). Each finished day's counts are kept in

@@ -20,7 +20,7 @@ int member_set_has(const struct member_set *s, int32_t day, int64_t user)
 	return s->cap && s->v[slot_of(s, day, user)].user != 0;
 }
 
-int member_set_add(struct member_set *s, int32_t day, int64_t user, size_t max)
+int member_set_add(struct member_set *s, int32_t day, int64_t user, uint64_t visitor, size_t max)
 {
 	if (s->cap && s->v[slot_of(s, day, user)].user)
 		return 0;
@@ -39,7 +39,7 @@ int member_set_add(struct member_set *s, int32_t day, int64_t user, size_t max)
 		free(s->v);
 		*s = grown;
 	}
-	s->v[slot_of(s, day, user)] = (struct member_day){ user, day };
+	s->v[slot_of(s, day, user)] = (struct member_day){ user, day, visitor };
 	s->n++;
 	return 1;
 }

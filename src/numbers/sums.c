@@ -16,9 +16,8 @@
 #define CHANNEL_SQL \
 	"WITH v AS (SELECT day, visitor, views, at, source, channel_id FROM page_views " \
 	"WHERE day BETWEEN ? AND ? AND device <> 'bot'), " \
-	"e AS (SELECT day, visitor, ck FROM (SELECT day, visitor, CASE WHEN channel_id IS NOT NULL " \
-	"THEN CAST(channel_id AS TEXT) WHEN source = '' THEN 'direct' WHEN source LIKE 'search:%' THEN 'search' " \
-	"ELSE 'other' END AS ck, row_number() OVER (PARTITION BY day, visitor ORDER BY at, source) AS n " \
+	"e AS (SELECT day, visitor, ck FROM (SELECT day, visitor, " CHANNEL_KEY_SQL " AS ck, " \
+	"row_number() OVER (PARTITION BY day, visitor ORDER BY at, source) AS n " \
 	"FROM v WHERE source <> 'self') x WHERE n = 1) " \
 	"SELECT v.day AS day, coalesce(e.ck, 'direct') AS key, sum(v.views) AS views, " \
 	"count(DISTINCT v.visitor) AS visitors FROM v LEFT JOIN e ON e.day = v.day AND e.visitor = v.visitor " \

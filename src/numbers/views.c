@@ -333,15 +333,15 @@ static void count_view(struct tbuf *t, const struct view_key *k)
 		views_wake();
 }
 
-static void count_member(struct tbuf *t, int32_t day, int64_t user)
+static void count_member(struct tbuf *t, int32_t day, int64_t user, uint64_t visitor)
 {
 	pthread_mutex_lock(&t->mu);
-	member_set_add(&t->members, day, user, TABLE_MAX);
+	member_set_add(&t->members, day, user, visitor, TABLE_MAX);
 	pthread_mutex_unlock(&t->mu);
 }
 
 void views_drain(void (*view)(const struct view_key *k, uint32_t views, void *ctx),
-		 void (*member)(int32_t day, int64_t user_id, void *ctx), void *ctx)
+		 void (*member)(int32_t day, int64_t user_id, uint64_t visitor, void *ctx), void *ctx)
 {
 	pthread_mutex_lock(&list_mu);
 	struct tbuf *list = tables;
@@ -365,7 +365,7 @@ void views_drain(void (*view)(const struct view_key *k, uint32_t views, void *ct
 				view(&e[i].k, e[i].views, ctx);
 		for (size_t i = 0; i < members.cap; i++)
 			if (members.v[i].user)
-				member(members.v[i].day, members.v[i].user, ctx);
+				member(members.v[i].day, members.v[i].user, members.v[i].visitor, ctx);
 		free(e);
 		member_set_clear(&members);
 	}
@@ -443,36 +443,34 @@ void numbers_seen(const req *r)
 	struct tbuf *t = s ? my_table() : NULL;
 	if (!t)
 		return; /* no salt yet (the writer has not started): nothing is counted */
-	if (r->user_id)
-		count_member(t, s->day, r->user_id);
-	if (!view)
-		return;
-
-	struct view_key k;
-	k.day = s->day;
-	k.member = r->user_id != 0;
+	/* The visitor, for a page view; and for a member, who they were as a
+	 * visitor when they joined (numbers/writer.c: new members by channel). */
 	char peer[48];
 	req_peer(r, peer, sizeof(peer));
 	const char *ua = r->client ? r->client : "";
-	if (last.day == s->day && !strcmp(last.peer, peer) && strlen(ua) < sizeof(last.ua) && !strcmp(last.ua, ua)) {
-		k.visitor = last.visitor;
-		k.device = (uint8_t)last.device;
-	} else {
+	if (!(last.day == s->day && !strcmp(last.peer, peer) && strlen(ua) < sizeof(last.ua) && !strcmp(last.ua, ua))) {
 		crypto_generichash_state st;
 		unsigned char h[8];
 		crypto_generichash_init(&st, s->key, sizeof(s->key), sizeof(h));
 		crypto_generichash_update(&st, (const unsigned char *)peer, strlen(peer) + 1);
 		crypto_generichash_update(&st, (const unsigned char *)ua, strlen(ua));
 		crypto_generichash_final(&st, h, sizeof(h));
-		memcpy(&k.visitor, h, sizeof(k.visitor));
-		k.device = (uint8_t)views_device(ua);
+		memcpy(&last.visitor, h, sizeof(last.visitor));
+		last.device = views_device(ua);
 		views_source(NULL, NULL, NULL, NULL, NULL, ua, last.app);
 		last.day = s->day;
-		last.device = k.device;
-		last.visitor = k.visitor;
 		snprintf(last.peer, sizeof(last.peer), "%s", peer);
 		snprintf(last.ua, sizeof(last.ua), "%s", ua);
 	}
+	if (r->user_id)
+		count_member(t, s->day, r->user_id, last.visitor);
+	if (!view)
+		return;
+	struct view_key k;
+	k.day = s->day;
+	k.member = r->user_id != 0;
+	k.visitor = last.visitor;
+	k.device = (uint8_t)last.device;
 	views_path(r->path, k.path);
 	int query = r->raw_uri && strchr(r->raw_uri, '?');
 	const char *ref = req_header(r, "Referer");

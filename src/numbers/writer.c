@@ -54,6 +54,7 @@ struct row {
 struct mrow {
 	int32_t day;
 	int64_t user;
+	uint64_t visitor;
 };
 
 static struct {
@@ -279,10 +280,10 @@ static int written_before(int32_t day, int64_t user)
 static void mark_written(int32_t day, int64_t user)
 {
 	if (day == W.written_day)
-		member_set_add(&W.written, day, user, (size_t)1 << 24);
+		member_set_add(&W.written, day, user, 0, (size_t)1 << 24);
 }
 
-static void take_member(int32_t day, int64_t user, void *ctx)
+static void take_member(int32_t day, int64_t user, uint64_t visitor, void *ctx)
 {
 	(void)ctx;
 	if (day == W.today && written_before(day, user))
@@ -295,7 +296,7 @@ static void take_member(int32_t day, int64_t user, void *ctx)
 		W.members = m;
 		W.capmembers = cap;
 	}
-	W.members[W.nmembers++] = (struct mrow){ day, user };
+	W.members[W.nmembers++] = (struct mrow){ day, user, visitor };
 }
 
 /* "INSERT ... VALUES (...), (...)" for n rows, made once per size. */
@@ -386,6 +387,14 @@ static int write_tx(db *d, void *ctx, err *e)
 			     DB_ARGS(DB_INT(m->day), DB_INT(m->user)), NULL, e);
 		if (!rc)
 			rc = db_exec(d, month_sql, DB_ARGS(DB_INT(month_of_day(m->day)), DB_INT(m->user)), NULL, e);
+		/* A member who joined that day: who they were as a visitor, until
+		 * the day's sums give their channel (roll_tx) and forget it. */
+		if (!rc)
+			rc = db_exec(d, "INSERT INTO member_joins (user_id, day, visitor) SELECT id, ?, ? FROM users "
+					"WHERE id = ? AND created_at >= ? ON CONFLICT DO NOTHING",
+				     DB_ARGS(DB_INT(m->day), DB_INT((int64_t)m->visitor), DB_INT(m->user),
+					     DB_TIME(numbers_day_start(m->day))),
+				     NULL, e);
 	}
 	return rc;
 }
@@ -546,6 +555,17 @@ static int roll_tx(db *d, void *ctx, err *e)
 		rc = db_exec(d, "DELETE FROM view_live_at WHERE day <= ?", DB_ARGS(DB_INT(day)), NULL, e);
 	if (!rc)
 		rc = db_exec(d, "DELETE FROM interaction_days WHERE day = ?", DB_ARGS(DB_INT(day)), NULL, e);
+	/* The channel each member who joined that day came by: their first
+	 * view that day not from the site itself; then who they were as a
+	 * visitor is forgotten. */
+	if (!rc)
+		rc = db_exec(d, "INSERT INTO member_channels (user_id, day, key) SELECT j.user_id, j.day, coalesce(("
+				"SELECT " CHANNEL_KEY_SQL " FROM page_views v WHERE v.day = j.day AND v.visitor = j.visitor "
+				"AND v.source <> 'self' ORDER BY v.at, v.source LIMIT 1), 'direct') FROM member_joins j "
+				"WHERE j.day = ? ON CONFLICT DO NOTHING",
+			     DB_ARGS(DB_INT(day)), NULL, e);
+	if (!rc)
+		rc = db_exec(d, "DELETE FROM member_joins WHERE day <= ?", DB_ARGS(DB_INT(day)), NULL, e);
 	int64_t from = numbers_day_start(day), until = numbers_day_start(day + 1);
 	for (int i = 0; !rc && counted[i].kind; i++) {
 		char sql[1024];

@@ -150,6 +150,20 @@ def test_finished_days_are_summed_once_by_one_of_two_servers(s):
                x for _ in range(4) for x in (d, at_sql(s, d), "false" if pg(s) else "0")))
     uid = query(s, "SELECT min(id) FROM users")[0][0]
     sql(s, "INSERT INTO member_days (day, user_id) VALUES (%d, %s)" % (d, uid))
+    # A member who joined that day, as the visitor 21 who came by a channel's link.
+    channel = query(s, "SELECT min(id) FROM channels")[0][0]
+    joined = member(s, "joined-by-channel@example.com")
+    joined.get("/account")
+    new = query(s, "SELECT id FROM users WHERE email = 'joined-by-channel@example.com'")[0][0]
+    sql(s, "INSERT INTO page_views (day, at, visitor, path, source, channel_id, device, media, member, views) VALUES "
+           "(%d, %s, 21, '/signup', 'self', NULL, 'phone', 'text', %s, 1), "
+           "(%d, %s, 21, '/', 'ch:joinus', %s, 'phone', 'text', %s, 1)" % (
+               d, at_sql(s, d), "false" if pg(s) else "0", d, at_sql(s, d), channel, "false" if pg(s) else "0"))
+    deadline = time.time() + 10
+    while not query(s, "SELECT 1 FROM member_joins WHERE user_id = %s" % new):
+        assert time.time() < deadline, "a new member's visitor kept for their day"
+        time.sleep(0.2)
+    sql(s, "UPDATE member_joins SET day = %d, visitor = 21 WHERE user_id = %s" % (d, new))
     # A second server on the database sums finished days as it starts;
     # the first server's next pass finds them claimed.
     with beside(s, {}) as other:
@@ -159,14 +173,18 @@ def test_finished_days_are_summed_once_by_one_of_two_servers(s):
         while not summed() and time.time() < deadline:
             time.sleep(0.2)
         got = summed()
-        assert_in(("all", "", "5", "2"), got, "views and visitors, crawlers apart")
-        assert_in(("device", "phone", "5", "2"), got)
+        assert_in(("all", "", "7", "3"), got, "views and visitors, crawlers apart")
+        assert_in(("device", "phone", "7", "3"), got)
+        assert_in(("channel", str(channel), "2", "1"), got, "the new member's two views, by the channel")
         assert_in(("bot", "", "9", "1"), got)
         assert_in(("channel", "direct", "3", "1"), got)
         assert_in(("channel", "search", "2", "1"), got, "the visitor's later page counts for what brought them")
         assert_in(("path", "/events/1", "4", "2"), got)
         assert_eq(query(s, "SELECT dau FROM activity_days WHERE day = %d" % d), [("1",)])
         assert_eq(query(s, "SELECT count(*) FROM view_days_done WHERE day = %d" % d), [("1",)], "once")
+        assert_eq(query(s, "SELECT day, key FROM member_channels WHERE user_id = %s" % new), [(str(d), str(channel))],
+                  "the new member came by the channel of their first view that was not the site's own")
+        assert_eq(query(s, "SELECT count(*) FROM member_joins WHERE day <= %d" % d), [("0",)], "then forgotten")
         # Both servers hash a visitor alike: the salt is shared.
         see(Person(s), "/events/1?ch=t5", DESKTOP)
         other.get("/events/1?ch=t5", headers={"User-Agent": DESKTOP})
@@ -180,7 +198,10 @@ def test_finished_days_are_summed_once_by_one_of_two_servers(s):
     assert_in("attachment", csv.header("Content-Disposition"))
     day_text = time.strftime("%Y-%m-%d", time.gmtime(d * 86400))
     line = [l for l in csv.body.decode("utf-8-sig").splitlines() if l.startswith(day_text)]
-    assert_eq(line, [day_text + ",5,2"], "the summed day in the CSV")
+    assert_eq(line, [day_text + ",7,3"], "the summed day in the CSV")
+    csv = organizer.get("/numbers/export.csv?chart=joined_channels&range=7&lang=en").body.decode("utf-8-sig")
+    name = query(s, "SELECT name_en FROM channels WHERE id = %s" % channel)[0][0]
+    assert_in("%s,1," % name, csv, "new members by channel")
 
 
 def test_todays_views_reach_the_dashboard_in_seconds(s):
