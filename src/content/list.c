@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "http/feature.h"
 #include "base/banned.h"
 
 /* The published articles of a kind and a tag ("" for any), newest first;
@@ -89,6 +90,11 @@ static int list(req *r, resp *out)
 	json_object_set_new(m, "feed_query", json_string(q));
 	json_object_set_new(m, "page_canonical", json_string(arena_printf(&r->a, "/articles%s", q)));
 	http_pager(m, page, x.nrows > LIST_PAGE);
+	/* What other features add: the ad of the day in the list's place. */
+	if ((rc = features_sections("articles", r, r->db, NULL, m, &e))) {
+		json_decref(m);
+		return rc;
+	}
 	http_page(r, out, 200, "content/list.html", "content.title", m);
 	if (kind)
 		out->title_text = kind_label(r, kind);

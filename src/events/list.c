@@ -14,6 +14,7 @@
 #include "orgs/orgs.h"
 #include "view/i18n.h"
 #include "view/markdown.h"
+#include "http/feature.h"
 #include "base/banned.h"
 
 /* ---- the list ---- */
@@ -75,6 +76,11 @@ int events_list(req *r, resp *out)
 		json_object_set_new(m, "page", json_pack("{s:s,s:s,s:s,s:s}", "slug", page_slug, "name", db_get(&s, current, 1),
 							"kind", T(arena_printf(&r->a, "series.kind.%s", db_get(&s, current, 2))),
 							"summary", db_get(&s, current, 3)));
+	}
+	/* What other features add: the ad of the day in the list's place. */
+	if ((rc = features_sections("events", r, d, NULL, m, &e))) {
+		json_decref(m);
+		return rc;
 	}
 	http_page(r, out, 200, "events/list.html", "events.title", m);
 	if (page_slug)

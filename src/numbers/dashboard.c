@@ -592,6 +592,33 @@ static int cohorts(req *r, const struct range *g, const struct counts *cn, json_
 	return 0;
 }
 
+/* The ads' click-through over the range, against the period before. */
+static int reach(req *r, const struct range *g, json_t *m, err *e)
+{
+	db_res x;
+	int rc = db_query(r->db, &r->a, "SELECT coalesce(sum(CASE WHEN day >= ? THEN impressions END), 0) AS shown, "
+					"coalesce(sum(CASE WHEN day >= ? THEN clicks END), 0) AS clicks, "
+					"coalesce(sum(CASE WHEN day < ? THEN impressions END), 0) AS pshown, "
+					"coalesce(sum(CASE WHEN day < ? THEN clicks END), 0) AS pclicks "
+					"FROM ad_days WHERE day BETWEEN ? AND ?",
+			  DB_ARGS(DB_INT(g->from), DB_INT(g->from), DB_INT(g->from), DB_INT(g->from), DB_INT(g->from - g->n),
+				  DB_INT(g->to)),
+			  &x, e);
+	if (rc)
+		return rc;
+	double s = (double)db_int(&x, 0, "shown"), c = (double)db_int(&x, 0, "clicks");
+	double ps = (double)db_int(&x, 0, "pshown"), pc = (double)db_int(&x, 0, "pclicks");
+	json_t *f = figure(r, "ctr", 0, 0, 0);
+	json_object_set_new(f, "value", json_string(s > 0 ? arena_printf(&r->a, "%.1f%%", c * 100 / s) : "–"));
+	if (s > 0 && ps > 0 && pc > 0) {
+		double ch = (c / s - pc / ps) * 100 / (pc / ps);
+		json_object_set_new(f, "change", json_string(arena_printf(&r->a, "%+.0f%%", ch)));
+		json_object_set_new(f, ch >= 0 ? "up" : "down", json_true());
+	}
+	json_array_append_new(json_object_get(m, "figures"), f);
+	return 0;
+}
+
 /* What the community holds now: content and the demands collected. */
 static int holdings(req *r, json_t *m, err *e)
 {
@@ -691,6 +718,8 @@ static int build(req *r, const struct range *g, json_t *m, err *e)
 		rc = interactions(r, g, &c, m);
 	if (!rc)
 		rc = cohorts(r, g, &c, m, e);
+	if (!rc)
+		rc = reach(r, g, m, e);
 	if (!rc)
 		rc = holdings(r, m, e);
 	return rc;

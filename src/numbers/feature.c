@@ -23,6 +23,7 @@ static void numbers_stop(void)
 static void numbers_release(void)
 {
 	views_release();
+	ads_release();
 }
 
 static void seen(const req *r)
@@ -66,5 +67,6 @@ const struct feature numbers_feature = {
 	.stop = numbers_stop,
 	.release = numbers_release,
 	.seen = seen,
-	.routes = { &dashboard_routes, &channels_routes, &bench_routes },
+	.routes = { &dashboard_routes, &channels_routes, &ads_routes, &bench_routes },
+	.sections = { { "home", ads_home }, { "events", ads_events }, { "articles", ads_articles } },
 };

@@ -130,5 +130,22 @@ int32_t numbers_day_of_text(const char *s);
 int numbers_chart_step(int days);
 /* channels.c */
 extern const struct route_table channels_routes;
+/* ads.c: impressions and clicks wait here for the writer. */
+enum { AD_SHOWN = 1, ARTICLE_SHOWN = 2 };
+struct ad_count {
+	int64_t id;
+	int32_t day;
+	uint8_t kind; /* AD_SHOWN (an ad's impressions and clicks) or ARTICLE_SHOWN (a sponsored article in a list) */
+	uint32_t shown, clicks;
+};
+/* Hands every count waiting to fn, and empties the table. */
+void ads_drain(void (*fn)(const struct ad_count *c, void *ctx), void *ctx);
+void ads_release(void);
+extern const struct route_table ads_routes;
+/* The ad of the day in the home page's, the events list's and the
+ * articles list's place: their sections. */
+int ads_home(req *r, db *d, const void *row, json_t *m, err *e);
+int ads_events(req *r, db *d, const void *row, json_t *m, err *e);
+int ads_articles(req *r, db *d, const void *row, json_t *m, err *e);
 
 #endif

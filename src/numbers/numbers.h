@@ -22,6 +22,7 @@ struct numbers_stats {
 	uint64_t failed;   /* batches that failed (their views are lost) */
 	uint64_t waiting;  /* views waiting for the next batch */
 	uint64_t members;  /* (day, member) pairs written */
+	uint64_t ads;      /* ads' and sponsored articles' (day, count) rows written */
 };
 void numbers_stats(struct numbers_stats *out);
 

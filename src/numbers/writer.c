@@ -76,6 +76,8 @@ static struct {
 	/* the batch being written */
 	struct row *rows;
 	size_t nrows, caprows;
+	struct ad_count *ads;
+	size_t nads, capads;
 	struct mrow *members;
 	size_t nmembers, capmembers;
 	/* (day, member) pairs written today, so a busy member is written once */
@@ -341,6 +343,8 @@ struct batch {
 	size_t nrows;
 	const struct mrow *members;
 	size_t nmembers;
+	const struct ad_count *ads;
+	size_t nads;
 	int pg;
 };
 
@@ -396,6 +400,21 @@ static int write_tx(db *d, void *ctx, err *e)
 					     DB_TIME(numbers_day_start(m->day))),
 				     NULL, e);
 	}
+	/* Ads' and sponsored articles' counts, added to their day's (an ad
+	 * deleted since is skipped). */
+	for (size_t i = 0; !rc && i < b->nads; i++) {
+		const struct ad_count *c = &b->ads[i];
+		if (c->kind == AD_SHOWN)
+			rc = db_exec(d, "INSERT INTO ad_days (ad_id, day, impressions, clicks) SELECT id, ?, ?, ? FROM ads WHERE id = ? "
+					"ON CONFLICT (ad_id, day) DO UPDATE SET impressions = ad_days.impressions + excluded.impressions, "
+					"clicks = ad_days.clicks + excluded.clicks",
+				     DB_ARGS(DB_INT(c->day), DB_INT(c->shown), DB_INT(c->clicks), DB_INT(c->id)), NULL, e);
+		else
+			rc = db_exec(d, "INSERT INTO article_days (article_id, day, impressions) SELECT id, ?, ? FROM articles "
+					"WHERE id = ? AND kind = 'sponsored' ON CONFLICT (article_id, day) DO UPDATE SET "
+					"impressions = article_days.impressions + excluded.impressions",
+				     DB_ARGS(DB_INT(c->day), DB_INT(c->shown), DB_INT(c->id)), NULL, e);
+	}
 	return rc;
 }
 
@@ -408,14 +427,29 @@ static void live_touch(int32_t day)
 		W.live_to = day;
 }
 
+static void take_ad(const struct ad_count *c, void *ctx)
+{
+	(void)ctx;
+	if (W.nads == W.capads) {
+		size_t cap = W.capads ? W.capads * 2 : 64;
+		struct ad_count *v = realloc(W.ads, cap * sizeof(*v));
+		if (!v)
+			return;
+		W.ads = v;
+		W.capads = cap;
+	}
+	W.ads[W.nads++] = *c;
+}
+
 static void flush(void)
 {
-	W.nrows = W.nmembers = 0;
+	W.nrows = W.nmembers = W.nads = 0;
 	views_drain(take_view, take_member, NULL);
-	if (!W.nrows && !W.nmembers)
+	ads_drain(take_ad, NULL);
+	if (!W.nrows && !W.nmembers && !W.nads)
 		return;
 	err e = ERR_INIT;
-	struct batch b = { W.rows, W.nrows, W.members, W.nmembers, W.pg };
+	struct batch b = { W.rows, W.nrows, W.members, W.nmembers, W.ads, W.nads, W.pg };
 	int rc = db_tx(W.d, write_tx, &b, &e);
 	if (rc) {
 		W.st.failed++;
@@ -425,6 +459,7 @@ static void flush(void)
 	for (size_t i = 0; i < W.nrows; i++)
 		live_touch(W.rows[i].k.day);
 	W.st.batches++;
+	W.st.ads += W.nads;
 	W.st.rows += W.nrows;
 	W.st.members += W.nmembers;
 	for (size_t i = 0; i < W.nmembers; i++)
@@ -778,10 +813,12 @@ void writer_stop(void)
 	arena_release(&W.maps);
 	free(W.rows);
 	free(W.members);
+	free(W.ads);
 	member_set_clear(&W.written);
 	W.rows = NULL;
 	W.members = NULL;
-	W.caprows = W.capmembers = 0;
+	W.ads = NULL;
+	W.caprows = W.capmembers = W.capads = 0;
 }
 
 int numbers_bench_write(const char *url, int n, double *seconds, err *e)
@@ -805,7 +842,7 @@ int numbers_bench_write(const char *url, int n, double *seconds, err *e)
 	db *d;
 	int rc = db_open(url, &d, e);
 	if (!rc) {
-		struct batch b = { rows, (size_t)n, NULL, 0, db_engine_of(d) == DB_POSTGRES };
+		struct batch b = { rows, (size_t)n, NULL, 0, NULL, 0, db_engine_of(d) == DB_POSTGRES };
 		uint64_t t0 = now_us();
 		/* In batches of a second's worth, as the writer commits them. */
 		for (int at = 0; !rc && at < n; at += 50000) {

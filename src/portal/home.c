@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "view/i18n.h"
 #include "files/files.h"
+#include "http/feature.h"
 #include "base/banned.h"
 
 /* Adds date, day, month, weekday and time fields for a Unix time, in the
@@ -141,6 +142,11 @@ static int home_model(req *r, db *d, json_t **out, err *e)
 	json_object_set_new(m, "orgs", db_rows_json(&orgs));
 	json_object_set_new(m, "channels", db_rows_json(&ch));
 	json_object_set_new(m, "cities", db_rows_json(&cities));
+	/* What other features add: the ad of the day in the home page's place. */
+	if ((rc = features_sections("home", r, d, NULL, m, e))) {
+		json_decref(m);
+		return rc;
+	}
 	*out = m;
 	return 0;
 }
