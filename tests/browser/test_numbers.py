@@ -159,7 +159,43 @@ def test_an_organizer_records_follower_counts_on_a_phone(s, d):
     d.set_window_size(390, 844)
 
 
+def test_an_ad_in_its_place_and_the_sponsors_report(s, d):
+    """An ad on the events list, marked as one, on a phone; the organizers'
+    ads page with its click-through; the sponsor's own report."""
+    org = query(s, "SELECT id FROM orgs ORDER BY id LIMIT 1")[0][0]
+    pg = s.database.startswith("postgres") if s.database else False
+    sql(s, "INSERT INTO ads (place, org_id, starts_on, ends_on, title_zh, title_en, link, fee_fen, created_at) VALUES "
+           "('events', %s, %d, %d, '云上 PostgreSQL：免费试用 30 天', 'Managed PostgreSQL: 30 days free', "
+           "'https://example.com/pg', 1200000, %s)" % (org, today() - 3, today() + 20, "now()" if pg else "0"))
+    ad = query(s, "SELECT max(id) FROM ads")[0][0]
+    sql(s, "INSERT INTO ad_days (ad_id, day, impressions, clicks) VALUES " + ", ".join(
+        "(%s, %d, %d, %d)" % (ad, today() - k, 900 + 40 * k, 20 + k) for k in range(1, 4)))
+    d.set_window_size(390, 844)
+    d.get(s.url("/events?lang=zh"))
+    slot = d.find_element(By.CSS_SELECTOR, ".ad-slot a")
+    check("赞助" in slot.text, "the ad is marked as one: %r" % slot.text)
+    check(slot.size["height"] >= 44, "the ad is a tap target")
+    no_sideways_scroll(d, "the events list with an ad")
+    d.save_screenshot(os.path.join(SHOTS, "ad-events-phone-zh.png"))
+    d.get(s.url("/numbers/ads?lang=zh"))
+    no_sideways_scroll(d, "the ads page")
+    check("2.2%" in d.find_element(By.TAG_NAME, "main").text, "the click-through rate shown")
+    full_page_shot(d, 390, "ads-phone-zh.png")
+    d.get(s.url("/sponsors/%s/report?lang=en" % org))
+    no_sideways_scroll(d, "the sponsor's report")
+    body = d.find_element(By.TAG_NAME, "main").text
+    left = [w for w in re.findall(r"[\u4e00-\u9fff]+", body) if w not in ("数据官",)]
+    check(not left or all(w in query(s, "SELECT name_zh FROM orgs WHERE id = %s" % org)[0][0] for w in left),
+          "no Chinese on the English report but the sponsor's own name: %r" % left[:10])
+    full_page_shot(d, 390, "sponsor-report-phone-en.png")
+    d.set_window_size(1280, 900)
+    d.get(s.url("/numbers/ads?lang=en"))
+    full_page_shot(d, 1280, "ads-desktop-en.png")
+    d.set_window_size(390, 844)
+
+
 if __name__ == "__main__":
     sys.exit(run_browser_suite("browser:numbers", (test_an_organizer_reads_the_numbers_on_a_phone,
                                                    test_a_custom_range_on_a_desktop,
-                                                   test_an_organizer_records_follower_counts_on_a_phone)))
+                                                   test_an_organizer_records_follower_counts_on_a_phone,
+                                                   test_an_ad_in_its_place_and_the_sponsors_report)))
