@@ -60,7 +60,7 @@ suite "schema:sqlite=postgres" schema_parity
 suite "http:sqlite" $PY tests/http/test_http.py build/pgherd-asan
 suite "http:postgres" env PGHERD_TEST_PG_DIR="$PGDIR" $PY tests/http/test_http.py build/pgherd-asan "$PGURL"
 # The feature suites, each on SQLite and on a PostgreSQL database of its own.
-for feature in accounts profiles orgs api files roles events record contest content wishes numbers channels ads; do
+for feature in accounts profiles orgs api files roles events record contest content wishes numbers channels ads plan; do
 	suite "$feature:sqlite" $PY "tests/http/test_$feature.py" build/pgherd-asan
 	suite "$feature:postgres" $PY "tests/http/test_$feature.py" build/pgherd-asan \
 		"$(scripts/pg-test-server.sh createdb "$PGDIR" "$PGPORT" "pgherd_$feature")"

@@ -721,6 +721,8 @@ static int build(req *r, const struct range *g, json_t *m, err *e)
 	if (!rc)
 		rc = reach(r, g, m, e);
 	if (!rc)
+		rc = plan_summary(r, m, e);
+	if (!rc)
 		rc = holdings(r, m, e);
 	return rc;
 }

@@ -67,6 +67,6 @@ const struct feature numbers_feature = {
 	.stop = numbers_stop,
 	.release = numbers_release,
 	.seen = seen,
-	.routes = { &dashboard_routes, &channels_routes, &ads_routes, &bench_routes },
+	.routes = { &dashboard_routes, &channels_routes, &ads_routes, &plan_routes, &bench_routes },
 	.sections = { { "home", ads_home }, { "events", ads_events }, { "articles", ads_articles } },
 };

@@ -142,6 +142,10 @@ struct ad_count {
 void ads_drain(void (*fn)(const struct ad_count *c, void *ctx), void *ctx);
 void ads_release(void);
 extern const struct route_table ads_routes;
+/* plan.c: the year's plan, and the dashboard's line on it (m.plan, when
+ * a goal of this year has a verdict). */
+extern const struct route_table plan_routes;
+int plan_summary(req *r, json_t *m, err *e);
 /* The ad of the day in the home page's, the events list's and the
  * articles list's place: their sections. */
 int ads_home(req *r, db *d, const void *row, json_t *m, err *e);

@@ -194,8 +194,30 @@ def test_an_ad_in_its_place_and_the_sponsors_report(s, d):
     d.set_window_size(390, 844)
 
 
+def test_the_years_plan_on_a_phone(s, d):
+    """Targets typed on a phone; each goal's bar against the pace."""
+    d.set_window_size(390, 844)
+    d.get(s.url("/numbers/plan?lang=zh"))
+    for key, value in (("members", "500"), ("new_members", "1"), ("page_views", "100000"), ("followers", "60000")):
+        box = d.find_element(By.ID, "goal-" + key)
+        box.clear()
+        box.send_keys(value)
+        check(box.size["height"] >= 44, "a target box is a tap target")
+    d.find_element(By.CSS_SELECTOR, "#plan-form button[type=submit]").click()
+    check("目标已保存" in d.find_element(By.CSS_SELECTOR, ".notice").text, "saved")
+    check(len(d.find_elements(By.CSS_SELECTOR, ".goal-bar")) == 4, "a bar a goal set")
+    no_sideways_scroll(d, "the plan")
+    full_page_shot(d, 390, "plan-phone-zh.png")
+    d.get(s.url("/numbers/plan?lang=en"))
+    body = d.find_element(By.TAG_NAME, "main").text
+    left = [w for w in re.findall(r"[\u4e00-\u9fff]+", body) if w not in ("数据官",)]
+    check(not left, "no Chinese on the English plan: %r" % left[:10])
+    full_page_shot(d, 390, "plan-phone-en.png")
+
+
 if __name__ == "__main__":
     sys.exit(run_browser_suite("browser:numbers", (test_an_organizer_reads_the_numbers_on_a_phone,
                                                    test_a_custom_range_on_a_desktop,
                                                    test_an_organizer_records_follower_counts_on_a_phone,
-                                                   test_an_ad_in_its_place_and_the_sponsors_report)))
+                                                   test_an_ad_in_its_place_and_the_sponsors_report,
+                                                   test_the_years_plan_on_a_phone)))

@@ -1,0 +1,8 @@
+-- The year's plan: a target for each of the numbers an organizer sets a
+-- goal on (plan.c names them), by year.
+CREATE TABLE plan_goals (
+	year integer NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+	metric text NOT NULL,
+	target bigint NOT NULL CHECK (target >= 0),
+	PRIMARY KEY (year, metric)
+);
