@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "db/db_internal.h"
+#include "base/stats.h"
 #include "base/banned.h"
 
 int db_open(const char *url, db **out, err *e)
@@ -58,21 +59,31 @@ const char *db_ids_param(const db *d, arena *a, const int64_t *ids, int n)
 	return s;
 }
 
+/* Each statement's time goes to /metrics (base/stats.h). */
 int db_exec(db *d, const char *sql, const db_param *p, int n, int64_t *changes, err *e)
 {
-	return d->ops->exec(d, sql, p, n, changes, e);
+	uint64_t t0 = now_us();
+	int rc = d->ops->exec(d, sql, p, n, changes, e);
+	stats_db(now_us() - t0);
+	return rc;
 }
 
 int db_query(db *d, arena *a, const char *sql, const db_param *p, int n, db_res *out, err *e)
 {
 	memset(out, 0, sizeof(*out));
-	return d->ops->query(d, a, sql, p, n, out, e);
+	uint64_t t0 = now_us();
+	int rc = d->ops->query(d, a, sql, p, n, out, e);
+	stats_db(now_us() - t0);
+	return rc;
 }
 
 int db_query_planned(db *d, arena *a, const char *sql, const db_param *p, int n, db_res *out, err *e)
 {
 	memset(out, 0, sizeof(*out));
-	return (d->ops->query_planned ? d->ops->query_planned : d->ops->query)(d, a, sql, p, n, out, e);
+	uint64_t t0 = now_us();
+	int rc = (d->ops->query_planned ? d->ops->query_planned : d->ops->query)(d, a, sql, p, n, out, e);
+	stats_db(now_us() - t0);
+	return rc;
 }
 
 int db_exec_script(db *d, const char *sql, err *e)

@@ -9,6 +9,7 @@
 #include "base/embed.h"
 #include "base/log.h"
 #include "db/db.h"
+#include "http/metrics.h"
 #include "base/banned.h"
 
 static int healthz(req *r, resp *out)
@@ -171,4 +172,4 @@ static const struct route routes[] = {
 
 const struct route_table builtin_routes = { routes, sizeof(routes) / sizeof(routes[0]) };
 
-const struct feature builtin_feature = { .name = "site", .routes = { &builtin_routes } };
+const struct feature builtin_feature = { .name = "site", .routes = { &builtin_routes, &prometheus_routes } };

@@ -110,6 +110,17 @@ int features_sections(const char *page, req *r, db *d, const void *row, json_t *
 	return 0;
 }
 
+int features_metrics(req *r, buf *out, err *e)
+{
+	for (const struct feature *const *f = pgherd_features; *f; f++)
+		if ((*f)->metrics) {
+			int rc = (*f)->metrics(r, out, e);
+			if (rc)
+				return rc;
+		}
+	return 0;
+}
+
 const struct search_source *features_search_source(const char *kind)
 {
 	for (const struct feature *const *f = pgherd_features; *f; f++)

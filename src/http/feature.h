@@ -70,6 +70,10 @@ struct feature {
 	 * counting (the numbers' page views). Must be quick and never block
 	 * on the database. */
 	void (*seen)(const req *r);
+	/* Appends the feature's own lines to /metrics (Prometheus' text
+	 * format: # HELP, # TYPE, then the samples), named pgherd_...; d is
+	 * the request's database. */
+	int (*metrics)(req *r, buf *out, err *e);
 };
 
 /* The table (src/app/features.c), ended by NULL. */
@@ -88,6 +92,8 @@ void features_release(void);
 void features_seen(const req *r);
 /* Loads the demo community: every feature's demo in one transaction. */
 int features_demo(db *d, int force, int *added, err *e);
+/* Every feature's lines for /metrics, in table order. */
+int features_metrics(req *r, buf *out, err *e);
 /* Adds every registered section of `page` to m. */
 int features_sections(const char *page, req *r, db *d, const void *row, json_t *m, err *e);
 /* The search source of a kind ("article"), or NULL. */

@@ -24,6 +24,7 @@
 #include "view/i18n.h"
 #include "view/page_cache.h"
 #include "view/view.h"
+#include "http/metrics.h"
 #include "base/banned.h"
 
 struct server {
@@ -1371,8 +1372,11 @@ static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (slot && slot->r == r)
 		slot->r = NULL;
 	log_request(r, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
-	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK && r->route)
-		features_seen(r);
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK) {
+		metrics_request(r, now_us() - r->t0);
+		if (r->route)
+			features_seen(r);
+	}
 	req_free(r);
 	*con_cls = NULL;
 }

@@ -61,12 +61,36 @@ static const struct route bench[] = {
 };
 static const struct route_table bench_routes = { bench, sizeof(bench) / sizeof(bench[0]) };
 
+/* The page-view writer's counters and queue, for /metrics. */
+static int metrics(req *r, buf *out, err *e)
+{
+	(void)r;
+	(void)e;
+	struct numbers_stats st;
+	numbers_stats(&st);
+	buf_addf(out, "# HELP pgherd_page_views_total Page views counted by this server.\n"
+		      "# TYPE pgherd_page_views_total counter\npgherd_page_views_total %llu\n"
+		      "# HELP pgherd_page_views_dropped_total Page views let go: a thread's table was full.\n"
+		      "# TYPE pgherd_page_views_dropped_total counter\npgherd_page_views_dropped_total %llu\n"
+		      "# HELP pgherd_writer_waiting Page views waiting for the writer's next batch.\n"
+		      "# TYPE pgherd_writer_waiting gauge\npgherd_writer_waiting %llu\n"
+		      "# HELP pgherd_writer_batches_total The writer's transactions committed, and failed.\n"
+		      "# TYPE pgherd_writer_batches_total counter\npgherd_writer_batches_total{result=\"ok\"} %llu\n"
+		      "pgherd_writer_batches_total{result=\"failed\"} %llu\n"
+		      "# HELP pgherd_writer_rows_total Rows the writer wrote.\n"
+		      "# TYPE pgherd_writer_rows_total counter\npgherd_writer_rows_total %llu\n",
+		 (unsigned long long)st.seen, (unsigned long long)st.dropped, (unsigned long long)st.waiting,
+		 (unsigned long long)st.batches, (unsigned long long)st.failed, (unsigned long long)st.rows);
+	return 0;
+}
+
 const struct feature numbers_feature = {
 	.name = "numbers",
 	.start = numbers_start,
 	.stop = numbers_stop,
 	.release = numbers_release,
 	.seen = seen,
+	.metrics = metrics,
 	.routes = { &dashboard_routes, &channels_routes, &ads_routes, &plan_routes, &bench_routes },
 	.sections = { { "home", ads_home }, { "events", ads_events }, { "articles", ads_articles } },
 };

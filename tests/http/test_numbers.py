@@ -232,6 +232,31 @@ def test_todays_views_reach_the_dashboard_in_seconds(s):
     assert_eq(len(csv), 54)
 
 
+def test_metrics_for_operators(s):
+    """/metrics in Prometheus' text format, read from this machine."""
+    import re as _re
+
+    def counter(text, name, labels):
+        m = _re.search(r"^%s\{%s\} (\S+)$" % (_re.escape(name), _re.escape(labels)), text, _re.M)
+        return float(m.group(1)) if m else 0.0
+
+    first = Person(s).get("/metrics")
+    assert_eq(first.status, 200)
+    assert_eq(first.header("Content-Type"), "text/plain; version=0.0.4; charset=utf-8")
+    before = counter(first.text, "pgherd_requests_total", 'route="orgs",code="2xx"')
+    for _ in range(3):
+        Person(s).get("/orgs")
+    Person(s).get("/no-such-page")
+    text = Person(s).get("/metrics").text
+    assert_eq(counter(text, "pgherd_requests_total", 'route="orgs",code="2xx"') - before, 3.0)
+    assert counter(text, "pgherd_requests_total", 'route="none",code="4xx"') >= 1
+    for name in ("pgherd_request_duration_seconds_bucket", "pgherd_db_seconds_total", "pgherd_outbox_waiting",
+                 "pgherd_writer_waiting", "pgherd_page_views_total"):
+        assert_in(name, text)
+    buckets = [float(v) for v in _re.findall(r'^pgherd_request_duration_seconds_bucket\{le="[^"]+"\} (\S+)$', text, _re.M)]
+    assert_eq(buckets, sorted(buckets), "a histogram's buckets add up")
+
+
 def pg(s):
     return s.database.startswith("postgres")
 
