@@ -91,6 +91,7 @@ const struct feature numbers_feature = {
 	.release = numbers_release,
 	.seen = seen,
 	.metrics = metrics,
-	.routes = { &dashboard_routes, &channels_routes, &ads_routes, &plan_routes, &bench_routes },
-	.sections = { { "home", ads_home }, { "events", ads_events }, { "articles", ads_articles } },
+	.routes = { &dashboard_routes, &channels_routes, &ads_routes, &plan_routes, &public_routes, &bench_routes },
+	.sections = { { "home", ads_home }, { "home", numbers_public_section }, { "events", ads_events },
+		      { "articles", ads_articles } },
 };

@@ -145,6 +145,9 @@ extern const struct route_table ads_routes;
 /* plan.c: the year's plan, and the dashboard's line on it (m.plan, when
  * a goal of this year has a verdict). */
 extern const struct route_table plan_routes;
+/* public.c: the numbers anyone may read (m.public), for the home page. */
+extern const struct route_table public_routes;
+int numbers_public_section(req *r, db *d, const void *row, json_t *m, err *e);
 int plan_summary(req *r, json_t *m, err *e);
 /* The ad of the day in the home page's, the events list's and the
  * articles list's place: their sections. */

@@ -232,6 +232,19 @@ def test_todays_views_reach_the_dashboard_in_seconds(s):
     assert_eq(len(csv), 54)
 
 
+def test_the_public_numbers(s):
+    """What anyone may read, as the home page shows it and as JSON."""
+    js = Person(s).get("/api/v1/numbers/public").json()
+    assert_eq(js["members"], int(query(s, "SELECT count(*) FROM users WHERE deleted_at IS NULL")[0][0]))
+    assert_eq(js["reach_days"], 30)
+    for key in ("events_held", "cities", "followers", "reach"):
+        assert isinstance(js[key], int), key
+    home = Person(s).get("/?lang=en").text
+    assert_in("members", home)
+    # The reach's tile shows once there is some (the views above, summed).
+    assert_eq("visitors in the last 30 days" in home, js["reach"] > 0)
+
+
 def test_metrics_for_operators(s):
     """/metrics in Prometheus' text format, read from this machine."""
     import re as _re
