@@ -371,6 +371,44 @@ static json_t *channel_bars(req *r, db_res *ch, int n, const char **keys, double
 	return chart_bars(keys, labels, v, n);
 }
 
+/* The top pages that are an event's or an article's: their titles, so a
+ * piece of content is known by its name (one statement for all: TOP ids
+ * of each, 0 where there are fewer). */
+#define IDS "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+static int page_titles(req *r, json_t *pages, err *e)
+{
+	_Static_assert(TOP == 20, "IDS holds TOP placeholders");
+	db_param p[2 + 2 * TOP];
+	int ne = 0, na = 0;
+	p[0] = DB_TEXT(lang_code(r->lang));
+	for (int k = 0; k < TOP; k++)
+		p[1 + k] = p[2 + TOP + k] = DB_INT(0);
+	p[1 + TOP] = p[0];
+	size_t i;
+	json_t *o;
+	json_array_foreach(pages, i, o) {
+		const char *key = json_string_value(json_object_get(o, "key"));
+		int64_t id;
+		if (!strncmp(key, "/events/", 8) && !parse_i64(key + 8, 1, INT64_MAX, &id) && ne < TOP)
+			p[1 + ne++] = DB_INT(id);
+		else if (!strncmp(key, "/articles/", 10) && !parse_i64(key + 10, 1, INT64_MAX, &id) && na < TOP)
+			p[2 + TOP + na++] = DB_INT(id);
+	}
+	if (!ne && !na)
+		return 0;
+	db_res x;
+	int rc = db_query(r->db, &r->a, "SELECT '/events/' || CAST(id AS TEXT) AS path, " DB_IN_LANG("title_zh", "title_en")
+					" AS title FROM events WHERE id IN (" IDS ") UNION ALL "
+					"SELECT '/articles/' || CAST(id AS TEXT), " DB_IN_LANG("title_zh", "title_en")
+					" FROM articles WHERE id IN (" IDS ") AND status = 'published'",
+			  p, 2 + 2 * TOP, &x, e);
+	for (int k = 0; !rc && k < x.nrows; k++)
+		json_array_foreach(pages, i, o)
+			if (!strcmp(json_string_value(json_object_get(o, "key")), db_str(&x, k, "path")))
+				json_object_set_new(o, "title", json_string(db_str(&x, k, "title")));
+	return rc;
+}
+
 static int traffic(req *r, const struct range *g, json_t *m, err *e)
 {
 	struct keyed all, prev, dev, med, chan;
@@ -438,7 +476,12 @@ static int traffic(req *r, const struct range *g, json_t *m, err *e)
 		ctot[i] = chan.total[i];
 	}
 	json_object_set_new(m, "channels", channel_bars(r, &ch, chan.nkeys, ckeys, ctot));
-	json_object_set_new(m, "pages", top_json(r, &paths));
+	json_t *pages = top_json(r, &paths);
+	if ((rc = page_titles(r, pages, e))) {
+		json_decref(pages);
+		return rc;
+	}
+	json_object_set_new(m, "pages", pages);
 	json_object_set_new(m, "sources", top_json(r, &sources));
 	char b[32];
 	chart_number(bots.n ? bots.v[0].views : 0, 0, b, sizeof(b));

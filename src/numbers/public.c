@@ -16,11 +16,11 @@ static int public_model(req *r, db *d, json_t **out, err *e)
 	int rc = db_query(d, &r->a, "SELECT (SELECT count(*) FROM users WHERE deleted_at IS NULL) AS members, "
 				    "(SELECT count(*) FROM events WHERE status = 'finished') AS events_held, "
 				    "(SELECT count(DISTINCT city_id) FROM events WHERE status = 'finished') AS cities, "
-				    "(SELECT coalesce(sum(followers), 0) FROM channels) AS followers, "
-				    "(SELECT coalesce(sum(visitors), 0) FROM view_days WHERE dim = 'all' AND day >= ? "
+				    "CAST((SELECT coalesce(sum(followers), 0) FROM channels) AS BIGINT) AS followers, "
+				    "CAST((SELECT coalesce(sum(visitors), 0) FROM view_days WHERE dim = 'all' AND day >= ? "
 				    "AND day <= (SELECT coalesce(max(day), 0) FROM view_days_done)) + "
 				    "(SELECT coalesce(sum(visitors), 0) FROM view_days_live WHERE dim = 'all' AND day >= ? "
-				    "AND day > (SELECT coalesce(max(day), 0) FROM view_days_done)) AS reach",
+				    "AND day > (SELECT coalesce(max(day), 0) FROM view_days_done)) AS BIGINT) AS reach",
 			  DB_ARGS(DB_INT(from), DB_INT(from)), &x, e);
 	if (rc)
 		return rc;

@@ -289,6 +289,16 @@ def test_the_dashboard_is_for_organizers_in_both_languages(s):
     assert_eq(zh.status, 200)
     for text in ("社区数据", "页面浏览", "访客", "手机", "渠道", "日活", "留存", "互动", "下载 CSV", "<polyline"):
         assert_in(text, zh.text)
+    # A page that is an event is listed by its title.
+    sql(s, "INSERT INTO events (title_zh, title_en, starts_at, ends_at, status, created_at) VALUES "
+           "('第 99 期 · 数据测试', 'No. 99 · numbers', %s, %s, 'published', %s)" % ((
+               "now()", "now()", "now()") if pg(s) else ("0", "0", "0")))
+    ev = query(s, "SELECT id FROM events WHERE title_zh = '第 99 期 · 数据测试'")[0][0]
+    see(Person(s), "/events/%s" % ev, PHONE)
+    deadline = time.time() + 20
+    while "第 99 期 · 数据测试" not in o.get("/numbers?range=7&lang=zh").text:
+        assert time.time() < deadline, "the event's page listed by its title"
+        time.sleep(0.5)
     en = o.get("/numbers?range=7&lang=en")
     assert_eq(en.status, 200)
     for text in ("Community numbers", "Page views", "Visitors", "Phone", "Channels", "Retention", "Download CSV"):
