@@ -109,6 +109,8 @@ const char *counted_sql(int pg, int i);
 /* Every kind's counted_sql at once: takes [from, until) for each kind in
  * turn (two ? each) and answers k (the kind's index), day and n. */
 const char *counted_all_sql(int pg);
+/* "WHEN 0 THEN 'members' WHEN 1 THEN ..." : counted_all_sql's k as its kind. */
+const char *counted_case(void);
 enum { COUNTED_MAX = 16 };
 
 /* writer.c */

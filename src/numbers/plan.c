@@ -77,19 +77,13 @@ static int value(req *r, const struct metric *k, int32_t from, int32_t until, do
 			      &x, e);
 	if (!rc)
 		*out = (double)db_int(&x, 0, "n");
-	/* Today's interactions are not summed yet: counted from the rows. */
+	/* The days not summed yet (today): the writer's counts so far. */
 	if (!rc && !strcmp(k->key, "interactions") && done_to + 1 < until) {
-		int32_t live = done_to + 1 > from ? done_to + 1 : from;
-		db_param p[COUNTED_MAX * 2];
-		int kinds = 0;
-		for (; counted[kinds].kind; kinds++) {
-			p[2 * kinds] = DB_TIME(numbers_day_start(live));
-			p[2 * kinds + 1] = DB_TIME(t1);
-		}
-		rc = db_query(r->db, &r->a, counted_all_sql(db_engine_of(r->db) == DB_POSTGRES), p, 2 * kinds, &x, e);
-		for (int i = 0; !rc && i < x.nrows; i++)
-			if (counted[db_int(&x, i, "k")].interaction)
-				*out += (double)db_int(&x, i, "n");
+		rc = db_query(r->db, &r->a, "SELECT coalesce(sum(views), 0) AS n FROM view_days_live WHERE dim = 'counted' "
+					    "AND key <> 'members' AND day >= ? AND day < ? AND day > ?",
+			      DB_ARGS(DB_INT(from), DB_INT(until), DB_INT(done_to)), &x, e);
+		if (!rc)
+			*out += (double)db_int(&x, 0, "n");
 	}
 	return rc;
 }
@@ -111,7 +105,7 @@ static int year_of_today(void)
 
 /* The plan of a year: each metric with its target (when set), where it
  * stands, the pace, the projection and the verdict. */
-static int plan_model(req *r, int year, json_t *m, err *e)
+static int plan_model(req *r, int year, int targets_only, json_t *m, err *e)
 {
 	db_res goals;
 	int rc = db_query(r->db, &r->a, "SELECT metric, target FROM plan_goals WHERE year = ?", DB_ARGS(DB_INT(year)), &goals, e);
@@ -134,7 +128,7 @@ static int plan_model(req *r, int year, json_t *m, err *e)
 			json_object_set_new(o, "target", json_string(number_text(r, target)));
 			json_object_set_new(o, "target_value", json_integer((json_int_t)target));
 		}
-		if (gone > 0) {
+		if (gone > 0 && (target >= 0 || !targets_only)) {
 			double now = 0, began = 0;
 			int32_t upto = today < end ? today + 1 : end;
 			rc = value(r, k, start, upto, &now, e);
@@ -188,7 +182,7 @@ static int plan_answer(req *r, resp *out, unsigned status, int year)
 {
 	err e = ERR_INIT;
 	json_t *m = json_object();
-	int rc = plan_model(r, year, m, &e);
+	int rc = plan_model(r, year, 0, m, &e);
 	if (rc) {
 		json_decref(m);
 		log_error("plan: %s", e.msg);
@@ -244,7 +238,7 @@ static int plan_save(req *r, resp *out)
 	int64_t year = in_num(r, "year", 0);
 	if (r->api) {
 		json_t *m = json_object();
-		rc = plan_model(r, (int)year, m, &e);
+		rc = plan_model(r, (int)year, 0, m, &e);
 		if (rc) {
 			json_decref(m);
 			return rc;
@@ -258,8 +252,14 @@ static int plan_save(req *r, resp *out)
 /* The dashboard's line on the plan: how many goals are on track. */
 int plan_summary(req *r, json_t *m, err *e)
 {
+	/* Only the goals set are worked out, and nothing without one. */
+	db_res x;
+	int rc = db_query(r->db, &r->a, "SELECT count(*) AS n FROM plan_goals WHERE year = ?", DB_ARGS(DB_INT(year_of_today())),
+			  &x, e);
+	if (rc || !db_int(&x, 0, "n"))
+		return rc;
 	json_t *p = json_object();
-	int rc = plan_model(r, year_of_today(), p, e);
+	rc = plan_model(r, year_of_today(), 1, p, e);
 	if (!rc) {
 		size_t i;
 		json_t *g;

@@ -87,6 +87,22 @@ const char *counted_sql(int pg, int i)
 	return sql;
 }
 
+static char case_made[512];
+
+static void make_case(void)
+{
+	size_t at = 0;
+	for (int i = 0; counted[i].kind && at < sizeof(case_made); i++)
+		at += (size_t)snprintf(case_made + at, sizeof(case_made) - at, "WHEN %d THEN '%s' ", i, counted[i].kind);
+}
+
+const char *counted_case(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, make_case);
+	return case_made;
+}
+
 const char *counted_all_sql(int pg)
 {
 	static char *made[2];
