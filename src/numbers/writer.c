@@ -29,7 +29,7 @@
 
 enum { FLUSH_MS = 1000, KEEP_EVERY = 30, ROLL_AFTER = 300, ROLL_PER_PASS = 31,
        LIVE_EVERY = 5 /* seconds at least between the makings of a day's sums so far */,
-       LIVE_SHARE = 20 /* and at least this many times what the last making took */,
+       LIVE_SHARE = 60 /* and at least this many times what the last making took: under 2% of a core */,
        CHUNK = 100 /* rows a statement: 1,000 parameters, what db/pg.c takes at most */ };
 
 struct chan {
