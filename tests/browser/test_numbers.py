@@ -15,6 +15,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import query, sql  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 from test_events import no_sideways_scroll, sign_in  # noqa: E402
 from test_home import SHOTS, check, full_page_shot, run_browser_suite  # noqa: E402
 
@@ -129,12 +131,14 @@ def test_an_organizer_records_follower_counts_on_a_phone(s, d):
     box.clear()
     box.send_keys("100")
     form.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(d, 10).until(EC.url_contains("/count"))
     alert = d.find_element(By.CSS_SELECTOR, "#ch-%s .form-error" % first).text
     check("这比" in alert, "a fall is asked about: %r" % alert)
     full_page_shot(d, 390, "channels-confirm-phone-zh.png")
     form = d.find_element(By.CSS_SELECTOR, "#ch-%s form" % first)
     form.find_element(By.CSS_SELECTOR, "label.check").click()
     form.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(d, 10).until(EC.url_contains("recorded="))
     check("人数已记录" in d.find_element(By.CSS_SELECTOR, ".notice").text, "recorded")
     check(query(s, "SELECT followers FROM channel_counts WHERE channel_id = %s AND day = %d" % (first, today()))
           == [("100",)], "the confirmed count kept")
@@ -204,6 +208,7 @@ def test_the_years_plan_on_a_phone(s, d):
         box.send_keys(value)
         check(box.size["height"] >= 44, "a target box is a tap target")
     d.find_element(By.CSS_SELECTOR, "#plan-form button[type=submit]").click()
+    WebDriverWait(d, 10).until(EC.url_contains("saved=1"))
     check("目标已保存" in d.find_element(By.CSS_SELECTOR, ".notice").text, "saved")
     check(len(d.find_elements(By.CSS_SELECTOR, ".goal-bar")) == 4, "a bar a goal set")
     no_sideways_scroll(d, "the plan")
