@@ -127,26 +127,33 @@ static int answer_pixel(resp *out)
 	return 0;
 }
 
-/* The ad a route names, if it is on today: its link and image. */
-static int live_ad(req *r, db_res *x, err *e)
+/* The ad a route names (its link and image), counted as shown or
+ * clicked when it is on today and a person asked; an unknown ad is a 404
+ * answered here (*answered set). */
+static int seen_ad(req *r, resp *out, int click, db_res *x, int *answered)
 {
+	err e = ERR_INIT;
 	int32_t today = numbers_day_of(unix_now());
-	return db_query(r->db, &r->a, "SELECT link, " FILE_KEY("image_file_id") " AS image, "
-				      "starts_on <= ? AND ends_on >= ? AS live FROM ads WHERE id = ?",
-			DB_ARGS(DB_INT(today), DB_INT(today), DB_INT(req_num(r, "id"))), x, e);
+	int rc = db_query(r->db, &r->a, "SELECT link, " FILE_KEY("image_file_id") " AS image, "
+					"starts_on <= ? AND ends_on >= ? AS live FROM ads WHERE id = ?",
+			  DB_ARGS(DB_INT(today), DB_INT(today), DB_INT(req_num(r, "id"))), x, &e);
+	if (rc)
+		return rc;
+	if (!x->nrows) {
+		*answered = 1;
+		return http_error(r, out, 404, "not_found", "error.not_found");
+	}
+	if (db_int(x, 0, "live") && !is_crawler(r))
+		count(AD_SHOWN, req_num(r, "id"), click);
+	return 0;
 }
 
 static int ad_view(req *r, resp *out)
 {
-	err e = ERR_INIT;
 	db_res x;
-	int rc = live_ad(r, &x, &e);
-	if (rc)
+	int answered = 0, rc = seen_ad(r, out, 0, &x, &answered);
+	if (rc || answered)
 		return rc;
-	if (!x.nrows)
-		return http_error(r, out, 404, "not_found", "error.not_found");
-	if (db_int(&x, 0, "live") && !is_crawler(r))
-		count(AD_SHOWN, req_num(r, "id"), 0);
 	const char *image = db_str(&x, 0, "image");
 	if (!*image)
 		return answer_pixel(out);
@@ -159,15 +166,10 @@ static int ad_view(req *r, resp *out)
 
 static int ad_go(req *r, resp *out)
 {
-	err e = ERR_INIT;
 	db_res x;
-	int rc = live_ad(r, &x, &e);
-	if (rc)
+	int answered = 0, rc = seen_ad(r, out, 1, &x, &answered);
+	if (rc || answered)
 		return rc;
-	if (!x.nrows)
-		return http_error(r, out, 404, "not_found", "error.not_found");
-	if (db_int(&x, 0, "live") && !is_crawler(r))
-		count(AD_SHOWN, req_num(r, "id"), 1);
 	/* The link was checked to be a web address when it was saved. */
 	out->status = 303;
 	out->location = db_str(&x, 0, "link");
