@@ -85,6 +85,13 @@ int db_query_planned(db *d, arena *a, const char *sql, const db_param *p, int n,
  * transactions only (inside one it is db_query). db_kept_clear frees
  * what is kept (at exit). */
 int db_query_kept(db *d, arena *a, const char *sql, const db_param *p, int n, db_res *out, err *e);
+/* Like db_query, for a read of rows that are not changed once written (a
+ * finished day's sums): the answer read last time for the same statement
+ * and values while stamp, what the caller knows of the rows' writing, is
+ * the same; else read as db_query. Answers up to 1 MB, 16 MB in all.
+ * Outside transactions only. */
+int db_query_settled(db *d, arena *a, const char *stamp, const char *sql, const db_param *p, int n, db_res *out,
+		     err *e);
 void db_kept_clear(void);
 /* A list of ids as one parameter: db_ids_match's SQL ("COLUMN is one of
  * ?") takes db_ids_param's text of them, on either engine. */

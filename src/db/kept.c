@@ -1,5 +1,5 @@
 /* kept.c: db_query_kept, the answers of small reads kept while nothing is
- * committed.
+ * committed; db_query_settled, the answers of reads of rows written once.
  *
  * A page kept per reader still needs the version it was made from, and
  * some versions are nobody's but one row's (a person's cache_version on
@@ -11,9 +11,14 @@
  * database's. A commit between the mark and the read leaves the answer
  * newer than its mark, so the next read asks again; never older.
  *
- * A direct-mapped table of KEPT_SLOTS answers, each a copy in one malloc'd
- * block (at most KEPT_MAX bytes), keyed by the statement's text and its
- * values; a slot is taken over by the last statement to land in it. */
+ * A settled answer is of rows that are never changed once written (a
+ * finished day's sums): it stays true for as long as what the caller
+ * knows of their writing (the stamp: the last day summed, and when) is
+ * the same, whatever else is committed meanwhile.
+ *
+ * Each is a direct-mapped table of answers, each a copy in one malloc'd
+ * block, keyed by the statement's text and its values (and the stamp); a
+ * slot is taken over by the last statement to land in it. */
 #include "db/db.h"
 
 #include <pthread.h>
@@ -25,7 +30,10 @@
 #include "db/db_internal.h"
 #include "base/banned.h"
 
-enum { KEPT_SLOTS = 512, KEPT_STRIPES = STRIPES16, KEPT_MAX = 4096 };
+enum { KEPT_SLOTS = 512, KEPT_MAX = 4096 };
+/* Settled answers are few and large (a chart's two years of sums), and
+ * all of them together are held to SETTLED_BUDGET bytes. */
+enum { SETTLED_SLOTS = 128, SETTLED_MAX = 1 << 20, SETTLED_BUDGET = 16 << 20 };
 
 struct kept {
 	struct db_mark mark;
@@ -36,8 +44,20 @@ struct kept {
 	size_t answer_len;
 };
 
-static struct kept slots[KEPT_SLOTS];
-static pthread_mutex_t stripes[STRIPES16] = STRIPES16_INITIALIZER;
+/* A direct-mapped table of answers, a slot taken over by the last
+ * statement to land in it. */
+struct table {
+	struct kept *slots;
+	int nslots;
+	size_t max, budget, held; /* bytes: per answer, all, held now */
+	pthread_mutex_t *stripes;
+};
+
+static struct kept kept_slots[KEPT_SLOTS], settled_slots[SETTLED_SLOTS];
+static pthread_mutex_t kept_stripes[STRIPES16] = STRIPES16_INITIALIZER;
+static pthread_mutex_t settled_stripes[STRIPES16] = STRIPES16_INITIALIZER;
+static struct table kept_table = { kept_slots, KEPT_SLOTS, KEPT_MAX, (size_t)KEPT_SLOTS * KEPT_MAX, 0, kept_stripes };
+static struct table settled_table = { settled_slots, SETTLED_SLOTS, SETTLED_MAX, SETTLED_BUDGET, 0, settled_stripes };
 
 /* A length-prefixed piece of text; NULL (SQL NULL) as length ~0. */
 static void add_text(buf *b, const char *s)
@@ -118,56 +138,100 @@ static unsigned hash_of(const buf *key)
 	return h;
 }
 
+/* The answer kept in t for key under mark (copied into out), if any. */
+static int table_find(struct table *t, const buf *key, unsigned h, const struct db_mark *mark, arena *a, db_res *out)
+{
+	struct kept *k = &t->slots[h % (unsigned)t->nslots];
+	pthread_mutex_t *mu = &t->stripes[(h % (unsigned)t->nslots) % STRIPES16];
+	int found = 0;
+	pthread_mutex_lock(mu);
+	if (k->answer && k->hash == h && k->key_len == key->len && !memcmp(k->key, key->s, key->len) &&
+	    !memcmp(&k->mark, mark, sizeof(*mark))) {
+		memset(out, 0, sizeof(*out));
+		answer_read(a, k->answer, out);
+		found = 1;
+	}
+	pthread_mutex_unlock(mu);
+	return found;
+}
+
+/* Keeps res in t for key under mark, in place of what its slot held,
+ * unless it is larger than t lets an answer or all of them be. */
+static void table_keep(struct table *t, buf *key, unsigned h, const struct db_mark *mark, const db_res *res)
+{
+	buf answer = BUF_INIT;
+	answer_of(&answer, res);
+	struct kept *k = &t->slots[h % (unsigned)t->nslots];
+	pthread_mutex_t *mu = &t->stripes[(h % (unsigned)t->nslots) % STRIPES16];
+	char *old_key = NULL, *old_answer = NULL;
+	pthread_mutex_lock(mu);
+	/* held is changed under any stripe, so with atomics; two threads in
+	 * two stripes may pass the budget by an answer each. */
+	size_t held = __atomic_load_n(&t->held, __ATOMIC_RELAXED) - k->answer_len;
+	if (answer.len <= t->max && held + answer.len <= t->budget) {
+		size_t key_len = key->len, answer_len = answer.len;
+		old_key = k->key;
+		old_answer = k->answer;
+		__atomic_add_fetch(&t->held, answer_len - k->answer_len, __ATOMIC_RELAXED);
+		*k = (struct kept){ *mark, h, buf_detach(key, NULL), key_len, buf_detach(&answer, NULL), answer_len };
+	}
+	pthread_mutex_unlock(mu);
+	free(old_key);
+	free(old_answer);
+	buf_release(&answer);
+}
+
+/* db_query through t: the key is the stamp (if any), the statement and
+ * its values. */
+static int table_query(struct table *t, db *d, arena *a, const struct db_mark *mark, const char *stamp, const char *sql,
+		       const db_param *p, int n, db_res *out, err *e)
+{
+	buf key = BUF_INIT;
+	if (stamp)
+		add_text(&key, stamp);
+	key_of(&key, sql, p, n);
+	unsigned h = hash_of(&key);
+	int rc = 0;
+	if (!table_find(t, &key, h, mark, a, out)) {
+		rc = db_query(d, a, sql, p, n, out, e);
+		if (!rc)
+			table_keep(t, &key, h, mark, out);
+	}
+	buf_release(&key);
+	return rc;
+}
+
 int db_query_kept(db *d, arena *a, const char *sql, const db_param *p, int n, db_res *out, err *e)
 {
 	struct db_mark mark;
 	/* Inside a transaction the answer may hold what is not committed. */
 	if (d->in_tx || db_mark(d, &mark))
 		return db_query(d, a, sql, p, n, out, e);
-	buf key = BUF_INIT;
-	key_of(&key, sql, p, n);
-	unsigned h = hash_of(&key);
-	struct kept *k = &slots[h % KEPT_SLOTS];
-	pthread_mutex_t *mu = &stripes[(h % KEPT_SLOTS) % KEPT_STRIPES];
-	int found = 0;
-	pthread_mutex_lock(mu);
-	if (k->answer && k->hash == h && k->key_len == key.len && !memcmp(k->key, key.s, key.len) &&
-	    !memcmp(&k->mark, &mark, sizeof(mark))) {
-		memset(out, 0, sizeof(*out));
-		answer_read(a, k->answer, out);
-		found = 1;
+	return table_query(&kept_table, d, a, &mark, NULL, sql, p, n, out, e);
+}
+
+int db_query_settled(db *d, arena *a, const char *stamp, const char *sql, const db_param *p, int n, db_res *out, err *e)
+{
+	static const struct db_mark none;
+	if (d->in_tx)
+		return db_query(d, a, sql, p, n, out, e);
+	return table_query(&settled_table, d, a, &none, stamp, sql, p, n, out, e);
+}
+
+static void table_clear(struct table *t)
+{
+	for (int i = 0; i < t->nslots; i++) {
+		pthread_mutex_lock(&t->stripes[i % STRIPES16]);
+		free(t->slots[i].key);
+		free(t->slots[i].answer);
+		t->slots[i] = (struct kept){ 0 };
+		pthread_mutex_unlock(&t->stripes[i % STRIPES16]);
 	}
-	pthread_mutex_unlock(mu);
-	if (found) {
-		buf_release(&key);
-		return 0;
-	}
-	int rc = db_query(d, a, sql, p, n, out, e);
-	buf answer = BUF_INIT;
-	if (!rc)
-		answer_of(&answer, out);
-	if (!rc && answer.len <= KEPT_MAX) {
-		size_t key_len = key.len, answer_len = answer.len;
-		char *key_s = buf_detach(&key, NULL), *answer_s = buf_detach(&answer, NULL);
-		pthread_mutex_lock(mu);
-		char *old_key = k->key, *old_answer = k->answer;
-		*k = (struct kept){ mark, h, key_s, key_len, answer_s, answer_len };
-		pthread_mutex_unlock(mu);
-		free(old_key);
-		free(old_answer);
-	}
-	buf_release(&key);
-	buf_release(&answer);
-	return rc;
+	__atomic_store_n(&t->held, 0, __ATOMIC_RELAXED);
 }
 
 void db_kept_clear(void)
 {
-	for (int i = 0; i < KEPT_SLOTS; i++) {
-		pthread_mutex_lock(&stripes[i % KEPT_STRIPES]);
-		free(slots[i].key);
-		free(slots[i].answer);
-		slots[i] = (struct kept){ 0 };
-		pthread_mutex_unlock(&stripes[i % KEPT_STRIPES]);
-	}
+	table_clear(&kept_table);
+	table_clear(&settled_table);
 }

@@ -34,6 +34,7 @@ struct range {
 	int step, points;
 	const char *choice;
 	int32_t today, done; /* the last day summed; days after it are read live */
+	const char *stamp;   /* which days are summed, and when the last was */
 };
 
 static const char *day_text(arena *a, int32_t day)
@@ -61,25 +62,41 @@ int numbers_chart_step(int days)
 
 /* ---- reading the sums ---- */
 
+/* The finished days' sums are never changed once written: their reads
+ * are kept (db_query_settled) for as long as no day has been summed since
+ * (g->stamp), and only the days after are read on each request. */
+static int sums(req *r, const struct range *g, int settled, const char *sql, const db_param *p, int n, db_res *x,
+		err *e)
+{
+	return settled ? db_query_settled(r->db, &r->a, g->stamp, sql, p, n, x, e) : db_query(r->db, &r->a, sql, p, n, x, e);
+}
+
 /* Each (point, key) of a dimension over from..to: the sums of finished
  * days and the sums so far of the rest (the writer makes them every few
  * seconds), added up by point (g->step days); fn gets the point's index. */
 static int each_view(req *r, const struct range *g, int32_t from, int32_t to, const char *dim,
 		     void (*fn)(void *ctx, int i, const char *key, double views, double visitors), void *ctx, err *e)
 {
-	db_res x;
+	static const char *const sql[] = {
+		"SELECT (day - ?) / ? AS i, key, sum(views) AS views, sum(visitors) AS visitors FROM view_days_live "
+		"WHERE dim = ? AND day BETWEEN ? AND ? GROUP BY 1, 2",
+		"SELECT (day - ?) / ? AS i, key, sum(views) AS views, sum(visitors) AS visitors FROM view_days "
+		"WHERE dim = ? AND day BETWEEN ? AND ? GROUP BY 1, 2",
+	};
 	int32_t summed_to = to < g->done ? to : g->done;
 	int32_t live_from = from > g->done ? from : g->done + 1;
-	int rc = db_query(r->db, &r->a, "SELECT (day - ?) / ? AS i, key, sum(views) AS views, sum(visitors) AS visitors FROM ("
-					"SELECT day, key, views, visitors FROM view_days WHERE dim = ? AND day BETWEEN ? AND ? "
-					"UNION ALL SELECT day, key, views, visitors FROM view_days_live "
-					"WHERE dim = ? AND day BETWEEN ? AND ?) s GROUP BY 1, 2",
-			  DB_ARGS(DB_INT(from), DB_INT(g->step), DB_TEXT(dim), DB_INT(from), DB_INT(summed_to), DB_TEXT(dim),
-				  DB_INT(live_from), DB_INT(to)),
+	int rc = 0;
+	for (int settled = 1; settled >= 0 && !rc; settled--) {
+		int32_t a = settled ? from : live_from, b = settled ? summed_to : to;
+		if (a > b)
+			continue;
+		db_res x;
+		rc = sums(r, g, settled, sql[settled], DB_ARGS(DB_INT(from), DB_INT(g->step), DB_TEXT(dim), DB_INT(a), DB_INT(b)),
 			  &x, e);
-	for (int i = 0; !rc && i < x.nrows; i++)
-		fn(ctx, (int)db_int(&x, i, "i"), db_str(&x, i, "key"), (double)db_int(&x, i, "views"),
-		   (double)db_int(&x, i, "visitors"));
+		for (int i = 0; !rc && i < x.nrows; i++)
+			fn(ctx, (int)db_int(&x, i, "i"), db_str(&x, i, "key"), (double)db_int(&x, i, "views"),
+			   (double)db_int(&x, i, "visitors"));
+	}
 	return rc;
 }
 
@@ -136,27 +153,58 @@ struct top {
 	struct top_row *v;
 };
 
-/* The dimension's keys with the most views over the range, summed by the
- * database (a year of a busy site's pages is many thousand rows). */
+static int by_key(const void *x, const void *y)
+{
+	return strcmp(((const struct top_row *)x)->key, ((const struct top_row *)y)->key);
+}
+
+static int by_views(const void *x, const void *y)
+{
+	const struct top_row *p = x, *q = y;
+	return p->views != q->views ? (p->views < q->views ? 1 : -1) : strcmp(p->key, q->key);
+}
+
+/* The dimension's keys with the most views over the range: every key's
+ * sum over the finished days (kept; a year of a busy site's pages is many
+ * thousand rows, summed by the database) and over the days after, added
+ * up here. */
 static int top_views(req *r, const struct range *g, const char *dim, int limit, struct top *t, err *e)
 {
-	db_res x;
+	static const char *const sql[] = {
+		"SELECT key, sum(views) AS views, sum(visitors) AS visitors FROM view_days_live "
+		"WHERE dim = ? AND day BETWEEN ? AND ? GROUP BY key",
+		"SELECT key, sum(views) AS views, sum(visitors) AS visitors FROM view_days "
+		"WHERE dim = ? AND day BETWEEN ? AND ? GROUP BY key",
+	};
 	int32_t summed_to = g->to < g->done ? g->to : g->done;
 	int32_t live_from = g->from > g->done ? g->from : g->done + 1;
-	int rc = db_query(r->db, &r->a, "SELECT key, sum(views) AS views, sum(visitors) AS visitors FROM ("
-					"SELECT key, views, visitors FROM view_days WHERE dim = ? AND day BETWEEN ? AND ? "
-					"UNION ALL SELECT key, views, visitors FROM view_days_live WHERE dim = ? AND day BETWEEN ? AND ?"
-					") s GROUP BY key ORDER BY 2 DESC, key LIMIT ?",
-			  DB_ARGS(DB_TEXT(dim), DB_INT(g->from), DB_INT(summed_to), DB_TEXT(dim), DB_INT(live_from),
-				  DB_INT(g->to), DB_INT(limit)),
-			  &x, e);
-	if (rc)
-		return rc;
-	t->n = x.nrows;
-	t->v = arena_alloc(&r->a, sizeof(*t->v) * (size_t)(x.nrows + 1));
-	for (int i = 0; i < x.nrows; i++)
-		t->v[i] = (struct top_row){ db_str(&x, i, "key"), (double)db_int(&x, i, "views"),
-					    (double)db_int(&x, i, "visitors") };
+	db_res x[2] = { { 0 } };
+	for (int settled = 0; settled < 2; settled++) {
+		int32_t a = settled ? g->from : live_from, b = settled ? summed_to : g->to;
+		int rc = a > b ? 0 : sums(r, g, settled, sql[settled], DB_ARGS(DB_TEXT(dim), DB_INT(a), DB_INT(b)), &x[settled], e);
+		if (rc)
+			return rc;
+	}
+	int n = x[1].nrows;
+	struct top_row *v = arena_alloc(&r->a, sizeof(*v) * (size_t)(x[0].nrows + n + 1));
+	for (int i = 0; i < n; i++)
+		v[i] = (struct top_row){ db_str(&x[1], i, "key"), (double)db_int(&x[1], i, "views"),
+					 (double)db_int(&x[1], i, "visitors") };
+	qsort(v, (size_t)n, sizeof(*v), by_key);
+	int all = n;
+	for (int i = 0; i < x[0].nrows; i++) {
+		struct top_row live = { db_str(&x[0], i, "key"), (double)db_int(&x[0], i, "views"),
+					(double)db_int(&x[0], i, "visitors") };
+		struct top_row *o = bsearch(&live, v, (size_t)n, sizeof(*v), by_key);
+		if (o) {
+			o->views += live.views;
+			o->visitors += live.visitors;
+		} else
+			v[all++] = live;
+	}
+	qsort(v, (size_t)all, sizeof(*v), by_views);
+	t->n = all < limit ? all : limit;
+	t->v = v;
 	return 0;
 }
 
@@ -201,8 +249,8 @@ static int count_days(req *r, const struct range *g, int32_t from, int32_t to, s
 	int rc = 0;
 	int32_t summed_to = to < g->done ? to : g->done, live_from = from;
 	if (from <= summed_to) {
-		rc = db_query(r->db, &r->a, "SELECT day, kind, n FROM interaction_days WHERE day BETWEEN ? AND ?",
-			      DB_ARGS(DB_INT(from), DB_INT(summed_to)), &x, e);
+		rc = sums(r, g, 1, "SELECT day, kind, n FROM interaction_days WHERE day BETWEEN ? AND ?",
+			  DB_ARGS(DB_INT(from), DB_INT(summed_to)), &x, e);
 		for (int i = 0; !rc && i < x.nrows; i++)
 			for (int k = 0; k < kinds; k++)
 				if (!strcmp(db_str(&x, i, "kind"), counted[k].kind)) {
@@ -234,15 +282,15 @@ static const double *counts_from(const struct counts *c, int kind, int32_t from)
 }
 
 /* Daily, weekly and monthly active members of each day: summed days from
- * activity_days, the rest counted from member_days. */
+ * activity_days, the rest from the writer's sums so far. */
 static int active_days(req *r, const struct range *g, double *dau, double *wau, double *mau, err *e)
 {
 	db_res x;
 	int32_t summed_to = g->to < g->done ? g->to : g->done;
 	int rc = 0;
 	if (g->from <= summed_to) {
-		rc = db_query(r->db, &r->a, "SELECT day, dau, wau, mau FROM activity_days WHERE day BETWEEN ? AND ?",
-			      DB_ARGS(DB_INT(g->from), DB_INT(summed_to)), &x, e);
+		rc = sums(r, g, 1, "SELECT day, dau, wau, mau FROM activity_days WHERE day BETWEEN ? AND ?",
+			  DB_ARGS(DB_INT(g->from), DB_INT(summed_to)), &x, e);
 		for (int i = 0; !rc && i < x.nrows; i++) {
 			int k = (int)(db_int(&x, i, "day") - g->from);
 			dau[k] = (double)db_int(&x, i, "dau");
@@ -250,17 +298,17 @@ static int active_days(req *r, const struct range *g, double *dau, double *wau, 
 			mau[k] = (double)db_int(&x, i, "mau");
 		}
 	}
-	for (int32_t day = g->from > g->done ? g->from : g->done + 1; !rc && day <= g->to; day++) {
-		rc = db_query(r->db, &r->a, "SELECT (SELECT count(*) FROM member_days WHERE day = ?) AS dau, "
-					    "(SELECT count(DISTINCT user_id) FROM member_days WHERE day BETWEEN ? AND ?) AS wau, "
-					    "(SELECT count(DISTINCT user_id) FROM member_days WHERE day BETWEEN ? AND ?) AS mau",
-			      DB_ARGS(DB_INT(day), DB_INT(day - 6), DB_INT(day), DB_INT(day - 29), DB_INT(day)), &x, e);
-		if (!rc) {
-			int k = day - g->from;
-			dau[k] = (double)db_int(&x, 0, "dau");
-			wau[k] = (double)db_int(&x, 0, "wau");
-			mau[k] = (double)db_int(&x, 0, "mau");
-		}
+	/* The days after: counted by the writer with today's other sums. */
+	int32_t live_from = g->from > g->done ? g->from : g->done + 1;
+	if (!rc && live_from <= g->to)
+		rc = db_query(r->db, &r->a, "SELECT day, key, views FROM view_days_live WHERE dim = 'active' AND day BETWEEN ? AND ?",
+			      DB_ARGS(DB_INT(live_from), DB_INT(g->to)), &x, e);
+	for (int i = 0; !rc && live_from <= g->to && i < x.nrows; i++) {
+		int k = (int)(db_int(&x, i, "day") - g->from);
+		const char *key = db_str(&x, i, "key");
+		double *v = !strcmp(key, "dau") ? dau : !strcmp(key, "wau") ? wau : !strcmp(key, "mau") ? mau : NULL;
+		if (v && k >= 0 && k < g->n)
+			v[k] = (double)db_int(&x, i, "views");
 	}
 	return rc;
 }
@@ -501,9 +549,9 @@ static int members(req *r, const struct range *g, const struct counts *c, json_t
 	/* New members by the channel they came by (known once their day is
 	 * summed). */
 	if (!rc)
-		rc = db_query(r->db, &r->a, "SELECT key, count(*) AS n FROM member_channels WHERE day BETWEEN ? AND ? "
-					    "GROUP BY key ORDER BY 2 DESC, key LIMIT 64",
-			      DB_ARGS(DB_INT(g->from), DB_INT(g->to)), &by, e);
+		rc = sums(r, g, 1, "SELECT key, count(*) AS n FROM member_channels WHERE day BETWEEN ? AND ? "
+				   "GROUP BY key ORDER BY 2 DESC, key LIMIT 64",
+			  DB_ARGS(DB_INT(g->from), DB_INT(g->to)), &by, e);
 	if (!rc)
 		rc = channel_names(r, &ch, e);
 	if (rc)
@@ -585,8 +633,8 @@ static int cohorts(req *r, const struct range *g, const struct counts *cn, json_
 	const double *joined = counts_from(cn, 0, first_day);
 	int rc = 0;
 	if (!rc)
-		rc = db_query(r->db, &r->a, "SELECT cohort, month, members FROM cohort_months WHERE cohort >= ? AND month < ?",
-			      DB_ARGS(DB_INT(first), DB_INT(now)), &act, e);
+		rc = sums(r, g, 1, "SELECT cohort, month, members FROM cohort_months WHERE cohort >= ? AND month < ?",
+			  DB_ARGS(DB_INT(first), DB_INT(now)), &act, e);
 	/* This month, so far. */
 	if (!rc)
 		rc = db_query(r->db, &r->a, "SELECT cohort, count(*) AS members FROM member_months WHERE month = ? AND cohort >= ? "
@@ -699,9 +747,14 @@ static void last_30_days(struct range *g)
 static int summed_until(req *r, struct range *g, err *e)
 {
 	db_res x;
-	int rc = db_query(r->db, &r->a, "SELECT max(day) AS done FROM view_days_done", DB_NOARGS, &x, e);
-	if (!rc)
-		g->done = db_text(&x, 0, "done") ? (int32_t)db_int(&x, 0, "done") : INT32_MIN / 2;
+	int rc = db_query(r->db, &r->a, "SELECT max(day) AS done, count(*) AS n, max(at) AS at FROM view_days_done", DB_NOARGS,
+			  &x, e);
+	if (rc)
+		return rc;
+	g->done = db_text(&x, 0, "done") ? (int32_t)db_int(&x, 0, "done") : INT32_MIN / 2;
+	/* A day is summed once, in the transaction that marks it done (a
+	 * day summed again is one marked anew, later). */
+	g->stamp = arena_printf(&r->a, "%s:%s:%s", db_str(&x, 0, "done"), db_str(&x, 0, "n"), db_str(&x, 0, "at"));
 	return rc;
 }
 

@@ -706,7 +706,8 @@ struct live {
 	int64_t now, every; /* seconds */
 	int made;
 	arena a;
-	db_res dims[16]; /* each dimension's sums, then the counted kinds' */
+	db_res dims[16]; /* each dimension's sums, then the counted kinds', then the active members' */
+	const char *dim[16];
 	int ndims;
 };
 
@@ -726,14 +727,19 @@ static int claim_tx(db *d, void *ctx, err *e)
 /* The day's sums so far, read outside any transaction of the writer's
  * own (on SQLite nobody waits for the write lock while the rows are
  * summed): each dimension's, then the new members and interactions so
- * far (dim 'counted', key the kind, the count in views). */
+ * far (dim 'counted', key the kind, the count in views), then the members
+ * active that day, in the week and the month to it (dim 'active', keys
+ * dau, wau and mau). */
 static int read_live(struct live *l, err *e)
 {
 	int rc = 0;
 	l->ndims = 0;
-	for (const struct view_dim *v = view_dims; !rc && v->name; v++)
+	for (const struct view_dim *v = view_dims; !rc && v->name; v++) {
+		l->dim[l->ndims] = v->name;
 		rc = db_query(W.d, &l->a, v->sql, DB_ARGS(DB_INT(l->day), DB_INT(l->day)), &l->dims[l->ndims++], e);
+	}
 	if (!rc) {
+		l->dim[l->ndims] = "counted";
 		char sql[4096];
 		snprintf(sql, sizeof(sql), "SELECT ? AS day, CASE k %s END AS key, sum(n) AS views, 0 AS visitors "
 					   "FROM (%s) s GROUP BY k",
@@ -747,6 +753,14 @@ static int read_live(struct live *l, err *e)
 		}
 		rc = db_query(W.d, &l->a, sql, p, 1 + 2 * kinds, &l->dims[l->ndims++], e);
 	}
+	if (!rc) {
+		l->dim[l->ndims] = "active";
+		rc = db_query(W.d, &l->a, "SELECT 'dau' AS key, count(*) AS views, 0 AS visitors FROM member_days WHERE day = ? "
+					  "UNION ALL SELECT 'wau', count(DISTINCT user_id), 0 FROM member_days WHERE day BETWEEN ? AND ? "
+					  "UNION ALL SELECT 'mau', count(DISTINCT user_id), 0 FROM member_days WHERE day BETWEEN ? AND ?",
+			      DB_ARGS(DB_INT(l->day), DB_INT(l->day - 6), DB_INT(l->day), DB_INT(l->day - 29), DB_INT(l->day)),
+			      &l->dims[l->ndims++], e);
+	}
 	return rc;
 }
 
@@ -757,7 +771,7 @@ static int write_live_tx(db *d, void *ctx, err *e)
 	int rc = db_exec(d, "DELETE FROM view_days_live WHERE day = ?", DB_ARGS(DB_INT(l->day)), NULL, e);
 	db_param p[CHUNK * 5];
 	for (int k = 0; !rc && k < l->ndims; k++) {
-		const char *dim = k < l->ndims - 1 ? view_dims[k].name : "counted";
+		const char *dim = l->dim[k];
 		const db_res *x = &l->dims[k];
 		for (int at = 0; !rc && at < x->nrows;) {
 			int left = x->nrows - at, n = left >= CHUNK ? CHUNK : left >= 10 ? 10 : 1;

@@ -136,6 +136,17 @@ def test_a_members_requests_make_them_active_today(s):
         m.get("/account", headers={"User-Agent": DESKTOP})
     time.sleep(1.5)
     assert_eq(query(s, "SELECT count(*) FROM member_days WHERE user_id = %s" % uid), [("1",)], "once a day")
+    # Today's active members reach the dashboard with the writer's other
+    # sums so far, counted from the same rows.
+    o = account(s, "active-organizer@example.com", "活跃统计员", "organizer")
+    want = int(query(s, "SELECT count(*) FROM member_days WHERE day = %d" % today())[0][0])
+    deadline = time.time() + 20
+    while True:
+        dau = int(o.get("/api/v1/numbers?range=7").json()["active"]["rows"][-1]["values"][0].replace(",", ""))
+        if dau >= want:
+            break
+        assert time.time() < deadline, "today's active members on the dashboard within seconds (%d of %d)" % (dau, want)
+        time.sleep(0.5)
 
 
 def test_finished_days_are_summed_once_by_one_of_two_servers(s):

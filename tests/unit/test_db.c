@@ -406,6 +406,52 @@ static void kept_answers_follow_commits(void **state)
 	arena_release(&a);
 }
 
+/* A settled answer stays while its stamp does, whatever is committed
+ * meanwhile; a new stamp, other values or an open transaction read anew;
+ * an answer larger than one may be is read every time. */
+static void settled_answers_follow_their_stamp(void **state)
+{
+	struct engine *en = *state;
+	err e = ERR_INIT;
+	arena a = ARENA_INIT;
+	db_res r;
+	static const char q[] = "SELECT count(*) AS n, max(name) AS last FROM t_scratch WHERE name <> ?";
+	assert_int_equal(db_exec(en->d, "INSERT INTO t_scratch (name) VALUES ('one')", NULL, 0, NULL, &e), 0);
+	assert_int_equal(db_query_settled(en->d, &a, "day1", q, DB_ARGS(DB_TEXT("none")), &r, &e), 0);
+	assert_int_equal(db_int(&r, 0, "n"), 1);
+	assert_int_equal(db_exec(en->d, "INSERT INTO t_scratch (name) VALUES ('two')", NULL, 0, NULL, &e), 0);
+	assert_int_equal(db_query_settled(en->d, &a, "day1", q, DB_ARGS(DB_TEXT("none")), &r, &e), 0);
+	assert_int_equal(db_int(&r, 0, "n"), 1);
+	assert_string_equal(db_text(&r, 0, "last"), "one");
+	assert_int_equal(db_query_settled(en->d, &a, "day1", q, DB_ARGS(DB_TEXT("one")), &r, &e), 0);
+	assert_int_equal(db_int(&r, 0, "n"), 1);
+	assert_string_equal(db_text(&r, 0, "last"), "two");
+	assert_int_equal(db_query_settled(en->d, &a, "day2", q, DB_ARGS(DB_TEXT("none")), &r, &e), 0);
+	assert_int_equal(db_int(&r, 0, "n"), 2);
+
+	assert_int_equal(db_begin(en->d, &e), 0);
+	assert_int_equal(db_exec(en->d, "INSERT INTO t_scratch (name) VALUES ('three')", NULL, 0, NULL, &e), 0);
+	assert_int_equal(db_query_settled(en->d, &a, "day2", q, DB_ARGS(DB_TEXT("none")), &r, &e), 0);
+	assert_int_equal(db_int(&r, 0, "n"), 3);
+	assert_int_equal(db_rollback(en->d), 0);
+	assert_int_equal(db_query_settled(en->d, &a, "day2", q, DB_ARGS(DB_TEXT("none")), &r, &e), 0);
+	assert_int_equal(db_int(&r, 0, "n"), 2);
+
+	/* Two megabytes of rows: over the size an answer is kept at. */
+	static const char big[] = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) "
+				  "SELECT i, (SELECT count(*) FROM t_scratch) AS n, "
+				  "'0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789' AS pad FROM n";
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(db_query_settled(en->d, &a, "day2", big, NULL, 0, &r, &e), 0);
+		assert_int_equal(r.nrows, 20000);
+		assert_int_equal(db_int(&r, 19999, "n"), 2 + i);
+		assert_int_equal(db_exec(en->d, "INSERT INTO t_scratch (name) VALUES (?)", DB_ARGS(DB_TEXT(i ? "six" : "five")),
+					 NULL, &e), 0);
+	}
+	db_kept_clear();
+	arena_release(&a);
+}
+
 /* A row per connection, added up by name; what is not that shape stays. */
 static void versions_are_summed_by_name(void **state)
 {
@@ -427,6 +473,7 @@ static void versions_are_summed_by_name(void **state)
 
 #define ENGINE_TESTS(st) \
 	cmocka_unit_test_prestate_setup_teardown(kept_answers_follow_commits, setup, teardown, st), \
+	cmocka_unit_test_prestate_setup_teardown(settled_answers_follow_their_stamp, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(marks_move_with_every_commit, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(group_commit_isolates_jobs, setup, teardown, st), \
 	cmocka_unit_test_prestate_setup_teardown(params_types_and_nulls, setup, teardown, st), \
