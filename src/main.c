@@ -157,8 +157,16 @@ static int cmd_serve(config *c, char **rest)
 		 c->dev ? " (dev: templates reload from disk)" : "");
 	free(masked);
 
+	/* Freed memory stays with the heaps (the trim threshold above); every
+	 * TRIM_EVERY seconds what they keep free is given back, so a burst
+	 * (a day's sums, a flash crowd) does not leave its peak behind: in
+	 * `make bench`'s numbers rows on SQLite, 56.5 MB at the peak, 49.7 MB
+	 * with it. */
+	enum { TRIM_EVERY = 10 };
+	const struct timespec every = { TRIM_EVERY, 0 };
 	int sig;
-	sigwait(&stop, &sig);
+	while ((sig = sigtimedwait(&stop, NULL, &every)) < 0)
+		malloc_trim(0);
 	log_info("stopping on signal %d", sig);
 	features_stop(); /* registrations in flight are committed and answered */
 	server_stop(s);
