@@ -363,6 +363,16 @@ static void marks_move_with_every_commit(void **state)
 	arena_release(&a);
 }
 
+/* The reads the kept and settled answers are tried with: how many rows
+ * of t_scratch, the last name, and a NULL; and a row added. */
+static const char scratch_count[] = "SELECT count(*) AS n, max(name) AS last, NULL AS absent FROM t_scratch WHERE name <> ?";
+
+static void scratch_add(struct engine *en, const char *name)
+{
+	err e = ERR_INIT;
+	assert_int_equal(db_exec(en->d, "INSERT INTO t_scratch (name) VALUES (?)", DB_ARGS(DB_TEXT(name)), NULL, &e), 0);
+}
+
 /* A kept answer is the database's: the same rows and types, NULLs kept,
  * another value asks again, and any commit (another connection's too)
  * or an open transaction (its own writes) reads anew. PostgreSQL without
@@ -373,8 +383,8 @@ static void kept_answers_follow_commits(void **state)
 	err e = ERR_INIT;
 	arena a = ARENA_INIT;
 	db_res r;
-	static const char q[] = "SELECT count(*) AS n, max(name) AS last, NULL AS absent FROM t_scratch WHERE name <> ?";
-	assert_int_equal(db_exec(en->d, "INSERT INTO t_scratch (name) VALUES ('one')", NULL, 0, NULL, &e), 0);
+	const char *q = scratch_count;
+	scratch_add(en, "one");
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(db_query_kept(en->d, &a, q, DB_ARGS(DB_TEXT("none")), &r, &e), 0);
 		assert_int_equal(r.nrows, 1);
@@ -414,12 +424,12 @@ static void settled_answers_follow_their_stamp(void **state)
 	struct engine *en = *state;
 	err e = ERR_INIT;
 	arena a = ARENA_INIT;
+	const char *q = scratch_count;
 	db_res r;
-	static const char q[] = "SELECT count(*) AS n, max(name) AS last FROM t_scratch WHERE name <> ?";
-	assert_int_equal(db_exec(en->d, "INSERT INTO t_scratch (name) VALUES ('one')", NULL, 0, NULL, &e), 0);
+	scratch_add(en, "one");
 	assert_int_equal(db_query_settled(en->d, &a, "day1", q, DB_ARGS(DB_TEXT("none")), &r, &e), 0);
 	assert_int_equal(db_int(&r, 0, "n"), 1);
-	assert_int_equal(db_exec(en->d, "INSERT INTO t_scratch (name) VALUES ('two')", NULL, 0, NULL, &e), 0);
+	scratch_add(en, "two");
 	assert_int_equal(db_query_settled(en->d, &a, "day1", q, DB_ARGS(DB_TEXT("none")), &r, &e), 0);
 	assert_int_equal(db_int(&r, 0, "n"), 1);
 	assert_string_equal(db_text(&r, 0, "last"), "one");
@@ -445,8 +455,7 @@ static void settled_answers_follow_their_stamp(void **state)
 		assert_int_equal(db_query_settled(en->d, &a, "day2", big, NULL, 0, &r, &e), 0);
 		assert_int_equal(r.nrows, 20000);
 		assert_int_equal(db_int(&r, 19999, "n"), 2 + i);
-		assert_int_equal(db_exec(en->d, "INSERT INTO t_scratch (name) VALUES (?)", DB_ARGS(DB_TEXT(i ? "six" : "five")),
-					 NULL, &e), 0);
+		scratch_add(en, i ? "six" : "five");
 	}
 	db_kept_clear();
 	arena_release(&a);
