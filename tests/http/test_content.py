@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Person, account, beside, assert_eq, assert_in, member, query, run_suite, sql  # noqa: E402
+from harness import Person, account, beside, assert_eq, heard, assert_in, member, query, run_suite, sql  # noqa: E402
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -449,6 +449,7 @@ def test_two_servers_search_what_either_published(s):
     with beside(s, {}) as other:
         aid = write(writer, title_zh="第二台服务器上的搜索", body_zh="向量检索")
         publish(s, editor, aid)
+        heard(s.database)  # the other server hears this one's commit a moment after it
         r = Person(other).get("/api/v1/search?q=" + quote("向量"))
         assert_eq([i["title"] for g in r.json()["groups"] for i in g["items"]], ["第二台服务器上的搜索"])
 
@@ -495,6 +496,7 @@ def test_the_index_in_memory_finds_what_the_databases_index_finds(s):
         c = write(writer, title_zh="另一台写的分区文章", body_zh="分区表")
         editor.s = database  # the same editor, through the other server
         publish(database, editor, c)
+        heard(s.database)
         editor.s = s
         compare("after changes")
         assert_eq(found(s, "改过")["kb"], ["第9条：改过的题目"])

@@ -200,7 +200,7 @@ def test_the_directorys_copy_in_memory_finds_what_the_database_finds(s):
     search_memory = 0 the database answers. Both, on one database, give the
     same pages for every kind of query, filter, page and language, before
     and after changes made through either server and by another process."""
-    from harness import beside, sql
+    from harness import beside, heard, sql
     created = "now()" if s.database.startswith("postgres") else "strftime('%s', 'now')"
     sql(s, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 90) "
            "INSERT INTO orgs (name_zh, name_en, category, industry, city_id, created_at, search_text) "
@@ -235,6 +235,7 @@ def test_the_directorys_copy_in_memory_finds_what_the_database_finds(s):
         ed.s = database
         r = ed.post("/orgs/new", {"name_zh": "比对新来的大学", "category": "university", "aliases": "新大"})
         assert_eq(r.status, 303)
+        heard(s.database)  # this server hears the other's commit a moment after it
         ed.s = s
         assert_eq(find(s, "新大"), ["比对新来的大学"], "one through the other server")
         sql(s, "UPDATE orgs SET search_text = 'renamed behind', name_zh = '比对改名' WHERE name_zh = '比对30号银行'")
